@@ -1,0 +1,38 @@
+/*
+ * options.h - the command line, parsed once by main.c and read by the layer
+ * that runs the scenario (src/ui for the screen, src/out for headless).
+ * Fields left at their "unset" value mean: take the scenario's own setting.
+ */
+#ifndef LANES_OPTIONS_H
+#define LANES_OPTIONS_H
+
+#include <stdint.h>
+
+/* exit statuses, DESIGN section 7 */
+enum {
+    EXIT_DONE = 0,       /* the scenario ran to its end                 */
+    EXIT_SYSTEM = 1,     /* a system error (memory, threads, files)     */
+    EXIT_USAGE = 2,      /* bad usage or a bad scenario file            */
+    EXIT_DEADLOCK = 3,   /* every remaining routine is blocked forever  */
+    EXIT_FAULT = 4       /* a scenario fault (send on a closed channel) */
+};
+
+typedef struct lanes_opts {
+    const char *scenario;   /* file path or built-in name; NULL = default */
+    int      cores;         /* -c; 0 = unset                              */
+    int      quantum;       /* -q; -1 = unset                             */
+    double   speed;         /* -s; 0 = unset (1.0)                        */
+    uint64_t tick_ns;       /* --tick; 0 = unset                          */
+    int      headless;      /* --headless                                 */
+    int      json;          /* --json (implies headless)                  */
+    const char *trace;      /* --trace FILE, "-" = stdout; NULL = none    */
+    int      seed_set;      /* --seed given                               */
+    uint64_t seed;
+    int      paused;        /* --paused                                   */
+    int      no_mouse;      /* --no-mouse                                 */
+    int      no_color;      /* --no-color                                 */
+    int      ascii;         /* --ascii                                    */
+    long     frames;        /* --frames N: quit after N frames; 0 = never */
+} lanes_opts;
+
+#endif

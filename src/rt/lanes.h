@@ -1,0 +1,233 @@
+/*
+ * lanes.h - the public face of the lanes runtime.
+ *
+ * Routines (coroutines with their own stacks) are scheduled M:N onto worker
+ * pthreads called lanes and talk through Go-style channels.  Everything the
+ * runtime does is recorded as fixed-size trace events that the screen, the
+ * headless summary and the trace export fold.
+ *
+ * The names and meanings in shared/DESIGN.md section 2 are a contract; this
+ * header only adds to them.  Nothing here includes another layer's header.
+ */
+#ifndef LANES_H
+#define LANES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LANES_MAX_CORES 64
+#define LANES_NO_LANE   0xffffu
+#define LANES_NAME_MAX  32          /* routine and channel names, with the NUL */
+
+/* return codes (negative, distinct from -errno values below 1000) */
+#define LANES_CLOSED      (-1001)   /* channel closed (and drained, for recv) */
+#define LANES_WOULDBLOCK  (-1002)   /* non-blocking operation found nothing ready */
+#define LANES_DEADLOCK    (-1003)   /* lanes_wait: no routine can ever run again */
+
+/* lanes_config.flags */
+#define LANES_NO_STEAL     0x1u     /* idle lanes never steal from others */
+#define LANES_PIN_CPUS     0x2u     /* lane i pinned to online CPU i mod ncpu */
+#define LANES_START_PAUSED 0x4u     /* lanes_open returns paused */
+
+/* lanes_case.op */
+#define LANES_SEND 1
+#define LANES_RECV 2
+
+typedef struct lanes_rt lanes_rt;
+typedef struct lanes_chan lanes_chan;
+
+typedef struct lanes_config {
+    int      cores;        /* lanes running at start, 1..LANES_MAX_CORES      */
+    int      quantum;      /* ticks a routine may run before preemption; 0 = never */
+    uint64_t tick_ns;      /* wall length of one tick of work (speed)         */
+    size_t   stack_size;   /* per routine; 0 = default (64 KiB)               */
+    unsigned flags;        /* LANES_NO_STEAL, LANES_PIN_CPUS, LANES_START_PAUSED */
+    size_t   trace_events; /* ring capacity per lane; 0 = tracing off         */
+} lanes_config;
+
+/* Defaults used by lanes_open(NULL) and for zero fields where noted. */
+#define LANES_DEFAULT_QUANTUM      4
+#define LANES_DEFAULT_TICK_NS      20000000ull   /* 20 ms */
+#define LANES_DEFAULT_STACK        (64u * 1024u)
+#define LANES_DEFAULT_TRACE_EVENTS 65536u
+
+/* ---- lifetime (from a plain thread) --------------------------------------- */
+
+/* Starts the lanes.  NULL cfg: 1 core, quantum 4, tick 20 ms, tracing on.
+ * Returns NULL and sets errno on failure (EINVAL for a bad config). */
+lanes_rt *lanes_open(const lanes_config *cfg);
+
+/* Creates a routine named `name` (truncated to LANES_NAME_MAX-1) running
+ * fn(arg).  Callable from a plain thread or inside a routine.  Returns the
+ * routine id (> 0, never reused within one runtime) or -errno. */
+int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
+
+/* Blocks the calling plain thread until every routine has returned (0) or
+ * none can ever run again (LANES_DEADLOCK).  Sleepers that will wake are not
+ * a deadlock.  Does not count time while paused as progress or as deadlock. */
+int  lanes_wait(lanes_rt *rt);
+
+/* Like lanes_wait but returns 1 when `timeout_ns` passed first. */
+int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
+
+/* Stops the lanes and frees routines (even parked ones), channels, stacks
+ * and rings.  Must not be called from a routine. */
+void lanes_close(lanes_rt *rt);
+
+/* ---- control (any plain thread, any time) --------------------------------- */
+
+int  lanes_set_cores(lanes_rt *rt, int n);   /* 0, or -EINVAL outside 1..64; effective at each lane's next tick */
+int  lanes_cores(const lanes_rt *rt);
+void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint */
+void lanes_resume(lanes_rt *rt);
+int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused */
+int  lanes_paused(const lanes_rt *rt);
+void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);
+uint64_t lanes_tick(const lanes_rt *rt);
+void lanes_set_quantum(lanes_rt *rt, int quantum);
+int  lanes_quantum(const lanes_rt *rt);
+int  lanes_online_cpus(void);                /* CPUs the OS offers this process */
+
+/* Runtime time: ticks elapsed while not paused, in thousandths of a tick.
+ * Frozen while paused; a step advances it by exactly 1000 per tick. */
+uint64_t lanes_now(const lanes_rt *rt);
+
+/* ---- inside a routine ------------------------------------------------------ */
+
+void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick */
+void lanes_yield(void);
+void lanes_sleep(int ticks);   /* off-core; runtime time, frozen while paused */
+int  lanes_self(void);         /* this routine's id; 0 outside a routine */
+lanes_rt *lanes_self_rt(void); /* the runtime of the calling routine; NULL outside */
+
+/* ---- channels -------------------------------------------------------------- */
+
+/* elem_size 0..65536, cap 0 (unbuffered) .. 1<<20.  NULL and errno on error.
+ * Channels live until lanes_close. Callable from a plain thread or a routine. */
+lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, size_t cap);
+int lanes_send(lanes_chan *ch, const void *elem);      /* 0, or LANES_CLOSED */
+int lanes_recv(lanes_chan *ch, void *elem);            /* 0, or LANES_CLOSED once closed and drained (elem zeroed) */
+int lanes_chan_close(lanes_chan *ch);                  /* 0, or LANES_CLOSED when already closed */
+int lanes_try_send(lanes_chan *ch, const void *elem);  /* 0, LANES_CLOSED or LANES_WOULDBLOCK */
+int lanes_try_recv(lanes_chan *ch, void *elem);        /* 0, LANES_CLOSED or LANES_WOULDBLOCK */
+uint32_t lanes_chan_id(const lanes_chan *ch);          /* > 0, the `obj` of channel events */
+size_t lanes_chan_len(lanes_chan *ch);                 /* items buffered now */
+size_t lanes_chan_cap(const lanes_chan *ch);
+
+typedef struct lanes_case {
+    lanes_chan *ch;     /* NULL: the case is never ready */
+    int   op;           /* LANES_SEND or LANES_RECV */
+    void *elem;         /* value to send, or where to receive */
+    int   result;       /* set on the case that fired: 0 or LANES_CLOSED */
+} lanes_case;
+
+/* Blocks until one case can proceed, picking uniformly among ready ones.
+ * Returns the index that fired, or LANES_WOULDBLOCK when nonblocking and none
+ * was ready. */
+int lanes_select(lanes_case *cases, int n, int nonblocking);
+
+/* ---- names (any thread; valid until lanes_close) -------------------------- */
+
+/* Copy the name of routine `id` / channel `id` into buf; "" when unknown.
+ * Names of exited routines stay readable. */
+void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
+void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
+
+/* ---- deadlock report ------------------------------------------------------- */
+
+typedef struct lanes_blocked {
+    uint32_t routine;   /* routine id */
+    uint32_t chan;      /* channel id it waits on (first one for a select) */
+    int      op;        /* LANES_SEND, LANES_RECV, or 0 for a select */
+} lanes_blocked;
+
+/* Routines parked on channels right now (after LANES_DEADLOCK: the culprits).
+ * Fills at most max entries; returns how many there are. */
+size_t lanes_blocked_list(lanes_rt *rt, lanes_blocked *out, size_t max);
+
+/* ---- trace ----------------------------------------------------------------- */
+
+typedef struct lanes_event {
+    uint64_t t_ns;      /* monotonic ns since lanes_open                       */
+    uint64_t t_rt;      /* runtime time (lanes_now) at the event, 1/1000 ticks */
+    uint32_t routine;   /* routine id, 0 = none                                */
+    uint32_t obj;       /* by kind, see below                                  */
+    int32_t  arg;       /* by kind, see below                                  */
+    uint16_t lane;      /* lane index, LANES_NO_LANE for control events        */
+    uint16_t kind;      /* LANES_EV_*                                          */
+} lanes_event;
+
+/*
+ * Kinds, and what routine / lane / obj / arg hold for each:
+ *
+ * SPAWN    routine = new id; obj = parent routine (0: a plain thread);
+ *          lane = lane whose queue got it (NO_LANE: global); arg = LANES_Q_*
+ * RUN      routine starts a slice on lane; obj = OS CPU (sched_getcpu);
+ *          arg = LANES_Q_* it was taken from (STEAL when stolen just now)
+ * STOP     routine leaves lane; arg = LANES_STOP_*; obj by reason:
+ *          SEND/RECV/SELECT: channel id (first case's for select);
+ *          SLEEP: ticks; PREEMPT/YIELD/CORES: LANES_Q_* it was put on
+ * WAKE     routine made runnable; obj = waker routine (0: timer or runtime);
+ *          lane = lane whose queue got it (NO_LANE: global); arg = LANES_Q_*
+ * SEND     routine sent on channel obj; arg = item (first 4 bytes of the
+ *          element when elem_size >= 4, else the channel's message count)
+ * RECV     routine received on channel obj; arg as for SEND
+ * CLOSE    routine closed channel obj
+ * STEAL    routine moved from lane obj's queue to lane's queue
+ * PARK     lane switched off; arg = routines handed to the global queue
+ * UNPARK   lane switched on
+ * CORES    control: obj = new core count, arg = old count
+ * PAUSE, RESUME   control
+ * STEP     control: obj = ticks asked for, arg = step number (1, 2, ...)
+ * DEADLOCK control: arg = number of blocked routines
+ * TICK     control: obj = new tick_ns / 1000 (us), arg = old, in us
+ * QUANTUM  control: obj = new quantum, arg = old
+ * CHAN     channel obj opened; arg = capacity; routine = opener (0: plain thread)
+ */
+enum {
+    LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,
+    LANES_EV_SEND, LANES_EV_RECV, LANES_EV_CLOSE, LANES_EV_STEAL,
+    LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
+    LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
+    LANES_EV_QUANTUM, LANES_EV_CHAN,
+    LANES_EV_KINDS                      /* one past the last */
+};
+
+/* stop reasons (arg of STOP) */
+enum {
+    LANES_STOP_PREEMPT = 1, LANES_STOP_YIELD, LANES_STOP_SEND,
+    LANES_STOP_RECV, LANES_STOP_SELECT, LANES_STOP_SLEEP, LANES_STOP_EXIT,
+    LANES_STOP_CORES
+};
+
+/* where a runnable routine was put or taken from */
+enum {
+    LANES_Q_LOCAL = 1,   /* the lane's local ring                   */
+    LANES_Q_RUNNEXT,     /* the lane's one-slot run-next            */
+    LANES_Q_GLOBAL,      /* the global queue (lane = NO_LANE)       */
+    LANES_Q_STEAL        /* RUN only: stolen from another lane      */
+};
+
+/* Copies up to max events, oldest first, merged across lanes in time order.
+ * One consumer thread at a time.  Works after lanes_wait returns. */
+size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max);
+
+/* Events a full ring had to drop since lanes_open. */
+uint64_t lanes_trace_dropped(const lanes_rt *rt);
+
+/* Lossless mode: when set, a lane whose ring is full waits for the consumer
+ * instead of dropping (used by the trace export and the headless summary). */
+void lanes_trace_lossless(lanes_rt *rt, int on);
+
+/* Name of an event kind / stop reason, for people ("run", "preempt"). */
+const char *lanes_event_kind_name(int kind);
+const char *lanes_stop_reason_name(int reason);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LANES_H */

@@ -8,6 +8,8 @@
 #define LANES_SCN_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include "lanes.h"
 
 typedef struct scn_program scn_program;
 
@@ -33,5 +35,59 @@ const char *scn_builtin_name(int i);
 const char *scn_builtin_title(int i);
 
 #define SCN_DEFAULT "restaurant"
+
+/* ---- what a program says about itself ------------------------------------ */
+
+const char *scn_title(const scn_program *p);     /* `scenario` line, else file name */
+const char *scn_about(const scn_program *p);     /* `about` line, or ""             */
+const char *scn_filename(const scn_program *p);
+int      scn_cores(const scn_program *p);        /* `cores`, default 1              */
+int      scn_quantum(const scn_program *p);      /* `quantum`, default 4            */
+uint64_t scn_tick_ns(const scn_program *p);      /* `tick`, default 50 ms           */
+
+/* ---- running a program ------------------------------------------------- */
+
+typedef struct scn_run scn_run;
+
+typedef struct scn_settings {
+    int      cores;          /* 0: the program's                              */
+    int      quantum;        /* -1: the program's                             */
+    uint64_t tick_ns;        /* 0: the program's                              */
+    int      seed_set;       /* seed given: overrides the program's           */
+    uint64_t seed;
+    unsigned flags;          /* LANES_* flags for lanes_open (START_PAUSED...) */
+    size_t   trace_events;   /* ring capacity per lane; 0 = default           */
+} scn_settings;
+
+/* Opens a runtime, creates the channels and spawns the routines of `p`
+ * (which must outlive the run).  NULL with a message in err on failure
+ * (errno kept). */
+scn_run  *scn_start(const scn_program *p, const scn_settings *s, char *err, size_t errlen);
+lanes_rt *scn_rt(scn_run *run);
+
+enum { SCN_DONE = 0, SCN_TIMEOUT, SCN_DEADLOCK, SCN_FAULT };
+
+/* Waits up to timeout_ns (0: forever) for the run to end: every routine
+ * returned (SCN_DONE), all blocked (SCN_DEADLOCK), a scenario fault
+ * (SCN_FAULT, the run is stopped), or SCN_TIMEOUT. */
+int scn_wait(scn_run *run, uint64_t timeout_ns);
+
+/* Messages for people, one per line, about the end of the run: the fault
+ * ("lanes: cook#1: send on closed channel 'meals' (restaurant.lanes:14)"),
+ * or every routine blocked forever and on what.  "" when none.  Partial
+ * deadlocks found while running are in scn_next_report. */
+const char *scn_end_message(scn_run *run);
+
+/* Partial deadlocks found while the run goes on ("cook#1 waits on meals: no
+ * live routine can send on it"); copies the next unread one into buf and
+ * returns 1, or 0 when there is none.  Any thread. */
+int scn_next_report(scn_run *run, char *buf, size_t n);
+
+/* The step a routine is at, for the UI's detail view: line number in the
+ * scenario file (0: not started or done).  Any thread. */
+int scn_routine_line(scn_run *run, uint32_t routine_id);
+
+/* Stops the run (lanes_close) and frees it. */
+void scn_stop(scn_run *run);
 
 #endif

@@ -1,0 +1,1 @@
+# src/rt/chan.mk - channels, select and their tests (part of liblanes.a).

@@ -1,0 +1,63 @@
+/*
+ * sched.h - what the scheduler (sched.c and friends) offers the rest of
+ * src/rt, above all the channels (chan.c).  Internal: never included outside
+ * src/rt.  This is the seam between the two: the scheduler knows nothing of
+ * channel internals, the channels nothing of queues and lanes.
+ *
+ * A blocked routine is on no lane and no run queue: only the channel's wait
+ * list (owned by chan.c, under the channel's lock) knows it.  It comes back
+ * only through sched_ready().
+ */
+#ifndef LANES_SCHED_H
+#define LANES_SCHED_H
+
+#include <stdint.h>
+#include "lanes.h"
+
+typedef struct rt_routine rt_routine;
+
+/* The routine running on the calling thread; NULL on a plain thread. */
+rt_routine *sched_self(void);
+uint32_t    sched_routine_id(const rt_routine *r);
+lanes_rt   *sched_routine_rt(const rt_routine *r);
+
+/*
+ * Parks the calling routine.  It leaves its lane with a STOP event whose
+ * reason is `reason` (LANES_STOP_SEND, _RECV or _SELECT) and obj `chan_id`;
+ * `op` (LANES_SEND, LANES_RECV, 0 for select) is kept for
+ * lanes_blocked_list.  Once the routine's registers are saved and no lane
+ * runs on its stack, the lane calls unlock(arg) (the channel releases its
+ * lock(s) there), so a waker can never resume a routine still on its stack.
+ * Returns after another party called sched_ready(r).  Counts as "blocked"
+ * for deadlock detection until then.
+ */
+void sched_park(int reason, uint32_t chan_id, int op,
+                void (*unlock)(void *), void *arg);
+
+/*
+ * Makes parked routine r runnable again, with a WAKE event naming the waker.
+ * Called from a routine: r goes to the calling lane's runnext slot (the old
+ * runnext, if any, to the back of the local queue) and inherits the rest of
+ * the waker's time slice.  Called from a plain thread: r goes to the global
+ * queue.  May be called while holding channel locks; never blocks.
+ */
+void sched_ready(rt_routine *r);
+
+/* A fast per-lane (per-thread) pseudo-random number. */
+uint32_t sched_rand(void);
+
+/* Records a trace event from the current lane's ring (a routine) or the
+ * control ring (a plain thread).  routine 0 means "the current routine". */
+void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg);
+
+/* Channel registry, owned by sched.c: ids are 1, 2, ... per runtime.  The
+ * runtime keeps every channel until lanes_close, which calls chan_destroy on
+ * each (channels may still have parked routines then: chan_destroy must not
+ * touch routines). */
+struct lanes_chan;
+uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name);
+
+/* Provided by chan.c for the scheduler. */
+void chan_destroy(struct lanes_chan *ch);
+
+#endif

@@ -187,13 +187,15 @@ typedef struct lanes_event {
  * TICK     control: obj = new tick_ns / 1000 (us), arg = old, in us
  * QUANTUM  control: obj = new quantum, arg = old
  * CHAN     channel obj opened; arg = capacity; routine = opener (0: plain thread)
+ * DONE     routine is done with item arg (lanes_item_done): the end of the
+ *          item's journey, for end-to-end latency (first SEND to last RECV)
  */
 enum {
     LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,
     LANES_EV_SEND, LANES_EV_RECV, LANES_EV_CLOSE, LANES_EV_STEAL,
     LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
     LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
-    LANES_EV_QUANTUM, LANES_EV_CHAN,
+    LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE,
     LANES_EV_KINDS                      /* one past the last */
 };
 
@@ -222,6 +224,9 @@ uint64_t lanes_trace_dropped(const lanes_rt *rt);
 /* Lossless mode: when set, a lane whose ring is full waits for the consumer
  * instead of dropping (used by the trace export and the headless summary). */
 void lanes_trace_lossless(lanes_rt *rt, int on);
+
+/* Inside a routine: records a DONE event for `item` on this lane. */
+void lanes_item_done(int32_t item);
 
 /* Name of an event kind / stop reason, for people ("run", "preempt"). */
 const char *lanes_event_kind_name(int kind);

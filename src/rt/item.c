@@ -1,0 +1,15 @@
+/*
+ * item.c - the one event a routine records about its own data: that it is
+ * done with an item.  Owns nothing; writes through the scheduler's trace.
+ */
+#include "config.h"
+#include "lanes.h"
+#include "sched.h"
+
+void lanes_item_done(int32_t item)
+{
+    lanes_rt *rt = lanes_self_rt();
+
+    if (rt != NULL)
+        sched_trace(rt, LANES_EV_DONE, 0, 0, item);
+}

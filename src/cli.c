@@ -1,0 +1,232 @@
+/*
+ * cli.c - the command line of DESIGN section 7: options into a lanes_opts.
+ * Owns the usage text and every message about a bad option.  Prints only to
+ * the streams it is given, so the fuzz harness can drive it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lanes.h"
+#include "scn/scn.h"
+
+static const char usage_text[] =
+"usage: lanes [OPTIONS] [SCENARIO]\n"
+"Watch routines run on cores: concurrency on one core, parallelism on many.\n"
+"SCENARIO is a file (.lanes), '-' for standard input, or a built-in name\n"
+"(see --list); without one, the built-in 'restaurant' plays.\n"
+"\n"
+"  -c, --cores N        lanes (cores) at start, 1..64\n"
+"  -q, --quantum N      ticks per time slice, 0 = cooperative (no preemption)\n"
+"  -s, --speed X        speed factor, 0.0625..64\n"
+"      --tick DURATION  tick length at speed 1x, e.g. 50ms, 200us, 1s\n"
+"      --headless       run to the end and print a summary (no terminal)\n"
+"      --json           the summary as JSON (implies --headless)\n"
+"      --trace FILE     write a Chrome trace (Perfetto) to FILE, '-' = stdout\n"
+"      --seed N         seed for random amounts\n"
+"      --paused         start paused\n"
+"      --no-color       no colours (also when NO_COLOR is set)\n"
+"      --ascii          ASCII line drawing only\n"
+"      --no-mouse       do not take the mouse\n"
+"      --frames N       quit after drawing N frames (for tests)\n"
+"  -l, --list           list the built-in scenarios\n"
+"  -h, --help           show this help\n"
+"  -V, --version        show the version\n"
+"\n"
+"Keys: space pause/resume, s step, +/- cores, 1-9 cores, >/< speed,\n"
+"p preemption, r restart, Tab select, ? help, q quit.\n"
+"\n"
+"Exit status: 0 done, 1 system error, 2 bad usage or scenario file,\n"
+"3 deadlock, 4 scenario fault.\n";
+
+enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
+       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES };
+
+static const struct option long_options[] = {
+    { "cores",    required_argument, NULL, 'c' },
+    { "quantum",  required_argument, NULL, 'q' },
+    { "speed",    required_argument, NULL, 's' },
+    { "tick",     required_argument, NULL, OPT_TICK },
+    { "headless", no_argument,       NULL, OPT_HEADLESS },
+    { "json",     no_argument,       NULL, OPT_JSON },
+    { "trace",    required_argument, NULL, OPT_TRACE },
+    { "seed",     required_argument, NULL, OPT_SEED },
+    { "paused",   no_argument,       NULL, OPT_PAUSED },
+    { "no-color", no_argument,       NULL, OPT_NO_COLOR },
+    { "no-colour", no_argument,      NULL, OPT_NO_COLOR },
+    { "ascii",    no_argument,       NULL, OPT_ASCII },
+    { "no-mouse", no_argument,       NULL, OPT_NO_MOUSE },
+    { "frames",   required_argument, NULL, OPT_FRAMES },
+    { "list",     no_argument,       NULL, 'l' },
+    { "help",     no_argument,       NULL, 'h' },
+    { "version",  no_argument,       NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+static FILE *err_stream;
+
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(err_stream, "lanes: ");
+    va_start(ap, fmt);
+    vfprintf(err_stream, fmt, ap);
+    va_end(ap);
+    fprintf(err_stream, "\nTry 'lanes --help' for more information.\n");
+    return EXIT_USAGE;
+}
+
+/* A whole decimal number in [lo, hi]; 0 on success. */
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    if (*s == '\0' || *s == ' ' || *s == '+')
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A duration with a unit (ns, us, ms, s) into ns, 1 us .. 60 s. */
+static int parse_duration(const char *s, uint64_t *out)
+{
+    static const struct { const char *unit; double ns; } units[] = {
+        { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+    };
+    char *end;
+    double v;
+    size_t i;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end == s || !isfinite(v))
+        return -1;
+    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            double ns = v * units[i].ns;
+            if (ns < 1e3 || ns > 60e9)
+                return -1;
+            *out = (uint64_t)ns;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int parse_speed(const char *s, double *out)
+{
+    char *end;
+    double v;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
+        return -1;
+    if (v < 0.0625 || v > 64)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int list_builtins(FILE *out)
+{
+    int i;
+    for (i = 0; scn_builtin_name(i) != NULL; i++)
+        fprintf(out, "%-12s %s\n", scn_builtin_name(i), scn_builtin_title(i));
+    return EXIT_DONE;
+}
+
+int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
+{
+    long v;
+    int c;
+
+    err_stream = err;
+    memset(o, 0, sizeof *o);
+    o->quantum = -1;
+
+    optind = 0;      /* GNU: start over, so the parser can run twice */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:q:s:lhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            if (parse_long(optarg, 1, LANES_MAX_CORES, &v) != 0)
+                return bad_usage("--cores takes a whole number from 1 to 64, not '%s'", optarg);
+            o->cores = (int)v;
+            break;
+        case 'q':
+            if (parse_long(optarg, 0, 1000000, &v) != 0)
+                return bad_usage("--quantum takes a whole number of ticks from 0 to 1000000, not '%s'", optarg);
+            o->quantum = (int)v;
+            break;
+        case 's':
+            if (parse_speed(optarg, &o->speed) != 0)
+                return bad_usage("--speed takes a factor from 0.0625 to 64, not '%s'", optarg);
+            break;
+        case OPT_TICK:
+            if (parse_duration(optarg, &o->tick_ns) != 0)
+                return bad_usage("--tick takes a duration from 1us to 60s such as 50ms, not '%s'", optarg);
+            break;
+        case OPT_HEADLESS: o->headless = 1; break;
+        case OPT_JSON:     o->json = 1; o->headless = 1; break;
+        case OPT_TRACE:
+            if (*optarg == '\0')
+                return bad_usage("--trace needs a file name (or '-' for standard output)");
+            o->trace = optarg;
+            break;
+        case OPT_SEED:
+            if (parse_long(optarg, 0, LONG_MAX, &v) != 0)
+                return bad_usage("--seed takes a whole number from 0, not '%s'", optarg);
+            o->seed = (uint64_t)v;
+            o->seed_set = 1;
+            break;
+        case OPT_PAUSED:   o->paused = 1; break;
+        case OPT_NO_COLOR: o->no_color = 1; break;
+        case OPT_ASCII:    o->ascii = 1; break;
+        case OPT_NO_MOUSE: o->no_mouse = 1; break;
+        case OPT_FRAMES:
+            if (parse_long(optarg, 1, LONG_MAX, &v) != 0)
+                return bad_usage("--frames takes a whole number from 1, not '%s'", optarg);
+            o->frames = v;
+            break;
+        case 'l': return list_builtins(out);
+        case 'h': fputs(usage_text, out); return EXIT_DONE;
+        case 'V': fprintf(out, "lanes %s\n", PACKAGE_VERSION); return EXIT_DONE;
+        case ':':
+            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) == 0 &&
+                strchr(argv[optind - 1], '=') != NULL)
+                return bad_usage("option '%s' takes no value", argv[optind - 1]);
+            if (optopt > 0 && optopt < 128)
+                return bad_usage("unknown option '-%c'", optopt);
+            return bad_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind > 1)
+        return bad_usage("one scenario at a time: '%s' and '%s'", argv[optind], argv[optind + 1]);
+    o->scenario = optind < argc ? argv[optind] : SCN_DEFAULT;
+    if (*o->scenario == '\0')
+        return bad_usage("the scenario name is empty");
+
+    return -1;
+}

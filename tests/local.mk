@@ -14,3 +14,23 @@ check-local:
 	@for f in $(TESTS); do \
 	  test -f "$$f.log" && sed -n 's/^\([0-9]*%: Checks: .*\)/'"$${f##*/}"': \1/p' "$$f.log"; \
 	done; true
+
+# Replay the command-line fuzz corpus with any compiler.
+check_PROGRAMS += tests/fuzz/replay_cli
+TESTS += tests/fuzz/replay_cli
+tests_fuzz_replay_cli_SOURCES = tests/fuzz/fuzz_cli.c
+tests_fuzz_replay_cli_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_REPLAY
+tests_fuzz_replay_cli_LDADD = src/libcli.a src/scn/libscn.a src/rt/liblanes.a
+EXTRA_DIST += tests/fuzz/corpus/cli
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_cli
+tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c
+tests_fuzz_fuzz_cli_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_cli_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_cli_LDADD = src/libcli.a src/scn/libscn.a src/rt/liblanes.a
+fuzz-cli: tests/fuzz/fuzz_cli
+	mkdir -p fuzz-out/cli
+	tests/fuzz/fuzz_cli -max_total_time=$${FUZZ_SECONDS:-60} -max_len=256 \
+	  fuzz-out/cli $(srcdir)/tests/fuzz/corpus/cli
+endif

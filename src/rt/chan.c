@@ -1,0 +1,586 @@
+/*
+ * chan.c - channels and select, after Go's runtime/chan.go and select.go.
+ *
+ * Owns: struct lanes_chan (ring buffer, closed flag, the two FIFO wait lists
+ * of parked senders and receivers) and the wait records, which live on the
+ * parked routine's own stack.  Knows nothing of lanes or run queues: it parks
+ * through sched_park() and wakes through sched_ready() (which puts the woken
+ * partner on the waker's runnext), as sched.h describes.
+ *
+ * Invariants, all under the channel's lock:
+ *   - a buffered channel never has parked receivers while it holds items,
+ *     nor parked senders while it has room;
+ *   - a waiter is on at most one list, and `queued` says whether it is;
+ *   - a select is claimed at most once: whoever moves its `done` word from 0
+ *     (by CAS) owns the exchange; any other party that finds one of its
+ *     waiters just unlinks it.  The select removes its remaining waiters
+ *     itself after waking, under the locks, so nothing ever walks a freed
+ *     wait record;
+ *   - the SEND and RECV events of an exchange are recorded while the lock is
+ *     held, by whoever completes it (on behalf of a parked partner too), so a
+ *     message's SEND always precedes its RECV in the trace.
+ * A lock is never held across a switch except by sched_park, which releases
+ * it through the unlock callback once the parking routine is off its stack.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanes.h"
+#include "sched.h"
+
+/* POSIX, from the system's <sched.h>, which our src/rt/sched.h shadows on
+ * the include path. */
+extern int sched_yield(void);
+
+#define CHAN_ELEM_MAX (64u * 1024u)
+#define CHAN_CAP_MAX  ((size_t)1 << 20)
+#define SEL_ONSTACK   16        /* cases a select handles without malloc */
+
+/* ---- a small spinlock ------------------------------------------------------
+ * Critical sections are a few copies and pointer moves.  A spinlock (C11
+ * atomics) rather than a pthread mutex because sched_park releases it from
+ * the lane's scheduler context, not the routine that took it. */
+
+typedef struct chan_lock {
+    atomic_int held;            /* 0 free, 1 held */
+} chan_lock;
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static void lock_take(chan_lock *l)
+{
+    for (;;) {
+        int spins = 0;
+        if (!atomic_exchange_explicit(&l->held, 1, memory_order_acquire))
+            return;
+        while (atomic_load_explicit(&l->held, memory_order_relaxed)) {
+            if (++spins < 128) {
+                cpu_relax();
+            } else {
+                sched_yield();  /* the holder's thread may be descheduled */
+                spins = 0;
+            }
+        }
+    }
+}
+
+static void lock_drop(chan_lock *l)
+{
+    atomic_store_explicit(&l->held, 0, memory_order_release);
+}
+
+/* ---- wait records ---------------------------------------------------------- */
+
+typedef struct chan_sel {
+    atomic_int done;            /* 0 while waiting; index+1 of the case that
+                                   fired, set once by the claimer's CAS      */
+} chan_sel;
+
+typedef struct chan_waiter {
+    struct chan_waiter *next;   /* links on ch->recvq or ch->sendq while     */
+    struct chan_waiter *prev;   /*   queued; under ch->lock                  */
+    lanes_chan *ch;             /* channel whose list holds it               */
+    rt_routine *r;              /* the parked routine (owner of this record) */
+    chan_sel   *sel;            /* NULL for plain send/recv                  */
+    void       *elem;           /* value to send / where to receive (NULL:
+                                   discard); owned by the parked routine     */
+    int         index;          /* case index in a select                    */
+    int         queued;         /* on a list now; under ch->lock             */
+    int         result;         /* 0 or LANES_CLOSED; written by the claimer
+                                   before sched_ready, read after waking     */
+} chan_waiter;
+
+typedef struct chan_waitq {
+    chan_waiter *head, *tail;   /* FIFO; under the channel's lock */
+} chan_waitq;
+
+struct lanes_chan {
+    chan_lock   lock;           /* guards everything below but the constants */
+    lanes_rt   *rt;             /* constant */
+    uint32_t    id;             /* constant, from sched_chan_register        */
+    size_t      elem_size;      /* constant, 0..CHAN_ELEM_MAX                */
+    size_t      cap;            /* constant, 0 = unbuffered                  */
+    unsigned char *buf;         /* cap * elem_size bytes (NULL if 0); ring   */
+    size_t      head;           /* slot of the oldest item                   */
+    size_t      len;            /* items buffered                            */
+    int         closed;
+    uint32_t    nsent;          /* messages that entered the channel (trace
+                                   arg for elements shorter than 4 bytes)    */
+    uint32_t    nrecv;          /* messages that left it; FIFO keeps them in
+                                   step with nsent                           */
+    chan_waitq  recvq;          /* parked receivers                          */
+    chan_waitq  sendq;          /* parked senders                            */
+};
+
+static void waitq_push(chan_waitq *q, chan_waiter *w)
+{
+    w->next = NULL;
+    w->prev = q->tail;
+    if (q->tail != NULL)
+        q->tail->next = w;
+    else
+        q->head = w;
+    q->tail = w;
+    w->queued = 1;
+}
+
+static void waitq_unlink(chan_waitq *q, chan_waiter *w)
+{
+    if (w->prev != NULL)
+        w->prev->next = w->next;
+    else
+        q->head = w->next;
+    if (w->next != NULL)
+        w->next->prev = w->prev;
+    else
+        q->tail = w->prev;
+    w->next = w->prev = NULL;
+    w->queued = 0;
+}
+
+/* Takes the first waiter that can still be claimed off q: plain waiters
+ * always, select waiters only when this CAS wins their select.  Waiters of
+ * a select already claimed elsewhere are dropped from the list on the way
+ * (their owner sees queued == 0 and leaves them). */
+static chan_waiter *waitq_claim(chan_waitq *q)
+{
+    chan_waiter *w;
+
+    while ((w = q->head) != NULL) {
+        waitq_unlink(q, w);
+        if (w->sel == NULL)
+            return w;
+        int expect = 0;
+        if (atomic_compare_exchange_strong_explicit(&w->sel->done, &expect,
+                w->index + 1, memory_order_acq_rel, memory_order_acquire))
+            return w;
+    }
+    return NULL;
+}
+
+/* ---- buffer and trace helpers (channel locked) ----------------------------- */
+
+static unsigned char *slot(lanes_chan *ch, size_t i)
+{
+    return ch->buf + ((ch->head + i) % ch->cap) * ch->elem_size;
+}
+
+static void copy_elem(const lanes_chan *ch, void *dst, const void *src)
+{
+    if (dst == NULL || ch->elem_size == 0)
+        return;
+    if (src != NULL)
+        memcpy(dst, src, ch->elem_size);
+    else
+        memset(dst, 0, ch->elem_size);
+}
+
+/* The `arg` of SEND/RECV: the element's first 4 bytes when it has them,
+ * else the message's number on this channel. */
+static int32_t item_of(const lanes_chan *ch, const void *src, uint32_t count)
+{
+    int32_t v = 0;
+
+    if (ch->elem_size < 4)
+        return (int32_t)count;
+    if (src != NULL)
+        memcpy(&v, src, sizeof v);
+    return v;
+}
+
+static void trace_xfer(lanes_chan *ch, int kind, const rt_routine *who, int32_t item)
+{
+    sched_trace(ch->rt, kind, who != NULL ? sched_routine_id(who) : 0, ch->id, item);
+}
+
+/* ---- the three ways an operation completes at once (channel locked) -------
+ * Each returns 1 and sets *res when the operation completed (or failed for
+ * good), 0 when it would have to wait. */
+
+static int send_now(lanes_chan *ch, const void *elem, int *res)
+{
+    chan_waiter *w;
+
+    if (ch->closed) {
+        *res = LANES_CLOSED;
+        return 1;
+    }
+    if ((w = waitq_claim(&ch->recvq)) != NULL) {
+        /* a parked receiver implies an empty buffer: hand over directly */
+        rt_routine *r = w->r;
+        int32_t item = item_of(ch, elem, ++ch->nsent);
+        ch->nrecv++;
+        copy_elem(ch, w->elem, elem);
+        trace_xfer(ch, LANES_EV_SEND, NULL, item);
+        trace_xfer(ch, LANES_EV_RECV, r, item);
+        w->result = 0;
+        sched_ready(r);             /* w may be gone from here on */
+        *res = 0;
+        return 1;
+    }
+    if (ch->len < ch->cap) {
+        unsigned char *s = slot(ch, ch->len);
+        copy_elem(ch, s, elem);
+        ch->len++;
+        trace_xfer(ch, LANES_EV_SEND, NULL, item_of(ch, s, ++ch->nsent));
+        *res = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static int recv_now(lanes_chan *ch, void *elem, int *res)
+{
+    chan_waiter *w;
+
+    if ((w = waitq_claim(&ch->sendq)) != NULL) {
+        rt_routine *s = w->r;
+        if (ch->cap == 0) {
+            int32_t item = item_of(ch, w->elem, ++ch->nsent);
+            ch->nrecv++;
+            copy_elem(ch, elem, w->elem);
+            trace_xfer(ch, LANES_EV_SEND, s, item);
+            trace_xfer(ch, LANES_EV_RECV, NULL, item);
+        } else {
+            /* full buffer: take the oldest, the sender's value goes last */
+            unsigned char *h = slot(ch, 0);
+            int32_t out = item_of(ch, h, ++ch->nrecv);
+            copy_elem(ch, elem, h);
+            copy_elem(ch, h, w->elem);  /* head slot becomes the tail slot */
+            ch->head = (ch->head + 1) % ch->cap;
+            trace_xfer(ch, LANES_EV_RECV, NULL, out);
+            trace_xfer(ch, LANES_EV_SEND, s, item_of(ch, h, ++ch->nsent));
+        }
+        w->result = 0;
+        sched_ready(s);             /* w may be gone from here on */
+        *res = 0;
+        return 1;
+    }
+    if (ch->len > 0) {
+        unsigned char *h = slot(ch, 0);
+        trace_xfer(ch, LANES_EV_RECV, NULL, item_of(ch, h, ++ch->nrecv));
+        copy_elem(ch, elem, h);
+        ch->head = (ch->head + 1) % ch->cap;
+        ch->len--;
+        *res = 0;
+        return 1;
+    }
+    if (ch->closed) {
+        copy_elem(ch, elem, NULL);
+        *res = LANES_CLOSED;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- channels --------------------------------------------------------------- */
+
+lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, size_t cap)
+{
+    lanes_chan *ch;
+
+    if (rt == NULL || elem_size > CHAN_ELEM_MAX || cap > CHAN_CAP_MAX) {
+        errno = EINVAL;
+        return NULL;
+    }
+    ch = calloc(1, sizeof *ch);
+    if (ch == NULL)
+        goto error1;
+    if (cap > 0 && elem_size > 0) {
+        ch->buf = calloc(cap, elem_size);
+        if (ch->buf == NULL)
+            goto error2;
+    }
+    ch->rt = rt;
+    ch->elem_size = elem_size;
+    ch->cap = cap;
+    atomic_init(&ch->lock.held, 0);
+    ch->id = sched_chan_register(rt, ch, name != NULL ? name : "");
+    if (ch->id == 0)
+        goto error3;
+    sched_trace(rt, LANES_EV_CHAN, 0, ch->id, cap > INT32_MAX ? INT32_MAX : (int32_t)cap);
+    return ch;
+
+error3:
+    free(ch->buf);
+error2:
+    free(ch);
+error1:
+    errno = ENOMEM;
+    return NULL;
+}
+
+void chan_destroy(struct lanes_chan *ch)
+{
+    /* Parked routines' wait records live on their stacks, which the
+     * scheduler frees: nothing here may follow the lists. */
+    if (ch == NULL)
+        return;
+    free(ch->buf);
+    free(ch);
+}
+
+uint32_t lanes_chan_id(const lanes_chan *ch)
+{
+    return ch != NULL ? ch->id : 0;
+}
+
+size_t lanes_chan_cap(const lanes_chan *ch)
+{
+    return ch != NULL ? ch->cap : 0;
+}
+
+size_t lanes_chan_len(lanes_chan *ch)
+{
+    size_t n;
+
+    if (ch == NULL)
+        return 0;
+    lock_take(&ch->lock);
+    n = ch->len;
+    lock_drop(&ch->lock);
+    return n;
+}
+
+static void unlock_one(void *arg)
+{
+    lock_drop(&((lanes_chan *)arg)->lock);
+}
+
+static int chan_send(lanes_chan *ch, const void *elem, int block)
+{
+    rt_routine *self = sched_self();
+    chan_waiter w;
+    int res;
+
+    if (ch == NULL)
+        return -EINVAL;
+    if (block && self == NULL)
+        return -EPERM;
+    lock_take(&ch->lock);
+    if (send_now(ch, elem, &res)) {
+        lock_drop(&ch->lock);
+        return res;
+    }
+    if (!block) {
+        lock_drop(&ch->lock);
+        return LANES_WOULDBLOCK;
+    }
+    memset(&w, 0, sizeof w);
+    w.ch = ch;
+    w.r = self;
+    w.elem = (void *)(uintptr_t)elem;   /* only read by the receiver */
+    waitq_push(&ch->sendq, &w);
+    sched_park(LANES_STOP_SEND, ch->id, LANES_SEND, unlock_one, ch);
+    return w.result;
+}
+
+static int chan_recv(lanes_chan *ch, void *elem, int block)
+{
+    rt_routine *self = sched_self();
+    chan_waiter w;
+    int res;
+
+    if (ch == NULL)
+        return -EINVAL;
+    if (block && self == NULL)
+        return -EPERM;
+    lock_take(&ch->lock);
+    if (recv_now(ch, elem, &res)) {
+        lock_drop(&ch->lock);
+        return res;
+    }
+    if (!block) {
+        lock_drop(&ch->lock);
+        return LANES_WOULDBLOCK;
+    }
+    memset(&w, 0, sizeof w);
+    w.ch = ch;
+    w.r = self;
+    w.elem = elem;
+    waitq_push(&ch->recvq, &w);
+    sched_park(LANES_STOP_RECV, ch->id, LANES_RECV, unlock_one, ch);
+    return w.result;
+}
+
+int lanes_send(lanes_chan *ch, const void *elem)     { return chan_send(ch, elem, 1); }
+int lanes_try_send(lanes_chan *ch, const void *elem) { return chan_send(ch, elem, 0); }
+int lanes_recv(lanes_chan *ch, void *elem)           { return chan_recv(ch, elem, 1); }
+int lanes_try_recv(lanes_chan *ch, void *elem)       { return chan_recv(ch, elem, 0); }
+
+int lanes_chan_close(lanes_chan *ch)
+{
+    chan_waiter *w;
+
+    if (ch == NULL)
+        return -EINVAL;
+    lock_take(&ch->lock);
+    if (ch->closed) {
+        lock_drop(&ch->lock);
+        return LANES_CLOSED;
+    }
+    ch->closed = 1;
+    sched_trace(ch->rt, LANES_EV_CLOSE, 0, ch->id, 0);
+    /* Every parked receiver sees the close (the buffer is empty when any is
+     * parked), every parked sender too.  Each waiter is claimed once. */
+    while ((w = waitq_claim(&ch->recvq)) != NULL) {
+        rt_routine *r = w->r;
+        copy_elem(ch, w->elem, NULL);
+        w->result = LANES_CLOSED;
+        sched_ready(r);
+    }
+    while ((w = waitq_claim(&ch->sendq)) != NULL) {
+        rt_routine *r = w->r;
+        w->result = LANES_CLOSED;
+        sched_ready(r);
+    }
+    lock_drop(&ch->lock);
+    return 0;
+}
+
+/* ---- select ------------------------------------------------------------------ */
+
+typedef struct sel_locks {
+    lanes_chan **ch;            /* distinct channels, sorted by address */
+    int n;
+} sel_locks;
+
+static void sel_lock_all(const sel_locks *l)
+{
+    for (int i = 0; i < l->n; i++)
+        lock_take(&l->ch[i]->lock);
+}
+
+static void sel_unlock_all(void *arg)
+{
+    const sel_locks *l = arg;
+    for (int i = l->n - 1; i >= 0; i--)
+        lock_drop(&l->ch[i]->lock);
+}
+
+static int chan_addr_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(lanes_chan *const *)a;
+    uintptr_t y = (uintptr_t)*(lanes_chan *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Fills order[] with a uniformly random permutation of 0..n-1. */
+static void shuffle(int *order, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int j = (int)(sched_rand() % (uint32_t)(i + 1));
+        if (j != i)
+            order[i] = order[j];
+        order[j] = i;
+    }
+}
+
+int lanes_select(lanes_case *cases, int n, int nonblocking)
+{
+    rt_routine *self = sched_self();
+    int order_s[SEL_ONSTACK];
+    lanes_chan *locks_s[SEL_ONSTACK];
+    chan_waiter waiters_s[SEL_ONSTACK];
+    int *order = order_s;
+    lanes_chan **lockv = locks_s;
+    chan_waiter *waiters = waiters_s;
+    void *heap = NULL;
+    sel_locks locks;
+    chan_sel sel;
+    uint32_t first_id = 0;
+    int fired = LANES_WOULDBLOCK, res = 0, i, nch = 0;
+
+    if (n < 0 || (n > 0 && cases == NULL))
+        return -EINVAL;
+    for (i = 0; i < n; i++)
+        if (cases[i].ch != NULL && cases[i].op != LANES_SEND && cases[i].op != LANES_RECV)
+            return -EINVAL;
+    if (!nonblocking && self == NULL)
+        return -EPERM;
+    if (n > SEL_ONSTACK) {
+        size_t sz = (size_t)n * (sizeof *order + sizeof *lockv + sizeof *waiters);
+        heap = malloc(sz);
+        if (heap == NULL)
+            return -ENOMEM;
+        waiters = heap;
+        lockv = (lanes_chan **)(waiters + n);
+        order = (int *)(lockv + n);
+    }
+
+    /* one global lock order: by address, each channel once */
+    for (i = 0; i < n; i++)
+        if (cases[i].ch != NULL)
+            lockv[nch++] = cases[i].ch;
+    qsort(lockv, (size_t)nch, sizeof *lockv, chan_addr_cmp);
+    locks.ch = lockv;
+    locks.n = 0;
+    for (i = 0; i < nch; i++)
+        if (locks.n == 0 || lockv[locks.n - 1] != lockv[i])
+            lockv[locks.n++] = lockv[i];
+
+    shuffle(order, n);
+    sel_lock_all(&locks);
+
+    /* pass 1: the first ready case in random order wins */
+    for (i = 0; i < n; i++) {
+        lanes_case *c = &cases[order[i]];
+        if (c->ch == NULL)
+            continue;
+        if (c->op == LANES_SEND ? send_now(c->ch, c->elem, &res)
+                                : recv_now(c->ch, c->elem, &res)) {
+            fired = order[i];
+            break;
+        }
+    }
+    if (fired >= 0 || nonblocking) {
+        sel_unlock_all(&locks);
+        goto done;
+    }
+
+    /* pass 2: wait on every case; the first party to claim `sel` wins */
+    atomic_init(&sel.done, 0);
+    for (i = 0; i < n; i++) {
+        chan_waiter *w = &waiters[i];
+        lanes_case *c = &cases[i];
+        memset(w, 0, sizeof *w);
+        if (c->ch == NULL)
+            continue;
+        w->ch = c->ch;
+        w->r = self;
+        w->sel = &sel;
+        w->elem = c->elem;
+        w->index = i;
+        waitq_push(c->op == LANES_SEND ? &c->ch->sendq : &c->ch->recvq, w);
+        if (first_id == 0)
+            first_id = c->ch->id;
+    }
+    sched_park(LANES_STOP_SELECT, first_id, 0, sel_unlock_all, &locks);
+
+    /* pass 3: woken by the claimer; take the losing waiters off their lists */
+    fired = atomic_load_explicit(&sel.done, memory_order_acquire) - 1;
+    sel_lock_all(&locks);
+    for (i = 0; i < n; i++) {
+        chan_waiter *w = &waiters[i];
+        if (w->queued)
+            waitq_unlink(cases[i].op == LANES_SEND ? &w->ch->sendq : &w->ch->recvq, w);
+    }
+    sel_unlock_all(&locks);
+    res = waiters[fired].result;
+
+done:
+    if (fired >= 0)
+        cases[fired].result = res;
+    free(heap);
+    return fired;
+}

@@ -107,7 +107,13 @@ lanes_rt *lanes_self_rt(void); /* the runtime of the calling routine; NULL outsi
 /* ---- channels -------------------------------------------------------------- */
 
 /* elem_size 0..65536, cap 0 (unbuffered) .. 1<<20.  NULL and errno on error.
- * Channels live until lanes_close. Callable from a plain thread or a routine. */
+ * Channels live until lanes_close. Callable from a plain thread or a routine.
+ *
+ * Elements are copied (elem_size bytes).  A NULL elem sends zeros / discards
+ * what is received.  lanes_send, lanes_recv and a blocking lanes_select may
+ * park, so they need a routine: from a plain thread they return -EPERM and
+ * do nothing.  The try forms, lanes_chan_close and a nonblocking select never
+ * block and work from any thread.  A NULL channel gives -EINVAL. */
 lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, size_t cap);
 int lanes_send(lanes_chan *ch, const void *elem);      /* 0, or LANES_CLOSED */
 int lanes_recv(lanes_chan *ch, void *elem);            /* 0, or LANES_CLOSED once closed and drained (elem zeroed) */
@@ -127,7 +133,11 @@ typedef struct lanes_case {
 
 /* Blocks until one case can proceed, picking uniformly among ready ones.
  * Returns the index that fired, or LANES_WOULDBLOCK when nonblocking and none
- * was ready. */
+ * was ready at one instant.  A receive case on a closed, drained channel and
+ * a send case on a closed one are ready and fire with result LANES_CLOSED.
+ * The same channel may appear in several cases.  n == 0 (or all channels
+ * NULL) blocks forever.  -EPERM when blocking from a plain thread, -EINVAL
+ * for a bad op, -ENOMEM when n > 16 and no memory. */
 int lanes_select(lanes_case *cases, int n, int nonblocking);
 
 /* ---- names (any thread; valid until lanes_close) -------------------------- */

@@ -1,0 +1,186 @@
+/*
+ * model.h - what the screen shows, folded from trace events.  Pure C: no
+ * curses, no runtime calls (names come through a callback), so it can be
+ * fed synthetic events in tests.  One thread (the UI thread) owns a model.
+ *
+ * Time: runtime time in milli-ticks (lanes_event.t_rt).  Timeline column k
+ * is tick k, the runtime time [k*1000, (k+1)*1000); a step of one tick
+ * therefore advances every timeline by exactly one column.
+ */
+#ifndef LANES_UI_MODEL_H
+#define LANES_UI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lanes.h"
+
+#define UI_TL_LEN     512          /* timeline ring: ticks remembered per lane */
+#define UI_BUF_SHOW   64           /* buffered item numbers kept per channel   */
+#define UI_LOG_LEN    64           /* scheduler decisions remembered           */
+#define UI_LOG_TEXT   120
+#define UI_STEP_TEXT  160          /* "what this lane did in the last step"    */
+#define UI_NAME       LANES_NAME_MAX
+
+/* timeline cell flags */
+enum {
+    UI_CELL_RUN     = 0x1,         /* routine ran in this tick               */
+    UI_CELL_PARKED  = 0x2,         /* lane was switched off                  */
+    UI_CELL_PREEMPT = 0x4,         /* a slice ended here by preemption       */
+    UI_CELL_STEAL   = 0x8,         /* a stolen routine started here          */
+    UI_CELL_SEEN    = 0x10         /* the tick has passed (else: no data)    */
+};
+
+typedef struct ui_cell {
+    uint64_t tick;                 /* which tick this slot holds now         */
+    uint32_t routine;              /* who ran most of it, 0 = idle           */
+    uint16_t amount;               /* milli-ticks that routine ran in it     */
+    uint8_t  flags;                /* UI_CELL_*                              */
+} ui_cell;
+
+typedef struct ui_lane {
+    uint32_t cur;                  /* routine running now, 0 = none          */
+    uint64_t run_since;            /* t_rt when cur started its slice        */
+    int      cpu;                  /* OS CPU seen in the last RUN, -1 = none */
+    int      parked;               /* switched off                           */
+    int      used;                 /* ever ran or was ever switched on       */
+    uint64_t filled;               /* timeline complete up to this t_rt      */
+    uint64_t busy_mt;              /* milli-ticks spent running routines     */
+    ui_cell  tl[UI_TL_LEN];        /* ring indexed by tick % UI_TL_LEN       */
+    char     step[UI_STEP_TEXT];   /* what it did since the last STEP        */
+} ui_lane;
+
+/* where a routine is */
+enum {
+    UI_AT_NEW = 0,                 /* known but not placed yet               */
+    UI_AT_LANE,                    /* running on `lane`                      */
+    UI_AT_LOCAL,                   /* in the local queue of `lane`           */
+    UI_AT_RUNNEXT,                 /* in the run-next slot of `lane`         */
+    UI_AT_GLOBAL,                  /* in the global queue                    */
+    UI_AT_SEND,                    /* waiting to send on `chan`              */
+    UI_AT_RECV,                    /* waiting to receive on `chan`           */
+    UI_AT_SELECT,                  /* waiting in a select (`chan`: first)    */
+    UI_AT_SLEEP,                   /* asleep until `wake_at`                 */
+    UI_AT_DONE                     /* returned                               */
+};
+
+typedef struct ui_routine {
+    uint32_t id;                   /* 0: slot unused                         */
+    char     name[UI_NAME];
+    char     letter;               /* one character for narrow cells         */
+    int      colour;               /* index into the routine palette         */
+    int      at;                   /* UI_AT_*                                */
+    int      lane;                 /* for LANE, LOCAL, RUNNEXT               */
+    uint32_t chan;                 /* for SEND, RECV, SELECT                 */
+    uint64_t wake_at;              /* for SLEEP: t_rt                        */
+    uint64_t queued_seq;           /* order within a queue                   */
+    uint64_t since;                /* t_rt when it got where it is           */
+    uint64_t moved_wall;           /* wall ms of its last move (highlight)   */
+    int      has_item;
+    int32_t  item;                 /* item held, when has_item               */
+    uint64_t cpu_mt;               /* milli-ticks run                        */
+    uint64_t wait_mt;              /* milli-ticks blocked on channels        */
+    uint32_t runs;                 /* slices started (switches in)           */
+    uint32_t waits;                /* times it blocked on a channel          */
+    uint32_t preempts;
+    uint32_t steals;               /* times it was stolen                    */
+    uint64_t lanes_mask;           /* lanes it ran on (bit i = lane i)       */
+} ui_routine;
+
+typedef struct ui_chan {
+    uint32_t id;                   /* 0: slot unused                         */
+    char     name[UI_NAME];
+    int      cap;                  /* 0 = unbuffered                         */
+    int      closed;
+    int      nbuf;                 /* items in buf (oldest first)            */
+    int32_t  buf[UI_BUF_SHOW];
+    uint64_t sent, received;
+} ui_chan;
+
+/* Fills buf with the name of routine (kind 0) or channel (kind 1) `id`. */
+typedef void (*ui_namer)(void *ctx, int kind, uint32_t id, char *buf, size_t n);
+
+typedef struct ui_model {
+    int      cores;                /* lanes switched on                      */
+    int      quantum;
+    int      paused;
+    uint64_t now;                  /* runtime time, milli-ticks              */
+    uint64_t wall;                 /* wall ms given to the last advance      */
+    uint64_t seq;                  /* counter for queue order                */
+    int      nlanes;               /* lanes worth showing (max used + 1)     */
+    ui_lane  lanes[LANES_MAX_CORES];
+
+    ui_routine *routines;          /* indexed by id, nroutines slots         */
+    uint32_t nroutines;            /* slots allocated                        */
+    uint32_t maxid;                /* highest id seen                        */
+    ui_chan  *chans;               /* indexed by id                          */
+    uint32_t nchans;
+    uint32_t maxchan;
+
+    /* counters */
+    uint64_t switches, steals, preempts, items_done, events;
+    uint64_t latency_mt;           /* sum of item latencies, milli-ticks     */
+    uint64_t steps;
+    int      deadlock;             /* blocked routines at a DEADLOCK event   */
+
+    /* item number -> t_rt of its first SEND + 1 (0 = not seen) */
+    uint64_t *item_t;
+    size_t   nitems;
+
+    /* scheduler decisions in words, newest at (log_head - 1) % UI_LOG_LEN */
+    char     log[UI_LOG_LEN][UI_LOG_TEXT];
+    unsigned log_head, log_count;
+    int      step_valid;           /* lanes[].step describe the last step    */
+
+    ui_namer namer;
+    void    *namer_ctx;
+} ui_model;
+
+/* Sets up an empty model with `cores` lanes on; namer may be NULL. */
+void ui_model_init(ui_model *m, int cores, int quantum, ui_namer namer, void *ctx);
+void ui_model_free(ui_model *m);
+/* Forgets everything (restart), keeping the namer. */
+void ui_model_reset(ui_model *m, int cores, int quantum);
+
+/* Folds n events, oldest first.  wall_ms: the caller's clock, for the
+ * "moved a moment ago" highlight. */
+void ui_model_fold(ui_model *m, const lanes_event *ev, size_t n, uint64_t wall_ms);
+
+/* Runtime time is now `now` (lanes_now): extends every timeline to it. */
+void ui_model_advance(ui_model *m, uint64_t now, uint64_t wall_ms);
+
+/* ---- reading ------------------------------------------------------------ */
+
+ui_routine *ui_model_routine(ui_model *m, uint32_t id);   /* NULL: unknown */
+ui_chan    *ui_model_chan(ui_model *m, uint32_t id);
+
+/* The newest tick with any time in it (the rightmost timeline column);
+ * -1 before any time passed. */
+int64_t ui_model_last_tick(const ui_model *m);
+
+/* The cell of `lane` for tick `tick`; NULL when forgotten or in the future. */
+const ui_cell *ui_model_cell(const ui_model *m, int lane, uint64_t tick);
+
+/* Busy share of a lane over the last `ticks` ticks, 0..100. */
+int ui_model_busy(const ui_model *m, int lane, int ticks);
+
+/* Achieved parallelism: routine-ticks run per tick of runtime time. */
+double ui_model_parallelism(const ui_model *m);
+
+/* Average item latency in ticks; 0 when no item finished. */
+double ui_model_latency(const ui_model *m);
+
+/* Routines at `at` (and on `lane` / `chan` where that matters; -1 / 0 =
+ * any), in queue order; fills ids, returns how many there are. */
+size_t ui_model_list(const ui_model *m, int at, int lane, uint32_t chan,
+                     uint32_t *ids, size_t max);
+
+/* Ticks a sleeper has left (rounded up). */
+int ui_model_sleep_left(const ui_model *m, const ui_routine *r);
+
+/* The i-th newest logged decision (0 = newest), NULL past the end. */
+const char *ui_model_log(const ui_model *m, unsigned i);
+
+/* Words for a place ("core 1's queue", "waiting to send on orders"). */
+void ui_model_place(const ui_model *m, const ui_routine *r, char *buf, size_t n);
+
+#endif

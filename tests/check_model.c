@@ -1,0 +1,336 @@
+/*
+ * check_model.c - the screen's model fed with synthetic trace events: each
+ * test plays a few scheduler moments and checks what the screen would show.
+ */
+#include "config.h"
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/model.h"
+
+static ui_model M;
+
+static const char *names[] = { "", "cashier", "cook#1", "cook#2", "attendant" };
+static const char *chans[] = { "", "orders", "meals" };
+
+static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
+{
+    (void)ctx;
+    if (kind == 0 && id < 5)
+        snprintf(buf, n, "%s", names[id]);
+    else if (kind == 1 && id < 3)
+        snprintf(buf, n, "%s", chans[id]);
+}
+
+static void ev(uint64_t t_rt, int kind, int lane, uint32_t routine, uint32_t obj, int32_t arg)
+{
+    lanes_event e;
+
+    memset(&e, 0, sizeof e);
+    e.t_ns = t_rt * 1000;
+    e.t_rt = t_rt;
+    e.kind = (uint16_t)kind;
+    e.lane = lane < 0 ? LANES_NO_LANE : (uint16_t)lane;
+    e.routine = routine;
+    e.obj = obj;
+    e.arg = arg;
+    ui_model_fold(&M, &e, 1, 100);
+}
+
+static void setup(void)  { ui_model_init(&M, 1, 4, namer, NULL); }
+static void teardown(void) { ui_model_free(&M); }
+
+START_TEST(test_model_run_fills_timeline)
+{
+    const ui_cell *c;
+    int k;
+
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 3, LANES_Q_GLOBAL);
+    ck_assert_int_eq(M.lanes[0].cur, 1);
+    ck_assert_int_eq(M.lanes[0].cpu, 3);
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_LANE);
+    ev(4000, LANES_EV_STOP, 0, 1, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
+    for (k = 0; k < 4; k++) {
+        c = ui_model_cell(&M, 0, (uint64_t)k);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_uint_eq(c->routine, 1);
+        ck_assert(c->flags & UI_CELL_RUN);
+        ck_assert_int_eq(!!(c->flags & UI_CELL_PREEMPT), k == 3);
+    }
+    ck_assert_ptr_null(ui_model_cell(&M, 0, 4));
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_GLOBAL);
+    ck_assert_uint_eq(M.preempts, 1);
+    ck_assert_uint_eq(M.switches, 1);
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->cpu_mt, 4000);
+    /* idle time after the stop is seen but holds no routine */
+    ui_model_advance(&M, 6000, 200);
+    c = ui_model_cell(&M, 0, 5);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(c->routine, 0);
+    ck_assert(!(c->flags & UI_CELL_RUN));
+    ck_assert_int_eq(ui_model_busy(&M, 0, 6), 66);
+}
+END_TEST
+
+START_TEST(test_model_step_advances_one_column)
+{
+    ck_assert_int_eq(ui_model_last_tick(&M), -1);
+    ev(0, LANES_EV_SPAWN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
+    ui_model_advance(&M, 5000, 0);
+    ck_assert_int_eq(ui_model_last_tick(&M), 4);
+    ev(5000, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(5000, LANES_EV_STEP, -1, 0, 1, 1);
+    ui_model_advance(&M, 6000, 0);
+    ck_assert_int_eq(ui_model_last_tick(&M), 5);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 5)->routine, 1);
+    /* a frozen clock leaves the timeline where it is */
+    ui_model_advance(&M, 6000, 0);
+    ck_assert_int_eq(ui_model_last_tick(&M), 5);
+    ck_assert_ptr_null(ui_model_cell(&M, 0, 6));
+}
+END_TEST
+
+START_TEST(test_model_two_lanes_same_column)
+{
+    ev(0, LANES_EV_CORES, -1, 0, 2, 1);
+    ck_assert_int_eq(M.nlanes, 2);
+    ck_assert_int_eq(M.lanes[1].parked, 0);
+    ev(0, LANES_EV_SPAWN, 0, 2, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_SPAWN, 1, 3, 0, LANES_Q_LOCAL);
+    ev(1000, LANES_EV_RUN, 0, 2, 0, LANES_Q_LOCAL);
+    ev(1000, LANES_EV_RUN, 1, 3, 1, LANES_Q_LOCAL);
+    ui_model_advance(&M, 3500, 0);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->routine, 2);
+    ck_assert_uint_eq(ui_model_cell(&M, 1, 2)->routine, 3);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 0)->routine, 0);
+    ck_assert(ui_model_parallelism(&M) > 1.4);
+}
+END_TEST
+
+START_TEST(test_model_channel_buffer_and_waiters)
+{
+    uint32_t ids[8];
+
+    ev(0, LANES_EV_CHAN, -1, 0, 1, 3);
+    ev(0, LANES_EV_CHAN, -1, 0, 2, 0);
+    ck_assert_int_eq(ui_model_chan(&M, 1)->cap, 3);
+    ck_assert_str_eq(ui_model_chan(&M, 1)->name, "orders");
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(500, LANES_EV_SEND, 0, 1, 1, 1);
+    ev(700, LANES_EV_SEND, 0, 1, 1, 2);
+    ev(900, LANES_EV_SEND, 0, 1, 1, 3);
+    ck_assert_int_eq(ui_model_chan(&M, 1)->nbuf, 3);
+    ev(1000, LANES_EV_STOP, 0, 1, 1, LANES_STOP_SEND);
+    ck_assert_int_eq(ui_model_list(&M, UI_AT_SEND, -1, 1, ids, 8), 1);
+    ck_assert_uint_eq(ids[0], 1);
+    ev(1000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ev(1200, LANES_EV_RECV, 0, 2, 1, 1);
+    ck_assert_int_eq(ui_model_chan(&M, 1)->nbuf, 2);
+    ck_assert_int_eq(ui_model_chan(&M, 1)->buf[0], 2);
+    ck_assert_int_eq(ui_model_routine(&M, 2)->has_item, 1);
+    ck_assert_int_eq(ui_model_routine(&M, 2)->item, 1);
+    ev(1300, LANES_EV_WAKE, 0, 1, 2, LANES_Q_RUNNEXT);
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_RUNNEXT);
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->wait_mt, 300);
+    ck_assert_int_eq(ui_model_list(&M, UI_AT_SEND, -1, 1, ids, 8), 0);
+    ev(1400, LANES_EV_STOP, 0, 2, 2, LANES_STOP_RECV);
+    ck_assert_int_eq(ui_model_list(&M, UI_AT_RECV, -1, 2, ids, 8), 1);
+    ev(1500, LANES_EV_CLOSE, 0, 1, 1, 0);
+    ck_assert_int_eq(ui_model_chan(&M, 1)->closed, 1);
+}
+END_TEST
+
+START_TEST(test_model_sleep_counts_down)
+{
+    ev(0, LANES_EV_SPAWN, -1, 4, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 4, 0, LANES_Q_GLOBAL);
+    ev(1000, LANES_EV_STOP, 0, 4, 3, LANES_STOP_SLEEP);
+    ui_model_advance(&M, 2500, 0);
+    ck_assert_int_eq(ui_model_routine(&M, 4)->at, UI_AT_SLEEP);
+    ck_assert_int_eq(ui_model_sleep_left(&M, ui_model_routine(&M, 4)), 2);
+    ev(4000, LANES_EV_WAKE, -1, 4, 0, LANES_Q_GLOBAL);
+    ck_assert_int_eq(ui_model_routine(&M, 4)->at, UI_AT_GLOBAL);
+}
+END_TEST
+
+START_TEST(test_model_park_hands_queue_to_global)
+{
+    const ui_cell *c;
+
+    ev(0, LANES_EV_CORES, -1, 0, 2, 1);
+    ev(0, LANES_EV_SPAWN, 1, 2, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_SPAWN, 1, 3, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_RUN, 1, 2, 0, LANES_Q_LOCAL);
+    ev(2000, LANES_EV_CORES, -1, 0, 1, 2);
+    ev(2000, LANES_EV_STOP, 1, 2, LANES_Q_GLOBAL, LANES_STOP_CORES);
+    ev(2000, LANES_EV_PARK, 1, 0, 0, 1);
+    ck_assert_int_eq(M.lanes[1].parked, 1);
+    ck_assert_int_eq(M.cores, 1);
+    ck_assert_int_eq(M.nlanes, 2);
+    ck_assert_int_eq(ui_model_routine(&M, 2)->at, UI_AT_GLOBAL);
+    ck_assert_int_eq(ui_model_routine(&M, 3)->at, UI_AT_GLOBAL);
+    ui_model_advance(&M, 4000, 0);
+    c = ui_model_cell(&M, 1, 3);
+    ck_assert_ptr_nonnull(c);
+    ck_assert(c->flags & UI_CELL_PARKED);
+    ck_assert_uint_eq(ui_model_cell(&M, 1, 1)->routine, 2);
+}
+END_TEST
+
+START_TEST(test_model_item_latency)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(1000, LANES_EV_SEND, 0, 1, 1, 5);
+    ev(1500, LANES_EV_SEND, 0, 1, 1, 6);
+    ev(8000, LANES_EV_DONE, 0, 4, 0, 5);
+    ev(10500, LANES_EV_DONE, 0, 4, 0, 6);
+    ck_assert_uint_eq(M.items_done, 2);
+    ck_assert(ui_model_latency(&M) > 7.99 && ui_model_latency(&M) < 8.01);
+}
+END_TEST
+
+START_TEST(test_model_step_explains)
+{
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ev(3000, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(3000, LANES_EV_STEP, -1, 0, 1, 1);
+    ck_assert_int_eq(M.step_valid, 1);
+    ck_assert_str_eq(M.lanes[0].step, "");
+    ev(4000, LANES_EV_STOP, 0, 2, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
+    ev(4000, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
+    ck_assert_str_eq(M.lanes[0].step,
+        "cook#1 used its 4-tick slice, preempted to the global queue, took cashier from its queue");
+    ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 0), "took cashier"));
+    ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 1), "preempted"));
+    ev(4000, LANES_EV_STEP, -1, 0, 1, 2);
+    ck_assert_str_eq(M.lanes[0].step, "");
+    ev(4000, LANES_EV_RESUME, -1, 0, 0, 0);
+    ck_assert_int_eq(M.step_valid, 0);
+}
+END_TEST
+
+START_TEST(test_model_steal_marks_and_counts)
+{
+    ev(0, LANES_EV_CORES, -1, 0, 2, 1);
+    ev(0, LANES_EV_SPAWN, 0, 3, 0, LANES_Q_LOCAL);
+    ev(1000, LANES_EV_STEAL, 1, 3, 0, 0);
+    ck_assert_int_eq(ui_model_routine(&M, 3)->at, UI_AT_LOCAL);
+    ck_assert_int_eq(ui_model_routine(&M, 3)->lane, 1);
+    ev(1000, LANES_EV_RUN, 1, 3, 0, LANES_Q_STEAL);
+    ck_assert_uint_eq(M.steals, 1);
+    ui_model_advance(&M, 2000, 0);
+    ck_assert(ui_model_cell(&M, 1, 1)->flags & UI_CELL_STEAL);
+    /* a RUN that says "stolen" without a STEAL event counts once too */
+    ev(2000, LANES_EV_SPAWN, 0, 2, 0, LANES_Q_LOCAL);
+    ev(2000, LANES_EV_STOP, 1, 3, LANES_Q_LOCAL, LANES_STOP_YIELD);
+    ev(2000, LANES_EV_RUN, 1, 2, 0, LANES_Q_STEAL);
+    ck_assert_uint_eq(M.steals, 2);
+    ck_assert_uint_eq(ui_model_routine(&M, 2)->lanes_mask, 2);
+}
+END_TEST
+
+START_TEST(test_model_runnext_holds_one)
+{
+    uint32_t ids[4];
+
+    ev(0, LANES_EV_SPAWN, 0, 1, 0, LANES_Q_RUNNEXT);
+    ev(0, LANES_EV_SPAWN, 0, 2, 0, LANES_Q_RUNNEXT);
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_LOCAL);
+    ck_assert_int_eq(ui_model_routine(&M, 2)->at, UI_AT_RUNNEXT);
+    ev(0, LANES_EV_SPAWN, 0, 3, 0, LANES_Q_LOCAL);
+    ck_assert_int_eq(ui_model_list(&M, UI_AT_LOCAL, 0, 0, ids, 4), 2);
+    ck_assert_uint_eq(ids[0], 1);
+    ck_assert_uint_eq(ids[1], 3);
+}
+END_TEST
+
+START_TEST(test_model_letters_and_names)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 4, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 9, 0, LANES_Q_GLOBAL);
+    ck_assert_int_eq(ui_model_routine(&M, 1)->letter, 'c');
+    ck_assert_int_eq(ui_model_routine(&M, 2)->letter, 'C');
+    ck_assert_int_eq(ui_model_routine(&M, 3)->letter, '2');
+    ck_assert_int_eq(ui_model_routine(&M, 4)->letter, 'a');
+    ck_assert_str_eq(ui_model_routine(&M, 9)->name, "r9");
+    ck_assert_int_eq(ui_model_routine(&M, 9)->colour, 4);
+    ck_assert_ptr_null(ui_model_routine(&M, 7));
+}
+END_TEST
+
+START_TEST(test_model_exit_and_reset)
+{
+    char buf[64];
+
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(2500, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT);
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_DONE);
+    ui_model_place(&M, ui_model_routine(&M, 1), buf, sizeof buf);
+    ck_assert_str_eq(buf, "done");
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->moved_wall, 100);
+    ui_model_reset(&M, 3, 2);
+    ck_assert_ptr_null(ui_model_routine(&M, 1));
+    ck_assert_int_eq(M.nlanes, 3);
+    ck_assert_int_eq(M.quantum, 2);
+    ck_assert_int_eq(ui_model_last_tick(&M), -1);
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ck_assert_str_eq(ui_model_routine(&M, 1)->name, "cashier");
+}
+END_TEST
+
+START_TEST(test_model_long_gap_keeps_ring_sane)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, (uint64_t)UI_TL_LEN * 3000 + 500, 0);
+    ck_assert_ptr_null(ui_model_cell(&M, 0, 5));
+    ck_assert_uint_eq(ui_model_cell(&M, 0, (uint64_t)UI_TL_LEN * 3)->routine, 1);
+    ck_assert_int_eq(ui_model_busy(&M, 0, 50), 100);
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("fold");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_model_run_fills_timeline);
+    tcase_add_test(tc, test_model_step_advances_one_column);
+    tcase_add_test(tc, test_model_two_lanes_same_column);
+    tcase_add_test(tc, test_model_channel_buffer_and_waiters);
+    tcase_add_test(tc, test_model_sleep_counts_down);
+    tcase_add_test(tc, test_model_park_hands_queue_to_global);
+    tcase_add_test(tc, test_model_item_latency);
+    tcase_add_test(tc, test_model_step_explains);
+    tcase_add_test(tc, test_model_steal_marks_and_counts);
+    tcase_add_test(tc, test_model_runnext_holds_one);
+    tcase_add_test(tc, test_model_letters_and_names);
+    tcase_add_test(tc, test_model_exit_and_reset);
+    tcase_add_test(tc, test_model_long_gap_keeps_ring_sane);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(model_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

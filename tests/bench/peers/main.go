@@ -364,6 +364,9 @@ func main() {
 	}
 	if *list {
 		for _, r := range rows() {
+			if !selected(r, onlySet, procSet) {
+				continue
+			}
 			fmt.Printf("%-18s %-6s %s\n", r.name(), r.unit, r.what)
 		}
 		return

@@ -92,8 +92,8 @@ BEGIN {
     T["trace-pingpong/1"] = "abs le 1.5 <= 1.5x off"
     T["trace-pingpong/2"] = "abs le 1.5 <= 1.5x off"
     T["trace-cpu/2"]     = "abs le 1.03 <= 1.03x off"
-    T["ui-fold/0"]       = "abs le 200 <= 200 ns"
-    T["ui-frame/0"]      = "abs le 2000 <= 2000 us"
+    T["ui-fold"]         = "abs le 200 <= 200 ns"
+    T["ui-frame"]        = "abs le 2000 <= 2000 us"
 }
 /^[LG] / && $2 !~ /^#/ {
     side = $1; row = $2

@@ -574,7 +574,9 @@ static const char *num(char *buf, size_t n, double v)
 
 static void row_name(const bench_row *r, char *buf, size_t n)
 {
-    if (r->lanes < 0)
+    if (r->lanes == 0)
+        snprintf(buf, n, "%s", r->workload);
+    else if (r->lanes < 0)
         snprintf(buf, n, "%s/%dv1", r->workload, -r->lanes);
     else
         snprintf(buf, n, "%s/%d", r->workload, r->lanes);

@@ -1,15 +1,86 @@
 /*
  * out.h - what leaves the process without a screen: the headless summary
  * (text or JSON) and the Chrome Trace Event export.
+ *
+ * Both are folds of the runtime's trace event stream (lanes.h); neither
+ * touches the runtime except to read names.  The trace writer is usable on
+ * its own, incrementally, by the UI when --trace is given with the screen.
  */
 #ifndef LANES_OUT_H
 #define LANES_OUT_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "options.h"
+#include "lanes.h"
 #include "scn/scn.h"
 
 /* Runs `prog` to its end without a terminal and prints the summary to
- * stdout; returns an exit status (options.h). */
+ * stdout (to stderr when the trace goes to stdout, --trace -); returns an
+ * exit status (options.h): 0 done, 1 system or write error (also when any
+ * trace event was dropped), 3 deadlock, 4 scenario fault. */
 int out_headless(const lanes_opts *opts, scn_program *prog);
+
+/* ---- names ----------------------------------------------------------------
+ * How a fold turns routine and channel ids into names.  A NULL table, or a
+ * NULL function in it, or an empty name, gives "r<id>" / "ch<id>". */
+typedef struct out_names {
+    void (*routine)(void *ctx, uint32_t id, char *buf, size_t n);
+    void (*chan)(void *ctx, uint32_t id, char *buf, size_t n);
+    void *ctx;
+} out_names;
+
+/* Names read from a live runtime (lanes_routine_name / lanes_chan_name);
+ * valid while rt is open. */
+out_names out_names_of_rt(lanes_rt *rt);
+
+/* ---- Chrome Trace Event export ---------------------------------------------
+ *
+ * A writer streams one JSON object {"traceEvents":[...], ...} as events are
+ * fed.  Nothing here prints: every failure is kept (the first one wins) and
+ * returned as a message "cannot write trace FILE: reason" for the caller to
+ * print after "lanes: ".  Once an error happened, later calls do nothing and
+ * keep returning -1.  The file is a complete JSON document only after
+ * out_trace_close returned 0.
+ *
+ * Times are wall time (t_ns, shown in microseconds); slices on one lane never
+ * overlap.  Feed events in the order lanes_trace_read returns them, from one
+ * thread.  For an export that is complete, turn on lanes_trace_lossless(rt, 1)
+ * before the routines start (LANES_START_PAUSED, then resume) and read the
+ * rings every frame.
+ */
+typedef struct out_trace out_trace;
+
+/* Creates `path` (truncating it), or uses standard output for "-".  Ignores
+ * SIGPIPE for the whole process, so a reader that goes away shows up as an
+ * EPIPE write error instead of a silent death.  NULL, with the message in
+ * err, when the file cannot be created. */
+out_trace *out_trace_open(const char *path, char *err, size_t errlen);
+
+/* Same, writing to an open descriptor that out_trace_close leaves open;
+ * `label` names it in messages. */
+out_trace *out_trace_open_fd(int fd, const char *label);
+
+/* Folds n events into the trace, naming routines and channels with the
+ * runtime `rt` (which must still be open; NULL: numbered names).
+ * 0, or -1 after a write error. */
+int out_trace_events(out_trace *w, const lanes_event *ev, size_t n, lanes_rt *rt);
+
+/* Same with any source of names (tests feed synthetic events this way). */
+int out_trace_feed(out_trace *w, const lanes_event *ev, size_t n, const out_names *names);
+
+/* A piece of text shown in the trace's metadata ("otherData"), e.g. the
+ * scenario title.  Keys and values are copied; call before close. */
+int out_trace_note(out_trace *w, const char *key, const char *value);
+
+/* The message of the first error so far ("" when none). */
+const char *out_trace_error(const out_trace *w);
+
+/* Ends open slices at the last time seen, finishes the JSON and closes the
+ * file (not standard output nor an fd given to out_trace_open_fd).
+ * `dropped` is lanes_trace_dropped(rt): when it is not 0 the trace is
+ * incomplete and close fails with a message saying so.  Frees w.  0, or -1
+ * with the message in err (err may be NULL). */
+int out_trace_close(out_trace *w, uint64_t dropped, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,182 @@
+/*
+ * summary_print.c - the folded summary for people (text) and for programs
+ * (one JSON object, schema in docs-out.txt / the README).
+ * Reads the summary only; writes only to the stream it is given.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out/summary.h"
+
+static double ticks(uint64_t mt) { return (double)mt / 1000.0; }
+
+static double pct(uint64_t part, uint64_t whole)
+{
+    return whole != 0 ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* "0,1,3" for a lane mask; "-" when empty. */
+static void lane_list(uint64_t mask, char *buf, size_t n, int json)
+{
+    size_t o = 0;
+    int l;
+
+    buf[0] = '\0';
+    for (l = 0; l < LANES_MAX_CORES && o + 4 < n; l++) {
+        if (!(mask & ((uint64_t)1 << l)))
+            continue;
+        o += (size_t)snprintf(buf + o, n - o, "%s%d", o != 0 ? "," : "", l);
+    }
+    if (o == 0 && !json)
+        snprintf(buf, n, "-");
+}
+
+static int finish(FILE *f)
+{
+    if (fflush(f) != 0 || ferror(f)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *info,
+                           const out_names *names)
+{
+    int l, nl = out_summary_lanes(s, info->cores);
+    size_t i;
+    char name[LANES_NAME_MAX + 8], lanes[LANES_MAX_CORES * 3 + 4];
+
+    fprintf(f, "lanes: %s \"%s\": %s\n", info->scenario != NULL ? info->scenario : "",
+            info->title != NULL ? info->title : "", info->status);
+    fprintf(f, "wall time %.1f ms, runtime %.1f ticks (tick %g us), "
+               "%d core%s at start, quantum %d\n",
+            (double)s->wall_ns / 1e6, ticks(s->end_mt), (double)info->tick_ns / 1e3,
+            info->cores, info->cores == 1 ? "" : "s", info->quantum);
+
+    fprintf(f, "\n%-10s %12s %7s\n", "lane", "busy ticks", "busy");
+    for (l = 0; l < nl; l++)
+        fprintf(f, "core %-5d %12.1f %6.1f%%\n", l, ticks(s->lane_busy_mt[l]),
+                pct(s->lane_busy_mt[l], s->end_mt));
+    fprintf(f, "achieved parallelism %.2f (busy ticks / elapsed ticks)\n",
+            out_summary_parallelism(s));
+
+    fprintf(f, "\n%-16s %10s %6s %6s %8s %7s  %s\n", "routine", "cpu ticks",
+            "waits", "sleeps", "switches", "preempt", "lanes");
+    for (i = 1; i < s->routines_len; i++) {
+        const out_routine_stats *r = &s->routines[i];
+        if (r->id == 0)
+            continue;
+        out_routine_name(names, r->id, name, sizeof name);
+        lane_list(r->lanes, lanes, sizeof lanes, 0);
+        fprintf(f, "%-16s %10.1f %6u %6u %8u %7u  %s\n", name, ticks(r->cpu_mt),
+                r->waits, r->sleeps, r->switches, r->preemptions, lanes);
+    }
+
+    fprintf(f, "\n%-16s %8s %9s %5s\n", "channel", "capacity", "messages", "peak");
+    for (i = 1; i < s->chans_len; i++) {
+        const out_chan_stats *c = &s->chans[i];
+        if (c->id == 0)
+            continue;
+        out_chan_name(names, c->id, name, sizeof name);
+        fprintf(f, "%-16s %8d %9llu %5llu\n", name, c->cap < 0 ? 0 : c->cap,
+                (unsigned long long)c->sends, (unsigned long long)c->peak);
+    }
+
+    fprintf(f, "\nitems %llu", (unsigned long long)s->items);
+    if (s->items_timed != 0)
+        fprintf(f, ", latency in ticks min %.1f avg %.1f max %.1f",
+                ticks(s->lat_min_mt), ticks(s->lat_sum_mt) / (double)s->items_timed,
+                ticks(s->lat_max_mt));
+    fprintf(f, "\nsteals %llu, preemptions %llu, switches %llu, dropped events %llu\n",
+            (unsigned long long)s->steals, (unsigned long long)s->preemptions,
+            (unsigned long long)s->switches, (unsigned long long)s->dropped);
+    return finish(f);
+}
+
+int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *info,
+                           const out_names *names)
+{
+    int l, nl = out_summary_lanes(s, info->cores);
+    size_t i;
+    const char *sep;
+    char name[LANES_NAME_MAX + 8], q[4 * 256 + 8], lanes[LANES_MAX_CORES * 3 + 4];
+
+    out_json_quote(q, sizeof q, info->scenario);
+    fprintf(f, "{\"scenario\":%s", q);
+    out_json_quote(q, sizeof q, info->title);
+    fprintf(f, ",\"title\":%s", q);
+    out_json_quote(q, sizeof q, info->status);
+    fprintf(f, ",\"status\":%s,\"exit_status\":%d", q, info->exit_status);
+    fprintf(f, ",\"cores\":%d,\"quantum\":%d,\"tick_ns\":%llu", info->cores,
+            info->quantum, (unsigned long long)info->tick_ns);
+    if (info->seed_set)
+        fprintf(f, ",\"seed\":%llu", (unsigned long long)info->seed);
+    else
+        fprintf(f, ",\"seed\":null");
+    fprintf(f, ",\"wall_s\":%.6f,\"ticks\":%.3f", (double)s->wall_ns / 1e9,
+            ticks(s->end_mt));
+
+    fprintf(f, ",\"lanes\":[");
+    for (l = 0; l < nl; l++)
+        fprintf(f, "%s{\"lane\":%d,\"busy_ticks\":%.3f,\"busy_pct\":%.2f}",
+                l != 0 ? "," : "", l, ticks(s->lane_busy_mt[l]),
+                pct(s->lane_busy_mt[l], s->end_mt));
+    fprintf(f, "],\"parallelism\":%.4f", out_summary_parallelism(s));
+
+    fprintf(f, ",\"routines\":[");
+    sep = "";
+    for (i = 1; i < s->routines_len; i++) {
+        const out_routine_stats *r = &s->routines[i];
+        if (r->id == 0)
+            continue;
+        out_routine_name(names, r->id, name, sizeof name);
+        out_json_quote(q, sizeof q, name);
+        lane_list(r->lanes, lanes, sizeof lanes, 1);
+        fprintf(f, "%s{\"id\":%u,\"name\":%s,\"cpu_ticks\":%.3f,\"waits\":%u,"
+                   "\"sleeps\":%u,\"yields\":%u,\"switches\":%u,\"preemptions\":%u,"
+                   "\"sent\":%u,\"received\":%u,\"lanes\":[%s],\"exited\":%s}",
+                sep, r->id, q, ticks(r->cpu_mt), r->waits, r->sleeps, r->yields,
+                r->switches, r->preemptions, r->sent, r->received, lanes,
+                r->exited ? "true" : "false");
+        sep = ",";
+    }
+
+    fprintf(f, "],\"channels\":[");
+    sep = "";
+    for (i = 1; i < s->chans_len; i++) {
+        const out_chan_stats *c = &s->chans[i];
+        if (c->id == 0)
+            continue;
+        out_chan_name(names, c->id, name, sizeof name);
+        out_json_quote(q, sizeof q, name);
+        fprintf(f, "%s{\"id\":%u,\"name\":%s,\"capacity\":%d,\"messages\":%llu,"
+                   "\"received\":%llu,\"peak\":%llu,\"closed\":%s}",
+                sep, c->id, q, c->cap < 0 ? 0 : c->cap, (unsigned long long)c->sends,
+                (unsigned long long)c->recvs, (unsigned long long)c->peak,
+                c->closed ? "true" : "false");
+        sep = ",";
+    }
+
+    fprintf(f, "],\"items\":{\"count\":%llu,\"timed\":%llu,\"latency_ticks\":",
+            (unsigned long long)s->items, (unsigned long long)s->items_timed);
+    if (s->items_timed != 0)
+        fprintf(f, "{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f}}", ticks(s->lat_min_mt),
+                ticks(s->lat_sum_mt) / (double)s->items_timed, ticks(s->lat_max_mt));
+    else
+        fprintf(f, "null}");
+
+    fprintf(f, ",\"steals\":%llu,\"preemptions\":%llu,\"switches\":%llu,"
+               "\"waits\":%llu,\"spawns\":%llu,\"exits\":%llu,\"messages\":%llu,"
+               "\"events\":%llu,\"dropped_events\":%llu}\n",
+            (unsigned long long)s->steals, (unsigned long long)s->preemptions,
+            (unsigned long long)s->switches, (unsigned long long)s->waits,
+            (unsigned long long)s->spawns, (unsigned long long)s->exits,
+            (unsigned long long)s->sends, (unsigned long long)s->events,
+            (unsigned long long)s->dropped);
+    return finish(f);
+}

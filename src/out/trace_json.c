@@ -1,0 +1,935 @@
+/*
+ * trace_json.c - the Chrome Trace Event export: folds trace events into a
+ * JSON document that Perfetto and chrome://tracing open.
+ *
+ * Owns the writer (struct out_trace): its output buffer, and per lane,
+ * routine and channel the little state needed to turn RUN/STOP pairs into
+ * slices, state changes into tracks and SEND/RECV pairs into arrows.
+ *
+ * Layout of the document:
+ *   pid 1 "cores":    tid lane+1 "core N": an X slice per routine run, with
+ *                     args routine, id, item, stop (+ chan / ticks / queue);
+ *                     instants preempt, steal, migrate, park, unpark, close,
+ *                     done; tid 1000 "control": global instants (pause,
+ *                     resume, step, cores, tick, quantum, deadlock);
+ *                     counters "runq" (one series per lane + global), "cores",
+ *                     "chan NAME" (buffered channels' occupancy).
+ *   pid 2 "routines": tid = routine id: X slices running / runnable / blocked.
+ *   arrows:           flow events "s" / "f" (cat "flow", name "item", "bp":"e")
+ *                     placed strictly inside the sender's and the receiver's
+ *                     run slices, so each binds to its enclosing slice.  A
+ *                     slice may send or receive several items, which is why
+ *                     the flows are separate events rather than one bind_id
+ *                     on the slice.
+ *
+ * Invariants: slices on one lane never overlap (a slice starts no earlier
+ * than the previous one on that lane ended); every "s" written has its "f"
+ * (both are written together, once the receiving slice is known); the
+ * document is valid JSON once out_trace_close returned 0.  Writes go
+ * straight to a file descriptor so every error keeps its errno.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/out.h"
+#include "out/summary.h"
+
+#define PID_CORES      1
+#define PID_ROUTINES   2
+#define TID_CONTROL    1000
+#define GLOBAL_Q       LANES_MAX_CORES     /* queue index of the global queue */
+#define NO_Q           (-1)
+#define BUF_SIZE       (64 * 1024)
+#define LINE_MAX_LEN   4096                /* longest single event written  */
+#define ID_LIMIT       (1u << 24)
+
+enum { ST_NONE, ST_RUNNABLE, ST_RUNNING, ST_BLOCKED, ST_DONE };
+
+/* A flow whose receiving end waits for the receiver's next slice. */
+typedef struct pending_flow {
+    uint64_t id;
+    int      out_tid;       /* where the "s" goes                          */
+    uint64_t out_ts;
+} pending_flow;
+
+typedef struct lane_state {
+    int      seen;          /* metadata written                           */
+    uint32_t routine;       /* open slice's routine, 0: none              */
+    uint64_t start;         /* open slice's start (ns)                    */
+    uint64_t last_end;      /* end of the previous slice on this lane     */
+    uint32_t queued;        /* routines in this lane's queues              */
+} lane_state;
+
+typedef struct routine_state {
+    uint8_t  seen;          /* metadata written                           */
+    uint8_t  named;         /* name[] filled                              */
+    uint8_t  state;         /* ST_*                                       */
+    uint8_t  woke_early;    /* WAKE seen while still running              */
+    uint8_t  has_item;      /* item is meaningful                         */
+    uint8_t  has_last;      /* last_* describe its previous slice         */
+    int16_t  queue;         /* lane index, GLOBAL_Q, or NO_Q              */
+    int16_t  wake_queue;    /* queue named by an early WAKE               */
+    int16_t  lane;          /* lane it runs on (ST_RUNNING)               */
+    int16_t  last_lane;
+    int32_t  item;          /* last item received or sent                 */
+    uint64_t since;         /* start of the current state (ns)            */
+    uint64_t last_start, last_end;
+    char     why[LANES_NAME_MAX + 16];   /* what it is blocked on         */
+    char     name[LANES_NAME_MAX];
+    pending_flow *flows;    /* arrows ending in its next slice            */
+    size_t   nflows, capflows;
+} routine_state;
+
+/* A SEND or RECV still waiting for its partner. */
+typedef struct half {
+    int32_t  item;
+    uint32_t routine;
+    uint64_t ts;
+} half;
+
+typedef struct half_queue {
+    half   *v;
+    size_t  head, len, cap;  /* live entries are v[head .. len)           */
+} half_queue;
+
+typedef struct chan_state {
+    uint8_t  seen;
+    uint8_t  named;
+    int32_t  cap;           /* -1: unknown                                */
+    int64_t  balance;       /* sends - recvs                              */
+    int64_t  shown;         /* occupancy last written as a counter         */
+    half_queue sends, recvs;
+    char     name[LANES_NAME_MAX];
+} chan_state;
+
+struct out_trace {
+    int      fd;
+    int      own_fd;        /* close fd at the end                        */
+    char     label[256];    /* for messages: the path, or "standard output" */
+    char     err[512];      /* first error, "" when none                  */
+    char    *buf;
+    size_t   len;
+    uint64_t written;       /* JSON events written                        */
+    uint64_t last_ns;       /* latest time seen                           */
+    uint64_t flow_seq;
+    uint64_t arrows;        /* flows written (each an "s" and its "f")    */
+    int      nlanes;        /* highest lane seen + 1                       */
+    int      cores;         /* last core count seen, 0: unknown           */
+    lane_state lanes[LANES_MAX_CORES];
+    uint32_t global_queued;
+    routine_state *routines;
+    size_t   routines_len;
+    chan_state *chans;
+    size_t   chans_len;
+    char    *notes;         /* ,"key":"value" pairs for otherData        */
+    size_t   notes_len;
+    const out_names *names; /* valid during one out_trace_feed            */
+};
+
+/* ---- output ------------------------------------------------------------- */
+
+static void set_error(out_trace *w, int errnum)
+{
+    if (w->err[0] != '\0')
+        return;
+    if (strcmp(w->label, "-") == 0)
+        snprintf(w->err, sizeof w->err, "cannot write trace to standard output: %s",
+                 strerror(errnum));
+    else
+        snprintf(w->err, sizeof w->err, "cannot write trace %s: %s", w->label,
+                 strerror(errnum));
+}
+
+static void flush_buf(out_trace *w)
+{
+    size_t off = 0;
+
+    while (off < w->len && w->err[0] == '\0') {
+        ssize_t k = write(w->fd, w->buf + off, w->len - off);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            set_error(w, errno);
+        } else if (k == 0) {
+            set_error(w, EIO);
+        } else {
+            off += (size_t)k;
+        }
+    }
+    w->len = 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void put(out_trace *w, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+
+    if (w->err[0] != '\0')
+        return;
+    if (BUF_SIZE - w->len < LINE_MAX_LEN)
+        flush_buf(w);
+    va_start(ap, fmt);
+    k = vsnprintf(w->buf + w->len, BUF_SIZE - w->len, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        w->len += (size_t)k < BUF_SIZE - w->len ? (size_t)k : BUF_SIZE - w->len - 1;
+}
+
+/* Starts one event object: the separator and the fields every event has. */
+static void ev_begin(out_trace *w, const char *ph, int pid, long tid, uint64_t ts)
+{
+    put(w, "%s{\"ph\":\"%s\",\"pid\":%d,\"tid\":%ld,\"ts\":%llu.%03llu",
+        w->written != 0 ? ",\n" : "\n", ph, pid, tid,
+        (unsigned long long)(ts / 1000), (unsigned long long)(ts % 1000));
+    w->written++;
+}
+
+static void put_str(out_trace *w, const char *s)
+{
+    char q[LANES_NAME_MAX * 6 + 64];
+
+    out_json_quote(q, sizeof q, s);
+    put(w, "%s", q);
+}
+
+static void put_dur(out_trace *w, uint64_t a, uint64_t b)
+{
+    uint64_t d = b > a ? b - a : 0;
+
+    put(w, ",\"dur\":%llu.%03llu", (unsigned long long)(d / 1000),
+        (unsigned long long)(d % 1000));
+}
+
+static void meta(out_trace *w, int pid, long tid, const char *what, const char *name,
+                 long sort)
+{
+    ev_begin(w, "M", pid, tid, 0);
+    put(w, ",\"name\":\"%s\",\"args\":{\"name\":", what);
+    put_str(w, name);
+    put(w, "}}");
+    ev_begin(w, "M", pid, tid, 0);
+    put(w, ",\"name\":\"%s_sort_index\",\"args\":{\"sort_index\":%ld}}",
+        strcmp(what, "process_name") == 0 ? "process" : "thread", sort);
+}
+
+/* ---- names and per-object state ----------------------------------------- */
+
+static void *grow(void *tab, size_t *len, size_t elem, uint32_t id)
+{
+    size_t n = *len != 0 ? *len : 16;
+
+    if (id < *len)
+        return tab;
+    while (n <= id)
+        n *= 2;
+    tab = out_xrealloc(tab, n * elem);
+    memset((char *)tab + *len * elem, 0, (n - *len) * elem);
+    *len = n;
+    return tab;
+}
+
+static routine_state *rs(out_trace *w, uint32_t id)
+{
+    routine_state *r;
+
+    if (id == 0 || id >= ID_LIMIT)
+        return NULL;
+    w->routines = grow(w->routines, &w->routines_len, sizeof *w->routines, id);
+    r = &w->routines[id];
+    if (!r->named) {
+        out_routine_name(w->names, id, r->name, sizeof r->name);
+        r->named = 1;
+        r->queue = r->wake_queue = NO_Q;
+        r->lane = r->last_lane = -1;
+    }
+    if (!r->seen) {
+        r->seen = 1;
+        meta(w, PID_ROUTINES, (long)id, "thread_name", r->name, (long)id);
+    }
+    return r;
+}
+
+static chan_state *cs(out_trace *w, uint32_t id)
+{
+    chan_state *c;
+
+    if (id == 0 || id >= ID_LIMIT)
+        return NULL;
+    w->chans = grow(w->chans, &w->chans_len, sizeof *w->chans, id);
+    c = &w->chans[id];
+    if (!c->named) {
+        out_chan_name(w->names, id, c->name, sizeof c->name);
+        c->named = 1;
+        c->cap = -1;
+    }
+    return c;
+}
+
+static lane_state *ls(out_trace *w, int lane)
+{
+    char name[32];
+
+    if (lane < 0 || lane >= LANES_MAX_CORES)
+        return NULL;
+    if (!w->lanes[lane].seen) {
+        w->lanes[lane].seen = 1;
+        snprintf(name, sizeof name, "core %d", lane);
+        meta(w, PID_CORES, lane + 1, "thread_name", name, lane);
+    }
+    if (lane >= w->nlanes)
+        w->nlanes = lane + 1;
+    return &w->lanes[lane];
+}
+
+static const char *stop_name(int reason)
+{
+    static const char *const names[] = {
+        "?", "preempt", "yield", "send", "recv", "select", "sleep", "exit", "cores"
+    };
+    return reason > 0 && reason <= LANES_STOP_CORES ? names[reason] : "?";
+}
+
+static void queue_name(int q, char *buf, size_t n)
+{
+    if (q == GLOBAL_Q)
+        snprintf(buf, n, "global");
+    else if (q >= 0)
+        snprintf(buf, n, "core %d", q);
+    else
+        snprintf(buf, n, "-");
+}
+
+/* ---- run queues ---------------------------------------------------------- */
+
+static void runq_counter(out_trace *w, uint64_t ts)
+{
+    int l;
+
+    ev_begin(w, "C", PID_CORES, TID_CONTROL, ts);
+    put(w, ",\"name\":\"runq\",\"args\":{");
+    for (l = 0; l < w->nlanes; l++)
+        put(w, "\"core %d\":%u,", l, w->lanes[l].queued);
+    put(w, "\"global\":%u}}", w->global_queued);
+}
+
+static uint32_t *queue_count(out_trace *w, int q)
+{
+    if (q == GLOBAL_Q)
+        return &w->global_queued;
+    return q >= 0 && q < LANES_MAX_CORES ? &w->lanes[q].queued : NULL;
+}
+
+/* Moves routine r to queue q (NO_Q: off every queue). */
+static void enqueue(out_trace *w, routine_state *r, int q, uint64_t ts)
+{
+    uint32_t *c;
+
+    if (r->queue == q)
+        return;
+    if ((c = queue_count(w, r->queue)) != NULL && *c > 0)
+        (*c)--;
+    if (q >= 0 && q < LANES_MAX_CORES)
+        ls(w, q);
+    if ((c = queue_count(w, q)) != NULL)
+        (*c)++;
+    r->queue = (int16_t)q;
+    runq_counter(w, ts);
+}
+
+/* Which queue a LANES_Q_* on `lane` means. */
+static int queue_of(int qkind, int lane)
+{
+    if (qkind == LANES_Q_GLOBAL || lane < 0 || lane >= LANES_MAX_CORES)
+        return GLOBAL_Q;
+    return lane;
+}
+
+/* ---- routine tracks ------------------------------------------------------ */
+
+static void set_state(out_trace *w, uint32_t id, routine_state *r, int st, uint64_t ts)
+{
+    char q[32];
+
+    if (ts < r->since)
+        ts = r->since;
+    if (r->state == ST_RUNNABLE || r->state == ST_RUNNING || r->state == ST_BLOCKED) {
+        ev_begin(w, "X", PID_ROUTINES, (long)id, r->since);
+        put_dur(w, r->since, ts);
+        if (r->state == ST_RUNNING) {
+            put(w, ",\"name\":\"running\",\"cat\":\"state\",\"args\":{\"core\":%d}}",
+                r->lane);
+        } else if (r->state == ST_RUNNABLE) {
+            queue_name(r->queue, q, sizeof q);
+            put(w, ",\"name\":\"runnable\",\"cat\":\"state\",\"args\":{\"queue\":\"%s\"}}", q);
+        } else {
+            put(w, ",\"name\":\"blocked\",\"cat\":\"state\",\"args\":{\"on\":");
+            put_str(w, r->why);
+            put(w, "}}");
+        }
+    }
+    r->state = (uint8_t)st;
+    r->since = ts;
+}
+
+/* ---- flows --------------------------------------------------------------- */
+
+/* A point strictly inside [a, b] near t, or a when the slice is too short. */
+static uint64_t inside(uint64_t a, uint64_t b, uint64_t t)
+{
+    if (b < a + 2)
+        return a;
+    if (t <= a)
+        return a + 1;
+    if (t >= b)
+        return b - 1;
+    return t;
+}
+
+static void flow_event(out_trace *w, const char *ph, int tid, uint64_t ts, uint64_t id)
+{
+    ev_begin(w, ph, PID_CORES, tid, ts);
+    put(w, ",\"name\":\"item\",\"cat\":\"flow\",\"id\":%llu%s}",
+        (unsigned long long)id, ph[0] == 'f' ? ",\"bp\":\"e\"" : "");
+    if (ph[0] == 'f')
+        w->arrows++;
+}
+
+/* Where routine `id` is at time t for an arrow's end: its open slice, or
+ * (when `or_last`) its last one.  0 when neither. */
+static int bind_point(out_trace *w, routine_state *r, uint32_t id, uint64_t t,
+                      int or_last, int *tid, uint64_t *ts)
+{
+    if (r->state == ST_RUNNING && r->lane >= 0 && w->lanes[r->lane].routine == id) {
+        *tid = r->lane + 1;
+        *ts = t > w->lanes[r->lane].start ? t : w->lanes[r->lane].start + 1;
+        return 1;
+    }
+    if (or_last && r->has_last) {
+        *tid = r->last_lane + 1;
+        *ts = inside(r->last_start, r->last_end, t);
+        return 1;
+    }
+    return 0;
+}
+
+/* A SEND and its RECV met: draw the arrow from the sender's slice to the
+ * receiver's (now, or at the receiver's next slice). */
+static void flow(out_trace *w, const half *snd, const half *rcv)
+{
+    routine_state *s = rs(w, snd->routine), *r = rs(w, rcv->routine);
+    int out_tid, in_tid;
+    uint64_t out_ts, in_ts, id;
+
+    if (s == NULL || r == NULL)
+        return;
+    if (!bind_point(w, s, snd->routine, snd->ts, 1, &out_tid, &out_ts))
+        return;
+    id = ++w->flow_seq;
+    if (bind_point(w, r, rcv->routine, rcv->ts, 0, &in_tid, &in_ts) ||
+        (r->has_last && rcv->ts <= r->last_end &&
+         bind_point(w, r, rcv->routine, rcv->ts, 1, &in_tid, &in_ts))) {
+        flow_event(w, "s", out_tid, out_ts, id);
+        flow_event(w, "f", in_tid, in_ts, id);
+        return;
+    }
+    if (r->nflows == r->capflows) {
+        r->capflows = r->capflows != 0 ? r->capflows * 2 : 4;
+        r->flows = out_xrealloc(r->flows, r->capflows * sizeof *r->flows);
+    }
+    r->flows[r->nflows++] = (pending_flow){ id, out_tid, out_ts };
+}
+
+static void hq_push(half_queue *q, half h)
+{
+    if (q->head > 0 && q->head == q->len) {
+        q->head = q->len = 0;
+    } else if (q->len == q->cap && q->head > q->cap / 2) {
+        memmove(q->v, q->v + q->head, (q->len - q->head) * sizeof *q->v);
+        q->len -= q->head;
+        q->head = 0;
+    }
+    if (q->len == q->cap) {
+        q->cap = q->cap != 0 ? q->cap * 2 : 8;
+        q->v = out_xrealloc(q->v, q->cap * sizeof *q->v);
+    }
+    q->v[q->len++] = h;
+}
+
+/* Takes the oldest entry for `item` out of q; 0 when there is none. */
+static int hq_take(half_queue *q, int32_t item, half *out)
+{
+    size_t i;
+
+    for (i = q->head; i < q->len; i++) {
+        if (q->v[i].item != item)
+            continue;
+        *out = q->v[i];
+        if (i == q->head) {
+            q->head++;
+        } else {
+            memmove(q->v + i, q->v + i + 1, (q->len - i - 1) * sizeof *q->v);
+            q->len--;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static void instant_cat(out_trace *w, const char *name, int lane, uint64_t ts,
+                        const char *cat)
+{
+    if (lane >= 0)
+        ev_begin(w, "i", PID_CORES, lane + 1, ts);
+    else
+        ev_begin(w, "i", PID_CORES, TID_CONTROL, ts);
+    put(w, ",\"s\":\"%s\",\"name\":\"%s\",\"cat\":\"%s\"", lane >= 0 ? "t" : "g", name,
+        cat);
+}
+
+static void instant(out_trace *w, const char *name, int lane, uint64_t ts)
+{
+    instant_cat(w, name, lane, ts, "sched");
+}
+
+static void chan_counter(out_trace *w, chan_state *c, uint64_t ts)
+{
+    int64_t occ = c->balance < 0 ? 0 : c->balance;
+    char label[LANES_NAME_MAX + 8];
+
+    if (c->cap <= 0)
+        return;
+    if (occ > c->cap)
+        occ = c->cap;
+    if (occ == c->shown)
+        return;
+    c->shown = occ;
+    snprintf(label, sizeof label, "chan %s", c->name);
+    ev_begin(w, "C", PID_CORES, TID_CONTROL, ts);
+    put(w, ",\"name\":");
+    put_str(w, label);
+    put(w, ",\"args\":{\"items\":%lld}}", (long long)occ);
+}
+
+/* Ends the slice open on `lane` at t. */
+static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t obj)
+{
+    lane_state *l = &w->lanes[lane];
+    uint32_t id = l->routine;
+    routine_state *r = rs(w, id);
+    uint64_t end = t > l->start ? t : l->start;
+    char extra[LANES_NAME_MAX + 32];
+    size_t i;
+
+    l->routine = 0;
+    l->last_end = end;
+    if (r == NULL)
+        return;
+    ev_begin(w, "X", PID_CORES, lane + 1, l->start);
+    put_dur(w, l->start, end);
+    put(w, ",\"name\":");
+    put_str(w, r->name);
+    put(w, ",\"cat\":\"run\",\"args\":{\"routine\":");
+    put_str(w, r->name);
+    put(w, ",\"id\":%u", (unsigned)id);
+    if (r->has_item)
+        put(w, ",\"item\":%ld", (long)r->item);
+    put(w, ",\"stop\":\"%s\"", reason < 0 ? "end of trace" : stop_name(reason));
+    switch (reason) {
+    case LANES_STOP_SEND:
+    case LANES_STOP_RECV:
+    case LANES_STOP_SELECT: {
+        chan_state *c = cs(w, obj);
+        put(w, ",\"chan\":");
+        put_str(w, c != NULL ? c->name : "?");
+        break;
+    }
+    case LANES_STOP_SLEEP:
+        put(w, ",\"ticks\":%u", (unsigned)obj);
+        break;
+    case LANES_STOP_PREEMPT:
+    case LANES_STOP_YIELD:
+    case LANES_STOP_CORES:
+        queue_name(queue_of((int)obj, lane), extra, sizeof extra);
+        put(w, ",\"queue\":\"%s\"", extra);
+        break;
+    default:
+        break;
+    }
+    put(w, "}}");
+    r->has_last = 1;
+    r->last_lane = (int16_t)lane;
+    r->last_start = l->start;
+    r->last_end = end;
+    /* arrows that waited for this slice end in it */
+    for (i = 0; i < r->nflows; i++) {
+        flow_event(w, "s", r->flows[i].out_tid, r->flows[i].out_ts, r->flows[i].id);
+        flow_event(w, "f", lane + 1, inside(l->start, end, l->start + (end - l->start) / 2),
+                   r->flows[i].id);
+    }
+    r->nflows = 0;
+}
+
+static void on_run(out_trace *w, const lanes_event *e, int lane)
+{
+    lane_state *l = ls(w, lane);
+    routine_state *r = rs(w, e->routine);
+
+    if (l == NULL || r == NULL)
+        return;
+    if (l->routine != 0)
+        end_slice(w, lane, e->t_ns, -1, 0);
+    l->routine = e->routine;
+    l->start = e->t_ns > l->last_end ? e->t_ns : l->last_end;
+    if (r->has_last && r->last_lane != lane) {
+        instant(w, "migrate", lane, l->start);
+        put(w, ",\"args\":{\"routine\":");
+        put_str(w, r->name);
+        put(w, ",\"from\":\"core %d\"}}", r->last_lane);
+    }
+    set_state(w, e->routine, r, ST_RUNNING, e->t_ns);   /* names the queue it left */
+    enqueue(w, r, NO_Q, e->t_ns);
+    r->lane = (int16_t)lane;
+    r->woke_early = 0;
+}
+
+static void on_stop(out_trace *w, const lanes_event *e, int lane)
+{
+    lane_state *l = ls(w, lane);
+    routine_state *r = rs(w, e->routine);
+    chan_state *c;
+
+    if (l != NULL && l->routine == e->routine && e->routine != 0)
+        end_slice(w, lane, e->t_ns, e->arg, e->obj);
+    if (r == NULL)
+        return;
+    switch (e->arg) {
+    case LANES_STOP_PREEMPT:
+        instant(w, "preempt", lane, e->t_ns);
+        put(w, ",\"args\":{\"routine\":");
+        put_str(w, r->name);
+        put(w, "}}");
+        /* fall through */
+    case LANES_STOP_YIELD:
+    case LANES_STOP_CORES:
+        set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
+        enqueue(w, r, queue_of((int)e->obj, lane), e->t_ns);
+        break;
+    case LANES_STOP_EXIT:
+        set_state(w, e->routine, r, ST_DONE, e->t_ns);
+        break;
+    default:
+        if (r->woke_early) {
+            set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
+            enqueue(w, r, r->wake_queue, e->t_ns);
+            break;
+        }
+        if (e->arg == LANES_STOP_SLEEP) {
+            snprintf(r->why, sizeof r->why, "sleep %u", (unsigned)e->obj);
+        } else {
+            c = cs(w, e->obj);
+            snprintf(r->why, sizeof r->why, "%s %s", stop_name(e->arg),
+                     c != NULL ? c->name : "?");
+        }
+        set_state(w, e->routine, r, ST_BLOCKED, e->t_ns);
+        break;
+    }
+    r->woke_early = 0;
+    r->lane = -1;
+}
+
+static void on_wake(out_trace *w, const lanes_event *e, int q)
+{
+    routine_state *r = rs(w, e->routine);
+
+    if (r == NULL)
+        return;
+    if (r->state == ST_RUNNING) {
+        r->woke_early = 1;
+        r->wake_queue = (int16_t)q;
+        return;
+    }
+    set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
+    enqueue(w, r, q, e->t_ns);
+}
+
+static void on_message(out_trace *w, const lanes_event *e, int is_send)
+{
+    chan_state *c = cs(w, e->obj);
+    routine_state *r = rs(w, e->routine);
+    half h = { e->arg, e->routine, e->t_ns }, other;
+
+    if (r != NULL) {
+        r->item = e->arg;
+        r->has_item = 1;
+    }
+    if (c == NULL)
+        return;
+    c->balance += is_send ? 1 : -1;
+    chan_counter(w, c, e->t_ns);
+    if (is_send) {
+        if (hq_take(&c->recvs, e->arg, &other))
+            flow(w, &h, &other);
+        else
+            hq_push(&c->sends, h);
+    } else {
+        if (hq_take(&c->sends, e->arg, &other))
+            flow(w, &other, &h);
+        else
+            hq_push(&c->recvs, h);
+    }
+}
+
+static void on_park(out_trace *w, const lanes_event *e, int lane)
+{
+    size_t i;
+
+    instant(w, e->kind == LANES_EV_PARK ? "park" : "unpark", lane, e->t_ns);
+    put(w, "}");
+    if (e->kind != LANES_EV_PARK)
+        return;
+    for (i = 1; i < w->routines_len; i++)
+        if (w->routines[i].named && w->routines[i].queue == lane)
+            enqueue(w, &w->routines[i], GLOBAL_Q, e->t_ns);
+}
+
+static void fold_one(out_trace *w, const lanes_event *e)
+{
+    int lane = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
+    routine_state *r;
+    chan_state *c;
+
+    if (e->t_ns > w->last_ns)
+        w->last_ns = e->t_ns;
+    if (lane >= 0)
+        ls(w, lane);
+    switch (e->kind) {
+    case LANES_EV_SPAWN:
+        if ((r = rs(w, e->routine)) != NULL) {
+            set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
+            enqueue(w, r, queue_of(e->arg, lane), e->t_ns);
+        }
+        break;
+    case LANES_EV_RUN:
+        if (lane >= 0)
+            on_run(w, e, lane);
+        break;
+    case LANES_EV_STOP:
+        if (lane >= 0)
+            on_stop(w, e, lane);
+        break;
+    case LANES_EV_WAKE:
+        on_wake(w, e, queue_of(e->arg, lane));
+        break;
+    case LANES_EV_SEND:
+    case LANES_EV_RECV:
+        on_message(w, e, e->kind == LANES_EV_SEND);
+        break;
+    case LANES_EV_CLOSE:
+        if ((c = cs(w, e->obj)) != NULL) {
+            instant(w, "close", lane, e->t_ns);
+            put(w, ",\"args\":{\"chan\":");
+            put_str(w, c->name);
+            put(w, "}}");
+        }
+        break;
+    case LANES_EV_STEAL:
+        if ((r = rs(w, e->routine)) != NULL) {
+            instant(w, "steal", lane, e->t_ns);
+            put(w, ",\"args\":{\"routine\":");
+            put_str(w, r->name);
+            put(w, ",\"from\":\"core %u\"}}", (unsigned)e->obj);
+            if (e->obj < LANES_MAX_CORES)
+                ls(w, (int)e->obj);
+            enqueue(w, r, lane >= 0 ? lane : GLOBAL_Q, e->t_ns);
+        }
+        break;
+    case LANES_EV_PARK:
+    case LANES_EV_UNPARK:
+        if (lane >= 0)
+            on_park(w, e, lane);
+        break;
+    case LANES_EV_CORES:
+        instant(w, "cores", -1, e->t_ns);
+        put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
+        w->cores = (int)e->obj;
+        ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
+        put(w, ",\"name\":\"cores\",\"args\":{\"cores\":%u}}", (unsigned)e->obj);
+        break;
+    case LANES_EV_PAUSE:
+        instant(w, "pause", -1, e->t_ns);
+        put(w, "}");
+        break;
+    case LANES_EV_RESUME:
+        instant(w, "resume", -1, e->t_ns);
+        put(w, "}");
+        break;
+    case LANES_EV_STEP:
+        instant(w, "step", -1, e->t_ns);
+        put(w, ",\"args\":{\"ticks\":%u,\"step\":%d}}", (unsigned)e->obj, e->arg);
+        break;
+    case LANES_EV_DEADLOCK:
+        instant(w, "deadlock", -1, e->t_ns);
+        put(w, ",\"args\":{\"blocked\":%d}}", e->arg);
+        break;
+    case LANES_EV_TICK:
+        instant(w, "tick", -1, e->t_ns);
+        put(w, ",\"args\":{\"from_us\":%d,\"to_us\":%u}}", e->arg, (unsigned)e->obj);
+        break;
+    case LANES_EV_QUANTUM:
+        instant(w, "quantum", -1, e->t_ns);
+        put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
+        break;
+    case LANES_EV_CHAN:
+        if ((c = cs(w, e->obj)) != NULL)
+            c->cap = e->arg;
+        break;
+    case LANES_EV_DONE:
+        if ((r = rs(w, e->routine)) != NULL && lane >= 0) {
+            instant_cat(w, "done", lane, e->t_ns, "item");
+            put(w, ",\"args\":{\"routine\":");
+            put_str(w, r->name);
+            put(w, ",\"item\":%ld}}", (long)e->arg);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- public -------------------------------------------------------------- */
+
+static out_trace *writer_new(int fd, int own, const char *label)
+{
+    out_trace *w = out_xrealloc(NULL, sizeof *w);
+
+    memset(w, 0, sizeof *w);
+    w->fd = fd;
+    w->own_fd = own;
+    snprintf(w->label, sizeof w->label, "%s", label);
+    w->buf = out_xrealloc(NULL, BUF_SIZE);
+    put(w, "{\"traceEvents\":[");
+    meta(w, PID_CORES, 0, "process_name", "cores", 1);
+    meta(w, PID_ROUTINES, 0, "process_name", "routines", 2);
+    meta(w, PID_CORES, TID_CONTROL, "thread_name", "control", TID_CONTROL);
+    return w;
+}
+
+out_trace *out_trace_open(const char *path, char *err, size_t errlen)
+{
+    int fd;
+
+    signal(SIGPIPE, SIG_IGN);
+    if (strcmp(path, "-") == 0)
+        return writer_new(STDOUT_FILENO, 0, "-");
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "cannot write trace %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    return writer_new(fd, 1, path);
+}
+
+out_trace *out_trace_open_fd(int fd, const char *label)
+{
+    return writer_new(fd, 0, label);
+}
+
+int out_trace_feed(out_trace *w, const lanes_event *ev, size_t n, const out_names *names)
+{
+    size_t i;
+
+    if (w->err[0] != '\0')
+        return -1;
+    w->names = names;
+    for (i = 0; i < n && w->err[0] == '\0'; i++)
+        fold_one(w, &ev[i]);
+    w->names = NULL;
+    return w->err[0] != '\0' ? -1 : 0;
+}
+
+int out_trace_note(out_trace *w, const char *key, const char *value)
+{
+    char k[512], v[1024];
+    size_t add;
+
+    out_json_quote(k, sizeof k, key);
+    out_json_quote(v, sizeof v, value);
+    add = strlen(k) + strlen(v) + 2;
+    w->notes = out_xrealloc(w->notes, w->notes_len + add + 1);
+    snprintf(w->notes + w->notes_len, add + 1, ",%s:%s", k, v);
+    w->notes_len += add;
+    return 0;
+}
+
+const char *out_trace_error(const out_trace *w)
+{
+    return w->err;
+}
+
+static void writer_free(out_trace *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->routines_len; i++)
+        free(w->routines[i].flows);
+    for (i = 0; i < w->chans_len; i++) {
+        free(w->chans[i].sends.v);
+        free(w->chans[i].recvs.v);
+    }
+    free(w->routines);
+    free(w->chans);
+    free(w->notes);
+    free(w->buf);
+    free(w);
+}
+
+int out_trace_close(out_trace *w, uint64_t dropped, char *err, size_t errlen)
+{
+    int l, rc = 0;
+    size_t i;
+    const out_names *keep = w->names;
+
+    /* what is still open ends at the last time seen */
+    for (l = 0; l < LANES_MAX_CORES; l++)
+        if (w->lanes[l].routine != 0)
+            end_slice(w, l, w->last_ns, -1, 0);
+    for (i = 1; i < w->routines_len; i++)
+        if (w->routines[i].named && w->routines[i].state != ST_NONE &&
+            w->routines[i].state != ST_DONE)
+            set_state(w, (uint32_t)i, &w->routines[i], ST_DONE, w->last_ns);
+    w->names = keep;
+    put(w, "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"lanes\","
+           "\"clock\":\"wall time since the runtime started\","
+           "\"arrows\":%llu,\"dropped_events\":%llu%s%s}}\n",
+        (unsigned long long)w->arrows, (unsigned long long)dropped,
+        dropped != 0 ? ",\"incomplete\":true" : "", w->notes != NULL ? w->notes : "");
+    flush_buf(w);
+    if (w->own_fd && close(w->fd) != 0)
+        set_error(w, errno);
+    if (w->err[0] == '\0' && dropped != 0) {
+        snprintf(w->err, sizeof w->err,
+                 "the trace %s is incomplete: %llu events were dropped before "
+                 "they could be written",
+                 strcmp(w->label, "-") == 0 ? "on standard output" : w->label,
+                 (unsigned long long)dropped);
+    }
+    if (w->err[0] != '\0') {
+        rc = -1;
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s", w->err);
+    }
+    writer_free(w);
+    return rc;
+}

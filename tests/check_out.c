@@ -1,0 +1,489 @@
+/*
+ * check_out.c - the folds of src/out fed with synthetic event streams, no
+ * runtime needed: exact summary counts, the text and JSON printers, and the
+ * Chrome trace (valid JSON, slices that never overlap, every arrow with both
+ * ends) including its write errors.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/out.h"
+#include "out/summary.h"
+#include "check_out_json.h"
+
+/* Times are given in microseconds of wall time, and runtime time runs at
+ * one tick per microsecond: t_rt (milli-ticks) is 1000 times the count. */
+#define E(t, k, l, r, o, a) \
+    { (uint64_t)(t) * 1000u, (uint64_t)(t) * 1000u, (r), (o), (a), (l), LANES_EV_##k }
+#define NL LANES_NO_LANE
+
+/* A producer (r1) and a consumer (r2) on two lanes with channel 1 (cap 2):
+ * r1 sends items 1..4 (preempted once, stolen to lane 1, exits after closing),
+ * r2 receives them, blocks once, and is handed item 4 while blocked. */
+static const lanes_event stream[] = {
+    E(0,  CHAN,  NL, 0, 1, 2),
+    E(1,  SPAWN, NL, 1, 0, LANES_Q_GLOBAL),
+    E(1,  SPAWN, NL, 2, 0, LANES_Q_GLOBAL),
+    E(10, RUN,   0,  1, 3, LANES_Q_GLOBAL),
+    E(10, RUN,   1,  2, 2, LANES_Q_GLOBAL),
+    E(20, SEND,  0,  1, 1, 1),
+    E(25, RECV,  1,  2, 1, 1),
+    E(30, SEND,  0,  1, 1, 2),
+    E(35, SEND,  0,  1, 1, 3),
+    E(40, STOP,  0,  1, LANES_Q_LOCAL, LANES_STOP_PREEMPT),
+    E(45, DONE,  1,  2, 0, 1),
+    E(50, RECV,  1,  2, 1, 2),
+    E(55, RECV,  1,  2, 1, 3),
+    E(56, DONE,  1,  2, 0, 2),
+    E(57, DONE,  1,  2, 0, 3),
+    E(60, STOP,  1,  2, 1, LANES_STOP_RECV),
+    E(61, STEAL, 1,  1, 0, 0),
+    E(62, RUN,   1,  1, 2, LANES_Q_STEAL),
+    E(70, SEND,  1,  1, 1, 4),
+    E(71, RECV,  1,  2, 1, 4),
+    E(71, WAKE,  1,  2, 1, LANES_Q_RUNNEXT),
+    E(72, CLOSE, 1,  1, 1, 0),
+    E(80, STOP,  1,  1, 0, LANES_STOP_EXIT),
+    E(81, RUN,   1,  2, 2, LANES_Q_RUNNEXT),
+    E(83, DONE,  1,  2, 0, 4),
+    E(90, STOP,  1,  2, 0, LANES_STOP_EXIT),
+};
+#define NSTREAM (sizeof stream / sizeof stream[0])
+
+static void names_routine(void *ctx, uint32_t id, char *buf, size_t n)
+{
+    (void)ctx;
+    snprintf(buf, n, "%s", id == 1 ? "producer" : id == 2 ? "consumer \"2\"" : "");
+}
+
+static void names_chan(void *ctx, uint32_t id, char *buf, size_t n)
+{
+    (void)ctx;
+    snprintf(buf, n, "%s", id == 1 ? "queue" : "");
+}
+
+static const out_names names = { names_routine, names_chan, NULL };
+
+static void fold_stream(out_summary *s, size_t batch)
+{
+    size_t i;
+
+    out_summary_init(s);
+    for (i = 0; i < NSTREAM; i += batch)
+        out_summary_feed(s, stream + i, NSTREAM - i < batch ? NSTREAM - i : batch);
+    out_summary_finish(s, 0, 0, 0);
+}
+
+START_TEST(test_out_summary_counts)
+{
+    out_summary s;
+    size_t batch;
+
+    /* the same numbers whatever the batch sizes the consumer read */
+    for (batch = 1; batch <= NSTREAM; batch += 5) {
+        fold_stream(&s, batch);
+        ck_assert_uint_eq(s.events, NSTREAM);
+        ck_assert_uint_eq(s.end_mt, 90000);
+        ck_assert_int_eq(out_summary_lanes(&s, 1), 2);
+        ck_assert_uint_eq(s.lane_busy_mt[0], 30000);
+        ck_assert_uint_eq(s.lane_busy_mt[1], (50 + 18 + 9) * 1000);
+        ck_assert_uint_eq(s.routines[1].cpu_mt, 48000);
+        ck_assert_uint_eq(s.routines[1].switches, 2);
+        ck_assert_uint_eq(s.routines[1].preemptions, 1);
+        ck_assert_uint_eq(s.routines[1].waits, 0);
+        ck_assert_uint_eq(s.routines[1].lanes, 3);
+        ck_assert_uint_eq(s.routines[1].sent, 4);
+        ck_assert_int_eq(s.routines[1].exited, 1);
+        ck_assert_uint_eq(s.routines[2].cpu_mt, 59000);
+        ck_assert_uint_eq(s.routines[2].switches, 2);
+        ck_assert_uint_eq(s.routines[2].waits, 1);
+        ck_assert_uint_eq(s.routines[2].lanes, 2);
+        ck_assert_uint_eq(s.routines[2].received, 4);
+        ck_assert_uint_eq(s.chans[1].sends, 4);
+        ck_assert_uint_eq(s.chans[1].recvs, 4);
+        ck_assert_uint_eq(s.chans[1].peak, 2);
+        ck_assert_int_eq(s.chans[1].cap, 2);
+        ck_assert_int_eq(s.chans[1].closed, 1);
+        ck_assert_uint_eq(s.items, 4);
+        ck_assert_uint_eq(s.items_timed, 4);
+        ck_assert_uint_eq(s.lat_min_mt, 1000);     /* item 4: 70 -> 71 */
+        ck_assert_uint_eq(s.lat_max_mt, 20000);    /* items 2, 3 */
+        ck_assert_uint_eq(s.lat_sum_mt, (5 + 20 + 20 + 1) * 1000);
+        ck_assert_uint_eq(s.steals, 1);
+        ck_assert_uint_eq(s.preemptions, 1);
+        ck_assert_uint_eq(s.switches, 4);
+        ck_assert_uint_eq(s.spawns, 2);
+        ck_assert_uint_eq(s.exits, 2);
+        ck_assert_uint_eq(s.anomalies, 0);
+        ck_assert_double_eq_tol(out_summary_parallelism(&s), 107.0 / 90.0, 1e-9);
+        out_summary_free(&s);
+    }
+}
+END_TEST
+
+/* A stream that breaks the rules is repaired, the same way every time. */
+START_TEST(test_out_summary_repairs)
+{
+    static const lanes_event bad[] = {
+        E(0,  RUN,  0, 1, 0, LANES_Q_LOCAL),
+        E(10, RUN,  0, 2, 0, LANES_Q_LOCAL),     /* r1 never stopped */
+        E(15, STOP, 0, 1, 0, LANES_STOP_YIELD),  /* r1 is not on lane 0 */
+        E(20, STOP, 0, 2, 0, LANES_STOP_SLEEP),
+        E(30, RUN,  5, 3, 0, LANES_Q_LOCAL),     /* still open at the end */
+        E(40, DONE, 5, 3, 0, 9),                 /* never sent: untimed */
+    };
+    out_summary s;
+
+    out_summary_init(&s);
+    out_summary_feed(&s, bad, sizeof bad / sizeof bad[0]);
+    out_summary_finish(&s, 100000, 5000, 7);
+    ck_assert_uint_eq(s.anomalies, 2);
+    ck_assert_uint_eq(s.routines[1].cpu_mt, 10000);
+    ck_assert_uint_eq(s.routines[2].cpu_mt, 10000);
+    ck_assert_uint_eq(s.routines[2].sleeps, 1);
+    ck_assert_uint_eq(s.routines[3].cpu_mt, 70000);
+    ck_assert_uint_eq(s.lane_busy_mt[5], 70000);
+    ck_assert_int_eq(out_summary_lanes(&s, 1), 6);
+    ck_assert_uint_eq(s.items, 1);
+    ck_assert_uint_eq(s.items_timed, 0);
+    ck_assert_uint_eq(s.lat_min_mt, 0);
+    ck_assert_uint_eq(s.wall_ns, 5000);
+    ck_assert_uint_eq(s.dropped, 7);
+    out_summary_free(&s);
+}
+END_TEST
+
+START_TEST(test_out_json_quote)
+{
+    char buf[64];
+
+    out_json_quote(buf, sizeof buf, "a\"b\\c\n\x01");
+    ck_assert_str_eq(buf, "\"a\\\"b\\\\c\\u000a\\u0001\"");
+    out_json_quote(buf, sizeof buf, "caf\xc3\xa9 \xff!");
+    ck_assert_str_eq(buf, "\"caf\xc3\xa9 \xef\xbf\xbd!\"");
+    out_json_quote(buf, 8, "abcdefghijkl");
+    ck_assert_str_eq(buf, "\"abcde\"");
+    out_json_quote(buf, sizeof buf, NULL);
+    ck_assert_str_eq(buf, "\"\"");
+    ck_assert_int_eq(json_check(buf, strlen(buf)), -1);
+}
+END_TEST
+
+START_TEST(test_out_json_checker)
+{
+    static const char *const good[] = {
+        "{}", "[]", "[1,-2.5e3,0,\"x\\u00e9\",true,false,null]", " {\"a\":{\"b\":[]}} ",
+    };
+    static const char *const bad[] = {
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "\"\x01\"", "[1] [2]", "{a:1}",
+        "\"\\x\"", "nul", "\"\xff\"",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof good / sizeof good[0]; i++)
+        ck_assert_msg(json_check(good[i], strlen(good[i])) == -1, "%s", good[i]);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(json_check(bad[i], strlen(bad[i])) != -1, "%s", bad[i]);
+}
+END_TEST
+
+static char *print_to_string(int json, const out_summary *s)
+{
+    static char buf[16384];
+    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0 };
+    FILE *f = tmpfile();
+    size_t n;
+
+    ck_assert_ptr_nonnull(f);
+    if (json)
+        ck_assert_int_eq(out_summary_print_json(f, s, &info, &names), 0);
+    else
+        ck_assert_int_eq(out_summary_print_text(f, s, &info, &names), 0);
+    rewind(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_out_summary_text)
+{
+    out_summary s;
+    const char *t;
+
+    fold_stream(&s, NSTREAM);
+    t = print_to_string(0, &s);
+    if (getenv("SHOW") != NULL)
+        fputs(t, stderr);
+    ck_assert_ptr_nonnull(strstr(t, "lanes: two \"Two \"routines\"\": done"));
+    ck_assert_ptr_nonnull(strstr(t, "runtime 90.0 ticks"));
+    ck_assert_ptr_nonnull(strstr(t, "core 0             30.0   33.3%\n"));
+    ck_assert_ptr_nonnull(strstr(t, "core 1             77.0   85.6%\n"));
+    ck_assert_ptr_nonnull(strstr(t, "achieved parallelism 1.19"));
+    ck_assert_ptr_nonnull(strstr(t, "\nproducer               48.0      0      0        2       1  0,1\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\nconsumer \"2\"           59.0      1      0        2       0  1\n"));
+    ck_assert_ptr_nonnull(strstr(t, "wall time 0.1 ms,"));
+    ck_assert_ptr_nonnull(strstr(t, "queue                   2         4     2"));
+    ck_assert_ptr_nonnull(strstr(t, "items 4, latency in ticks min 1.0 avg 11.5 max 20.0"));
+    ck_assert_ptr_nonnull(strstr(t, "steals 1, preemptions 1, switches 4, dropped events 0"));
+    out_summary_free(&s);
+}
+END_TEST
+
+START_TEST(test_out_summary_json)
+{
+    out_summary s;
+    const char *t;
+    char path[] = "/tmp/lanes-check-sumXXXXXX", msg[4096];
+    int fd, rc;
+
+    fold_stream(&s, 7);
+    t = print_to_string(1, &s);
+    ck_assert_msg(json_check(t, strlen(t)) == -1, "bad JSON at %ld: %s",
+                  json_check(t, strlen(t)), t);
+    ck_assert_ptr_nonnull(strstr(t, "\"title\":\"Two \\\"routines\\\"\""));
+    ck_assert_ptr_nonnull(strstr(t, "\"name\":\"consumer \\\"2\\\"\""));
+    ck_assert_ptr_nonnull(strstr(t, "\"messages\":4,\"received\":4,\"peak\":2"));
+    ck_assert_ptr_nonnull(strstr(t, "\"items\":{\"count\":4,\"timed\":4,"
+                                    "\"latency_ticks\":{\"min\":1.000,\"avg\":11.500,\"max\":20.000}}"));
+    ck_assert_ptr_nonnull(strstr(t, "\"lanes\":[0,1]"));
+    ck_assert_ptr_nonnull(strstr(t, "\"dropped_events\":0}"));
+    /* and Python agrees it is JSON */
+    fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, t, strlen(t)), (ssize_t)strlen(t));
+    close(fd);
+    snprintf(msg, sizeof msg, "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' %s"
+             " 2>/dev/null", path);
+    if (system("python3 -c 1 >/dev/null 2>&1") == 0) {
+        rc = system(msg);
+        ck_assert_int_eq(rc, 0);
+    }
+    unlink(path);
+    out_summary_free(&s);
+}
+END_TEST
+
+/* Writes the stream as a trace in batches of `batch`; returns the file. */
+static char *trace_of(const lanes_event *ev, size_t n, size_t batch, char *path)
+{
+    char err[512];
+    out_trace *w;
+    size_t i, len;
+    char *buf;
+    int fd = mkstemp(path);
+
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    w = out_trace_open(path, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    ck_assert_int_eq(out_trace_note(w, "scenario", "synthetic \"two\""), 0);
+    for (i = 0; i < n; i += batch)
+        ck_assert_int_eq(out_trace_feed(w, ev + i, n - i < batch ? n - i : batch, &names), 0);
+    ck_assert_str_eq(out_trace_error(w), "");
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), 0);
+    buf = slurp_file(path, &len);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_msg(json_check(buf, len) == -1, "bad JSON at %ld", json_check(buf, len));
+    return buf;
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (; (hay = strstr(hay, needle)) != NULL; hay++)
+        n++;
+    return n;
+}
+
+START_TEST(test_out_trace_synthetic)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", out[4096];
+    char *buf = trace_of(stream, NSTREAM, 3, path);
+    int rc;
+
+    ck_assert_int_eq(count(buf, "\"cat\":\"run\""), 4);
+    ck_assert_int_eq(count(buf, "\"ph\":\"s\""), 4);
+    ck_assert_int_eq(count(buf, "\"ph\":\"f\""), 4);
+    ck_assert_int_eq(count(buf, "\"bp\":\"e\""), 4);
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"thread_name\",\"args\":{\"name\":\"core 1\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"process_name\",\"args\":{\"name\":\"cores\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"process_name\",\"args\":{\"name\":\"routines\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"thread_sort_index\""));
+    /* the first slice of the producer: lane 0, 10..40 us, preempted */
+    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10.000,"
+                                      "\"dur\":30.000,\"name\":\"producer\",\"cat\":\"run\","
+                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"item\":3,"
+                                      "\"stop\":\"preempt\",\"queue\":\"core 0\"}}"));
+    /* item 4 was handed over while the consumer was blocked: its arrow ends
+     * inside the consumer's next slice (81..90 us, on core 1) */
+    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"f\",\"pid\":1,\"tid\":2,\"ts\":85.500,"
+                                      "\"name\":\"item\",\"cat\":\"flow\",\"id\":4,\"bp\":\"e\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"preempt\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"steal\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"runq\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"chan queue\",\"args\":{\"items\":2}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"blocked\",\"cat\":\"state\","
+                                      "\"args\":{\"on\":\"recv queue\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"runnable\",\"cat\":\"state\","
+                                      "\"args\":{\"queue\":\"core 1\"}"));
+    ck_assert_ptr_null(strstr(buf, "\"queue\":\"-\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"running\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"scenario\":\"synthetic \\\"two\\\"\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"arrows\":4,\"dropped_events\":0"));
+    rc = trace_check_python(path, out, sizeof out);
+    ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
+    if (rc == 0)
+        ck_assert_msg(strncmp(out, "slices=4 arrows=4 ", 18) == 0, "%s", out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+/* Two routines on one lane with RUNs that come too early: slices are cut so
+ * that they never overlap, and a send never received draws no arrow. */
+START_TEST(test_out_trace_no_overlap)
+{
+    static const lanes_event ev[] = {
+        E(0,  CHAN,  NL, 0, 1, 0),
+        E(10, RUN,   0, 1, 0, LANES_Q_LOCAL),
+        E(12, SEND,  0, 1, 1, 7),
+        E(15, RUN,   0, 2, 0, LANES_Q_LOCAL),   /* r1 never stopped */
+        E(20, STOP,  0, 2, 0, LANES_STOP_YIELD),
+        E(20, RUN,   0, 1, 0, LANES_Q_LOCAL),
+        E(30, STOP,  0, 1, 1, LANES_STOP_SEND),
+        E(31, RUN,   0, 3, 0, LANES_Q_LOCAL),   /* open at the end */
+        E(35, PAUSE, NL, 0, 0, 0),
+        E(36, STEP,  NL, 0, 1, 1),
+        E(37, CORES, NL, 0, 2, 1),
+        E(38, UNPARK, 1, 0, 0, 0),
+        E(39, PARK,   1, 0, 0, 0),
+        E(40, DEADLOCK, NL, 0, 0, 1),
+    };
+    char path[] = "/tmp/lanes-check-traceXXXXXX", out[4096];
+    char *buf = trace_of(ev, sizeof ev / sizeof ev[0], 1, path);
+    int rc;
+
+    ck_assert_int_eq(count(buf, "\"cat\":\"run\""), 4);
+    ck_assert_int_eq(count(buf, "\"ph\":\"s\""), 0);
+    ck_assert_int_eq(count(buf, "\"ph\":\"f\""), 0);
+    ck_assert_ptr_nonnull(strstr(buf, "\"stop\":\"end of trace\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"s\":\"g\",\"name\":\"pause\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"s\":\"g\",\"name\":\"step\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"cores\",\"args\":{\"cores\":2}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"park\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"deadlock\""));
+    rc = trace_check_python(path, out, sizeof out);
+    ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(test_out_trace_write_error)
+{
+    char err[512] = "";
+    out_trace *w = out_trace_open("/dev/full", err, sizeof err);
+    int i, rc = 0;
+
+    ck_assert_msg(w != NULL, "%s", err);
+    /* enough events to fill the buffer at least once */
+    for (i = 0; i < 2000 && rc == 0; i++)
+        rc = out_trace_feed(w, stream, NSTREAM, &names);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_str_eq(out_trace_error(w), "cannot write trace /dev/full: No space left on device");
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), -1);
+    ck_assert_str_eq(err, "cannot write trace /dev/full: No space left on device");
+
+    /* a small trace fails at close, where the buffer is written */
+    w = out_trace_open("/dev/full", err, sizeof err);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(out_trace_feed(w, stream, 3, &names), 0);
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), -1);
+    ck_assert_str_eq(err, "cannot write trace /dev/full: No space left on device");
+
+    ck_assert_ptr_null(out_trace_open("/nonexistent-dir/t.json", err, sizeof err));
+    ck_assert_str_eq(err, "cannot write trace /nonexistent-dir/t.json: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_out_trace_broken_pipe)
+{
+    int p[2];
+    out_trace *w;
+    char err[512];
+    int i, rc = 0;
+
+    ck_assert_int_eq(pipe(p), 0);
+    close(p[0]);
+    signal(SIGPIPE, SIG_IGN);
+    w = out_trace_open_fd(p[1], "-");
+    for (i = 0; i < 2000 && rc == 0; i++)
+        rc = out_trace_feed(w, stream, NSTREAM, &names);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), -1);
+    ck_assert_str_eq(err, "cannot write trace to standard output: Broken pipe");
+    close(p[1]);
+}
+END_TEST
+
+START_TEST(test_out_trace_dropped)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", err[512];
+    int fd = mkstemp(path);
+    out_trace *w;
+    char *buf;
+    size_t len;
+
+    close(fd);
+    w = out_trace_open(path, err, sizeof err);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(out_trace_feed(w, stream, NSTREAM, &names), 0);
+    ck_assert_int_eq(out_trace_close(w, 12, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "incomplete: 12 events were dropped"));
+    buf = slurp_file(path, &len);
+    ck_assert_int_eq(json_check(buf, len), -1);
+    ck_assert_ptr_nonnull(strstr(buf, "\"incomplete\":true"));
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+static Suite *out_suite(void)
+{
+    Suite *s = suite_create("out");
+    TCase *tc = tcase_create("folds");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_out_summary_counts);
+    tcase_add_test(tc, test_out_summary_repairs);
+    tcase_add_test(tc, test_out_json_quote);
+    tcase_add_test(tc, test_out_json_checker);
+    tcase_add_test(tc, test_out_summary_text);
+    tcase_add_test(tc, test_out_summary_json);
+    tcase_add_test(tc, test_out_trace_synthetic);
+    tcase_add_test(tc, test_out_trace_no_overlap);
+    tcase_add_test(tc, test_out_trace_write_error);
+    tcase_add_test(tc, test_out_trace_broken_pipe);
+    tcase_add_test(tc, test_out_trace_dropped);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(out_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

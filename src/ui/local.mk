@@ -1,7 +1,9 @@
 # src/ui/local.mk - the terminal user interface (the only curses user).
 noinst_LIBRARIES += src/ui/libui.a
 src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui.c \
-	src/ui/model.h src/ui/model.c
+	src/ui/model.h src/ui/model.c \
+	src/ui/draw.h src/ui/draw.c src/ui/keys.c \
+	src/ui/term.h src/ui/term.c
 src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)
 
 UI_TEST_LDADD = src/ui/libui.a src/out/libout.a src/scn/libscn.a src/rt/liblanes.a \
@@ -12,3 +14,9 @@ TESTS += tests/check_model
 tests_check_model_SOURCES = tests/check_model.c
 tests_check_model_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
 tests_check_model_LDADD = $(UI_TEST_LDADD)
+
+check_PROGRAMS += tests/check_draw
+TESTS += tests/check_draw
+tests_check_draw_SOURCES = tests/check_draw.c
+tests_check_draw_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
+tests_check_draw_LDADD = $(UI_TEST_LDADD)

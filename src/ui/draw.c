@@ -1,0 +1,1012 @@
+/*
+ * draw.c - one frame of the screen, drawn from the model and the view only.
+ *
+ * Owns: the colour theme and the glyph set (chosen once in ui_draw_setup)
+ * and the layout (computed from LINES and COLS in layout(), the one place
+ * that knows where things go).  Must not: read the runtime, read keys,
+ * refresh the terminal, or touch anything but stdscr.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(HAVE_NCURSESW_CURSES_H)
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
+#include "ui/draw.h"
+
+/* ---- colours: semantic roles, chosen once ---------------------------------- */
+
+enum role {
+    R_NORMAL, R_TITLE, R_LABEL, R_DIM, R_IDLE, R_PARKED, R_BORDER, R_WARN,
+    R_ERROR, R_OK, R_KEY, R_MOVED, R_SELECT, R_COUNT
+};
+
+#define NPAL_MAX 12
+
+static attr_t role[R_COUNT];
+static attr_t pal_fg[NPAL_MAX], pal_bg[NPAL_MAX];
+static int npal = 1;
+
+/* ---- glyphs ------------------------------------------------------------------ */
+
+typedef struct glyphs {
+    const char *h, *v, *tl, *tr, *bl, *br, *lt, *rt;
+    const char *dot, *play, *pause, *stop, *next, *ell, *dash, *pre, *steal;
+    const char *park, *mark, *up, *down, *times, *fill;
+} glyphs;
+
+static const glyphs utf8_glyphs = {
+    "\xe2\x94\x80", "\xe2\x94\x82", "\xe2\x94\x8c", "\xe2\x94\x90",
+    "\xe2\x94\x94", "\xe2\x94\x98", "\xe2\x94\x9c", "\xe2\x94\xa4",
+    "\xc2\xb7", "\xe2\x96\xb6", "\xe2\x80\x96", "\xe2\x96\xa0", "\xe2\x86\x92",
+    "\xe2\x80\xa6", "\xe2\x80\x94", "\xc2\xbb", "\xc2\xab",
+    "-", "\xe2\x96\xb8", "\xe2\x86\x91", "\xe2\x86\x93", "\xc3\x97", "\xe2\x96\x88"
+};
+
+static const glyphs ascii_glyphs = {
+    "-", "|", "+", "+", "+", "+", "+", "+",
+    ".", ">", "||", "#", ">", "...", "-", ">", "<",
+    "-", ">", "^", "v", "x", NULL
+};
+
+static const glyphs *G = &ascii_glyphs;
+static int utf8_ok;
+
+void ui_draw_setup(ui_view *v, int colour, int utf8)
+{
+    static const short p256[NPAL_MAX] = { 39, 214, 77, 177, 220, 44, 209, 141, 155, 180, 75, 204 };
+    static const short p8[6] = { COLOR_CYAN, COLOR_YELLOW, COLOR_GREEN, COLOR_MAGENTA,
+                                 COLOR_BLUE, COLOR_RED };
+    int i;
+
+    v->utf8 = utf8_ok = utf8;
+    G = utf8 ? &utf8_glyphs : &ascii_glyphs;
+
+    /* no colour: attributes alone carry the roles */
+    for (i = 0; i < R_COUNT; i++)
+        role[i] = A_NORMAL;
+    role[R_TITLE] = A_BOLD;
+    role[R_DIM] = role[R_IDLE] = role[R_PARKED] = A_DIM;
+    role[R_WARN] = role[R_ERROR] = role[R_OK] = role[R_KEY] = A_BOLD;
+    role[R_MOVED] = A_REVERSE | A_BOLD;
+    role[R_SELECT] = A_UNDERLINE | A_BOLD;
+    npal = 1;
+    pal_fg[0] = A_BOLD;
+    pal_bg[0] = A_REVERSE;
+
+    if (!colour || !has_colors() || start_color() == ERR)
+        return;
+    use_default_colors();
+    if (COLORS >= 256 && COLOR_PAIRS >= 64) {
+        init_pair(1, 110, -1);  role[R_LABEL] = COLOR_PAIR(1);
+        init_pair(2, 242, -1);  role[R_DIM] = role[R_IDLE] = COLOR_PAIR(2);
+        init_pair(3, 238, -1);  role[R_PARKED] = COLOR_PAIR(3);
+        init_pair(4, 244, -1);  role[R_BORDER] = COLOR_PAIR(4);
+        init_pair(5, 214, -1);  role[R_WARN] = COLOR_PAIR(5) | A_BOLD;
+        init_pair(6, 203, -1);  role[R_ERROR] = COLOR_PAIR(6) | A_BOLD;
+        init_pair(7, 78, -1);   role[R_OK] = COLOR_PAIR(7) | A_BOLD;
+        init_pair(8, 117, -1);  role[R_KEY] = COLOR_PAIR(8) | A_BOLD;
+        npal = NPAL_MAX;
+        for (i = 0; i < NPAL_MAX; i++) {
+            init_pair((short)(20 + i), p256[i], -1);
+            init_pair((short)(40 + i), 16, p256[i]);
+            pal_fg[i] = COLOR_PAIR(20 + i);
+            pal_bg[i] = COLOR_PAIR(40 + i);
+        }
+    } else if (COLORS >= 8 && COLOR_PAIRS >= 48) {
+        init_pair(1, COLOR_CYAN, -1);    role[R_LABEL] = COLOR_PAIR(1);
+        init_pair(4, COLOR_BLUE, -1);    role[R_BORDER] = COLOR_PAIR(4);
+        init_pair(5, COLOR_YELLOW, -1);  role[R_WARN] = COLOR_PAIR(5) | A_BOLD;
+        init_pair(6, COLOR_RED, -1);     role[R_ERROR] = COLOR_PAIR(6) | A_BOLD;
+        init_pair(7, COLOR_GREEN, -1);   role[R_OK] = COLOR_PAIR(7) | A_BOLD;
+        init_pair(8, COLOR_CYAN, -1);    role[R_KEY] = COLOR_PAIR(8) | A_BOLD;
+        npal = 6;
+        for (i = 0; i < 6; i++) {
+            init_pair((short)(20 + i), p8[i], -1);
+            init_pair((short)(40 + i), COLOR_BLACK, p8[i]);
+            pal_fg[i] = COLOR_PAIR(20 + i);
+            pal_bg[i] = COLOR_PAIR(40 + i);
+        }
+    }
+}
+
+/* ---- text helpers ------------------------------------------------------------ */
+
+/* Draws s at (y, x), never at or past column xmax; returns the column after.
+ * Glyph strings are one column each; without UTF-8 any non-ASCII character
+ * becomes '?', so nothing but ASCII reaches an ASCII terminal. */
+static int put(int y, int x, int xmax, attr_t a, const char *s)
+{
+    char buf[1024];
+    size_t n = 0;
+    int x0 = x;
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (x >= xmax || y < 0 || y >= LINES || x < 0)
+        return x;
+    while (*p != '\0' && x < xmax && n + 5 < sizeof buf) {
+        size_t len = 1;
+        if (*p >= 0x80) {
+            while ((p[len] & 0xC0) == 0x80)
+                len++;
+            if (!utf8_ok) {
+                buf[n++] = '?';
+                p += len;
+                x++;
+                continue;
+            }
+        }
+        memcpy(buf + n, p, len);
+        n += len;
+        p += len;
+        x++;
+    }
+    buf[n] = '\0';
+    attrset(a);
+    mvaddstr(y, x0, buf);
+    attrset(A_NORMAL);
+    return x;
+}
+
+__attribute__((format(printf, 5, 6)))
+static int putf(int y, int x, int xmax, attr_t a, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return put(y, x, xmax, a, buf);
+}
+
+/* Columns a string takes (every character is one column here). */
+static int width(const char *s)
+{
+    int w = 0;
+    for (; *s != '\0'; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void repeat(int y, int x0, int x1, attr_t a, const char *g)
+{
+    int x;
+    for (x = x0; x < x1; x++)
+        put(y, x, x + 1, a, g);
+}
+
+static void add_hit(ui_view *v, int y, int x0, int x1, uint32_t id)
+{
+    if (v->nhits < UI_HITS && x1 > x0) {
+        ui_hit *h = &v->hits[v->nhits++];
+        h->y = y;
+        h->x0 = x0;
+        h->x1 = x1;
+        h->routine = id;
+    }
+}
+
+uint32_t ui_draw_hit(const ui_view *v, int y, int x)
+{
+    int i;
+    for (i = v->nhits - 1; i >= 0; i--)
+        if (v->hits[i].y == y && x >= v->hits[i].x0 && x < v->hits[i].x1)
+            return v->hits[i].routine;
+    return 0;
+}
+
+#define MOVED_MS 900     /* how long a chip stays highlighted after a move */
+
+static attr_t chip_attr(const ui_view *v, const ui_routine *r)
+{
+    attr_t a = pal_fg[r->colour % npal];
+
+    if (r->moved_wall != 0 && v->wall >= r->moved_wall && v->wall - r->moved_wall < MOVED_MS
+        && r->at != UI_AT_DONE)
+        a = (npal > 1 ? pal_bg[r->colour % npal] : A_REVERSE) | A_BOLD;
+    if (r->id == v->selected)
+        a |= A_UNDERLINE | A_BOLD;
+    return a;
+}
+
+/* A routine's name where the routine is; clickable. */
+static int chip(ui_view *v, int y, int x, int xmax, uint32_t id, const char *suffix)
+{
+    ui_routine *r = ui_model_routine(v->m, id);
+    int x0 = x;
+
+    if (r == NULL || x >= xmax)
+        return x;
+    if (r->id == v->selected)
+        x = put(y, x, xmax, role[R_SELECT], G->mark);
+    x = put(y, x, xmax, chip_attr(v, r), r->name);
+    if (suffix != NULL)
+        x = put(y, x, xmax, role[R_DIM], suffix);
+    add_hit(v, y, x0, x, id);
+    return x;
+}
+
+/* A list of chips separated by spaces; "—" when empty; "+N" when cut. */
+static int chips(ui_view *v, int y, int x, int xmax, const uint32_t *ids, size_t n,
+                 size_t total, const char *prefix_first)
+{
+    size_t i;
+
+    if (total == 0)
+        return put(y, x, xmax, role[R_DIM], G->dash);
+    for (i = 0; i < n; i++) {
+        ui_routine *r = ui_model_routine(v->m, ids[i]);
+        int need = r != NULL ? width(r->name) + 1 : 0;
+        if (x + need > xmax - 4 && i + 1 < n) {
+            return putf(y, x, xmax, role[R_DIM], "+%zu", total - i);
+        }
+        if (i == 0 && prefix_first != NULL)
+            x = put(y, x, xmax, role[R_DIM], prefix_first);
+        x = chip(v, y, x, xmax, ids[i], NULL);
+        if (i + 1 < n)
+            x = put(y, x, xmax, A_NORMAL, " ");
+    }
+    if (total > n)
+        x = putf(y, x, xmax, role[R_DIM], " +%zu", total - n);
+    return x;
+}
+
+/* ---- layout: the one function that knows where things go -------------------- */
+
+typedef struct layout {
+    int rows, cols;
+    int small;                 /* below the minimum size                   */
+    int lanes_y, lanes_h;      /* the lanes box                            */
+    int boxed;                 /* two rows a lane, else one                */
+    int first, nshow;          /* lanes shown                              */
+    int namew, tl_x, tl_w;     /* name column and timeline                 */
+    int explain_y, explain_n;
+    int runq_y, chan_y, chan_n, sleep_y, done_y;
+    int log_y, log_n;
+    int stats_y, hints_y;
+} layout;
+
+static int count_chans(const ui_model *m)
+{
+    uint32_t i;
+    int n = 0;
+    for (i = 1; i <= m->maxchan && i < m->nchans; i++)
+        n += m->chans[i].id != 0;
+    return n;
+}
+
+static void do_layout(ui_view *v, layout *L, int rows, int cols)
+{
+    const ui_model *m = v->m;
+    int nl = m->nlanes > 0 ? m->nlanes : 1;
+    int nch = count_chans(m), avail, y, maxname = 6, left;
+    uint32_t id;
+
+    memset(L, 0, sizeof *L);
+    L->rows = rows;
+    L->cols = cols;
+    if (rows < UI_MIN_ROWS || cols < UI_MIN_COLS) {
+        L->small = 1;
+        return;
+    }
+    /* header 2, then below the lanes: explain, runnable, channels,
+     * sleeping, done, stats, hints */
+    L->chan_n = nch;
+    if (L->chan_n > rows - 2 - 6 - 3)
+        L->chan_n = rows - 2 - 6 - 3;
+    if (L->chan_n < 0)
+        L->chan_n = 0;
+    avail = rows - 2 - 6 - L->chan_n;
+
+    L->lanes_y = 2;
+    L->first = 0;
+    if (2 * nl + 1 <= avail) {
+        L->boxed = 1;
+        L->nshow = nl;
+        L->lanes_h = 2 * nl + 1;
+    } else {
+        L->boxed = 0;
+        L->nshow = nl;
+        if (nl + 2 > avail)
+            L->nshow = avail - 2;
+        if (L->nshow < 1)
+            L->nshow = 1;
+        L->lanes_h = L->nshow + 2;
+        L->first = v->lane_scroll;
+        if (L->first > nl - L->nshow)
+            L->first = nl - L->nshow;
+        if (L->first < 0)
+            L->first = 0;
+        v->lane_scroll = L->first;
+    }
+
+    for (id = 1; id <= m->maxid && id < m->nroutines; id++)
+        if (m->routines[id].id != 0 && width(m->routines[id].name) > maxname)
+            maxname = width(m->routines[id].name);
+    L->namew = maxname > (cols < 80 ? 9 : 12) ? (cols < 80 ? 9 : 12) : maxname;
+    L->tl_x = 2 + (L->boxed ? 0 : 9) + L->namew + 1;
+    L->tl_w = cols - 2 - L->tl_x;
+
+    y = L->lanes_y + L->lanes_h;
+    left = rows - y - 6 - L->chan_n;       /* rows nobody asked for */
+    L->explain_y = y;
+    L->explain_n = left >= 4 ? 2 : 1;
+    left -= L->explain_n - 1;
+    y += L->explain_n;
+    L->runq_y = y++;
+    L->chan_y = y;
+    y += L->chan_n;
+    L->sleep_y = y++;
+    L->done_y = y++;
+    L->log_y = y;
+    L->log_n = left > 1 ? left : 0;
+    L->stats_y = rows - 2;
+    L->hints_y = rows - 1;
+}
+
+/* ---- regions ------------------------------------------------------------------ */
+
+static void draw_header(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    char right[256], state[64], q[32], extra[64] = "";
+    int x, rw, cols = L->cols;
+    double t = (double)m->now / 1000.0 * v->tick_s;
+
+    if (v->end == UI_END_DONE)
+        snprintf(state, sizeof state, "%s done", G->stop);
+    else if (v->end != UI_END_NONE)
+        snprintf(state, sizeof state, "%s stopped", G->stop);
+    else if (v->paused)
+        snprintf(state, sizeof state, "%s paused", G->pause);
+    else
+        snprintf(state, sizeof state, "%s %s", G->play, v->speed);
+    if (v->quantum > 0)
+        snprintf(q, sizeof q, "quantum %d", v->quantum);
+    else
+        snprintf(q, sizeof q, "no preemption");
+    if (v->dropped > 0)
+        snprintf(extra, sizeof extra, " %s dropped %llu", G->dot, (unsigned long long)v->dropped);
+    snprintf(right, sizeof right, "cores %d (%d CPU%s) %s %s %s %s %s tick %lld %s %.1fs%s",
+             v->cores, v->cpus, v->cpus == 1 ? "" : "s", G->dot, q, G->dot, state,
+             G->dot, (long long)(ui_model_last_tick(m) + 1), G->dot, t, extra);
+    rw = width(right);
+    if (rw > cols - 22) {
+        snprintf(right, sizeof right, "%d cores/%d CPUs %s q%d %s %s %s t%lld%s", v->cores, v->cpus,
+                 G->dot, v->quantum, G->dot, state, G->dot,
+                 (long long)(ui_model_last_tick(m) + 1), extra);
+        rw = width(right);
+    }
+    x = put(0, 0, cols - rw - 2, role[R_TITLE], "lanes ");
+    x = put(0, x, cols - rw - 2, role[R_DIM], G->dot);
+    x = put(0, x, cols - rw - 2, role[R_TITLE], " ");
+    put(0, x, cols - rw - 2, role[R_TITLE], v->title != NULL ? v->title : "");
+    put(0, cols - rw, cols, v->end == UI_END_DONE ? role[R_OK]
+                           : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL, right);
+
+    /* second row: the scenario's about, and the honest warning */
+    if (v->cores > v->cpus && v->cpus > 0) {
+        char warn[128];
+        snprintf(warn, sizeof warn, "%d lanes on %d CPU%s: the OS time-slices the lanes",
+                 v->cores, v->cpus, v->cpus == 1 ? "" : "s");
+        rw = width(warn);
+        if (rw > cols)
+            rw = cols;
+        put(1, 0, cols - rw - 2, role[R_DIM], v->about != NULL ? v->about : "");
+        put(1, cols - rw, cols, role[R_WARN], warn);
+    } else {
+        put(1, 0, cols, role[R_DIM], v->about != NULL ? v->about : "");
+    }
+}
+
+/* One lane's timeline, newest tick at the right edge. */
+static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
+{
+    const ui_model *m = v->m;
+    int64_t last = ui_model_last_tick(m);
+    const ui_cell *cells[1024];
+    int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e, k;
+
+    for (c = 0; c < w; c++) {
+        int64_t tick = last - (w - 1 - c);
+        cells[c] = tick >= 0 ? ui_model_cell(m, lane, (uint64_t)tick) : NULL;
+    }
+    for (c = 0; c < w; c = e + 1) {
+        const ui_cell *cl = cells[c];
+        int x = L->tl_x + c;
+        e = c;
+        if (cl == NULL) {
+            continue;
+        }
+        if (cl->flags & UI_CELL_RUN) {
+            ui_routine *r = ui_model_routine(v->m, cl->routine);
+            attr_t a;
+            int len, nw, fits;
+            if (r == NULL) {
+                put(y, x, x + 1, A_REVERSE, "?");
+                continue;
+            }
+            while (e + 1 < w && cells[e + 1] != NULL && (cells[e + 1]->flags & UI_CELL_RUN)
+                   && cells[e + 1]->routine == cl->routine
+                   && !(cells[e]->flags & UI_CELL_PREEMPT)
+                   && !(cells[e + 1]->flags & UI_CELL_STEAL))
+                e++;
+            len = e - c + 1;
+            nw = width(r->name);
+            fits = len >= nw + ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0);
+            a = pal_bg[r->colour % npal];
+            if (r->id == v->selected)
+                a |= A_UNDERLINE | A_BOLD;
+            for (k = 0; k < len; k++) {
+                const ui_cell *ck = cells[c + k];
+                char one[2] = { r->letter, '\0' };
+                const char *g = one;
+                attr_t ak = a;
+                int ni = k - ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0);
+                /* the name where it fits, then a solid bar (UTF-8) or the
+                 * letter: every busy cell shows something */
+                if (fits && ni >= 0 && ni < nw)
+                    one[0] = r->name[ni];
+                else if (fits && G->fill != NULL && npal > 1) {
+                    g = G->fill;
+                    ak = pal_fg[r->colour % npal] | (a & (A_UNDERLINE | A_BOLD));
+                }
+                if (ck->flags & UI_CELL_STEAL)
+                    g = G->steal, ak = a;
+                else if (ck->flags & UI_CELL_PREEMPT)
+                    g = G->pre, ak = a;
+                put(y, x + k, x + k + 1, ak, g);
+            }
+            add_hit(v, y, x, x + len, r->id);
+        } else if (cl->flags & UI_CELL_PARKED) {
+            put(y, x, x + 1, role[R_PARKED], G->park);
+        } else {
+            put(y, x, x + 1, role[R_IDLE], G->dot);
+        }
+    }
+}
+
+static void lane_label(const ui_view *v, int lane, char *buf, size_t n, int compact)
+{
+    const ui_lane *ln = &v->m->lanes[lane];
+    char cpu[16];
+
+    if (ln->cpu >= 0)
+        snprintf(cpu, sizeof cpu, "%d", ln->cpu);
+    else
+        snprintf(cpu, sizeof cpu, "-");
+    if (compact) {
+        if (ln->parked)
+            snprintf(buf, n, "%2d off ", lane);
+        else
+            snprintf(buf, n, "%2d %3d%%", lane, ui_model_busy(v->m, lane, 50));
+    } else if (ln->parked) {
+        snprintf(buf, n, " core %d %s off ", lane, G->dot);
+    } else {
+        snprintf(buf, n, " core %d %s cpu %s %s busy %d%% ", lane, G->dot, cpu, G->dot,
+                 ui_model_busy(v->m, lane, 50));
+    }
+}
+
+static void draw_lanes(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    int cols = L->cols, j, y = L->lanes_y;
+    char label[96];
+    attr_t b = role[R_BORDER];
+
+    if (!L->boxed) {
+        /* compact: a top and a bottom border, one row a lane */
+        put(y, 0, 1, b, G->tl);
+        repeat(y, 1, cols - 1, b, G->h);
+        put(y, cols - 1, cols, b, G->tr);
+        put(y, 2, cols - 2, role[R_LABEL], " core busy ");
+        if (L->first > 0)
+            putf(y, cols - 16, cols - 2, role[R_DIM], " %s %d more ", G->up, L->first);
+        for (j = 0; j < L->nshow; j++) {
+            int lane = L->first + j, yy = y + 1 + j;
+            const ui_lane *ln = &m->lanes[lane];
+            put(yy, 0, 1, b, G->v);
+            put(yy, cols - 1, cols, b, G->v);
+            lane_label(v, lane, label, sizeof label, 1);
+            put(yy, 1, 9, ln->parked ? role[R_PARKED] : role[R_LABEL], label);
+            if (ln->cur != 0)
+                chip(v, yy, 10, 10 + L->namew, ln->cur, NULL);
+            draw_timeline(v, L, yy, lane);
+        }
+        y += 1 + L->nshow;
+        put(y, 0, 1, b, G->bl);
+        repeat(y, 1, cols - 1, b, G->h);
+        put(y, cols - 1, cols, b, G->br);
+        if (L->first + L->nshow < m->nlanes)
+            putf(y, cols - 24, cols - 2, role[R_DIM], " %s %d more (PgDn) ", G->down,
+                 m->nlanes - L->first - L->nshow);
+        v->lanes_shown = L->nshow;
+        return;
+    }
+    for (j = 0; j < L->nshow; j++) {
+        int lane = L->first + j;
+        const ui_lane *ln = &m->lanes[lane];
+        put(y, 0, 1, b, j == 0 ? G->tl : G->lt);
+        repeat(y, 1, cols - 1, b, G->h);
+        put(y, cols - 1, cols, b, j == 0 ? G->tr : G->rt);
+        lane_label(v, lane, label, sizeof label, 0);
+        put(y, 1, cols - 2, ln->parked ? role[R_PARKED] : role[R_LABEL], label);
+        y++;
+        put(y, 0, 1, b, G->v);
+        put(y, cols - 1, cols, b, G->v);
+        if (ln->cur != 0)
+            chip(v, y, 2, 2 + L->namew, ln->cur, NULL);
+        else
+            put(y, 2, 2 + L->namew, ln->parked ? role[R_PARKED] : role[R_DIM],
+                ln->parked ? "off" : "idle");
+        draw_timeline(v, L, y, lane);
+        y++;
+    }
+    put(y, 0, 1, b, G->bl);
+    repeat(y, 1, cols - 1, b, G->h);
+    put(y, cols - 1, cols, b, G->br);
+    v->lanes_shown = L->nshow;
+}
+
+/* Writes text over up to n rows, breaking at spaces. */
+static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
+{
+    const char *p = text;
+    int row;
+
+    for (row = 0; row < n && *p != '\0'; row++) {
+        int w = xmax - x0, len = 0, brk = -1, cols = 0;
+        char line[512];
+        while (p[len] != '\0' && cols < w) {
+            if (p[len] == ' ')
+                brk = len;
+            if (((unsigned char)p[len] & 0xC0) != 0x80)
+                cols++;
+            len++;
+        }
+        while (((unsigned char)p[len] & 0xC0) == 0x80)
+            len++;
+        if (p[len] != '\0' && brk > 0 && row + 1 < n)
+            len = brk;
+        if (len >= (int)sizeof line)
+            len = (int)sizeof line - 1;
+        memcpy(line, p, (size_t)len);
+        line[len] = '\0';
+        put(y + row, x0, xmax, a, line);
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+static void draw_explain(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    char text[2048];
+    size_t n = 0;
+    int l;
+
+    text[0] = '\0';
+    if (v->message[0] != '\0') {
+        attr_t a = v->end == UI_END_DONE ? role[R_OK]
+                 : v->end != UI_END_NONE ? role[R_ERROR] : role[R_WARN];
+        wrap(L->explain_y, L->explain_n, 1, L->cols, a, v->message);
+        return;
+    }
+    if (v->paused && m->step_valid) {
+        n += (size_t)snprintf(text + n, sizeof text - n, "step %llu: ", (unsigned long long)m->steps);
+        for (l = 0; l < m->nlanes && n < sizeof text - 200; l++) {
+            const ui_lane *ln = &m->lanes[l];
+            const char *sep = l + 1 < m->nlanes ? "; " : "";
+            if (ln->parked && ln->step[0] == '\0')
+                continue;
+            if (ln->step[0] != '\0') {
+                n += (size_t)snprintf(text + n, sizeof text - n, "core %d: %s%s", l, ln->step, sep);
+            } else if (ln->cur != 0) {
+                const ui_routine *r = ui_model_routine(v->m, ln->cur);
+                uint64_t used = (m->now - ln->run_since + 999) / 1000;
+                if (m->quantum > 0)
+                    n += (size_t)snprintf(text + n, sizeof text - n,
+                                          "core %d: %s ran on (tick %llu of its %d-tick slice)%s",
+                                          l, r ? r->name : "?", (unsigned long long)used,
+                                          m->quantum, sep);
+                else
+                    n += (size_t)snprintf(text + n, sizeof text - n, "core %d: %s ran on%s",
+                                          l, r ? r->name : "?", sep);
+            } else {
+                n += (size_t)snprintf(text + n, sizeof text - n, "core %d: idle%s", l, sep);
+            }
+        }
+        wrap(L->explain_y, L->explain_n, 1, L->cols, A_BOLD, text);
+        return;
+    }
+    if (v->paused) {
+        wrap(L->explain_y, L->explain_n, 1, L->cols, role[R_WARN],
+             "paused: s or Right steps one tick and says what each core did; space resumes");
+        return;
+    }
+    if (ui_model_log(m, 0) != NULL) {
+        int x = put(L->explain_y, 1, L->cols, role[R_LABEL], "latest ");
+        put(L->explain_y, x, L->cols, role[R_DIM], ui_model_log(m, 0));
+    }
+}
+
+#define LABEL_W 11
+
+static void draw_runq(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    uint32_t ids[64], nx[1];
+    size_t n, nn;
+    int x, y = L->runq_y, xmax = L->cols - 1, l;
+    char lab[24];
+
+    put(y, 1, LABEL_W, role[R_LABEL], "runnable");
+    x = put(y, LABEL_W + 1, xmax, role[R_DIM], "global: ");
+    n = ui_model_list(m, UI_AT_GLOBAL, -1, 0, ids, 64);
+    x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    for (l = 0; l < m->nlanes && x < xmax - 8; l++) {
+        if (m->lanes[l].parked)
+            continue;
+        snprintf(lab, sizeof lab, "   core %d: ", l);
+        x = put(y, x, xmax, role[R_DIM], lab);
+        nn = ui_model_list(m, UI_AT_RUNNEXT, l, 0, nx, 1);
+        n = ui_model_list(m, UI_AT_LOCAL, l, 0, ids, 64);
+        if (nn > 0) {
+            x = put(y, x, xmax, role[R_DIM], G->next);
+            x = chip(v, y, x, xmax, nx[0], NULL);
+            if (n > 0)
+                x = put(y, x, xmax, A_NORMAL, " ");
+        }
+        if (n > 0 || nn == 0)
+            x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    }
+}
+
+static void draw_chans(ui_view *v, const layout *L)
+{
+    ui_model *m = v->m;
+    uint32_t id, ids[64];
+    int row = 0, xmax = L->cols - 1, narrow = L->cols < 90;
+
+    for (id = 1; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
+        const ui_chan *c = &m->chans[id];
+        int y = L->chan_y + row, x, i;
+        size_t n;
+        char buf[32];
+
+        if (c->id == 0)
+            continue;
+        row++;
+        put(y, 1, LABEL_W, role[R_LABEL], c->name);
+        x = LABEL_W + 1;
+        if (c->cap == 0) {
+            x = put(y, x, xmax, role[R_DIM], "unbuffered");
+        } else {
+            x = put(y, x, xmax, A_NORMAL, "[");
+            for (i = 0; i < c->nbuf && x < LABEL_W + 1 + 24; i++) {
+                snprintf(buf, sizeof buf, "%s#%d", i ? " " : "", (int)c->buf[i]);
+                x = put(y, x, xmax, A_BOLD, buf);
+            }
+            if (i < c->nbuf)
+                x = putf(y, x, xmax, role[R_DIM], " +%d", c->nbuf - i);
+            for (i = c->nbuf; i < c->cap && i < 6; i++)
+                x = putf(y, x, xmax, role[R_DIM], "%s%s", i ? " " : "", G->dot);
+            x = put(y, x, xmax, A_NORMAL, "]");
+            x = putf(y, x, xmax, role[R_DIM], " %d/%d", c->nbuf, c->cap);
+        }
+        if (c->closed)
+            x = put(y, x, xmax, role[R_WARN], " closed");
+        if (x < LABEL_W + 1 + 18)
+            x = LABEL_W + 1 + 18;
+        x = put(y, x, xmax, role[R_DIM], narrow ? "  send: " : "   senders waiting: ");
+        n = ui_model_list(m, UI_AT_SEND, -1, id, ids, 64);
+        x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+        x = put(y, x, xmax, role[R_DIM], narrow ? "  recv: " : "   receivers waiting: ");
+        n = ui_model_list(m, UI_AT_RECV, -1, id, ids, 64);
+        x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+        n = ui_model_list(m, UI_AT_SELECT, -1, id, ids, 64);
+        if (n > 0) {
+            x = put(y, x, xmax, role[R_DIM], "   in select: ");
+            chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+        }
+    }
+}
+
+static void draw_sleep_done(ui_view *v, const layout *L)
+{
+    ui_model *m = v->m;
+    uint32_t ids[64];
+    size_t n, i;
+    int x, xmax = L->cols - 1, rw;
+    char buf[160], suf[32];
+    double secs = (double)m->now / 1000.0 * v->tick_s;
+
+    put(L->sleep_y, 1, LABEL_W, role[R_LABEL], "sleeping");
+    x = LABEL_W + 1;
+    n = ui_model_list(m, UI_AT_SLEEP, -1, 0, ids, 64);
+    if (n == 0)
+        put(L->sleep_y, x, xmax, role[R_DIM], G->dash);
+    for (i = 0; i < n && i < 64; i++) {
+        const ui_routine *r = ui_model_routine(m, ids[i]);
+        if (x + width(r->name) + 12 > xmax) {
+            putf(L->sleep_y, x, xmax, role[R_DIM], "+%zu", n - i);
+            break;
+        }
+        snprintf(suf, sizeof suf, " (%d tick%s)", ui_model_sleep_left(m, r),
+                 ui_model_sleep_left(m, r) == 1 ? "" : "s");
+        x = chip(v, L->sleep_y, x, xmax, ids[i], suf);
+        x = put(L->sleep_y, x, xmax, A_NORMAL, "  ");
+    }
+
+    snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
+             (unsigned long long)m->items_done, G->dot,
+             secs > 0 ? (double)m->items_done / secs : 0.0, G->dot, ui_model_latency(m));
+    rw = width(buf);
+    put(L->done_y, 1, LABEL_W, role[R_LABEL], "done");
+    n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
+    chips(v, L->done_y, LABEL_W + 1, xmax - rw - 2, ids, n < 64 ? n : 64, n, NULL);
+    put(L->done_y, xmax - rw, xmax, A_NORMAL, buf);
+}
+
+static void draw_log(ui_view *v, const layout *L)
+{
+    int i;
+
+    for (i = 0; i < L->log_n; i++) {
+        const char *s = ui_model_log(v->m, (unsigned)i);
+        if (i == 0)
+            put(L->log_y, 1, LABEL_W, role[R_LABEL], "decisions");
+        if (s == NULL)
+            break;
+        put(L->log_y + i, LABEL_W + 1, L->cols - 1, i == 0 ? A_NORMAL : role[R_DIM], s);
+    }
+}
+
+static void draw_stats(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    char buf[256];
+
+    if (L->cols >= 80)
+        snprintf(buf, sizeof buf, "switches %llu %s steals %llu %s preemptions %llu %s "
+                 "parallelism %.2f of %d lane%s",
+                 (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
+                 (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m),
+                 v->cores, v->cores == 1 ? "" : "s");
+    else
+        snprintf(buf, sizeof buf, "switches %llu %s steals %llu %s preempt %llu %s "
+                 "parallel %.2f/%d",
+                 (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
+                 (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m), v->cores);
+    put(L->stats_y, 1, L->cols, A_NORMAL, buf);
+}
+
+static void draw_hints(ui_view *v, const layout *L)
+{
+    int i, x = 1, xmax = L->cols - 1, reserve = 0;
+    const char *tail[2] = { NULL, NULL };
+
+    (void)v;
+    /* "? help" and "q quit" always show; the others as space allows */
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++) {
+        if (ui_keys[i].action == UI_ACT_HELP)
+            tail[0] = ui_keys[i].hint;
+        if (ui_keys[i].action == UI_ACT_QUIT)
+            tail[1] = ui_keys[i].hint;
+    }
+    for (i = 0; i < 2; i++)
+        if (tail[i] != NULL)
+            reserve += width(tail[i]) + 3;
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++) {
+        const char *h = ui_keys[i].hint, *sp;
+        char key[32];
+        int w;
+        if (h == NULL || h == tail[0] || h == tail[1])
+            continue;
+        w = width(h) + 3;
+        if (x + w > xmax - reserve)
+            continue;
+        sp = strchr(h, ' ');
+        snprintf(key, sizeof key, "%.*s", (int)(sp - h), h);
+        x = put(L->hints_y, x, xmax, role[R_KEY], key);
+        x = put(L->hints_y, x, xmax, A_NORMAL, sp);
+        x = put(L->hints_y, x, xmax, role[R_DIM], "  ");
+        x++;
+    }
+    for (i = 0; i < 2; i++) {
+        const char *sp;
+        char key[32];
+        if (tail[i] == NULL)
+            continue;
+        sp = strchr(tail[i], ' ');
+        snprintf(key, sizeof key, "%.*s", (int)(sp - tail[i]), tail[i]);
+        x = put(L->hints_y, x, xmax, role[R_KEY], key);
+        x = put(L->hints_y, x, xmax, A_NORMAL, sp);
+        x += 3;
+    }
+}
+
+/* ---- panes ---------------------------------------------------------------------- */
+
+static void pane_box(int y0, int x0, int h, int w, const char *title)
+{
+    int y;
+    attr_t b = role[R_BORDER];
+
+    for (y = y0; y < y0 + h; y++) {
+        move(y, x0);
+        attrset(A_NORMAL);
+        hline(' ', w);
+    }
+    put(y0, x0, x0 + 1, b, G->tl);
+    repeat(y0, x0 + 1, x0 + w - 1, b, G->h);
+    put(y0, x0 + w - 1, x0 + w, b, G->tr);
+    for (y = y0 + 1; y < y0 + h - 1; y++) {
+        put(y, x0, x0 + 1, b, G->v);
+        put(y, x0 + w - 1, x0 + w, b, G->v);
+    }
+    put(y0 + h - 1, x0, x0 + 1, b, G->bl);
+    repeat(y0 + h - 1, x0 + 1, x0 + w - 1, b, G->h);
+    put(y0 + h - 1, x0 + w - 1, x0 + w, b, G->br);
+    if (title != NULL)
+        putf(y0, x0 + 2, x0 + w - 2, role[R_TITLE], " %s ", title);
+}
+
+static void draw_help(ui_view *v, const layout *L)
+{
+    int i, y, w = L->cols - 4 > 84 ? 84 : L->cols - 4, h = L->rows - 2, x0 = (L->cols - w) / 2;
+    int xmax = x0 + w - 2;
+
+    (void)v;
+    pane_box(1, x0, h, w, "keys");
+    y = 2;
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE && y < h - 1; i++) {
+        if (ui_keys[i].label == NULL)
+            continue;
+        put(y, x0 + 2, x0 + 18, role[R_KEY], ui_keys[i].label);
+        put(y, x0 + 18, xmax, A_NORMAL, ui_keys[i].help);
+        y++;
+    }
+    if (y + 4 < h) {
+        char buf[256];
+        y++;
+        put(y++, x0 + 2, xmax, role[R_LABEL], "on the lanes");
+        snprintf(buf, sizeof buf, "a coloured run is a routine on that core; %s idle; %s core off",
+                 G->dot, G->park);
+        put(y++, x0 + 2, xmax, A_NORMAL, buf);
+        snprintf(buf, sizeof buf, "%s preempted at the end of its slice; %s stolen from another core",
+                 G->pre, G->steal);
+        put(y++, x0 + 2, xmax, A_NORMAL, buf);
+        if (y < h - 1)
+            put(y++, x0 + 2, xmax, A_NORMAL,
+                "one column is one tick of runtime time; a highlighted name just moved");
+    }
+    put(1 + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
+}
+
+static void draw_detail(ui_view *v, const layout *L)
+{
+    ui_model *m = v->m;
+    ui_routine *r = ui_model_routine(m, v->selected);
+    int w = L->cols - 4 > 96 ? 96 : L->cols - 4, h = L->rows - 3, x0 = (L->cols - w) / 2;
+    int y = 3, xmax = x0 + w - 2, x, l, line, i;
+    char buf[256];
+
+    pane_box(2, x0, h, w, "routine");
+    if (r == NULL) {
+        put(y, x0 + 2, xmax, A_NORMAL, "No routine selected: Tab selects one.");
+        return;
+    }
+    x = chip(v, y, x0 + 2, xmax, r->id, NULL);
+    ui_model_place(m, r, buf, sizeof buf);
+    x = putf(y, x, xmax, A_NORMAL, "  %s", buf);
+    y++;
+    if (r->has_item)
+        x = putf(y, x0 + 2, xmax, A_NORMAL, "holds item #%d %s ", (int)r->item, G->dot);
+    else
+        x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
+    putf(y, x, xmax, A_NORMAL, "CPU %.1f ticks %s switches %u %s waits %u (%.1f ticks) %s preempted %u %s stolen %u",
+         (double)r->cpu_mt / 1000.0, G->dot, r->runs, G->dot, r->waits,
+         (double)r->wait_mt / 1000.0, G->dot, r->preempts, G->dot, r->steals);
+    y++;
+    x = put(y, x0 + 2, xmax, A_NORMAL, "ran on cores:");
+    if (r->lanes_mask == 0)
+        put(y, x, xmax, role[R_DIM], " none yet");
+    for (l = 0; l < 64; l++)
+        if (r->lanes_mask & ((uint64_t)1 << l))
+            x = putf(y, x, xmax, A_NORMAL, " %d", l);
+    y += 2;
+
+    line = v->src_line_of != NULL ? v->src_line_of(v->src_ctx, r->id) : 0;
+    if (v->src_line != NULL && v->src_line(v->src_ctx, 1) != NULL) {
+        int total = 0, first, room = h - (y - 2) - 1 - 4;
+        while (total < 100000 && v->src_line(v->src_ctx, total + 1) != NULL)
+            total++;
+        /* show the routine's neighbourhood, the current step in the middle */
+        first = line > 0 ? line - room / 2 : 1;
+        if (first + room - 1 > total)
+            first = total - room + 1;
+        if (first < 1)
+            first = 1;
+        putf(y++, x0 + 2, xmax, role[R_LABEL], "program (%s)%s", v->src_file ? v->src_file : "",
+             line > 0 ? "" : " - not at a step now");
+        for (i = first; i <= total && i < first + room; i++) {
+            attr_t a = i == line ? A_BOLD | A_REVERSE : A_NORMAL;
+            putf(y, x0 + 2, xmax, i == line ? A_BOLD : role[R_DIM], "%s%4d ",
+                 i == line ? G->mark : " ", i);
+            put(y, x0 + 8, xmax, a, v->src_line(v->src_ctx, i));
+            y++;
+        }
+    } else if (line > 0) {
+        putf(y++, x0 + 2, xmax, A_NORMAL, "at line %d of %s", line, v->src_file ? v->src_file : "the scenario");
+    } else {
+        put(y++, x0 + 2, xmax, role[R_DIM], "(its program text is not available)");
+    }
+    y++;
+    if (y < 2 + h - 2) {
+        unsigned k;
+        put(y++, x0 + 2, xmax, role[R_LABEL], "latest decisions about it");
+        for (k = 0; y < 2 + h - 1 && ui_model_log(m, k) != NULL; k++) {
+            const char *s = ui_model_log(m, k), *p = strstr(s, r->name);
+            size_t nl = strlen(r->name);
+            if (p == NULL || (p[nl] >= '0' && p[nl] <= '9'))
+                continue;
+            put(y++, x0 + 2, xmax, A_NORMAL, s);
+        }
+    }
+    put(2 + h - 1, x0 + 2, xmax, role[R_DIM], " Esc back · Tab next routine ");
+}
+
+static void draw_small(const layout *L)
+{
+    char a[96], b[96];
+    int y = L->rows / 2 - 1;
+
+    if (y < 0)
+        y = 0;
+    snprintf(a, sizeof a, "lanes needs at least %d%s%d", UI_MIN_COLS, G->times, UI_MIN_ROWS);
+    snprintf(b, sizeof b, "this terminal is %d%s%d", L->cols, G->times, L->rows);
+    put(y, (L->cols - width(a)) / 2 > 0 ? (L->cols - width(a)) / 2 : 0, L->cols, A_BOLD, a);
+    put(y + 1, (L->cols - width(b)) / 2 > 0 ? (L->cols - width(b)) / 2 : 0, L->cols, A_NORMAL, b);
+    put(y + 2, (L->cols - 27) / 2 > 0 ? (L->cols - 27) / 2 : 0, L->cols, role[R_DIM],
+        "enlarge it: the run goes on");
+}
+
+void ui_draw(ui_view *v)
+{
+    layout L;
+
+    erase();
+    v->nhits = 0;
+    do_layout(v, &L, LINES, COLS);
+    v->too_small = L.small;
+    if (L.small) {
+        draw_small(&L);
+        return;
+    }
+    draw_header(v, &L);
+    draw_lanes(v, &L);
+    draw_explain(v, &L);
+    draw_runq(v, &L);
+    draw_chans(v, &L);
+    draw_sleep_done(v, &L);
+    draw_log(v, &L);
+    draw_stats(v, &L);
+    draw_hints(v, &L);
+    if (v->help) {
+        v->nhits = 0;
+        draw_help(v, &L);
+    } else if (v->detail) {
+        draw_detail(v, &L);
+    }
+}

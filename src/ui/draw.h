@@ -1,0 +1,89 @@
+/*
+ * draw.h - drawing the model on a curses screen, and the key table the
+ * help screen and the hint line are generated from.  Only src/ui includes
+ * curses; this header does not, so tests and ui.c share the view freely.
+ */
+#ifndef LANES_UI_DRAW_H
+#define LANES_UI_DRAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ui/model.h"
+
+/* ---- keys ------------------------------------------------------------- */
+
+enum ui_action {
+    UI_ACT_NONE = 0, UI_ACT_PAUSE, UI_ACT_STEP, UI_ACT_CORE_MORE, UI_ACT_CORE_LESS,
+    UI_ACT_CORES_N, UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_PREEMPT, UI_ACT_RESTART,
+    UI_ACT_NEXT, UI_ACT_PREV, UI_ACT_DETAIL, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_QUIT,
+    UI_ACT_SCROLL_UP, UI_ACT_SCROLL_DOWN
+};
+
+typedef struct ui_key {
+    int         codes[4];  /* curses key codes, 0-terminated              */
+    const char *label;     /* how the help screen names the keys          */
+    int         action;    /* UI_ACT_*                                    */
+    const char *help;      /* one line for the help screen                */
+    const char *hint;      /* short form for the hint line, NULL: none    */
+} ui_key;
+
+extern const ui_key ui_keys[];     /* ends with an entry whose action is NONE */
+
+/* The action bound to a curses key code (digits: CORES_N). */
+int ui_key_action(int code);
+
+/* ---- the view: everything drawing reads ----------------------------------- */
+
+#define UI_HITS 256
+
+typedef struct ui_hit { int y, x0, x1; uint32_t routine; } ui_hit;
+
+enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT };
+
+typedef struct ui_view {
+    ui_model   *m;
+    const char *title, *about;
+    int         cpus;          /* online CPUs                                */
+    int         cores;         /* lanes switched on now                      */
+    int         quantum;       /* 0: preemption off                          */
+    int         paused;
+    const char *speed;         /* "1x", "1/4x", "max"                        */
+    double      tick_s;        /* seconds per tick at 1x (for "t 12.4s")     */
+    uint64_t    dropped;       /* trace events lost                          */
+    int         end;           /* UI_END_*                                   */
+    char        message[512];  /* the message line (reports, end, errors)    */
+    uint64_t    message_wall;  /* wall ms it was set                         */
+    uint64_t    wall;          /* wall ms now                                */
+    uint32_t    selected;      /* routine id, 0 = none                       */
+    int         detail;        /* the detail pane is open                    */
+    int         help;          /* the help screen is open                    */
+    int         lane_scroll;   /* first lane shown when they do not all fit  */
+    int         utf8;          /* UTF-8 glyphs                               */
+
+    /* for the detail pane: the routine's step (line) and the program text */
+    void       *src_ctx;
+    int       (*src_line_of)(void *ctx, uint32_t routine);   /* 0: unknown */
+    const char *(*src_line)(void *ctx, int line);            /* NULL: none */
+    const char *src_file;
+
+    /* written by drawing: where chips are, for mouse clicks */
+    ui_hit      hits[UI_HITS];
+    int         nhits;
+    int         too_small;     /* the last frame showed the size message     */
+    int         lanes_shown;   /* lanes that fitted in the last frame        */
+} ui_view;
+
+/* Chooses colours (256, 8, none) and glyphs once, after curses started.
+ * colour = 0: no colour at all. */
+void ui_draw_setup(ui_view *v, int colour, int utf8);
+
+/* Draws one frame on stdscr (no refresh: the caller does doupdate). */
+void ui_draw(ui_view *v);
+
+/* The routine under screen cell (y, x), 0 when none. */
+uint32_t ui_draw_hit(const ui_view *v, int y, int x);
+
+#define UI_MIN_COLS 60
+#define UI_MIN_ROWS 16
+
+#endif

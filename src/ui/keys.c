@@ -1,0 +1,62 @@
+/*
+ * keys.c - the one key table.  The help screen, the hint line and the key
+ * dispatch in ui.c are all generated from it, so they cannot disagree.
+ */
+#include "config.h"
+
+#if defined(HAVE_NCURSESW_CURSES_H)
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
+#include "ui/draw.h"
+
+#define ESC 27
+
+const ui_key ui_keys[] = {
+    { { ' ', 'Z', 'z', 0 },        "space  Z",    UI_ACT_PAUSE,
+      "pause or resume the run (runtime time stops too)", "space pause" },
+    { { 's', KEY_RIGHT, 0 },       "s  Right",    UI_ACT_STEP,
+      "while paused: every running core does one tick", "s step" },
+    { { '+', '=', 0 },             "+  -",        UI_ACT_CORE_MORE,
+      "one core more / one core less", "+/- cores" },
+    { { '-', '_', 0 },             NULL,          UI_ACT_CORE_LESS, NULL, NULL },
+    { { '1', 0 },                  "1 ... 9",     UI_ACT_CORES_N,
+      "run on that many cores", "1-9 cores" },
+    { { '>', '.', 0 },             ">  <",        UI_ACT_FASTER,
+      "faster / slower: 1/16x to 64x, then max", "</> speed" },
+    { { '<', ',', 0 },             NULL,          UI_ACT_SLOWER, NULL, NULL },
+    { { 'p', 'P', 0 },             "p",           UI_ACT_PREEMPT,
+      "preemption on or off (quantum 0: routines run until they block)", "p preempt" },
+    { { 'r', 'R', 0 },             "r",           UI_ACT_RESTART,
+      "restart the scenario with the current settings", "r restart" },
+    { { '\t', KEY_DOWN, 0 },       "Tab  Shift-Tab", UI_ACT_NEXT,
+      "select the next / previous routine (also the mouse)", "Tab select" },
+    { { KEY_BTAB, KEY_UP, 0 },     NULL,          UI_ACT_PREV, NULL, NULL },
+    { { '\n', '\r', KEY_ENTER, 0 }, "Enter",      UI_ACT_DETAIL,
+      "the selected routine: its program, state, ticks, waits, cores", "Enter detail" },
+    { { ESC, KEY_BACKSPACE, 0 },   "Esc",         UI_ACT_BACK,
+      "close the detail or help pane", NULL },
+    { { KEY_PPAGE, 0 },            "PgUp  PgDn",  UI_ACT_SCROLL_UP,
+      "scroll the lanes when they do not all fit", NULL },
+    { { KEY_NPAGE, 0 },            NULL,          UI_ACT_SCROLL_DOWN, NULL, NULL },
+    { { '?', 'h', KEY_F(1), 0 },   "?  F1",       UI_ACT_HELP,
+      "this help", "? help" },
+    { { 'q', 'Q', KEY_F(10), 0 },  "q  F10",      UI_ACT_QUIT,
+      "quit (the terminal is restored)", "q quit" },
+    { { 0 }, NULL, UI_ACT_NONE, NULL, NULL }
+};
+
+int ui_key_action(int code)
+{
+    int i, j;
+
+    if (code >= '1' && code <= '9')
+        return UI_ACT_CORES_N;
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++)
+        for (j = 0; j < 4 && ui_keys[i].codes[j] != 0; j++)
+            if (ui_keys[i].codes[j] == code)
+                return ui_keys[i].action;
+    return UI_ACT_NONE;
+}

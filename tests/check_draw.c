@@ -1,0 +1,385 @@
+/*
+ * check_draw.c - the screen drawn from a synthetic model onto a curses
+ * terminal writing to /dev/null, then read back cell by cell: what a person
+ * would see at 100x30, at 60x16, below the minimum, with many lanes.
+ */
+#include "config.h"
+#include <check.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(HAVE_NCURSESW_CURSES_H)
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
+#include "ui/draw.h"
+#include "ui/model.h"
+
+static ui_model M;
+static ui_view V;
+static SCREEN *scr;
+static FILE *out, *in;
+
+static const char *names[] = { "", "cashier", "cook#1", "cook#2", "attendant" };
+static const char *chans[] = { "", "orders", "meals" };
+
+static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
+{
+    (void)ctx;
+    if (kind == 0 && id < 5)
+        snprintf(buf, n, "%s", names[id]);
+    else if (kind == 1 && id < 3)
+        snprintf(buf, n, "%s", chans[id]);
+}
+
+static void ev(uint64_t t_rt, int kind, int lane, uint32_t routine, uint32_t obj, int32_t arg)
+{
+    lanes_event e;
+
+    memset(&e, 0, sizeof e);
+    e.t_rt = t_rt;
+    e.kind = (uint16_t)kind;
+    e.lane = lane < 0 ? LANES_NO_LANE : (uint16_t)lane;
+    e.routine = routine;
+    e.obj = obj;
+    e.arg = arg;
+    ui_model_fold(&M, &e, 1, 1000);
+}
+
+static void term_open(int rows, int cols)
+{
+    char r[16], c[16];
+
+    snprintf(r, sizeof r, "%d", rows);
+    snprintf(c, sizeof c, "%d", cols);
+    setenv("LINES", r, 1);
+    setenv("COLUMNS", c, 1);
+    out = fopen("/dev/null", "w");
+    in = fopen("/dev/null", "r");
+    scr = newterm("xterm-256color", out, in);
+    ck_assert_ptr_nonnull(scr);
+    set_term(scr);
+}
+
+/* The restaurant a few ticks in: cashier runs, cooks queued, one order
+ * buffered, the attendant asleep. */
+static void restaurant(int cores)
+{
+    ui_model_init(&M, cores, 4, namer, NULL);
+    ev(0, LANES_EV_CHAN, -1, 0, 1, 3);
+    ev(0, LANES_EV_CHAN, -1, 0, 2, 0);
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 4, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 4, 0, LANES_Q_GLOBAL);
+    ev(1000, LANES_EV_STOP, 0, 4, 20, LANES_STOP_SLEEP);
+    ev(1000, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(3000, LANES_EV_SEND, 0, 1, 1, 1);
+    ev(5000, LANES_EV_STOP, 0, 1, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
+    ev(5000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 12500, 1000);
+
+    memset(&V, 0, sizeof V);
+    V.m = &M;
+    V.title = "Fast-food restaurant";
+    V.about = "One cashier, two cooks, one attendant. Press 1, then 4.";
+    V.cpus = 2;
+    V.cores = cores;
+    V.quantum = 4;
+    V.speed = "1x";
+    V.tick_s = 0.05;
+    V.wall = 1000;
+}
+
+static void setup(void)
+{
+    setlocale(LC_ALL, "C");
+    term_open(30, 100);
+}
+
+static void teardown(void)
+{
+    endwin();
+    delscreen(scr);
+    fclose(out);
+    fclose(in);
+    ui_model_free(&M);
+}
+
+static char screen_text[200 * 80];
+
+/* The whole screen as text, rows ending in '\n'. */
+static const char *grab(void)
+{
+    int y;
+    size_t n = 0;
+    char row[512];
+
+    for (y = 0; y < LINES; y++) {
+        int k = mvinnstr(y, 0, row, COLS < 500 ? COLS : 500);
+        if (k < 0)
+            k = 0;
+        row[k] = '\0';
+        n += (size_t)snprintf(screen_text + n, sizeof screen_text - n, "%s\n", row);
+    }
+    return screen_text;
+}
+
+static const char *row_text(int y)
+{
+    static char row[512];
+    int k = mvinnstr(y, 0, row, COLS < 500 ? COLS : 500);
+    row[k < 0 ? 0 : k] = '\0';
+    return row;
+}
+
+static void draw(int colour)
+{
+    ui_draw_setup(&V, colour, 0);
+    ui_draw(&V);
+    if (getenv("CHECK_DRAW_SHOW") != NULL)
+        fprintf(stderr, "%s", grab());
+}
+
+START_TEST(test_draw_restaurant_one_lane)
+{
+    const char *s;
+
+    restaurant(1);
+    draw(1);
+    s = grab();
+    ck_assert_ptr_nonnull(strstr(s, "lanes . Fast-food restaurant"));
+    ck_assert_ptr_nonnull(strstr(s, "cores 1 (2 CPUs)"));
+    ck_assert_ptr_nonnull(strstr(s, "quantum 4"));
+    ck_assert_ptr_nonnull(strstr(s, "One cashier, two cooks"));
+    ck_assert_ptr_nonnull(strstr(s, "core 0"));
+    ck_assert_ptr_null(strstr(s, "core 1"));
+    ck_assert_ptr_nonnull(strstr(s, "runnable"));
+    ck_assert_ptr_nonnull(strstr(s, "global: cook#2 cashier"));
+    ck_assert_ptr_nonnull(strstr(s, "orders"));
+    ck_assert_ptr_nonnull(strstr(s, "[#1 . .] 1/3"));
+    ck_assert_ptr_nonnull(strstr(s, "meals"));
+    ck_assert_ptr_nonnull(strstr(s, "unbuffered"));
+    ck_assert_ptr_nonnull(strstr(s, "attendant (9 ticks)"));
+    ck_assert_ptr_nonnull(strstr(s, "switches 3"));
+    ck_assert_ptr_nonnull(strstr(s, "q quit"));
+    ck_assert_ptr_nonnull(strstr(s, "? help"));
+    /* the timeline: the cashier's 4-tick slice ends in a preemption mark,
+     * and the current run of cook#1 shows its name */
+    ck_assert_ptr_nonnull(strstr(s, "accc>cook#1CC |"));
+}
+END_TEST
+
+START_TEST(test_draw_two_lanes_same_column)
+{
+    const char *a, *b;
+    char ra[512], rb[512];
+    int y, ya = -1, yb = -1;
+
+    restaurant(2);
+    ev(12500, LANES_EV_RUN, 1, 3, 1, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 20500, 1000);
+    draw(0);
+    for (y = 0; y < LINES; y++) {
+        const char *r = row_text(y);
+        if (strncmp(r, "| cook#1", 8) == 0)
+            ya = y;
+        if (strncmp(r, "| cook#2", 8) == 0)
+            yb = y;
+    }
+    ck_assert_int_ge(ya, 0);
+    ck_assert_int_ge(yb, 0);
+    snprintf(ra, sizeof ra, "%s", row_text(ya));
+    snprintf(rb, sizeof rb, "%s", row_text(yb));
+    /* the last column before the right border: both lanes busy */
+    a = ra + COLS - 3;
+    b = rb + COLS - 3;
+    ck_assert(*a != ' ' && *a != '.');
+    ck_assert(*b != ' ' && *b != '.');
+    ck_assert_ptr_nonnull(strstr(grab(), "of 2 lanes"));
+}
+END_TEST
+
+START_TEST(test_draw_too_small_says_size)
+{
+    restaurant(1);
+    resize_term(10, 40);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "needs at least 60x16"));
+    ck_assert_ptr_nonnull(strstr(grab(), "this terminal is 40x10"));
+    ck_assert_int_eq(V.too_small, 1);
+    resize_term(30, 100);
+    draw(1);
+    ck_assert_int_eq(V.too_small, 0);
+    ck_assert_ptr_nonnull(strstr(grab(), "core 0"));
+}
+END_TEST
+
+START_TEST(test_draw_smallest_size_keeps_essentials)
+{
+    const char *s;
+
+    restaurant(4);
+    ev(0, LANES_EV_CORES, -1, 0, 4, 1);
+    resize_term(16, 60);
+    draw(1);
+    s = grab();
+    ck_assert_int_eq(V.too_small, 0);
+    ck_assert_ptr_nonnull(strstr(s, "Fast-food"));
+    ck_assert_ptr_nonnull(strstr(s, "runnable"));
+    ck_assert_ptr_nonnull(strstr(s, "orders"));
+    ck_assert_ptr_nonnull(strstr(s, "switches"));
+    ck_assert_ptr_nonnull(strstr(row_text(15), "q quit"));
+    ck_assert_int_eq(V.lanes_shown, 4);
+}
+END_TEST
+
+START_TEST(test_draw_many_lanes_scroll)
+{
+    const char *s;
+
+    restaurant(1);
+    ev(0, LANES_EV_CORES, -1, 0, 12, 1);
+    resize_term(16, 60);
+    draw(1);
+    s = grab();
+    ck_assert_int_lt(V.lanes_shown, 12);
+    ck_assert_ptr_nonnull(strstr(s, "more (PgDn)"));
+    ck_assert_ptr_nonnull(strstr(row_text(15), "q quit"));
+    V.lane_scroll = 100;
+    draw(1);
+    ck_assert_int_eq(V.lane_scroll, 12 - V.lanes_shown);
+    ck_assert_ptr_nonnull(strstr(grab(), "11 "));
+}
+END_TEST
+
+START_TEST(test_draw_help_from_key_table)
+{
+    const char *s;
+    int i;
+
+    restaurant(1);
+    V.help = 1;
+    draw(1);
+    s = grab();
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++)
+        if (ui_keys[i].label != NULL)
+            ck_assert_msg(strstr(s, ui_keys[i].label) != NULL, "help lacks '%s'", ui_keys[i].label);
+    ck_assert_ptr_nonnull(strstr(s, "pause or resume"));
+}
+END_TEST
+
+START_TEST(test_draw_ascii_only_without_utf8)
+{
+    const char *s;
+
+    restaurant(3);
+    ev(0, LANES_EV_CORES, -1, 0, 3, 1);
+    V.about = "Caf\xc3\xa9 \xe2\x80\x94 with UTF-8 in its about";
+    V.cores = 3;
+    draw(1);
+    s = grab();
+    for (; *s != '\0'; s++)
+        ck_assert_msg((unsigned char)*s < 128, "non-ASCII byte %02x", (unsigned char)*s);
+    ck_assert_ptr_nonnull(strstr(grab(), "3 lanes on 2 CPUs: the OS time-slices the lanes"));
+}
+END_TEST
+
+START_TEST(test_draw_paused_step_explains)
+{
+    restaurant(1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(12500, LANES_EV_STEP, -1, 0, 1, 1);
+    ev(13000, LANES_EV_STOP, 0, 2, 2, LANES_STOP_SEND);
+    ev(13000, LANES_EV_RUN, 0, 3, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 13500, 1000);
+    V.paused = 1;
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "step 1: core 0: cook#1 blocked sending on meals, took cook#2 from the global queue"));
+    ck_assert_ptr_nonnull(strstr(grab(), "|| paused"));
+}
+END_TEST
+
+START_TEST(test_draw_click_selects_and_detail)
+{
+    int y, x, found = 0;
+    uint32_t id = 0;
+    const char *s;
+
+    restaurant(1);
+    draw(1);
+    /* find "attendant" on the sleeping row and click it */
+    for (y = 0; y < LINES && !found; y++) {
+        const char *r = row_text(y), *p = strstr(r, "attendant (");
+        if (p != NULL) {
+            x = (int)(p - r);
+            id = ui_draw_hit(&V, y, x + 2);
+            found = 1;
+        }
+    }
+    ck_assert(found);
+    ck_assert_uint_eq(id, 4);
+    V.selected = id;
+    V.detail = 1;
+    draw(1);
+    s = grab();
+    ck_assert_ptr_nonnull(strstr(s, "sleeping, 9 ticks left"));
+    ck_assert_ptr_nonnull(strstr(s, "ran on cores: 0"));
+    ck_assert_ptr_nonnull(strstr(s, "switches 1"));
+}
+END_TEST
+
+START_TEST(test_draw_utf8_glyphs)
+{
+    wchar_t row[256];
+
+    if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+        return;
+    teardown();
+    term_open(30, 100);
+    restaurant(1);
+    ui_draw_setup(&V, 1, 1);
+    ui_draw(&V);
+    mvinnwstr(2, 0, row, 100);
+    ck_assert(row[0] == L'\x250c');
+    mvinnwstr(0, 0, row, 100);
+    ck_assert(wcsstr(row, L"lanes \x00b7 Fast-food") != NULL);
+    setlocale(LC_ALL, "C");
+}
+END_TEST
+
+static Suite *draw_suite(void)
+{
+    Suite *s = suite_create("draw");
+    TCase *tc = tcase_create("screen");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_draw_restaurant_one_lane);
+    tcase_add_test(tc, test_draw_two_lanes_same_column);
+    tcase_add_test(tc, test_draw_too_small_says_size);
+    tcase_add_test(tc, test_draw_smallest_size_keeps_essentials);
+    tcase_add_test(tc, test_draw_many_lanes_scroll);
+    tcase_add_test(tc, test_draw_help_from_key_table);
+    tcase_add_test(tc, test_draw_ascii_only_without_utf8);
+    tcase_add_test(tc, test_draw_paused_step_explains);
+    tcase_add_test(tc, test_draw_click_selects_and_detail);
+    tcase_add_test(tc, test_draw_utf8_glyphs);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(draw_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

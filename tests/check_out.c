@@ -456,6 +456,37 @@ START_TEST(test_out_trace_dropped)
 }
 END_TEST
 
+/* The UI's restart: a second runtime in the same file, after the first. */
+START_TEST(test_out_trace_restart)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", err[512], out[4096];
+    int fd = mkstemp(path), rc;
+    out_trace *w;
+    char *buf;
+    size_t len;
+
+    close(fd);
+    w = out_trace_open(path, err, sizeof err);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(out_trace_feed(w, stream, NSTREAM - 3, &names), 0);  /* cut short */
+    ck_assert_int_eq(out_trace_restart(w), 0);
+    ck_assert_int_eq(out_trace_feed(w, stream, NSTREAM, &names), 0);
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), 0);
+    buf = slurp_file(path, &len);
+    ck_assert_int_eq(json_check(buf, len), -1);
+    ck_assert_ptr_nonnull(strstr(buf, "\"args\":{\"name\":\"cores (run 2)\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"args\":{\"name\":\"routines (run 2)\"}"));
+    /* run 1 was cut at 80 us; run 2 starts 1 ms later */
+    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":3,\"tid\":1,\"ts\":1090.000,"
+                                      "\"dur\":30.000,\"name\":\"producer\""));
+    ck_assert_int_eq(count(buf, "\"cat\":\"run\""), 3 + 4);
+    rc = trace_check_python(path, out, sizeof out);
+    ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
 static Suite *out_suite(void)
 {
     Suite *s = suite_create("out");
@@ -473,6 +504,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_trace_write_error);
     tcase_add_test(tc, test_out_trace_broken_pipe);
     tcase_add_test(tc, test_out_trace_dropped);
+    tcase_add_test(tc, test_out_trace_restart);
     suite_add_tcase(s, tc);
     return s;
 }

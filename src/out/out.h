@@ -69,6 +69,12 @@ int out_trace_events(out_trace *w, const lanes_event *ev, size_t n, lanes_rt *rt
 /* Same with any source of names (tests feed synthetic events this way). */
 int out_trace_feed(out_trace *w, const lanes_event *ev, size_t n, const out_names *names);
 
+/* The next events come from a new runtime (the UI's restart): what is open
+ * ends, ids and times start again, and the new run gets its own two
+ * processes ("cores (run 2)", "routines (run 2)") placed after the previous
+ * run on the time line.  0, or -1 after a write error. */
+int out_trace_restart(out_trace *w);
+
 /* A piece of text shown in the trace's metadata ("otherData"), e.g. the
  * scenario title.  Keys and values are copied; call before close. */
 int out_trace_note(out_trace *w, const char *key, const char *value);

@@ -42,8 +42,8 @@
 #include "out/out.h"
 #include "out/summary.h"
 
-#define PID_CORES      1
-#define PID_ROUTINES   2
+#define PID_CORES      (w->pid_base + 1)   /* every user has a writer `w` */
+#define PID_ROUTINES   (w->pid_base + 2)
 #define TID_CONTROL    1000
 #define GLOBAL_Q       LANES_MAX_CORES     /* queue index of the global queue */
 #define NO_Q           (-1)
@@ -118,7 +118,10 @@ struct out_trace {
     char    *buf;
     size_t   len;
     uint64_t written;       /* JSON events written                        */
-    uint64_t last_ns;       /* latest time seen                           */
+    uint64_t last_ns;       /* latest time seen in this run               */
+    uint64_t time_off;      /* added to every time written (restarts)     */
+    int      pid_base;      /* 0, then 2, 4... for each restart           */
+    int      run;           /* 1, 2... runs in this file                  */
     uint64_t flow_seq;
     uint64_t arrows;        /* flows written (each an "s" and its "f")    */
     int      nlanes;        /* highest lane seen + 1                       */
@@ -187,6 +190,8 @@ static void put(out_trace *w, const char *fmt, ...)
 /* Starts one event object: the separator and the fields every event has. */
 static void ev_begin(out_trace *w, const char *ph, int pid, long tid, uint64_t ts)
 {
+    if (ph[0] != 'M')
+        ts += w->time_off;
     put(w, "%s{\"ph\":\"%s\",\"pid\":%d,\"tid\":%ld,\"ts\":%llu.%03llu",
         w->written != 0 ? ",\n" : "\n", ph, pid, tid,
         (unsigned long long)(ts / 1000), (unsigned long long)(ts % 1000));
@@ -809,6 +814,52 @@ static void fold_one(out_trace *w, const lanes_event *e)
 
 /* ---- public -------------------------------------------------------------- */
 
+/* The two processes of a run: "cores" and "routines" ("... (run N)" after
+ * a restart). */
+static void run_begin(out_trace *w)
+{
+    char name[64];
+
+    w->run++;
+    snprintf(name, sizeof name, w->run > 1 ? "cores (run %d)" : "cores", w->run);
+    meta(w, PID_CORES, 0, "process_name", name, PID_CORES);
+    snprintf(name, sizeof name, w->run > 1 ? "routines (run %d)" : "routines", w->run);
+    meta(w, PID_ROUTINES, 0, "process_name", name, PID_ROUTINES);
+    meta(w, PID_CORES, TID_CONTROL, "thread_name", "control", TID_CONTROL);
+}
+
+/* Ends what is still open (slices, routine states) at the last time seen. */
+static void end_open(out_trace *w)
+{
+    size_t i;
+    int l;
+
+    for (l = 0; l < LANES_MAX_CORES; l++)
+        if (w->lanes[l].routine != 0)
+            end_slice(w, l, w->last_ns, -1, 0);
+    for (i = 1; i < w->routines_len; i++)
+        if (w->routines[i].named && w->routines[i].state != ST_NONE &&
+            w->routines[i].state != ST_DONE)
+            set_state(w, (uint32_t)i, &w->routines[i], ST_DONE, w->last_ns);
+}
+
+static void free_tables(out_trace *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->routines_len; i++)
+        free(w->routines[i].flows);
+    for (i = 0; i < w->chans_len; i++) {
+        free(w->chans[i].sends.v);
+        free(w->chans[i].recvs.v);
+    }
+    free(w->routines);
+    free(w->chans);
+    w->routines = NULL;
+    w->chans = NULL;
+    w->routines_len = w->chans_len = 0;
+}
+
 static out_trace *writer_new(int fd, int own, const char *label)
 {
     out_trace *w = out_xrealloc(NULL, sizeof *w);
@@ -819,9 +870,7 @@ static out_trace *writer_new(int fd, int own, const char *label)
     snprintf(w->label, sizeof w->label, "%s", label);
     w->buf = out_xrealloc(NULL, BUF_SIZE);
     put(w, "{\"traceEvents\":[");
-    meta(w, PID_CORES, 0, "process_name", "cores", 1);
-    meta(w, PID_ROUTINES, 0, "process_name", "routines", 2);
-    meta(w, PID_CORES, TID_CONTROL, "thread_name", "control", TID_CONTROL);
+    run_begin(w);
     return w;
 }
 
@@ -878,18 +927,26 @@ const char *out_trace_error(const out_trace *w)
     return w->err;
 }
 
+int out_trace_restart(out_trace *w)
+{
+    if (w->err[0] != '\0')
+        return -1;
+    end_open(w);
+    free_tables(w);
+    memset(w->lanes, 0, sizeof w->lanes);
+    w->global_queued = 0;
+    w->nlanes = 0;
+    w->cores = 0;
+    w->time_off += w->last_ns + 1000000;     /* a 1 ms gap between runs */
+    w->last_ns = 0;
+    w->pid_base += 2;
+    run_begin(w);
+    return w->err[0] != '\0' ? -1 : 0;
+}
+
 static void writer_free(out_trace *w)
 {
-    size_t i;
-
-    for (i = 0; i < w->routines_len; i++)
-        free(w->routines[i].flows);
-    for (i = 0; i < w->chans_len; i++) {
-        free(w->chans[i].sends.v);
-        free(w->chans[i].recvs.v);
-    }
-    free(w->routines);
-    free(w->chans);
+    free_tables(w);
     free(w->notes);
     free(w->buf);
     free(w);
@@ -897,19 +954,9 @@ static void writer_free(out_trace *w)
 
 int out_trace_close(out_trace *w, uint64_t dropped, char *err, size_t errlen)
 {
-    int l, rc = 0;
-    size_t i;
-    const out_names *keep = w->names;
+    int rc = 0;
 
-    /* what is still open ends at the last time seen */
-    for (l = 0; l < LANES_MAX_CORES; l++)
-        if (w->lanes[l].routine != 0)
-            end_slice(w, l, w->last_ns, -1, 0);
-    for (i = 1; i < w->routines_len; i++)
-        if (w->routines[i].named && w->routines[i].state != ST_NONE &&
-            w->routines[i].state != ST_DONE)
-            set_state(w, (uint32_t)i, &w->routines[i], ST_DONE, w->last_ns);
-    w->names = keep;
+    end_open(w);
     put(w, "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"lanes\","
            "\"clock\":\"wall time since the runtime started\","
            "\"arrows\":%llu,\"dropped_events\":%llu%s%s}}\n",

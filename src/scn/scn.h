@@ -36,6 +36,14 @@ const char *scn_builtin_title(int i);
 
 #define SCN_DEFAULT "restaurant"
 
+/* The text of the built-in scenario `name` and its length; NULL when there
+ * is none by that name.  Static storage. */
+const char *scn_builtin_text(const char *name, size_t *len);
+
+/* The language reference (declarations and steps with their arguments and
+ * a line of help each), generated from the parser's tables.  Static text. */
+const char *scn_language_help(void);
+
 /* ---- what a program says about itself ------------------------------------ */
 
 const char *scn_title(const scn_program *p);     /* `scenario` line, else file name */
@@ -44,6 +52,15 @@ const char *scn_filename(const scn_program *p);
 int      scn_cores(const scn_program *p);        /* `cores`, default 1              */
 int      scn_quantum(const scn_program *p);      /* `quantum`, default 4            */
 uint64_t scn_tick_ns(const scn_program *p);      /* `tick`, default 50 ms           */
+uint64_t scn_seed(const scn_program *p);         /* `seed`, default 1               */
+
+/* Routine declarations, in file order: how many, the name of the r-th, and
+ * its source lines (from `routine` to its `end`, each ending in '\n', CRs
+ * removed; valid as long as the program) with the line number of the first
+ * in *first_line.  NULL when r is out of range. */
+int         scn_routine_count(const scn_program *p);
+const char *scn_routine_decl_name(const scn_program *p, int r);
+const char *scn_routine_decl_text(const scn_program *p, int r, int *first_line);
 
 /* ---- running a program ------------------------------------------------- */
 
@@ -87,7 +104,17 @@ int scn_next_report(scn_run *run, char *buf, size_t n);
  * scenario file (0: not started or done).  Any thread. */
 int scn_routine_line(scn_run *run, uint32_t routine_id);
 
-/* Stops the run (lanes_close) and frees it. */
+/* For the UI's detail view of routine `routine_id` (any thread): the
+ * source lines of its routine declaration as scn_routine_decl_text gives
+ * them, the first line's number in *first_line; NULL for an id this run
+ * did not start.  The instance name is the routine's runtime name
+ * (lanes_routine_name): "cook#2", or "cashier" for a single instance. */
+const char *scn_routine_program(scn_run *run, uint32_t routine_id, int *first_line);
+
+/* The item number routine `routine_id` holds now, 0 for none (any thread). */
+int scn_routine_item(scn_run *run, uint32_t routine_id);
+
+/* Stops the run (lanes_close) and frees it.  NULL is ignored. */
 void scn_stop(scn_run *run);
 
 #endif

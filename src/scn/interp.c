@@ -1,0 +1,1010 @@
+/*
+ * interp.c - runs a checked program on the runtime: one real routine per
+ * routine instance, each walking its flat steps (scn_int.h) through the
+ * run functions of the step table.  Owns a run: the runtime it opened,
+ * the channels, every instance (kept until scn_stop so ids stay valid),
+ * the item counter, the fault, the end message and the partial-deadlock
+ * reports.
+ *
+ * Threads: each instance's held item, spare number, counters and random
+ * state belong to its own routine; pc, progress and id are atomics that
+ * the monitor and the UI read.  run->lock guards the instance list, the
+ * id map, the fault and the reports.
+ *
+ * Partial deadlock: for every step we know (conservatively, from the
+ * program's structure and what `spawn` can start) which channels the rest
+ * of the routine may still send on or close, and which it may receive
+ * from.  A monitor thread takes the runtime's list of parked routines and
+ * finds those that no live routine can ever release; one seen stuck twice
+ * in a row without progress is reported once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scn/scn_int.h"
+
+struct scn_inst {
+    scn_run   *run;
+    int        decl;                /* routine declaration index          */
+    int        number;              /* instance number, 1-based            */
+    char       name[LANES_NAME_MAX];
+    _Atomic uint32_t id;            /* routine id; 0 until lanes_go gave it */
+    _Atomic int      pc;            /* step now; -1 not started, -2 done   */
+    _Atomic uint32_t progress;      /* steps begun                         */
+    _Atomic int32_t  held;          /* item held, 0 = none                 */
+    int32_t    spare;               /* a number taken but never sent       */
+    uint64_t   rng;                 /* splitmix64 state                    */
+    int32_t    counters[SCN_MAX_DEPTH + 1];  /* repeat counters by depth   */
+    int        switched;            /* a step this loop pass reached a safepoint */
+    /* monitor thread only: */
+    uint32_t   seen_epoch;          /* parked in this check                */
+    int        freed;               /* can still be released (this check)  */
+    int        suspect;             /* judged stuck in the previous check  */
+    uint32_t   suspect_progress;
+    int        reported;
+};
+
+struct scn_run {
+    const scn_program *p;
+    lanes_rt   *rt;
+    lanes_chan **chans;             /* by channel index                    */
+    uint64_t    seed;
+    _Atomic int32_t next_item;      /* the next new item number            */
+    pthread_mutex_t lock;
+    scn_inst  **insts;              /* every instance, in creation order   */
+    size_t      ninst, inst_cap;
+    scn_inst  **by_id;              /* routine id -> instance              */
+    size_t      by_id_cap;
+    _Atomic int *next_number;       /* per declaration: next instance number */
+    _Atomic int live;               /* instances not yet done              */
+    _Atomic int faulted;
+    char        fault_msg[512];
+    int         ended;              /* scn_wait saw the end                */
+    int         end_status;
+    char       *end_msg;
+    char      **reports;
+    size_t      nreports, rep_read, rep_cap;
+    /* what the rest of a routine can do, per step: */
+    int         words;              /* uint64 per channel set              */
+    uint64_t   *can_send;           /* send on or close: releases receivers */
+    uint64_t   *can_recv;           /* receive: releases senders           */
+    /* monitor */
+    pthread_t   monitor;
+    int         monitor_on;
+    _Atomic int stop;
+    uint32_t    epoch;
+};
+
+/* ---- instances ------------------------------------------------------------ */
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void map_id(scn_run *run, uint32_t id, scn_inst *x)
+{
+    if (id >= run->by_id_cap) {
+        size_t cap = run->by_id_cap ? run->by_id_cap : 64, old = run->by_id_cap;
+        while (cap <= id)
+            cap *= 2;
+        run->by_id = scn_xrealloc(run->by_id, cap * sizeof *run->by_id);
+        memset(run->by_id + old, 0, (cap - old) * sizeof *run->by_id);
+        run->by_id_cap = cap;
+    }
+    run->by_id[id] = x;
+}
+
+static scn_inst *find_id(scn_run *run, uint32_t id)
+{
+    scn_inst *x = NULL;
+
+    pthread_mutex_lock(&run->lock);
+    if (id < run->by_id_cap)
+        x = run->by_id[id];
+    pthread_mutex_unlock(&run->lock);
+    return x;
+}
+
+static int record_fault(scn_inst *x, const scn_step *st, const char *what, const char *chan)
+{
+    scn_run *run = x->run;
+
+    pthread_mutex_lock(&run->lock);
+    if (!atomic_load(&run->faulted)) {
+        snprintf(run->fault_msg, sizeof run->fault_msg, "lanes: %s: %s '%s' (%s:%ld)",
+                 x->name, what, chan, run->p->filename, (long)st->line);
+        atomic_store(&run->faulted, 1);
+    }
+    pthread_mutex_unlock(&run->lock);
+    return -1;
+}
+
+static void routine_main(void *arg);
+
+/* Creates instance `number` of routine `decl` and starts it; the instance
+ * counts as live before its routine exists, so the monitor never misses
+ * what it can do.  Returns the routine id, or a negative errno / -1. */
+static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t whylen)
+{
+    const scn_program *p = run->p;
+    scn_inst *x;
+    int id;
+
+    pthread_mutex_lock(&run->lock);
+    if (run->ninst >= SCN_MAX_SPAWNED || atomic_load(&run->live) >= SCN_MAX_LIVE) {
+        pthread_mutex_unlock(&run->lock);
+        snprintf(why, whylen, "more than %d routines alive or %d in one run",
+                 SCN_MAX_LIVE, SCN_MAX_SPAWNED);
+        return -1;
+    }
+    x = scn_xrealloc(NULL, sizeof *x);
+    memset(x, 0, sizeof *x);
+    x->run = run;
+    x->decl = decl;
+    x->number = number;
+    scn_instance_name(p, decl, number, x->name, sizeof x->name);
+    atomic_init(&x->pc, -1);
+    atomic_init(&x->id, 0);
+    atomic_init(&x->progress, 0);
+    atomic_init(&x->held, 0);
+    x->rng = run->seed ^ ((uint64_t)(decl + 1) << 40) ^ (uint64_t)number * 0x2545f4914f6cdd1dull;
+    splitmix(&x->rng);
+    if (run->ninst == run->inst_cap) {
+        run->inst_cap = run->inst_cap ? run->inst_cap * 2 : 64;
+        run->insts = scn_xrealloc(run->insts, run->inst_cap * sizeof *run->insts);
+    }
+    run->insts[run->ninst++] = x;
+    atomic_fetch_add(&run->live, 1);
+    pthread_mutex_unlock(&run->lock);
+
+    id = lanes_go(run->rt, x->name, routine_main, x);
+    if (id <= 0) {
+        atomic_store(&x->pc, -2);
+        atomic_fetch_sub(&run->live, 1);
+        snprintf(why, whylen, "the runtime refused: %s", strerror(id < 0 ? -id : EAGAIN));
+        return id < 0 ? id : -1;
+    }
+    pthread_mutex_lock(&run->lock);
+    atomic_store(&x->id, (uint32_t)id);
+    map_id(run, (uint32_t)id, x);
+    pthread_mutex_unlock(&run->lock);
+    return id;
+}
+
+static void routine_main(void *arg)
+{
+    scn_inst *x = arg;
+    scn_run *run = x->run;
+    const scn_program *p = run->p;
+    const scn_routine_decl *d = &p->routs[x->decl];
+    uint32_t id = (uint32_t)lanes_self();
+    int pc = d->first;
+    int32_t held;
+
+    pthread_mutex_lock(&run->lock);
+    atomic_store(&x->id, id);
+    map_id(run, id, x);
+    pthread_mutex_unlock(&run->lock);
+    while (pc >= d->first && pc < d->last) {
+        const scn_step *st = &p->steps[pc];
+        atomic_store(&x->pc, pc);
+        atomic_fetch_add(&x->progress, 1);
+        pc = scn_steps[st->op].run(x, st, pc);
+    }
+    held = atomic_exchange(&x->held, 0);
+    if (held != 0)
+        lanes_item_done(held);
+    atomic_store(&x->pc, -2);
+    atomic_fetch_add(&x->progress, 1);
+    atomic_fetch_sub(&run->live, 1);
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+static int amount(scn_inst *x, const scn_step *st)
+{
+    if (st->a >= st->b)
+        return st->a;
+    return st->a + (int)(splitmix(&x->rng) % (uint64_t)(st->b - st->a + 1));
+}
+
+static int32_t fresh(scn_inst *x)
+{
+    int32_t v = x->spare;
+
+    if (v != 0) {
+        x->spare = 0;
+        return v;
+    }
+    return atomic_fetch_add(&x->run->next_item, 1);
+}
+
+/* The routine now holds item v: it is done with the one it held before. */
+static void take(scn_inst *x, int32_t v)
+{
+    int32_t old = atomic_exchange(&x->held, v);
+    if (old != 0)
+        lanes_item_done(old);
+}
+
+static const char *chan_name(const scn_inst *x, const scn_step *st)
+{
+    return x->run->p->chans[st->ref].name;
+}
+
+int scn_run_work(scn_inst *x, const scn_step *st, int pc)
+{
+    int n = amount(x, st);
+    if (n > 0) {
+        lanes_work(n);
+        x->switched = 1;
+    }
+    return pc + 1;
+}
+
+int scn_run_sleep(scn_inst *x, const scn_step *st, int pc)
+{
+    int n = amount(x, st);
+    if (n > 0) {
+        lanes_sleep(n);
+        x->switched = 1;
+    }
+    return pc + 1;
+}
+
+int scn_run_send(scn_inst *x, const scn_step *st, int pc)
+{
+    int32_t v = atomic_load(&x->held);
+    int r;
+
+    if (v == 0)
+        v = fresh(x);
+    r = lanes_send(x->run->chans[st->ref], &v);
+    if (r == LANES_CLOSED)
+        return record_fault(x, st, "send on closed channel", chan_name(x, st));
+    if (r != 0)
+        return record_fault(x, st, "send failed on channel", chan_name(x, st));
+    atomic_store(&x->held, 0);
+    return pc + 1;
+}
+
+int scn_run_recv(scn_inst *x, const scn_step *st, int pc)
+{
+    int32_t v = 0;
+    int r = lanes_recv(x->run->chans[st->ref], &v);
+
+    if (r == 0)
+        take(x, v);
+    else if (r != LANES_CLOSED)
+        return record_fault(x, st, "receive failed on channel", chan_name(x, st));
+    return pc + 1;
+}
+
+int scn_run_close(scn_inst *x, const scn_step *st, int pc)
+{
+    int r = lanes_chan_close(x->run->chans[st->ref]);
+
+    if (r == LANES_CLOSED)
+        return record_fault(x, st, "close of closed channel", chan_name(x, st));
+    if (r != 0)
+        return record_fault(x, st, "close failed on channel", chan_name(x, st));
+    return pc + 1;
+}
+
+int scn_run_yield(scn_inst *x, const scn_step *st, int pc)
+{
+    (void)st;
+    lanes_yield();
+    x->switched = 1;
+    return pc + 1;
+}
+
+int scn_run_spawn(scn_inst *x, const scn_step *st, int pc)
+{
+    scn_run *run = x->run;
+    char why[160];
+    int n = atomic_fetch_add(&run->next_number[st->ref], 1);
+
+    if (spawn_instance(run, st->ref, n, why, sizeof why) < 0) {
+        char what[200];
+        snprintf(what, sizeof what, "cannot spawn (%s):", why);
+        return record_fault(x, st, what, run->p->routs[st->ref].name);
+    }
+    return pc + 1;
+}
+
+int scn_run_repeat(scn_inst *x, const scn_step *st, int pc)
+{
+    if (st->a == 0)
+        return st->jump + 1;
+    x->counters[st->depth] = st->a;
+    x->switched = 0;
+    return pc + 1;
+}
+
+int scn_run_forever(scn_inst *x, const scn_step *st, int pc)
+{
+    (void)st;
+    x->switched = 0;
+    return pc + 1;
+}
+
+int scn_run_range(scn_inst *x, const scn_step *st, int pc)
+{
+    int32_t v = 0;
+    int r = lanes_recv(x->run->chans[st->ref], &v);
+
+    if (r == LANES_CLOSED)
+        return st->jump + 1;
+    if (r != 0)
+        return record_fault(x, st, "receive failed on channel", chan_name(x, st));
+    take(x, v);
+    return pc + 1;
+}
+
+int scn_run_select(scn_inst *x, const scn_step *st, int pc)
+{
+    const scn_program *p = x->run->p;
+    lanes_case cases[SCN_MAX_CASES];
+    int32_t vals[SCN_MAX_CASES], sendv = 0;
+    int where[SCN_MAX_CASES], n = 0, dflt = -1, part, k, sends = 0;
+
+    (void)pc;
+    for (part = st->a; part != st->jump; part = p->steps[part].jump) {
+        const scn_step *c = &p->steps[part];
+        if (c->op == SCN_OP_DEFAULT) {
+            dflt = part;
+            continue;
+        }
+        if (c->b == LANES_SEND)
+            sends++;
+        cases[n].ch = x->run->chans[c->ref];
+        cases[n].op = c->b;
+        cases[n].elem = &vals[n];
+        cases[n].result = 0;
+        where[n] = part;
+        n++;
+    }
+    if (sends > 0) {
+        sendv = atomic_load(&x->held);
+        if (sendv == 0)
+            sendv = fresh(x);
+    }
+    for (k = 0; k < n; k++)
+        vals[k] = cases[k].op == LANES_SEND ? sendv : 0;
+    if (n == 0)
+        k = LANES_WOULDBLOCK;
+    else
+        k = lanes_select(cases, n, dflt >= 0);
+    if (k == LANES_WOULDBLOCK || k < 0 || k >= n) {
+        if (sends > 0 && atomic_load(&x->held) == 0)
+            x->spare = sendv;
+        if (k >= 0 || k == LANES_WOULDBLOCK)
+            return dflt >= 0 ? dflt + 1 : st->jump + 1;
+        return record_fault(x, st, "select failed on channel", p->chans[p->steps[where[0]].ref].name);
+    }
+    if (cases[k].op == LANES_SEND) {
+        if (cases[k].result == LANES_CLOSED)
+            return record_fault(x, &p->steps[where[k]], "send on closed channel",
+                                p->chans[p->steps[where[k]].ref].name);
+        atomic_store(&x->held, 0);
+    } else {
+        if (sends > 0 && atomic_load(&x->held) == 0)
+            x->spare = sendv;
+        if (cases[k].result == 0)
+            take(x, vals[k]);
+    }
+    return where[k] + 1;
+}
+
+/* Reached in sequence, a case or default means the part before it is done. */
+int scn_run_part(scn_inst *x, const scn_step *st, int pc)
+{
+    (void)x;
+    (void)pc;
+    return x->run->p->steps[st->sel].jump + 1;
+}
+
+/* A loop's way back: a pass that reached no safepoint yields, so that no
+ * loop can keep a lane from pausing, stepping or preempting. */
+static int back(scn_inst *x, int to)
+{
+    if (!x->switched)
+        lanes_yield();
+    x->switched = 0;
+    return to;
+}
+
+int scn_run_end(scn_inst *x, const scn_step *st, int pc)
+{
+    const scn_step *head = &x->run->p->steps[st->jump];
+
+    switch (head->op) {
+    case SCN_OP_REPEAT:
+        if (--x->counters[head->depth] > 0)
+            return back(x, st->jump + 1);
+        return pc + 1;
+    case SCN_OP_FOREVER:
+        return back(x, st->jump + 1);
+    case SCN_OP_RANGE:
+        return back(x, st->jump);
+    default:
+        return pc + 1;
+    }
+}
+
+/* ---- what the rest of a routine can do ------------------------------------- */
+
+#define SPAWN_WORDS ((SCN_MAX_ROUTINES + 63) / 64)
+
+static void set_bit(uint64_t *s, int i) { s[i / 64] |= 1ull << (i % 64); }
+static int has_bit(const uint64_t *s, int i) { return (int)(s[i / 64] >> (i % 64)) & 1; }
+
+static void or_into(uint64_t *d, const uint64_t *s, int w)
+{
+    int i;
+    for (i = 0; i < w; i++)
+        d[i] |= s[i];
+}
+
+static int is_loop(int op)
+{
+    return op == SCN_OP_REPEAT || op == SCN_OP_FOREVER || op == SCN_OP_RANGE;
+}
+
+/* The channels one step itself may send on/close (s) or receive from (r). */
+static void step_effect(const scn_program *p, const scn_step *st, uint64_t *s, uint64_t *r,
+                        const uint64_t *all_s, const uint64_t *all_r, int w)
+{
+    switch (st->op) {
+    case SCN_OP_SEND: case SCN_OP_CLOSE:
+        set_bit(s, st->ref);
+        break;
+    case SCN_OP_RECV: case SCN_OP_RANGE:
+        set_bit(r, st->ref);
+        break;
+    case SCN_OP_CASE:
+        set_bit(st->b == LANES_SEND ? s : r, st->ref);
+        break;
+    case SCN_OP_SPAWN:
+        or_into(s, all_s + (size_t)st->ref * (size_t)w, w);
+        or_into(r, all_r + (size_t)st->ref * (size_t)w, w);
+        break;
+    default:
+        break;
+    }
+    (void)p;
+}
+
+static void compute_sets(scn_run *run)
+{
+    const scn_program *p = run->p;
+    int w = run->words, d, e, i, changed;
+    size_t nd = (size_t)(p->nrout > 0 ? p->nrout : 1);
+    uint64_t *all_s = scn_xrealloc(NULL, nd * (size_t)w * 8);
+    uint64_t *all_r = scn_xrealloc(NULL, nd * (size_t)w * 8);
+    uint64_t *spawns = scn_xrealloc(NULL, nd * SPAWN_WORDS * 8);
+    uint64_t *loop_s = scn_xrealloc(NULL, (size_t)w * 8), *loop_r = scn_xrealloc(NULL, (size_t)w * 8);
+    size_t ns = (size_t)(p->nsteps > 0 ? p->nsteps : 1) * (size_t)w;
+
+    memset(all_s, 0, nd * (size_t)w * 8);
+    memset(all_r, 0, nd * (size_t)w * 8);
+    memset(spawns, 0, nd * SPAWN_WORDS * 8);
+    /* Each routine's own steps, and which routines it spawns... */
+    for (d = 0; d < p->nrout; d++)
+        for (i = p->routs[d].first; i < p->routs[d].last; i++) {
+            const scn_step *st = &p->steps[i];
+            if (st->op == SCN_OP_SPAWN)
+                set_bit(spawns + (size_t)d * SPAWN_WORDS, st->ref);
+            else
+                step_effect(p, st, all_s + (size_t)d * (size_t)w, all_r + (size_t)d * (size_t)w,
+                            all_s, all_r, w);
+        }
+    /* ...then what those can do, to a fixpoint over the spawn graph. */
+    do {
+        changed = 0;
+        for (d = 0; d < p->nrout; d++)
+            for (e = 0; e < p->nrout; e++) {
+                uint64_t *s = all_s + (size_t)d * (size_t)w, *r = all_r + (size_t)d * (size_t)w;
+                int k;
+                if (!has_bit(spawns + (size_t)d * SPAWN_WORDS, e) || e == d)
+                    continue;
+                for (k = 0; k < w; k++) {
+                    uint64_t ns2 = s[k] | all_s[(size_t)e * (size_t)w + (size_t)k];
+                    uint64_t nr2 = r[k] | all_r[(size_t)e * (size_t)w + (size_t)k];
+                    if (ns2 != s[k] || nr2 != r[k])
+                        changed = 1;
+                    s[k] = ns2;
+                    r[k] = nr2;
+                }
+            }
+    } while (changed);
+    free(spawns);
+
+    run->can_send = scn_xrealloc(NULL, ns * 8);
+    run->can_recv = scn_xrealloc(NULL, ns * 8);
+    memset(run->can_send, 0, ns * 8);
+    memset(run->can_recv, 0, ns * 8);
+    for (d = 0; d < p->nrout; d++) {
+        int first = p->routs[d].first, last = p->routs[d].last;
+        /* suffixes: this step and every step after it in the routine */
+        for (i = last - 1; i >= first; i--) {
+            uint64_t *s = run->can_send + (size_t)i * (size_t)w;
+            uint64_t *r = run->can_recv + (size_t)i * (size_t)w;
+            if (i + 1 < last) {
+                memcpy(s, s + w, (size_t)w * 8);
+                memcpy(r, r + w, (size_t)w * 8);
+            }
+            step_effect(p, &p->steps[i], s, r, all_s, all_r, w);
+        }
+        /* inside a loop, the whole of its outermost loop may run again */
+        for (i = first; i < last; i++) {
+            const scn_step *st = &p->steps[i];
+            int k, end;
+            if (!is_loop(st->op) || st->depth != 0)
+                continue;
+            end = st->jump;
+            memset(loop_s, 0, (size_t)w * 8);
+            memset(loop_r, 0, (size_t)w * 8);
+            for (k = i; k <= end; k++)
+                step_effect(p, &p->steps[k], loop_s, loop_r, all_s, all_r, w);
+            for (k = i; k <= end; k++) {
+                or_into(run->can_send + (size_t)k * (size_t)w, loop_s, w);
+                or_into(run->can_recv + (size_t)k * (size_t)w, loop_r, w);
+            }
+            i = end;
+        }
+    }
+    free(all_s);
+    free(all_r);
+    free(loop_s);
+    free(loop_r);
+}
+
+/* ---- the monitor ------------------------------------------------------------ */
+
+static void add_sets(scn_run *run, int pc, int *cs, int *cr)
+{
+    const uint64_t *s = run->can_send + (size_t)pc * (size_t)run->words;
+    const uint64_t *r = run->can_recv + (size_t)pc * (size_t)run->words;
+    int i;
+
+    for (i = 0; i < run->p->nchan; i++) {
+        if (has_bit(s, i))
+            cs[i]++;
+        if (has_bit(r, i))
+            cr[i]++;
+    }
+}
+
+/* Can someone counted in cs/cr release a routine parked at step pc? */
+static int releasable(scn_run *run, int pc, const int *cs, const int *cr)
+{
+    const scn_program *p = run->p;
+    const scn_step *st = &p->steps[pc];
+    int part;
+
+    switch (st->op) {
+    case SCN_OP_RECV: case SCN_OP_RANGE:
+        return cs[st->ref] > 0;
+    case SCN_OP_SEND:
+        return cr[st->ref] > 0;
+    case SCN_OP_SELECT:
+        for (part = st->a; part != st->jump; part = p->steps[part].jump) {
+            const scn_step *c = &p->steps[part];
+            if (c->op == SCN_OP_DEFAULT)
+                return 1;
+            if (c->b == LANES_SEND ? cr[c->ref] > 0 : cs[c->ref] > 0)
+                return 1;
+        }
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static void describe_wait(scn_run *run, int pc, char *buf, size_t n, int quote)
+{
+    const scn_program *p = run->p;
+    const scn_step *st = &p->steps[pc];
+    const char *q = quote ? "'" : "";
+    size_t o;
+    int part;
+
+    switch (st->op) {
+    case SCN_OP_RECV: case SCN_OP_RANGE:
+        snprintf(buf, n, "waits on %s%s%s", q, p->chans[st->ref].name, q);
+        break;
+    case SCN_OP_SEND:
+        snprintf(buf, n, "waits to send on %s%s%s", q, p->chans[st->ref].name, q);
+        break;
+    case SCN_OP_SELECT:
+        o = (size_t)snprintf(buf, n, "waits in select on");
+        for (part = st->a; part != st->jump && o < n; part = p->steps[part].jump) {
+            const scn_step *c = &p->steps[part];
+            if (c->op == SCN_OP_CASE)
+                o += (size_t)snprintf(buf + o, n - o, "%s %s%s%s", part == st->a ? "" : ",",
+                                      q, p->chans[c->ref].name, q);
+        }
+        break;
+    default:
+        snprintf(buf, n, "waits");
+        break;
+    }
+}
+
+static void add_report(scn_run *run, const char *msg)
+{
+    pthread_mutex_lock(&run->lock);
+    if (run->nreports == run->rep_cap) {
+        run->rep_cap = run->rep_cap ? run->rep_cap * 2 : 8;
+        run->reports = scn_xrealloc(run->reports, run->rep_cap * sizeof *run->reports);
+    }
+    run->reports[run->nreports++] = scn_xstrdup(msg);
+    pthread_mutex_unlock(&run->lock);
+}
+
+static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
+{
+    const scn_program *p = run->p;
+    size_t nb, i, ninst;
+    scn_inst **insts, *parked[256];
+    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k;
+    uint32_t epoch = ++run->epoch;
+
+    nb = lanes_blocked_list(run->rt, *blk, *blk_cap);
+    if (nb > *blk_cap) {
+        *blk_cap = nb * 2;
+        *blk = scn_xrealloc(*blk, *blk_cap * sizeof **blk);
+        return;                          /* look again next time */
+    }
+    if (nb == 0)
+        return;
+    memset(cs, 0, sizeof cs);
+    memset(cr, 0, sizeof cr);
+    pthread_mutex_lock(&run->lock);
+    for (i = 0; i < nb && nparked < 256; i++) {
+        uint32_t id = (*blk)[i].routine;
+        scn_inst *x = id < run->by_id_cap ? run->by_id[id] : NULL;
+        if (x != NULL && atomic_load(&x->pc) >= 0) {
+            x->seen_epoch = epoch;
+            x->freed = 0;
+            parked[nparked++] = x;
+        }
+    }
+    insts = run->insts;
+    ninst = run->ninst;
+    /* Everyone not parked can still do whatever its program has left. */
+    for (i = 0; i < ninst; i++) {
+        scn_inst *x = insts[i];
+        int pc = atomic_load(&x->pc);
+        if (pc == -2 || x->seen_epoch == epoch)
+            continue;
+        if (pc == -1)
+            pc = p->routs[x->decl].first;
+        if (pc < p->routs[x->decl].last)
+            add_sets(run, pc, cs, cr);
+        free_live++;
+    }
+    pthread_mutex_unlock(&run->lock);
+    if (free_live == 0)
+        return;                          /* all parked: the runtime reports that */
+    do {
+        changed = 0;
+        for (k = 0; k < nparked; k++) {
+            scn_inst *x = parked[k];
+            int pc = atomic_load(&x->pc);
+            if (x->freed || pc < 0)
+                continue;
+            if (releasable(run, pc, cs, cr)) {
+                x->freed = 1;
+                add_sets(run, pc, cs, cr);
+                changed = 1;
+            }
+        }
+    } while (changed);
+    for (k = 0; k < nparked; k++) {
+        scn_inst *x = parked[k];
+        uint32_t prog = atomic_load(&x->progress);
+        int pc = atomic_load(&x->pc);
+        if (x->freed || pc < 0) {
+            x->suspect = 0;
+            continue;
+        }
+        if (x->suspect && x->suspect_progress == prog && !x->reported) {
+            char what[300], msg[512];
+            const scn_step *st = &p->steps[pc];
+            describe_wait(run, pc, what, sizeof what, 0);
+            snprintf(msg, sizeof msg, "%s %s: no live routine can %s (%s:%ld)", x->name, what,
+                     st->op == SCN_OP_SEND ? "receive from it" :
+                     st->op == SCN_OP_SELECT ? "release it" : "send on it",
+                     p->filename, (long)st->line);
+            add_report(run, msg);
+            x->reported = 1;
+        }
+        x->suspect = 1;
+        x->suspect_progress = prog;
+    }
+    /* routines that left the parked list are no longer suspects */
+    pthread_mutex_lock(&run->lock);
+    for (i = 0; i < run->ninst; i++)
+        if (run->insts[i]->seen_epoch != epoch)
+            run->insts[i]->suspect = 0;
+    pthread_mutex_unlock(&run->lock);
+}
+
+static void *monitor_main(void *arg)
+{
+    scn_run *run = arg;
+    size_t cap = 64;
+    lanes_blocked *blk = scn_xrealloc(NULL, cap * sizeof *blk);
+    struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+    while (!atomic_load(&run->stop)) {
+        nanosleep(&ts, NULL);
+        if (!atomic_load(&run->stop))
+            check_partial(run, &blk, &cap);
+    }
+    free(blk);
+    return NULL;
+}
+
+/* ---- the run API ------------------------------------------------------------ */
+
+static void set_err(char *err, size_t errlen, const char *what, int e)
+{
+    if (err != NULL && errlen > 0)
+        snprintf(err, errlen, "lanes: %s: %s", what, strerror(e));
+}
+
+scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_t errlen)
+{
+    scn_run *run;
+    lanes_config cfg;
+    char why[160];
+    int i, d, n, e;
+
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    if (p == NULL) {
+        set_err(err, errlen, "no scenario", EINVAL);
+        errno = EINVAL;
+        return NULL;
+    }
+    memset(&cfg, 0, sizeof cfg);
+    cfg.cores = s != NULL && s->cores > 0 ? s->cores : p->cores;
+    cfg.quantum = s != NULL && s->quantum >= 0 ? s->quantum : p->quantum;
+    cfg.tick_ns = s != NULL && s->tick_ns > 0 ? s->tick_ns : p->tick_ns;
+    cfg.flags = s != NULL ? s->flags : 0;
+    cfg.trace_events = s != NULL && s->trace_events > 0 ? s->trace_events : LANES_DEFAULT_TRACE_EVENTS;
+
+    run = scn_xrealloc(NULL, sizeof *run);
+    memset(run, 0, sizeof *run);
+    run->p = p;
+    run->seed = s != NULL && s->seed_set ? s->seed : p->seed;
+    atomic_init(&run->next_item, 1);
+    atomic_init(&run->live, 0);
+    atomic_init(&run->faulted, 0);
+    atomic_init(&run->stop, 0);
+    pthread_mutex_init(&run->lock, NULL);
+    run->next_number = scn_xrealloc(NULL, (size_t)(p->nrout + 1) * sizeof *run->next_number);
+    for (d = 0; d < p->nrout; d++)
+        atomic_init(&run->next_number[d], p->routs[d].count + 1);
+    run->words = (p->nchan + 63) / 64;
+    if (run->words == 0)
+        run->words = 1;
+    compute_sets(run);
+
+    run->rt = lanes_open(&cfg);
+    if (run->rt == NULL) {
+        e = errno;
+        set_err(err, errlen, "cannot start the runtime", e);
+        scn_stop(run);
+        errno = e;
+        return NULL;
+    }
+    run->chans = scn_xrealloc(NULL, (size_t)(p->nchan + 1) * sizeof *run->chans);
+    for (i = 0; i < p->nchan; i++) {
+        run->chans[i] = lanes_chan_open(run->rt, p->chans[i].name, sizeof(int32_t),
+                                        (size_t)p->chans[i].cap);
+        if (run->chans[i] == NULL) {
+            e = errno;
+            set_err(err, errlen, "cannot open a channel", e);
+            scn_stop(run);
+            errno = e;
+            return NULL;
+        }
+    }
+    if (pthread_create(&run->monitor, NULL, monitor_main, run) == 0)
+        run->monitor_on = 1;
+    for (d = 0; d < p->nrout; d++) {
+        for (n = 1; n <= p->routs[d].count; n++) {
+            int id = spawn_instance(run, d, n, why, sizeof why);
+            if (id < 0) {
+                e = id < -1 ? -id : EAGAIN;
+                if (err != NULL && errlen > 0)
+                    snprintf(err, errlen, "lanes: cannot start routine '%s': %s",
+                             p->routs[d].name, why);
+                scn_stop(run);
+                errno = e;
+                return NULL;
+            }
+        }
+    }
+    return run;
+}
+
+lanes_rt *scn_rt(scn_run *run) { return run->rt; }
+
+static void end_with(scn_run *run, int status, char *msg)
+{
+    run->ended = 1;
+    run->end_status = status;
+    free(run->end_msg);
+    run->end_msg = msg;
+}
+
+static char *deadlock_message(scn_run *run)
+{
+    const scn_program *p = run->p;
+    lanes_blocked *blk;
+    size_t cap = 64, n, i, o = 0, len = 256;
+    char *msg;
+
+    for (;;) {
+        blk = scn_xrealloc(NULL, cap * sizeof *blk);
+        n = lanes_blocked_list(run->rt, blk, cap);
+        if (n <= cap)
+            break;
+        free(blk);
+        cap = n;
+    }
+    len += n * 200;
+    msg = scn_xrealloc(NULL, len);
+    o += (size_t)snprintf(msg + o, len - o,
+                          "lanes: deadlock: %zu routine%s blocked forever, and no other can run:\n",
+                          n, n == 1 ? " is" : "s are");
+    for (i = 0; i < n && o < len; i++) {
+        scn_inst *x = find_id(run, blk[i].routine);
+        int pc = x != NULL ? atomic_load(&x->pc) : -1;
+        char what[300], name[LANES_NAME_MAX], chname[LANES_NAME_MAX];
+
+        if (x != NULL && pc >= 0) {
+            describe_wait(run, pc, what, sizeof what, 1);
+            o += (size_t)snprintf(msg + o, len - o, "  %s %s (%s:%ld)\n", x->name, what,
+                                  p->filename, (long)p->steps[pc].line);
+        } else {
+            lanes_routine_name(run->rt, blk[i].routine, name, sizeof name);
+            lanes_chan_name(run->rt, blk[i].chan, chname, sizeof chname);
+            o += (size_t)snprintf(msg + o, len - o, "  %s waits %s '%s'\n", name,
+                                  blk[i].op == LANES_SEND ? "to send on" : "on", chname);
+        }
+    }
+    free(blk);
+    return msg;
+}
+
+int scn_wait(scn_run *run, uint64_t timeout_ns)
+{
+    const uint64_t slice = 10 * 1000 * 1000;
+    uint64_t waited = 0;
+
+    if (run->ended)
+        return run->end_status;
+    for (;;) {
+        uint64_t t = slice;
+        int r;
+
+        if (atomic_load(&run->faulted)) {
+            char *m;
+            lanes_pause(run->rt);
+            pthread_mutex_lock(&run->lock);
+            m = scn_xrealloc(NULL, strlen(run->fault_msg) + 2);
+            sprintf(m, "%s\n", run->fault_msg);
+            pthread_mutex_unlock(&run->lock);
+            end_with(run, SCN_FAULT, m);
+            return SCN_FAULT;
+        }
+        if (timeout_ns > 0) {
+            if (waited >= timeout_ns)
+                return SCN_TIMEOUT;
+            if (timeout_ns - waited < t)
+                t = timeout_ns - waited;
+        }
+        r = lanes_wait_for(run->rt, t);
+        waited += t;
+        if (r == 1)
+            continue;
+        if (atomic_load(&run->faulted))
+            continue;                     /* reported as the fault above */
+        if (r == LANES_DEADLOCK) {
+            end_with(run, SCN_DEADLOCK, deadlock_message(run));
+            return SCN_DEADLOCK;
+        }
+        end_with(run, SCN_DONE, NULL);
+        return SCN_DONE;
+    }
+}
+
+const char *scn_end_message(scn_run *run)
+{
+    return run->end_msg != NULL ? run->end_msg : "";
+}
+
+int scn_next_report(scn_run *run, char *buf, size_t n)
+{
+    int got = 0;
+
+    pthread_mutex_lock(&run->lock);
+    if (run->rep_read < run->nreports) {
+        if (n > 0)
+            snprintf(buf, n, "%s", run->reports[run->rep_read]);
+        run->rep_read++;
+        got = 1;
+    }
+    pthread_mutex_unlock(&run->lock);
+    return got;
+}
+
+int scn_routine_line(scn_run *run, uint32_t routine_id)
+{
+    scn_inst *x = find_id(run, routine_id);
+    int pc = x != NULL ? atomic_load(&x->pc) : -1;
+
+    return pc >= 0 ? run->p->steps[pc].line : 0;
+}
+
+const char *scn_routine_program(scn_run *run, uint32_t routine_id, int *first_line)
+{
+    scn_inst *x = find_id(run, routine_id);
+
+    if (x == NULL)
+        return NULL;
+    if (first_line != NULL)
+        *first_line = run->p->routs[x->decl].line;
+    return run->p->routs[x->decl].text;
+}
+
+int scn_routine_item(scn_run *run, uint32_t routine_id)
+{
+    scn_inst *x = find_id(run, routine_id);
+    return x != NULL ? atomic_load(&x->held) : 0;
+}
+
+void scn_stop(scn_run *run)
+{
+    size_t i;
+
+    if (run == NULL)
+        return;
+    atomic_store(&run->stop, 1);
+    if (run->monitor_on)
+        pthread_join(run->monitor, NULL);
+    if (run->rt != NULL)
+        lanes_close(run->rt);
+    for (i = 0; i < run->ninst; i++)
+        free(run->insts[i]);
+    for (i = 0; i < run->nreports; i++)
+        free(run->reports[i]);
+    free(run->reports);
+    free(run->insts);
+    free(run->by_id);
+    free(run->chans);
+    free(run->next_number);
+    free(run->can_send);
+    free(run->can_recv);
+    free(run->end_msg);
+    pthread_mutex_destroy(&run->lock);
+    free(run);
+}

@@ -8,21 +8,38 @@
  * routines and 4 channels (two buffered, two unbuffered), where routines
  * run slices, send and receive numbered items, wake partners into run-next
  * slots, block, sleep, get preempted and stolen, the mix a scheduler records.
- * Owns nothing of the UI; reads it through model.h only.
+ *
+ * Frames: the same stream drives a 160x48 screen (256 colours, UTF-8) that
+ * curses writes to /dev/null through newterm; between frames (untimed)
+ * 1,000 more events are folded, so every frame has changes to draw.  A
+ * frame is ui_draw + wnoutrefresh + doupdate, as the UI loop does.
+ * Owns nothing of the UI; reads it through model.h and draw.h only.
  */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(HAVE_NCURSESW_CURSES_H)
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
 #include "bench.h"
+#include "ui/draw.h"
 #include "ui/model.h"
 
 #define UI_EVENTS   1000000
 #define G_LANES     4
 #define G_ROUTINES  24
 #define G_CHANS     4
+#define UI_FRAMES   1000
+#define FRAME_EVENTS 1000        /* folded between two frames            */
+#define FRAME_ROWS  48
+#define FRAME_COLS  160
 
 /* ---- a generator of plausible events -------------------------------------- */
 
@@ -174,8 +191,89 @@ static void note_fold(char *buf, size_t n, const double *a)
     snprintf(buf, n, "1,000,000 generated events, %.0f slices", a[0]);
 }
 
+/* 1,000 frames of the busy picture; us per frame. */
+static double row_frame(bench_row *r, int lanes, double *aux)
+{
+    ui_model m;
+    ui_view v;
+    SCREEN *scr;
+    FILE *out, *in;
+    char *old_locale = NULL;
+    const char *loc;
+    uint64_t spent = 0;
+    size_t next = 0;
+
+    make_events();
+    loc = setlocale(LC_ALL, NULL);
+    if (loc != NULL)
+        old_locale = strdup(loc);
+    if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+        setlocale(LC_ALL, "");
+    setenv("LINES", "48", 1);
+    setenv("COLUMNS", "160", 1);
+    out = fopen("/dev/null", "w");
+    in = fopen("/dev/null", "r");
+    if (out == NULL || in == NULL)
+        bench_die("/dev/null", 0);
+    scr = newterm("xterm-256color", out, in);
+    if (scr == NULL)
+        bench_die("newterm(xterm-256color) on /dev/null", 0);
+    set_term(scr);
+    start_color();
+    use_default_colors();
+
+    ui_model_init(&m, G_LANES, 4, namer, NULL);
+    memset(&v, 0, sizeof v);
+    v.m = &m;
+    v.title = "Fast-food restaurant (bench)";
+    v.about = "Four cores, twenty-four routines, four channels, all of them busy.";
+    v.cpus = 2;
+    v.cores = G_LANES;
+    v.quantum = 4;
+    v.speed = "1x";
+    v.tick_s = 0.05;
+    v.utf8 = 1;
+    ui_draw_setup(&v, 1, 1);
+
+    for (int f = 0; f < UI_FRAMES; f++) {
+        uint64_t t0;
+        size_t k = FRAME_EVENTS;
+        if (next + k > nevents) {       /* start the picture again */
+            next = 0;
+            ui_model_reset(&m, G_LANES, 4);
+        }
+        ui_model_fold(&m, events + next, k, (uint64_t)f * 33);
+        ui_model_advance(&m, events[next + k - 1].t_rt, (uint64_t)f * 33);
+        next += k;
+        v.wall = (uint64_t)f * 33;
+        v.selected = (uint32_t)(1 + f / 100 % G_ROUTINES);
+        t0 = bench_now_ns();
+        ui_draw(&v);
+        wnoutrefresh(stdscr);
+        doupdate();
+        spent += bench_now_ns() - t0;
+    }
+    aux[0] = (double)v.lanes_shown;
+    endwin();
+    delscreen(scr);
+    fclose(out);
+    fclose(in);
+    ui_model_free(&m);
+    if (old_locale != NULL) {
+        setlocale(LC_ALL, old_locale);
+        free(old_locale);
+    }
+    return (double)spent / UI_FRAMES / 1000.0;
+}
+
+static void note_frame(char *buf, size_t n, const double *a)
+{
+    snprintf(buf, n, "%dx%d, 256 colours, UTF-8, %.0f lanes shown", FRAME_COLS, FRAME_ROWS, a[0]);
+}
+
 static bench_row ui_rows[] = {
     { "ui-fold", 0, "ns", "fold one event into the UI model", row_fold, note_fold },
+    { "ui-frame", 0, "us", "draw one frame of a busy model (160x48, to /dev/null)", row_frame, note_frame },
     { NULL, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -855,6 +855,12 @@ static void end_with(scn_run *run, int status, char *msg)
     run->end_msg = msg;
 }
 
+static int by_routine(const void *a, const void *b)
+{
+    uint32_t x = ((const lanes_blocked *)a)->routine, y = ((const lanes_blocked *)b)->routine;
+    return x < y ? -1 : x > y;
+}
+
 static char *deadlock_message(scn_run *run)
 {
     const scn_program *p = run->p;
@@ -870,6 +876,7 @@ static char *deadlock_message(scn_run *run)
         free(blk);
         cap = n;
     }
+    qsort(blk, n, sizeof *blk, by_routine);
     len += n * 200;
     msg = scn_xrealloc(NULL, len);
     o += (size_t)snprintf(msg + o, len - o,

@@ -62,3 +62,9 @@ fuzz-parse:
 	@echo "make fuzz-parse needs: configure --enable-fuzzing CC=clang" >&2; exit 1
 endif
 .PHONY: fuzz-parse
+
+check_PROGRAMS += tests/check_interp
+TESTS += tests/check_interp
+tests_check_interp_SOURCES = tests/check_interp.c
+tests_check_interp_CFLAGS = $(TEST_CFLAGS)
+tests_check_interp_LDADD = $(SCN_TEST_LIBS)

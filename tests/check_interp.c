@@ -1,0 +1,604 @@
+/*
+ * check_interp.c - scenarios run on the real runtime: items keep their
+ * numbers end to end, the same seed gives the same amounts, faults stop
+ * the run with the routine and file:line, whole and partial deadlocks are
+ * found and explained, and every built-in scenario runs to its end.
+ * Runs use a tick of tens of microseconds so that each takes milliseconds;
+ * nothing asserts on wall-clock time.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn/scn.h"
+
+#define FAST_TICK 20000ull          /* 20 us */
+#define MAX_ITEMS 256
+
+/* What a run's trace said, folded. */
+typedef struct folded {
+    int status;
+    long sends, recvs, closes, dones;
+    int sent[MAX_ITEMS];            /* SEND events per item number  */
+    int recvd[MAX_ITEMS];
+    int done[MAX_ITEMS];
+    int bad_items;                  /* item numbers out of range    */
+    int sleeps[64];                 /* SLEEP stop ticks, in order   */
+    int nsleeps;
+    char names[64][LANES_NAME_MAX]; /* routines, in spawn order     */
+    int nnames;
+    char reports[8][256];
+    int nreports;
+    int report_while_running;       /* a report came before the end */
+    char end[2048];
+} folded;
+
+static void fold(lanes_rt *rt, folded *f, const char *sleeper)
+{
+    lanes_event ev[1024];
+    size_t n, i;
+
+    while ((n = lanes_trace_read(rt, ev, 1024)) > 0)
+        for (i = 0; i < n; i++) {
+            const lanes_event *e = &ev[i];
+            int item = e->arg;
+            char name[LANES_NAME_MAX];
+
+            switch (e->kind) {
+            case LANES_EV_SEND:
+            case LANES_EV_RECV:
+            case LANES_EV_DONE:
+                if (item <= 0 || item >= MAX_ITEMS) {
+                    f->bad_items++;
+                    break;
+                }
+                if (e->kind == LANES_EV_SEND) {
+                    f->sends++;
+                    f->sent[item]++;
+                } else if (e->kind == LANES_EV_RECV) {
+                    f->recvs++;
+                    f->recvd[item]++;
+                } else {
+                    f->dones++;
+                    f->done[item]++;
+                }
+                break;
+            case LANES_EV_CLOSE:
+                f->closes++;
+                break;
+            case LANES_EV_SPAWN:
+                if (f->nnames < 64)
+                    lanes_routine_name(rt, e->routine, f->names[f->nnames++], LANES_NAME_MAX);
+                break;
+            case LANES_EV_STOP:
+                if (e->arg != LANES_STOP_SLEEP || f->nsleeps >= 64 || sleeper == NULL)
+                    break;
+                lanes_routine_name(rt, e->routine, name, sizeof name);
+                if (strcmp(name, sleeper) == 0)
+                    f->sleeps[f->nsleeps++] = (int)e->obj;
+                break;
+            default:
+                break;
+            }
+        }
+}
+
+/* Runs `p` to its end with the given cores and seed (seed 0: the file's). */
+static void run_prog(const scn_program *p, int cores, uint64_t tick, uint64_t seed,
+                     const char *sleeper, folded *f)
+{
+    scn_settings s;
+    scn_run *run;
+    char err[256], buf[256];
+
+    memset(f, 0, sizeof *f);
+    memset(&s, 0, sizeof s);
+    s.cores = cores;
+    s.quantum = -1;
+    s.tick_ns = tick;
+    s.seed_set = seed != 0;
+    s.seed = seed;
+    run = scn_start(p, &s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    for (;;) {
+        int st = scn_wait(run, 5000000ull);
+        fold(scn_rt(run), f, sleeper);
+        while (scn_next_report(run, buf, sizeof buf)) {
+            if (st == SCN_TIMEOUT)
+                f->report_while_running = 1;
+            if (f->nreports < 8)
+                snprintf(f->reports[f->nreports++], sizeof f->reports[0], "%s", buf);
+        }
+        if (st != SCN_TIMEOUT) {
+            f->status = st;
+            break;
+        }
+    }
+    fold(scn_rt(run), f, sleeper);
+    snprintf(f->end, sizeof f->end, "%s", scn_end_message(run));
+    ck_assert_int_eq(scn_wait(run, 0), f->status);     /* the end is kept */
+    scn_stop(run);
+}
+
+static scn_program *parse(scn_result *r, const char *name, const char *src)
+{
+    *r = scn_parse(name, src, strlen(src));
+    ck_assert_msg(r->prog != NULL, "%s", r->messages ? r->messages : "");
+    return r->prog;
+}
+
+static folded F;
+
+/* Every order keeps its number from customer to attendant. */
+START_TEST(test_interp_items_keep_numbers)
+{
+    scn_result r = scn_load("restaurant");
+    int i;
+
+    run_prog(r.prog, 1 + _i * 3, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_int_eq(F.bad_items, 0);
+    ck_assert_int_eq(F.sends, 27);
+    ck_assert_int_eq(F.recvs, 27);
+    ck_assert_int_eq(F.dones, 9);
+    for (i = 1; i <= 9; i++) {
+        ck_assert_msg(F.sent[i] == 3 && F.recvd[i] == 3 && F.done[i] == 1,
+                      "item %d: sent %d recvd %d done %d", i, F.sent[i], F.recvd[i], F.done[i]);
+    }
+    ck_assert_int_eq(F.sent[10], 0);
+    ck_assert_int_eq(F.nreports, 0);
+    ck_assert_str_eq(F.end, "");
+    scn_result_free(&r);
+}
+END_TEST
+
+/* One ball: pingpong passes item 1 forty times and is done with it once. */
+START_TEST(test_interp_one_ball)
+{
+    scn_result r = scn_load("pingpong");
+
+    run_prog(r.prog, 2, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_int_eq(F.sent[1], 40);
+    ck_assert_int_eq(F.recvd[1], 40);
+    ck_assert_int_eq(F.done[1], 1);
+    ck_assert_int_eq(F.sends, 40);
+    scn_result_free(&r);
+}
+END_TEST
+
+static const char sleepy[] =
+    "chan c 0\n"
+    "routine napper x2\n"
+    "  repeat 8\n"
+    "    sleep 1..40\n"
+    "  end\n"
+    "end\n";
+
+/* The same seed gives the same amounts; another seed other amounts. */
+START_TEST(test_interp_seeds_repeat)
+{
+    scn_result r;
+    scn_program *p = parse(&r, "sleepy.lanes", sleepy);
+    int a[8], b[8], c[8], i, differ = 0;
+
+    run_prog(p, 1, FAST_TICK, 11, "napper#2", &F);
+    ck_assert_int_eq(F.nsleeps, 8);
+    memcpy(a, F.sleeps, sizeof a);
+    run_prog(p, 3, FAST_TICK, 11, "napper#2", &F);
+    ck_assert_int_eq(F.nsleeps, 8);
+    memcpy(b, F.sleeps, sizeof b);
+    run_prog(p, 1, FAST_TICK, 12, "napper#2", &F);
+    ck_assert_int_eq(F.nsleeps, 8);
+    memcpy(c, F.sleeps, sizeof c);
+    for (i = 0; i < 8; i++) {
+        ck_assert_int_eq(a[i], b[i]);
+        ck_assert_int_ge(a[i], 1);
+        ck_assert_int_le(a[i], 40);
+        differ += a[i] != c[i];
+    }
+    ck_assert_int_gt(differ, 0);
+    /* and the two instances do not share their amounts */
+    run_prog(p, 1, FAST_TICK, 11, "napper#1", &F);
+    ck_assert_int_eq(F.nsleeps, 8);
+    ck_assert(memcmp(a, F.sleeps, sizeof a) != 0);
+    scn_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_interp_fault_send_on_closed)
+{
+    static const char src[] =
+        "chan c 1\n"
+        "routine closer\n"
+        "  close c\n"
+        "end\n"
+        "routine late\n"
+        "  sleep 3\n"
+        "  send c\n"
+        "end\n";
+    scn_result r;
+
+    run_prog(parse(&r, "f.lanes", src), 1, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_FAULT);
+    ck_assert_str_eq(F.end, "lanes: late: send on closed channel 'c' (f.lanes:7)\n");
+    scn_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_interp_fault_close_of_closed)
+{
+    static const char src[] =
+        "chan meals 0\n"
+        "routine cook x2\n"
+        "  work 1\n"
+        "  close meals\n"
+        "end\n";
+    scn_result r;
+
+    run_prog(parse(&r, "f.lanes", src), 1, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_FAULT);
+    ck_assert_msg(strcmp(F.end, "lanes: cook#1: close of closed channel 'meals' (f.lanes:4)\n") == 0 ||
+                  strcmp(F.end, "lanes: cook#2: close of closed channel 'meals' (f.lanes:4)\n") == 0,
+                  "%s", F.end);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* A send case of a select on a closed channel is a fault too. */
+START_TEST(test_interp_fault_in_select)
+{
+    static const char src[] =
+        "chan c 0\n"
+        "chan d 0\n"
+        "routine r\n"
+        "  close c\n"
+        "  select\n"
+        "    case recv d\n"
+        "    case send c\n"
+        "  end\n"
+        "end\n";
+    scn_result r;
+
+    run_prog(parse(&r, "s.lanes", src), 1, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_FAULT);
+    ck_assert_str_eq(F.end, "lanes: r: send on closed channel 'c' (s.lanes:7)\n");
+    scn_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_interp_whole_deadlock)
+{
+    scn_result r = scn_load("deadlock");
+
+    run_prog(r.prog, 1 + _i, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    ck_assert_str_eq(F.end,
+        "lanes: deadlock: 2 routines are blocked forever, and no other can run:\n"
+        "  alice waits on 'left' (deadlock.lanes:13)\n"
+        "  bob waits on 'right' (deadlock.lanes:19)\n");
+    scn_result_free(&r);
+}
+END_TEST
+
+/* w waits on a channel nobody will ever send on while `busy` still works:
+ * the report comes while the run goes on, and names w, the channel and
+ * the line; the busy one and the one it feeds are not reported. */
+START_TEST(test_interp_partial_deadlock)
+{
+    static const char src[] =
+        "chan a 0\n"
+        "chan b 0\n"
+        "routine w\n"
+        "  recv a\n"
+        "end\n"
+        "routine busy\n"
+        "  repeat 60\n"
+        "    work 1\n"
+        "  end\n"
+        "  send b\n"
+        "end\n"
+        "routine t\n"
+        "  recv b\n"
+        "end\n";
+    scn_result r;
+
+    /* 1 ms ticks: busy runs for about 60 ms, the monitor looks every 10 */
+    run_prog(parse(&r, "p.lanes", src), 1, 1000000ull, 0, NULL, &F);
+    ck_assert_int_eq(F.nreports, 1);
+    ck_assert_str_eq(F.reports[0], "w waits on a: no live routine can send on it (p.lanes:4)");
+    ck_assert_int_eq(F.report_while_running, 1);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    ck_assert_str_eq(F.end,
+        "lanes: deadlock: 1 routine is blocked forever, and no other can run:\n"
+        "  w waits on 'a' (p.lanes:4)\n");
+    scn_result_free(&r);
+}
+END_TEST
+
+/* A sender nobody will receive from, and a cycle of two: both found. */
+START_TEST(test_interp_partial_deadlock_kinds)
+{
+    static const char src[] =
+        "chan out 0\n"
+        "chan x 0\n"
+        "chan y 0\n"
+        "routine s\n"
+        "  send out\n"
+        "end\n"
+        "routine p\n"
+        "  recv x\n"
+        "  send y\n"
+        "end\n"
+        "routine q\n"
+        "  recv y\n"
+        "  send x\n"
+        "end\n"
+        "routine busy\n"
+        "  repeat 80\n"
+        "    work 1\n"
+        "  end\n"
+        "end\n";
+    scn_result r;
+    int i, s = 0, p = 0, q = 0;
+
+    run_prog(parse(&r, "k.lanes", src), 2, 1000000ull, 0, NULL, &F);
+    ck_assert_int_eq(F.nreports, 3);
+    for (i = 0; i < F.nreports; i++) {
+        s += strcmp(F.reports[i], "s waits to send on out: no live routine can receive from it (k.lanes:5)") == 0;
+        p += strcmp(F.reports[i], "p waits on x: no live routine can send on it (k.lanes:8)") == 0;
+        q += strcmp(F.reports[i], "q waits on y: no live routine can send on it (k.lanes:12)") == 0;
+    }
+    ck_assert_msg(s == 1 && p == 1 && q == 1, "%s | %s | %s", F.reports[0], F.reports[1], F.reports[2]);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* No false alarms: waits that will end are never reported. */
+START_TEST(test_interp_no_false_reports)
+{
+    static const char src[] =
+        "chan c 0\n"
+        "routine waiter\n"
+        "  recv c\n"
+        "end\n"
+        "routine late\n"
+        "  repeat 40\n"
+        "    work 1\n"
+        "  end\n"
+        "  spawn sender\n"
+        "end\n"
+        "routine sender x0\n"
+        "  send c\n"
+        "end\n";
+    scn_result r;
+
+    run_prog(parse(&r, "n.lanes", src), 1, 1000000ull, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_int_eq(F.nreports, 0);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* Spawned instances get numbered names; x0 routines start only by spawn. */
+START_TEST(test_interp_spawn_names)
+{
+    scn_result r = scn_load("amdahl");
+    int i, parts = 0;
+
+    run_prog(r.prog, 4, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_int_eq(F.nnames, 5);
+    ck_assert_str_eq(F.names[0], "leader");
+    for (i = 1; i < 5; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "part#%d", i);
+        parts += strcmp(F.names[i], want) == 0;
+    }
+    ck_assert_int_eq(parts, 4);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* select, default, forever, range and close together. */
+START_TEST(test_interp_select_and_loops)
+{
+    static const char src[] =
+        "chan jobs 2\n"
+        "chan quit 0\n"
+        "routine boss\n"
+        "  repeat 10\n"
+        "    send jobs\n"
+        "  end\n"
+        "  close jobs\n"
+        "  recv quit\n"
+        "end\n"
+        "routine worker\n"
+        "  range jobs\n"
+        "    select\n"
+        "      case recv quit\n"
+        "        work 99\n"
+        "      default\n"
+        "        work 1\n"
+        "    end\n"
+        "  end\n"
+        "  send quit\n"
+        "end\n";
+    scn_result r;
+
+    run_prog(parse(&r, "sel.lanes", src), 2, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_int_eq(F.sends, 11);
+    ck_assert_int_eq(F.recvs, 11);
+    ck_assert_int_eq(F.closes, 1);
+    ck_assert_int_eq(F.dones, 10);      /* quit carries the worker's last job */
+    scn_result_free(&r);
+}
+END_TEST
+
+/* Every built-in runs to its end with its exact message count. */
+START_TEST(test_interp_builtins_run)
+{
+    static const struct { const char *name; int status; long sends; long dones; } want[] = {
+        { "restaurant", SCN_DONE, 27, 9 },   { "timeslice", SCN_DONE, 0, 0 },
+        { "pipeline", SCN_DONE, 20, 10 },    { "workers", SCN_DONE, 32, 16 },
+        { "pingpong", SCN_DONE, 40, 1 },     { "io", SCN_DONE, 0, 0 },
+        { "hog", SCN_DONE, 0, 0 },           { "amdahl", SCN_DONE, 4, 4 },
+        { "deadlock", SCN_DEADLOCK, 0, 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        scn_result r = scn_load(want[i].name);
+        run_prog(r.prog, _i == 0 ? 1 : 4, FAST_TICK, 0, NULL, &F);
+        ck_assert_msg(F.status == want[i].status, "%s: status %d", want[i].name, F.status);
+        ck_assert_msg(F.sends == want[i].sends && F.recvs == want[i].sends &&
+                      F.dones == want[i].dones, "%s: sends %ld recvs %ld dones %ld", want[i].name,
+                      F.sends, F.recvs, F.dones);
+        ck_assert_int_eq(F.bad_items, 0);
+        scn_result_free(&r);
+    }
+}
+END_TEST
+
+/* What the UI asks about a routine while the run is paused. */
+START_TEST(test_interp_routine_queries)
+{
+    scn_result r = scn_load("restaurant");
+    scn_settings s;
+    scn_run *run;
+    char err[256];
+    lanes_event ev[256];
+    size_t n, i;
+    uint32_t cook = 0;
+    int first = 0, line;
+    const char *text;
+
+    memset(&s, 0, sizeof s);
+    s.quantum = -1;
+    s.tick_ns = FAST_TICK;
+    s.flags = LANES_START_PAUSED;
+    run = scn_start(r.prog, &s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    n = lanes_trace_read(scn_rt(run), ev, 256);
+    for (i = 0; i < n; i++) {
+        char name[LANES_NAME_MAX];
+        if (ev[i].kind != LANES_EV_SPAWN)
+            continue;
+        lanes_routine_name(scn_rt(run), ev[i].routine, name, sizeof name);
+        if (strcmp(name, "cook#2") == 0)
+            cook = ev[i].routine;
+    }
+    ck_assert_uint_ne(cook, 0);
+    ck_assert_int_eq(scn_routine_line(run, cook), 0);      /* not started yet */
+    text = scn_routine_program(run, cook, &first);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_int_eq(first, 33);
+    ck_assert(strncmp(text, "routine cook x2", 15) == 0);
+    ck_assert_ptr_null(scn_routine_program(run, 9999, NULL));
+    ck_assert_int_eq(scn_routine_line(run, 9999), 0);
+    ck_assert_int_eq(scn_routine_item(run, cook), 0);
+    lanes_resume(scn_rt(run));
+    do {
+        line = scn_routine_line(run, cook);
+    } while (line == 0 && scn_wait(run, 1000000ull) == SCN_TIMEOUT);
+    ck_assert(line == 0 || (line >= 34 && line <= 38));
+    ck_assert_int_eq(scn_wait(run, 0), SCN_DONE);
+    ck_assert_int_eq(scn_routine_line(run, cook), 0);      /* done */
+    scn_stop(run);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* A loop that never blocks still lets the run be stopped. */
+START_TEST(test_interp_busy_loop_stops)
+{
+    static const char src[] =
+        "chan c 0\n"
+        "routine spin\n"
+        "  close c\n"
+        "  forever\n"
+        "    recv c\n"
+        "  end\n"
+        "end\n";
+    scn_result r;
+    scn_run *run;
+    scn_settings s;
+    char err[256];
+
+    memset(&s, 0, sizeof s);
+    s.quantum = -1;
+    s.tick_ns = FAST_TICK;
+    run = scn_start(parse(&r, "spin.lanes", src), &s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(scn_wait(run, 30000000ull), SCN_TIMEOUT);
+    lanes_pause(scn_rt(run));
+    scn_stop(run);
+    scn_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_interp_settings_override)
+{
+    scn_result r = scn_load("timeslice");
+    scn_settings s;
+    scn_run *run;
+    char err[256];
+
+    memset(&s, 0, sizeof s);
+    s.cores = 3;
+    s.quantum = 0;
+    s.tick_ns = FAST_TICK;
+    run = scn_start(r.prog, &s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(lanes_cores(scn_rt(run)), 3);
+    ck_assert_int_eq(lanes_quantum(scn_rt(run)), 0);
+    ck_assert_uint_eq(lanes_tick(scn_rt(run)), FAST_TICK);
+    ck_assert_int_eq(scn_wait(run, 0), SCN_DONE);
+    scn_stop(run);
+    scn_stop(NULL);
+    ck_assert_ptr_null(scn_start(NULL, &s, err, sizeof err));
+    scn_result_free(&r);
+}
+END_TEST
+
+static Suite *interp_suite(void)
+{
+    Suite *s = suite_create("interp");
+    TCase *tc = tcase_create("run");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_interp_items_keep_numbers, 0, 2);
+    tcase_add_test(tc, test_interp_one_ball);
+    tcase_add_test(tc, test_interp_seeds_repeat);
+    tcase_add_test(tc, test_interp_fault_send_on_closed);
+    tcase_add_test(tc, test_interp_fault_close_of_closed);
+    tcase_add_test(tc, test_interp_fault_in_select);
+    tcase_add_loop_test(tc, test_interp_whole_deadlock, 0, 2);
+    tcase_add_test(tc, test_interp_partial_deadlock);
+    tcase_add_test(tc, test_interp_partial_deadlock_kinds);
+    tcase_add_test(tc, test_interp_no_false_reports);
+    tcase_add_test(tc, test_interp_spawn_names);
+    tcase_add_test(tc, test_interp_select_and_loops);
+    tcase_add_loop_test(tc, test_interp_builtins_run, 0, 2);
+    tcase_add_test(tc, test_interp_routine_queries);
+    tcase_add_test(tc, test_interp_busy_loop_stops);
+    tcase_add_test(tc, test_interp_settings_override);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(interp_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -171,7 +171,7 @@ START_TEST(test_draw_restaurant_one_lane)
     ck_assert_ptr_nonnull(strstr(s, "? help"));
     /* the timeline: the cashier's 4-tick slice ends in a preemption mark,
      * and the current run of cook#1 shows its name */
-    ck_assert_ptr_nonnull(strstr(s, "accc>cook#1CC |"));
+    ck_assert_ptr_nonnull(strstr(s, "acas>cook#1CC |"));
 }
 END_TEST
 
@@ -305,6 +305,20 @@ START_TEST(test_draw_paused_step_explains)
 }
 END_TEST
 
+static const char *fake_program(void *ctx, uint32_t routine, int *first)
+{
+    (void)ctx;
+    (void)routine;
+    *first = 20;
+    return "routine attendant\n  repeat 12\n    recv meals\n    work 1\n    sleep 3\n  end\nend\n";
+}
+
+static int fake_line(void *ctx, uint32_t routine)
+{
+    (void)ctx;
+    return routine == 4 ? 24 : 0;
+}
+
 START_TEST(test_draw_click_selects_and_detail)
 {
     int y, x, found = 0;
@@ -331,6 +345,14 @@ START_TEST(test_draw_click_selects_and_detail)
     ck_assert_ptr_nonnull(strstr(s, "sleeping, 9 ticks left"));
     ck_assert_ptr_nonnull(strstr(s, "ran on cores: 0"));
     ck_assert_ptr_nonnull(strstr(s, "switches 1"));
+    V.src_program = fake_program;
+    V.src_line_of = fake_line;
+    V.src_file = "restaurant.lanes";
+    draw(1);
+    s = grab();
+    ck_assert_ptr_nonnull(strstr(s, "program (restaurant.lanes)"));
+    ck_assert_ptr_nonnull(strstr(s, ">  24     sleep 3"));
+    ck_assert_ptr_nonnull(strstr(s, "   20 routine attendant"));
 }
 END_TEST
 

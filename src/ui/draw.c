@@ -269,7 +269,7 @@ typedef struct layout {
     int first, nshow;          /* lanes shown                              */
     int namew, tl_x, tl_w;     /* name column and timeline                 */
     int explain_y, explain_n;
-    int runq_y, chan_y, chan_n, sleep_y, done_y;
+    int runq_y, chan_y, chan_n, chans_hidden, sleep_y, done_y;
     int log_y, log_n;
     int stats_y, hints_y;
 } layout;
@@ -298,25 +298,26 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
         return;
     }
     /* header 2, then below the lanes: explain, runnable, channels,
-     * sleeping, done, stats, hints */
-    L->chan_n = nch;
-    if (L->chan_n > rows - 2 - 6 - 3)
-        L->chan_n = rows - 2 - 6 - 3;
-    if (L->chan_n < 0)
-        L->chan_n = 0;
-    avail = rows - 2 - 6 - L->chan_n;
-
+     * sleeping, done, stats, hints; the lanes come first, channels give
+     * way down to one row */
+    avail = rows - 2 - 6;
     L->lanes_y = 2;
     L->first = 0;
-    if (2 * nl + 1 <= avail) {
+    L->nshow = nl;
+    if (2 * nl + 1 + nch <= avail) {
         L->boxed = 1;
-        L->nshow = nl;
         L->lanes_h = 2 * nl + 1;
+        L->chan_n = nch;
     } else {
-        L->boxed = 0;
-        L->nshow = nl;
-        if (nl + 2 > avail)
-            L->nshow = avail - 2;
+        int want = nl + 2;
+        L->chan_n = avail - want;
+        if (L->chan_n > nch)
+            L->chan_n = nch;
+        if (L->chan_n < (nch > 0 ? 1 : 0))
+            L->chan_n = nch > 0 ? 1 : 0;
+        L->nshow = avail - L->chan_n - 2;
+        if (L->nshow > nl)
+            L->nshow = nl;
         if (L->nshow < 1)
             L->nshow = 1;
         L->lanes_h = L->nshow + 2;
@@ -327,6 +328,7 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
             L->first = 0;
         v->lane_scroll = L->first;
     }
+    L->chans_hidden = nch - L->chan_n;
 
     for (id = 1; id <= m->maxid && id < m->nroutines; id++)
         if (m->routines[id].id != 0 && width(m->routines[id].name) > maxname)
@@ -380,7 +382,8 @@ static void draw_header(ui_view *v, const layout *L)
              G->dot, (long long)(ui_model_last_tick(m) + 1), G->dot, t, extra);
     rw = width(right);
     if (rw > cols - 22) {
-        snprintf(right, sizeof right, "%d cores/%d CPUs %s q%d %s %s %s t%lld%s", v->cores, v->cpus,
+        snprintf(right, sizeof right, "%d core%s/%d CPU%s %s q%d %s %s %s t%lld%s", v->cores,
+                 v->cores == 1 ? "" : "s", v->cpus, v->cpus == 1 ? "" : "s",
                  G->dot, v->quantum, G->dot, state, G->dot,
                  (long long)(ui_model_last_tick(m) + 1), extra);
         rw = width(right);
@@ -400,10 +403,35 @@ static void draw_header(ui_view *v, const layout *L)
         rw = width(warn);
         if (rw > cols)
             rw = cols;
-        put(1, 0, cols - rw - 2, role[R_DIM], v->about != NULL ? v->about : "");
+        put(1, 0, cols - rw - 3, role[R_DIM], v->about != NULL ? v->about : "");
         put(1, cols - rw, cols, role[R_WARN], warn);
     } else {
         put(1, 0, cols, role[R_DIM], v->about != NULL ? v->about : "");
+    }
+}
+
+/* The routine's name in n cells: whole, or cut keeping an instance number
+ * ("cook#1" in 3: "co1"), or its one letter. */
+static void short_name(const ui_routine *r, int n, char *out)
+{
+    int len = (int)strlen(r->name);
+    const char *hash = strrchr(r->name, '#');
+    int dl = hash != NULL ? (int)strlen(hash + 1) : 0;
+
+    if (n <= 0) {
+        out[0] = '\0';
+    } else if (n >= len) {
+        memcpy(out, r->name, (size_t)len + 1);
+    } else if (n == 1) {
+        out[0] = r->letter;
+        out[1] = '\0';
+    } else if (hash != NULL && dl > 0 && n > dl) {
+        int keep = n - dl;
+        if (keep > (int)(hash - r->name))
+            keep = (int)(hash - r->name);
+        snprintf(out, UI_NAME, "%.*s%s", keep, r->name, hash + 1);
+    } else {
+        snprintf(out, UI_NAME, "%.*s", n, r->name);
     }
 }
 
@@ -413,6 +441,7 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
     const ui_model *m = v->m;
     int64_t last = ui_model_last_tick(m);
     const ui_cell *cells[1024];
+    char label[UI_NAME];
     int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e, k;
 
     for (c = 0; c < w; c++) {
@@ -445,16 +474,18 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
             a = pal_bg[r->colour % npal];
             if (r->id == v->selected)
                 a |= A_UNDERLINE | A_BOLD;
+            short_name(r, len - ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0)
+                              - ((cells[e]->flags & UI_CELL_PREEMPT) ? 1 : 0), label);
             for (k = 0; k < len; k++) {
                 const ui_cell *ck = cells[c + k];
                 char one[2] = { r->letter, '\0' };
                 const char *g = one;
                 attr_t ak = a;
                 int ni = k - ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0);
-                /* the name where it fits, then a solid bar (UTF-8) or the
-                 * letter: every busy cell shows something */
-                if (fits && ni >= 0 && ni < nw)
-                    one[0] = r->name[ni];
+                /* the name, or as much of it as fits, then a solid bar
+                 * (UTF-8) or the letter: every busy cell shows something */
+                if (ni >= 0 && ni < (int)strlen(label))
+                    one[0] = label[ni];
                 else if (fits && G->fill != NULL && npal > 1) {
                     g = G->fill;
                     ak = pal_fg[r->colour % npal] | (a & (A_UNDERLINE | A_BOLD));
@@ -614,11 +645,16 @@ static void draw_explain(ui_view *v, const layout *L)
             } else if (ln->cur != 0) {
                 const ui_routine *r = ui_model_routine(v->m, ln->cur);
                 uint64_t used = (m->now - ln->run_since + 999) / 1000;
-                if (m->quantum > 0)
+                if (m->quantum > 0 && used <= (uint64_t)m->quantum)
                     n += (size_t)snprintf(text + n, sizeof text - n,
-                                          "core %d: %s ran on (tick %llu of its %d-tick slice)%s",
+                                          "core %d: %s ran tick %llu of its %d-tick slice%s",
                                           l, r ? r->name : "?", (unsigned long long)used,
                                           m->quantum, sep);
+                else if (m->quantum > 0)
+                    n += (size_t)snprintf(text + n, sizeof text - n,
+                                          "core %d: %s kept running (tick %llu: nobody waits, "
+                                          "so no preemption)%s",
+                                          l, r ? r->name : "?", (unsigned long long)used, sep);
                 else
                     n += (size_t)snprintf(text + n, sizeof text - n, "core %d: %s ran on%s",
                                           l, r ? r->name : "?", sep);
@@ -687,6 +723,8 @@ static void draw_chans(ui_view *v, const layout *L)
         if (c->id == 0)
             continue;
         row++;
+        if (row == L->chan_n && L->chans_hidden > 0)
+            putf(y, xmax - 12, xmax, role[R_DIM], " +%d more", L->chans_hidden);
         put(y, 1, LABEL_W, role[R_LABEL], c->name);
         x = LABEL_W + 1;
         if (c->cap == 0) {
@@ -898,11 +936,18 @@ static void draw_detail(ui_view *v, const layout *L)
 {
     ui_model *m = v->m;
     ui_routine *r = ui_model_routine(m, v->selected);
-    int w = L->cols - 4 > 96 ? 96 : L->cols - 4, h = L->rows - 3, x0 = (L->cols - w) / 2;
-    int y = 3, xmax = x0 + w - 2, x, l, line, i;
+    int top = L->lanes_y + L->lanes_h, w = L->cols, h, x0 = 0;
+    int y, xmax, x, l, line, i, first_line = 1;
+    const char *prog;
     char buf[256];
 
-    pane_box(2, x0, h, w, "routine");
+    /* below the lanes, so the lanes stay in sight; over them when short */
+    if (L->rows - 1 - top < 10)
+        top = 2;
+    h = L->rows - 1 - top;
+    y = top + 1;
+    xmax = x0 + w - 2;
+    pane_box(top, x0, h, w, "routine");
     if (r == NULL) {
         put(y, x0 + 2, xmax, A_NORMAL, "No routine selected: Tab selects one.");
         return;
@@ -915,11 +960,12 @@ static void draw_detail(ui_view *v, const layout *L)
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds item #%d %s ", (int)r->item, G->dot);
     else
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
-    putf(y, x, xmax, A_NORMAL, "CPU %.1f ticks %s switches %u %s waits %u (%.1f ticks) %s preempted %u %s stolen %u",
-         (double)r->cpu_mt / 1000.0, G->dot, r->runs, G->dot, r->waits,
-         (double)r->wait_mt / 1000.0, G->dot, r->preempts, G->dot, r->steals);
+    putf(y, x, xmax, A_NORMAL, "CPU %.1f ticks %s switches %u %s preempted %u",
+         (double)r->cpu_mt / 1000.0, G->dot, r->runs, G->dot, r->preempts);
     y++;
-    x = put(y, x0 + 2, xmax, A_NORMAL, "ran on cores:");
+    x = putf(y, x0 + 2, xmax, A_NORMAL, "waits %u (%.1f ticks) %s stolen %u %s ",
+             r->waits, (double)r->wait_mt / 1000.0, G->dot, r->steals, G->dot);
+    x = put(y, x, xmax, A_NORMAL, "ran on cores:");
     if (r->lanes_mask == 0)
         put(y, x, xmax, role[R_DIM], " none yet");
     for (l = 0; l < 64; l++)
@@ -928,24 +974,35 @@ static void draw_detail(ui_view *v, const layout *L)
     y += 2;
 
     line = v->src_line_of != NULL ? v->src_line_of(v->src_ctx, r->id) : 0;
-    if (v->src_line != NULL && v->src_line(v->src_ctx, 1) != NULL) {
-        int total = 0, first, room = h - (y - 2) - 1 - 4;
-        while (total < 100000 && v->src_line(v->src_ctx, total + 1) != NULL)
+    prog = v->src_program != NULL ? v->src_program(v->src_ctx, r->id, &first_line) : NULL;
+    if (prog != NULL && *prog != '\0') {
+        const char *p;
+        int total = 0, first, room = h - (y - top) - 1 - 4;
+        for (p = prog; *p != '\0'; p++)
+            total += *p == '\n';
+        if (p > prog && p[-1] != '\n')
             total++;
-        /* show the routine's neighbourhood, the current step in the middle */
-        first = line > 0 ? line - room / 2 : 1;
-        if (first + room - 1 > total)
-            first = total - room + 1;
-        if (first < 1)
-            first = 1;
+        /* the routine's neighbourhood, its current step in the middle */
+        first = line > 0 ? line - first_line - room / 2 : 0;
+        if (first + room > total)
+            first = total - room;
+        if (first < 0)
+            first = 0;
         putf(y++, x0 + 2, xmax, role[R_LABEL], "program (%s)%s", v->src_file ? v->src_file : "",
-             line > 0 ? "" : " - not at a step now");
-        for (i = first; i <= total && i < first + room; i++) {
-            attr_t a = i == line ? A_BOLD | A_REVERSE : A_NORMAL;
-            putf(y, x0 + 2, xmax, i == line ? A_BOLD : role[R_DIM], "%s%4d ",
-                 i == line ? G->mark : " ", i);
-            put(y, x0 + 8, xmax, a, v->src_line(v->src_ctx, i));
-            y++;
+             line > 0 ? "" : ": not at a step now");
+        for (i = 0, p = prog; *p != '\0' && i < first + room; i++) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+            int no = first_line + i;
+            if (i >= first) {
+                char text[256];
+                snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), p);
+                putf(y, x0 + 2, xmax, no == line ? A_BOLD : role[R_DIM], "%s%4d ",
+                     no == line ? G->mark : " ", no);
+                put(y, x0 + 8, xmax, no == line ? A_BOLD | A_REVERSE : A_NORMAL, text);
+                y++;
+            }
+            p += len + (nl != NULL);
         }
     } else if (line > 0) {
         putf(y++, x0 + 2, xmax, A_NORMAL, "at line %d of %s", line, v->src_file ? v->src_file : "the scenario");
@@ -953,10 +1010,10 @@ static void draw_detail(ui_view *v, const layout *L)
         put(y++, x0 + 2, xmax, role[R_DIM], "(its program text is not available)");
     }
     y++;
-    if (y < 2 + h - 2) {
+    if (y < top + h - 2) {
         unsigned k;
         put(y++, x0 + 2, xmax, role[R_LABEL], "latest decisions about it");
-        for (k = 0; y < 2 + h - 1 && ui_model_log(m, k) != NULL; k++) {
+        for (k = 0; y < top + h - 1 && ui_model_log(m, k) != NULL; k++) {
             const char *s = ui_model_log(m, k), *p = strstr(s, r->name);
             size_t nl = strlen(r->name);
             if (p == NULL || (p[nl] >= '0' && p[nl] <= '9'))
@@ -964,7 +1021,7 @@ static void draw_detail(ui_view *v, const layout *L)
             put(y++, x0 + 2, xmax, A_NORMAL, s);
         }
     }
-    put(2 + h - 1, x0 + 2, xmax, role[R_DIM], " Esc back · Tab next routine ");
+    putf(top + h - 1, x0 + 2, xmax, role[R_DIM], " Esc back %s Tab next routine ", G->dot);
 }
 
 static void draw_small(const layout *L)

@@ -60,10 +60,11 @@ typedef struct ui_view {
     int         lane_scroll;   /* first lane shown when they do not all fit  */
     int         utf8;          /* UTF-8 glyphs                               */
 
-    /* for the detail pane: the routine's step (line) and the program text */
+    /* for the detail pane: the routine's step (a line number) and its
+     * program (lines ending in '\n', the first numbered *first_line) */
     void       *src_ctx;
     int       (*src_line_of)(void *ctx, uint32_t routine);   /* 0: unknown */
-    const char *(*src_line)(void *ctx, int line);            /* NULL: none */
+    const char *(*src_program)(void *ctx, uint32_t routine, int *first_line);
     const char *src_file;
 
     /* written by drawing: where chips are, for mouse clicks */

@@ -20,3 +20,4 @@ TESTS += tests/check_draw
 tests_check_draw_SOURCES = tests/check_draw.c
 tests_check_draw_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
 tests_check_draw_LDADD = $(UI_TEST_LDADD)
+

@@ -560,7 +560,7 @@ static void fold_stop(ui_model *m, const lanes_event *e)
     case LANES_STOP_PREEMPT:
         m->preempts++;
         r->preempts++;
-        if (t > 0)
+        if (t > 0 && ln->tl[((t - 1) / 1000) % UI_TL_LEN].routine == e->routine)
             mark(m, l, (t - 1) / 1000, UI_CELL_PREEMPT);
         enqueue(m, r, l, (int)e->obj, t);
         queue_words(l, (int)e->obj, q, sizeof q);

@@ -1,3 +1,17 @@
 # src/rt/local.mk - the runtime library: src/rt/ alone, public header lanes.h.
 noinst_LIBRARIES += src/rt/liblanes.a
-src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/stub.c
+src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/sched.h src/rt/sched.c \
+	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
+	src/rt/trace.h src/rt/trace.c src/rt/rassert.h src/rt/rtdebug.h
+
+# Scheduler and trace tests (Check); sources in tests/.
+if HAVE_CHECK
+check_PROGRAMS += tests/check_sched tests/check_trace
+TESTS += tests/check_sched tests/check_trace
+endif
+tests_check_sched_SOURCES = tests/check_sched.c tests/testutil.h
+tests_check_sched_CFLAGS = $(TEST_CFLAGS)
+tests_check_sched_LDADD = src/rt/liblanes.a $(TEST_LIBS)
+tests_check_trace_SOURCES = tests/check_trace.c tests/testutil.h
+tests_check_trace_CFLAGS = $(TEST_CFLAGS)
+tests_check_trace_LDADD = src/rt/liblanes.a $(TEST_LIBS)

@@ -8,6 +8,10 @@
  * list (owned by chan.c, under the channel's lock) knows it.  It comes back
  * only through sched_ready().
  */
+/* With -Isrc/rt on the command line this file shadows the system <sched.h>
+ * that <pthread.h> includes: hand such includes the real one first. */
+#include_next <sched.h>
+
 #ifndef LANES_SCHED_H
 #define LANES_SCHED_H
 

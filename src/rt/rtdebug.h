@@ -1,0 +1,29 @@
+/*
+ * rtdebug.h - what tests and benchmarks may ask the scheduler beyond
+ * lanes.h.  Internal to the project: programs outside it use lanes.h only.
+ */
+#ifndef LANES_RTDEBUG_H
+#define LANES_RTDEBUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lanes.h"
+
+typedef struct sched_stats {
+    size_t   stacks_mapped;   /* stacks ever mapped by this runtime */
+    size_t   stacks_guarded;  /* of which with a guard page */
+    size_t   stacks_free;     /* in the shared pool now (not counting lane caches) */
+    uint32_t live;            /* routines spawned and not yet returned */
+    uint32_t blocked;         /* of which parked through sched_park */
+} sched_stats;
+
+void sched_get_stats(lanes_rt *rt, sched_stats *st);
+
+/* 1 when paused and every switched-on lane waits at the pause gate with no
+ * step left to do, and every switched-off lane is parked. */
+int sched_quiescent(lanes_rt *rt);
+
+/* Guard pages stacks may still get, process-wide (stack.c). */
+long stk_set_guard_budget(long n);
+
+#endif

@@ -1,0 +1,1926 @@
+/*
+ * sched.c - the M:N scheduler: routines, lanes (worker pthreads), run
+ * queues, timers, runtime time, pause/step, core changes, deadlock
+ * detection, names and trace emission.  Owns every rt_routine and rt_lane;
+ * knows nothing of channel internals (chan.c parks and wakes through
+ * sched.h).
+ *
+ * Main invariant: a runnable routine is in exactly one place - a lane (as
+ * its `cur`), one lane's runnext slot or local ring, the global queue, the
+ * timer heap, or (blocked) a channel's wait list that only chan.c sees.  It
+ * moves between places only on the thread that holds it, and every move is
+ * recorded as a trace event *before* the routine becomes visible in its new
+ * place, so the trace's time order is never contradicted by causality.
+ */
+#include "config.h"
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "ctx.h"
+#include "lanes.h"
+#include "rassert.h"
+#include "rtdebug.h"
+#include "sched.h"
+#include "stack.h"
+#include "trace.h"
+
+/* chan.c may not be linked (a program without channels registers none). */
+#pragma weak chan_destroy
+
+#define RQ_SIZE      256        /* local ring slots */
+#define GLOBAL_EVERY 61         /* schedule ticks between looks at the global queue */
+#define SPIN_ROUNDS  40         /* idle lane: look for work this often before sleeping */
+#define NT_SHIFT     10
+#define NT_CHUNK     (1u << NT_SHIFT)
+#define NT_DIR       65536u     /* ids up to 64 Mi keep their names */
+#define NO_TIMER     UINT64_MAX
+
+/* What a routine asks of its lane when it switches out. */
+enum { ACT_NONE, ACT_YIELD, ACT_PREEMPT, ACT_SLEEP, ACT_PARK, ACT_EXIT,
+       ACT_CORES, ACT_ABANDON };
+/* Where a routine is (rt_routine.state). */
+enum { RS_RUNNABLE = 1, RS_RUNNING, RS_SLEEPING, RS_BLOCKED, RS_DEAD };
+/* What a lane waits for (rt_lane.waiting). */
+enum { W_NONE, W_IDLE, W_WOKEN, W_GATE, W_PARKED };
+
+/*
+ * A routine.  The struct lives at the top of its own stack (under the
+ * stk_node), so freeing the stack frees it.  Created by lanes_go; freed by
+ * the lane that runs its exit, or by lanes_close for routines still alive.
+ */
+struct rt_routine {
+    rt_ctx    ctx;          /* registers while switched out; owner: whoever holds the routine */
+    lanes_rt *rt;           /* immutable */
+    uint32_t  id;           /* immutable, never reused within a runtime */
+    const char *name;       /* immutable: its slot in rt->rnames, readable until lanes_close */
+    void    (*fn)(void *);  /* immutable */
+    void     *arg;          /* immutable */
+    stk_node *stk;          /* the stack it lives on; immutable */
+    /* Set by the routine just before it switches out, read by its lane right
+     * after (same thread). */
+    int       action;       /* ACT_* */
+    int32_t   act_arg;      /* STOP reason for ACT_PARK */
+    uint32_t  act_obj;      /* channel id (park), ticks (sleep) */
+    void    (*unlock)(void *);
+    void     *unlock_arg;
+    _Atomic int state;      /* RS_*; read by lanes_blocked_list and asserts */
+    _Atomic uint32_t block_chan;    /* while RS_BLOCKED: channel and op, for */
+    _Atomic int      block_op;      /* lanes_blocked_list */
+    uint64_t  wake_at;      /* RS_SLEEPING: runtime time to wake; under rt->tmu */
+    size_t    heap_idx;     /* index in rt->heap; under rt->tmu */
+    rt_routine *qnext;      /* link in the global queue; under rt->gq_mu */
+    rt_routine *all_prev, *all_next;  /* rt->all, every live routine; under rt->all_mu */
+};
+
+/*
+ * A lane: one worker pthread.  Its local queue is a ring that only the lane
+ * adds to (at tail) and that the lane and thieves take from (at head, by
+ * CAS), after Go's runq.  runnext is swapped atomically by the lane and
+ * taken by CAS by a thief once it has sat there a whole tick.
+ */
+typedef struct rt_lane {
+    lanes_rt *rt;                   /* immutable */
+    int       idx;                  /* immutable */
+    pthread_t thr;                  /* set by the starter under rt->mu */
+    _Alignas(64) _Atomic uint32_t rq_head;  /* lane and thieves (CAS) */
+    _Alignas(64) _Atomic uint32_t rq_tail;  /* lane only */
+    _Atomic(rt_routine *) rq[RQ_SIZE];
+    _Atomic(rt_routine *) runnext;
+    _Atomic uint64_t runnext_stamp;  /* `ticks` when runnext was set */
+    _Atomic uint64_t ticks;          /* safepoints passed; written by the lane */
+    /* owner: the lane thread */
+    _Alignas(64) rt_ctx sched;       /* the lane's scheduler context (its pthread stack) */
+    rt_routine *cur;                 /* routine running on this lane, or NULL */
+    uint32_t  schedtick;             /* scheduling decisions made */
+    int       slice;                 /* ticks used by the current time slice */
+    uint64_t  rnd;                   /* sched_rand state */
+    stk_cache cache;                 /* free stacks kept by this lane */
+    void     *altstack;              /* our signal stack, or NULL */
+    trace_ring ring;                 /* producer: this lane; consumer: lanes_trace_read */
+    /* under rt->mu */
+    pthread_cond_t cv;               /* the lane sleeps here (idle, gate, parked) */
+    int       permits;               /* step ticks the lane may still pass */
+    int       waiting;               /* W_* */
+    int       started;
+} rt_lane;
+
+typedef struct nt_slot {
+    char name[LANES_NAME_MAX];
+    void *ptr;                       /* channels: the lanes_chan */
+    _Atomic uint32_t ready;          /* name and ptr written */
+} nt_slot;
+
+/* Names by id: a fixed directory of chunks that never move. */
+typedef struct name_tab {
+    _Atomic(nt_slot *) *dir;         /* NT_DIR chunk pointers */
+    pthread_mutex_t mu;              /* serialises chunk creation */
+} name_tab;
+
+struct lanes_rt {
+    /* immutable after lanes_open */
+    unsigned flags;
+    size_t   stack_size;
+    int      trace_on;
+    size_t   trace_cap;              /* events per ring */
+    uint64_t t0;                     /* monotonic ns at open */
+    int      ncpu;
+    int      cpus[LANES_MAX_CORES];  /* online CPUs, for LANES_PIN_CPUS */
+    /* settings, atomics: read anywhere, written under mu */
+    _Atomic int      quantum;
+    _Atomic uint64_t tick_ns;
+    _Atomic uint64_t iters_per_tick;
+    _Atomic int      ncores;
+    _Atomic int      paused;
+    atomic_int       closing;
+    /* runtime clock: a seqlock written under mu */
+    _Atomic uint32_t clk_seq;
+    _Atomic uint64_t clk_base_rt;    /* runtime time at clk_base_mono */
+    _Atomic uint64_t clk_base_mono;
+    _Atomic uint64_t clk_tick;
+    _Atomic int      clk_paused;
+    /* lanes */
+    pthread_mutex_t mu;              /* lane waits, permits, starting lanes, control */
+    _Atomic int     nstarted;        /* lanes[0..nstarted) have threads */
+    int             step_no;         /* under mu */
+    atomic_int      nidle;           /* lanes in idle_sleep */
+    /* global queue */
+    pthread_mutex_t gq_mu;
+    rt_routine     *gq_head, *gq_tail;   /* under gq_mu */
+    _Atomic int     gq_len;
+    /* timers: a binary heap on wake_at */
+    pthread_mutex_t tmu;
+    rt_routine    **heap;            /* under tmu */
+    size_t          nheap, capheap;  /* under tmu */
+    _Atomic uint64_t timer_next;     /* earliest wake_at, NO_TIMER when none */
+    /* census: live routines << 32 | blocked ones */
+    _Atomic uint64_t census;
+    pthread_mutex_t wait_mu;
+    pthread_cond_t  wait_cv;
+    uint64_t        deadlock_seen;   /* census last reported as deadlock; under wait_mu */
+    /* every live routine */
+    pthread_mutex_t all_mu;
+    rt_routine     *all;             /* under all_mu */
+    _Atomic uint32_t next_id;
+    _Atomic uint32_t nchans;
+    name_tab rnames, cnames;
+    stk_pool stacks;
+    /* trace */
+    pthread_mutex_t ctl_mu;          /* serialises producers of ctl_ring */
+    trace_ring      ctl_ring;
+    _Atomic(trace_ring *) rings[LANES_MAX_CORES];   /* lane rings once started */
+    _Atomic uint64_t dropped;
+    atomic_int       lossless;
+    rt_lane lanes[LANES_MAX_CORES];
+};
+
+/* ---- small things ---------------------------------------------------------- */
+
+void rt_assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+    fprintf(stderr, "lanes: internal error: %s:%d: %s: assertion '%s' failed\n",
+            file, line, func, expr);
+    abort();
+}
+
+static _Thread_local rt_lane *tl_lane;
+static _Thread_local rt_routine *tl_self;
+static _Thread_local uint64_t tl_rnd;
+
+/* TLS is read through functions the compiler cannot merge across a context
+ * switch: a routine may resume on another thread. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NOIPA __attribute__((noinline, noipa))
+#else
+#define NOIPA __attribute__((noinline))
+#endif
+static NOIPA rt_lane *cur_lane(void)
+{
+    rt_lane *l = tl_lane;
+    __asm__ volatile("" ::: "memory");
+    return l;
+}
+
+static NOIPA rt_routine *cur_self(void)
+{
+    rt_routine *r = tl_self;
+    __asm__ volatile("" ::: "memory");
+    return r;
+}
+
+static NOIPA void set_self(rt_routine *r)
+{
+    tl_self = r;
+    __asm__ volatile("" ::: "memory");
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+    uint64_t x = *s;
+    if (x == 0)
+        x = 0x9e3779b97f4a7c15ull ^ (uintptr_t)s ^ mono_ns();
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *s = x;
+    return x;
+}
+
+uint32_t sched_rand(void)
+{
+    rt_lane *l = cur_lane();
+    return (uint32_t)(xorshift(l != NULL ? &l->rnd : &tl_rnd) >> 16);
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+static int nt_init(name_tab *t)
+{
+    t->dir = calloc(NT_DIR, sizeof *t->dir);
+    if (t->dir == NULL)
+        return -ENOMEM;
+    pthread_mutex_init(&t->mu, NULL);
+    return 0;
+}
+
+static void nt_fini(name_tab *t)
+{
+    if (t->dir == NULL)
+        return;
+    for (uint32_t i = 0; i < NT_DIR; i++)
+        free(atomic_load(&t->dir[i]));
+    free(t->dir);
+    pthread_mutex_destroy(&t->mu);
+    t->dir = NULL;
+}
+
+static nt_slot *nt_get(name_tab *t, uint32_t id, int create)
+{
+    uint32_t c = id >> NT_SHIFT;
+    nt_slot *chunk;
+    if (c >= NT_DIR || t->dir == NULL)
+        return NULL;
+    chunk = atomic_load_explicit(&t->dir[c], memory_order_acquire);
+    if (chunk == NULL && create) {
+        pthread_mutex_lock(&t->mu);
+        chunk = atomic_load_explicit(&t->dir[c], memory_order_relaxed);
+        if (chunk == NULL) {
+            chunk = calloc(NT_CHUNK, sizeof *chunk);
+            atomic_store_explicit(&t->dir[c], chunk, memory_order_release);
+        }
+        pthread_mutex_unlock(&t->mu);
+    }
+    return chunk != NULL ? &chunk[id & (NT_CHUNK - 1)] : NULL;
+}
+
+static nt_slot *nt_set(name_tab *t, uint32_t id, const char *name, void *ptr)
+{
+    nt_slot *s = nt_get(t, id, 1);
+    if (s == NULL)
+        return NULL;
+    snprintf(s->name, sizeof s->name, "%s", name != NULL ? name : "");
+    s->ptr = ptr;
+    atomic_store_explicit(&s->ready, 1, memory_order_release);
+    return s;
+}
+
+static void nt_copy(name_tab *t, uint32_t id, char *buf, size_t n)
+{
+    nt_slot *s;
+    if (buf == NULL || n == 0)
+        return;
+    buf[0] = '\0';
+    s = nt_get(t, id, 0);
+    if (s != NULL && atomic_load_explicit(&s->ready, memory_order_acquire))
+        snprintf(buf, n, "%s", s->name);
+}
+
+void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
+{
+    if (rt == NULL) {
+        if (buf != NULL && n > 0)
+            buf[0] = '\0';
+        return;
+    }
+    nt_copy(&rt->rnames, id, buf, n);
+}
+
+void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
+{
+    if (rt == NULL) {
+        if (buf != NULL && n > 0)
+            buf[0] = '\0';
+        return;
+    }
+    nt_copy(&rt->cnames, id, buf, n);
+}
+
+uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name)
+{
+    uint32_t id = atomic_fetch_add(&rt->nchans, 1) + 1;
+    RT_ASSERT(nt_set(&rt->cnames, id, name, ch) != NULL);
+    return id;
+}
+
+/* ---- runtime clock ------------------------------------------------------- */
+
+typedef struct clk_snap { uint64_t base_rt, base_mono, tick; int paused; } clk_snap;
+
+static void clk_read(const lanes_rt *rt, clk_snap *c)
+{
+    lanes_rt *w = (lanes_rt *)rt;
+    for (;;) {
+        uint32_t s = atomic_load_explicit(&w->clk_seq, memory_order_acquire);
+        if (s & 1) {
+            cpu_relax();
+            continue;
+        }
+        c->base_rt = atomic_load_explicit(&w->clk_base_rt, memory_order_relaxed);
+        c->base_mono = atomic_load_explicit(&w->clk_base_mono, memory_order_relaxed);
+        c->tick = atomic_load_explicit(&w->clk_tick, memory_order_relaxed);
+        c->paused = atomic_load_explicit(&w->clk_paused, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&w->clk_seq, memory_order_relaxed) == s)
+            return;
+    }
+}
+
+/* Under rt->mu. */
+static void clk_write(lanes_rt *rt, const clk_snap *c)
+{
+    uint32_t s = atomic_load_explicit(&rt->clk_seq, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_seq, s + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    atomic_store_explicit(&rt->clk_base_rt, c->base_rt, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_base_mono, c->base_mono, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_tick, c->tick, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_paused, c->paused, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_seq, s + 2, memory_order_release);
+}
+
+static uint64_t clk_at(const clk_snap *c, uint64_t mono)
+{
+    if (c->paused || mono <= c->base_mono)
+        return c->base_rt;
+    return c->base_rt + (uint64_t)(((unsigned __int128)(mono - c->base_mono) * 1000u) / c->tick);
+}
+
+static uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono)
+{
+    clk_snap c;
+    clk_read(rt, &c);
+    return clk_at(&c, mono);
+}
+
+uint64_t lanes_now(const lanes_rt *rt)
+{
+    return rt != NULL ? rt_time_at(rt, mono_ns()) : 0;
+}
+
+/* ---- trace emission ------------------------------------------------------ */
+
+static uint64_t trace_clock(void *arg, uint64_t *t_rt)
+{
+    lanes_rt *rt = arg;
+    uint64_t m = mono_ns();
+    *t_rt = rt_time_at(rt, m);
+    return m - rt->t0;
+}
+
+static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
+                      uint32_t obj, int32_t arg, uint16_t lane)
+{
+    trace_ev e = { routine, obj, arg, lane, (uint16_t)kind };
+    if (l != NULL) {
+        trace_put(&l->ring, &e, trace_clock, rt, &rt->lossless, &rt->closing, &rt->dropped);
+    } else {
+        pthread_mutex_lock(&rt->ctl_mu);
+        trace_put(&rt->ctl_ring, &e, trace_clock, rt, &rt->lossless, &rt->closing, &rt->dropped);
+        pthread_mutex_unlock(&rt->ctl_mu);
+    }
+}
+
+/* l: the emitting lane (its ring), NULL for the control ring.  `lane` is
+ * the event's lane field. */
+static inline void emit(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
+                        uint32_t obj, int32_t arg, uint16_t lane)
+{
+    if (__builtin_expect(!rt->trace_on, 0))
+        return;
+    emit_slow(rt, l, kind, routine, obj, arg, lane);
+}
+
+/* Emits from wherever the caller runs: its lane's ring, or the control ring. */
+static void emit_here(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj,
+                      int32_t arg, int lane_field_is_lane, uint16_t lane_other)
+{
+    rt_lane *l = cur_lane();
+    if (l != NULL && l->rt != rt)
+        l = NULL;
+    emit(rt, l, kind, routine, obj, arg,
+         l != NULL && lane_field_is_lane ? (uint16_t)l->idx : lane_other);
+}
+
+void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg)
+{
+    rt_routine *me;
+    if (rt == NULL || !rt->trace_on)
+        return;
+    if (routine == 0 && (me = cur_self()) != NULL)
+        routine = me->id;
+    emit_here(rt, kind, routine, obj, arg, 1, LANES_NO_LANE);
+}
+
+size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
+{
+    trace_ring *rings[LANES_MAX_CORES + 1];
+    int n;
+    if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
+        return 0;
+    uint64_t limit = mono_ns() - rt->t0;
+    n = atomic_load(&rt->nstarted);
+    rings[0] = &rt->ctl_ring;
+    for (int i = 0; i < n; i++)
+        rings[1 + i] = atomic_load_explicit(&rt->rings[i], memory_order_acquire);
+    return trace_merge(rings, (size_t)n + 1, limit, out, max);
+}
+
+uint64_t lanes_trace_dropped(const lanes_rt *rt)
+{
+    return rt != NULL ? atomic_load(&((lanes_rt *)rt)->dropped) : 0;
+}
+
+void lanes_trace_lossless(lanes_rt *rt, int on)
+{
+    if (rt != NULL)
+        atomic_store(&rt->lossless, on != 0);
+}
+
+const char *lanes_event_kind_name(int kind)
+{
+    static const char *const names[] = {
+        "?", "spawn", "run", "stop", "wake", "send", "recv", "close", "steal",
+        "park", "unpark", "cores", "pause", "resume", "step", "deadlock",
+        "tick", "quantum", "chan", "done",
+    };
+    _Static_assert(sizeof names / sizeof names[0] == LANES_EV_KINDS, "kind names");
+    return kind > 0 && kind < LANES_EV_KINDS ? names[kind] : "?";
+}
+
+const char *lanes_stop_reason_name(int reason)
+{
+    static const char *const names[] = {
+        "?", "preempt", "yield", "send", "recv", "select", "sleep", "exit", "cores",
+    };
+    return reason > 0 && reason <= LANES_STOP_CORES ? names[reason] : "?";
+}
+
+/* ---- work calibration ----------------------------------------------------- */
+
+static uint64_t spin(uint64_t n, uint64_t x)
+{
+    for (; n > 0; n--) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        __asm__ volatile("" : "+r"(x));
+    }
+    return x;
+}
+
+static uint64_t iters_per_ms;       /* written once under calib_once */
+static pthread_once_t calib_once = PTHREAD_ONCE_INIT;
+static _Atomic uint64_t work_sink;
+
+static void calibrate(void)
+{
+    const uint64_t n = 200000;
+    uint64_t best = UINT64_MAX, x = 1;
+    for (int i = 0; i < 7; i++) {
+        uint64_t t = mono_ns();
+        x = spin(n, x);
+        t = mono_ns() - t;
+        if (t > 0 && t < best)
+            best = t;
+    }
+    atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
+    if (best == UINT64_MAX)
+        best = n;
+    iters_per_ms = n * 1000000ull / best;
+    if (iters_per_ms == 0)
+        iters_per_ms = 1;
+}
+
+static uint64_t iters_for(uint64_t tick_ns)
+{
+    uint64_t n = (uint64_t)(((unsigned __int128)tick_ns * iters_per_ms) / 1000000u);
+    return n > 0 ? n : 1;
+}
+
+/* ---- local run queue --------------------------------------------------------- */
+
+static uint32_t rq_len(rt_lane *l)
+{
+    uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_acquire);
+    return t - h;
+}
+
+/* Owner only. */
+static int rq_room(rt_lane *l)
+{
+    uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+    return t - h < RQ_SIZE;
+}
+
+/* Owner only; the caller checked rq_room (thieves only ever make room). */
+static void rq_put(rt_lane *l, rt_routine *r)
+{
+    uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+    RT_ASSERT(t - h < RQ_SIZE);
+    atomic_store_explicit(&l->rq[t % RQ_SIZE], r, memory_order_relaxed);
+    atomic_store_explicit(&l->rq_tail, t + 1, memory_order_release);
+}
+
+/* Owner only. */
+static rt_routine *rq_get(rt_lane *l)
+{
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+        rt_routine *r;
+        if (t == h)
+            return NULL;
+        r = atomic_load_explicit(&l->rq[h % RQ_SIZE], memory_order_relaxed);
+        if (atomic_compare_exchange_weak_explicit(&l->rq_head, &h, h + 1,
+                memory_order_release, memory_order_relaxed))
+            return r;
+    }
+}
+
+/* Any thread: takes half of v's ring (all of it when `all`), oldest first. */
+static uint32_t rq_grab(rt_lane *v, rt_routine **buf, int all)
+{
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&v->rq_head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&v->rq_tail, memory_order_acquire);
+        uint32_t n = t - h;
+        if (!all)
+            n -= n / 2;
+        if (n == 0)
+            return 0;
+        if (n > RQ_SIZE)
+            continue;           /* read h and t at different times: again */
+        for (uint32_t i = 0; i < n; i++)
+            buf[i] = atomic_load_explicit(&v->rq[(h + i) % RQ_SIZE], memory_order_relaxed);
+        if (atomic_compare_exchange_weak_explicit(&v->rq_head, &h, h + n,
+                memory_order_acq_rel, memory_order_relaxed))
+            return n;
+    }
+}
+
+/* ---- global queue -------------------------------------------------------------- */
+
+static void gq_push(lanes_rt *rt, rt_routine *r)
+{
+    pthread_mutex_lock(&rt->gq_mu);
+    r->qnext = NULL;
+    if (rt->gq_tail != NULL)
+        rt->gq_tail->qnext = r;
+    else
+        rt->gq_head = r;
+    rt->gq_tail = r;
+    atomic_fetch_add(&rt->gq_len, 1);
+    pthread_mutex_unlock(&rt->gq_mu);
+}
+
+/* v[0] becomes the head, v[n-1] sits before the old head. */
+static void gq_push_head(lanes_rt *rt, rt_routine **v, int n)
+{
+    if (n == 0)
+        return;
+    for (int i = 0; i + 1 < n; i++)
+        v[i]->qnext = v[i + 1];
+    pthread_mutex_lock(&rt->gq_mu);
+    v[n - 1]->qnext = rt->gq_head;
+    if (rt->gq_head == NULL)
+        rt->gq_tail = v[n - 1];
+    rt->gq_head = v[0];
+    atomic_fetch_add(&rt->gq_len, n);
+    pthread_mutex_unlock(&rt->gq_mu);
+}
+
+static rt_routine *gq_pop(lanes_rt *rt)
+{
+    rt_routine *r;
+    if (atomic_load_explicit(&rt->gq_len, memory_order_acquire) == 0)
+        return NULL;
+    pthread_mutex_lock(&rt->gq_mu);
+    r = rt->gq_head;
+    if (r != NULL) {
+        rt->gq_head = r->qnext;
+        if (rt->gq_head == NULL)
+            rt->gq_tail = NULL;
+        r->qnext = NULL;
+        atomic_fetch_sub(&rt->gq_len, 1);
+    }
+    pthread_mutex_unlock(&rt->gq_mu);
+    return r;
+}
+
+/* ---- waking idle lanes ---------------------------------------------------------- */
+
+static int steal_ok(const lanes_rt *rt) { return !(rt->flags & LANES_NO_STEAL); }
+
+/* After making work visible: wakes one idle lane, if any sleeps. */
+static void wake_idle(lanes_rt *rt)
+{
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&rt->nidle, memory_order_relaxed) == 0)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    int n = atomic_load(&rt->nstarted);
+    for (int i = 0; i < n; i++) {
+        rt_lane *l = &rt->lanes[i];
+        if (l->waiting == W_IDLE) {
+            l->waiting = W_WOKEN;
+            pthread_cond_signal(&l->cv);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&rt->mu);
+}
+
+/* Under rt->mu. */
+static void wake_all_locked(lanes_rt *rt)
+{
+    int n = atomic_load(&rt->nstarted);
+    for (int i = 0; i < n; i++)
+        pthread_cond_broadcast(&rt->lanes[i].cv);
+}
+
+/* ---- census and lanes_wait -------------------------------------------------- */
+
+#define LIVE1 (1ull << 32)
+
+static void census_add(lanes_rt *rt, uint64_t d)
+{
+    uint64_t v = atomic_fetch_add(&rt->census, d) + d;
+    uint32_t live = (uint32_t)(v >> 32), blocked = (uint32_t)v;
+    if (live == 0 || live == blocked) {
+        pthread_mutex_lock(&rt->wait_mu);
+        pthread_cond_broadcast(&rt->wait_cv);
+        pthread_mutex_unlock(&rt->wait_mu);
+    }
+}
+
+static int wait_common(lanes_rt *rt, const struct timespec *deadline)
+{
+    int ret;
+    pthread_mutex_lock(&rt->wait_mu);
+    for (;;) {
+        uint64_t v = atomic_load(&rt->census);
+        uint32_t live = (uint32_t)(v >> 32), blocked = (uint32_t)v;
+        if (live == 0) {
+            ret = 0;
+            break;
+        }
+        if (live == blocked) {
+            if (rt->deadlock_seen != v) {
+                rt->deadlock_seen = v;
+                emit(rt, NULL, LANES_EV_DEADLOCK, 0, 0, (int32_t)blocked, LANES_NO_LANE);
+            }
+            ret = LANES_DEADLOCK;
+            break;
+        }
+        if (deadline == NULL) {
+            pthread_cond_wait(&rt->wait_cv, &rt->wait_mu);
+        } else if (pthread_cond_timedwait(&rt->wait_cv, &rt->wait_mu, deadline) == ETIMEDOUT) {
+            v = atomic_load(&rt->census);
+            live = (uint32_t)(v >> 32);
+            blocked = (uint32_t)v;
+            if (live != 0 && live != blocked) {
+                ret = 1;
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&rt->wait_mu);
+    return ret;
+}
+
+int lanes_wait(lanes_rt *rt)
+{
+    if (rt == NULL)
+        return -EINVAL;
+    RT_ASSERT(cur_self() == NULL);
+    return wait_common(rt, NULL);
+}
+
+static struct timespec abs_mono(uint64_t ns)
+{
+    return (struct timespec){ (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+}
+
+int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
+{
+    struct timespec ts;
+    if (rt == NULL)
+        return -EINVAL;
+    RT_ASSERT(cur_self() == NULL);
+    ts = abs_mono(mono_ns() + timeout_ns);
+    return wait_common(rt, &ts);
+}
+
+size_t lanes_blocked_list(lanes_rt *rt, lanes_blocked *out, size_t max)
+{
+    size_t n = 0;
+    if (rt == NULL)
+        return 0;
+    pthread_mutex_lock(&rt->all_mu);
+    for (rt_routine *r = rt->all; r != NULL; r = r->all_next) {
+        if (atomic_load(&r->state) != RS_BLOCKED)
+            continue;
+        if (n < max && out != NULL)
+            out[n] = (lanes_blocked){ r->id, atomic_load(&r->block_chan),
+                                      atomic_load(&r->block_op) };
+        n++;
+    }
+    pthread_mutex_unlock(&rt->all_mu);
+    return n;
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+static void heap_swap(lanes_rt *rt, size_t a, size_t b)
+{
+    rt_routine *t = rt->heap[a];
+    rt->heap[a] = rt->heap[b];
+    rt->heap[b] = t;
+    rt->heap[a]->heap_idx = a;
+    rt->heap[b]->heap_idx = b;
+}
+
+static void heap_up(lanes_rt *rt, size_t i)
+{
+    while (i > 0 && rt->heap[(i - 1) / 2]->wake_at > rt->heap[i]->wake_at) {
+        heap_swap(rt, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void heap_down(lanes_rt *rt, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < rt->nheap && rt->heap[l]->wake_at < rt->heap[m]->wake_at)
+            m = l;
+        if (l + 1 < rt->nheap && rt->heap[l + 1]->wake_at < rt->heap[m]->wake_at)
+            m = l + 1;
+        if (m == i)
+            return;
+        heap_swap(rt, i, m);
+        i = m;
+    }
+}
+
+/* Under tmu. */
+static void timer_next_update(lanes_rt *rt)
+{
+    atomic_store(&rt->timer_next, rt->nheap > 0 ? rt->heap[0]->wake_at : NO_TIMER);
+}
+
+static void timer_add(lanes_rt *rt, rt_routine *r)
+{
+    int first;
+    pthread_mutex_lock(&rt->tmu);
+    if (rt->nheap == rt->capheap) {
+        size_t cap = rt->capheap ? rt->capheap * 2 : 256;
+        rt_routine **h = realloc(rt->heap, cap * sizeof *h);
+        RT_ASSERT(h != NULL);
+        rt->heap = h;
+        rt->capheap = cap;
+    }
+    r->heap_idx = rt->nheap;
+    rt->heap[rt->nheap++] = r;
+    heap_up(rt, r->heap_idx);
+    first = rt->heap[0] == r;
+    timer_next_update(rt);
+    pthread_mutex_unlock(&rt->tmu);
+    if (first)
+        wake_idle(rt);      /* an idle lane may sleep past the new deadline */
+}
+
+static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason);
+
+/* Moves due sleepers to this lane's queue.  Lane thread (either context). */
+static void timers_fire(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    uint64_t next = atomic_load_explicit(&rt->timer_next, memory_order_relaxed);
+    uint64_t now;
+    rt_routine *due[64];
+    size_t n;
+    if (next == NO_TIMER)
+        return;
+    now = lanes_now(rt);
+    if (next > now)
+        return;
+    do {
+        n = 0;
+        pthread_mutex_lock(&rt->tmu);
+        while (rt->nheap > 0 && rt->heap[0]->wake_at <= now && n < 64) {
+            due[n++] = rt->heap[0];
+            rt->nheap--;
+            if (rt->nheap > 0) {
+                rt->heap[0] = rt->heap[rt->nheap];
+                rt->heap[0]->heap_idx = 0;
+                heap_down(rt, 0);
+            }
+        }
+        timer_next_update(rt);
+        pthread_mutex_unlock(&rt->tmu);
+        for (size_t i = 0; i < n; i++) {
+            RT_ASSERT(atomic_load(&due[i]->state) == RS_SLEEPING);
+            atomic_store(&due[i]->state, RS_RUNNABLE);
+            put_runnable(l, due[i], LANES_EV_WAKE, 0, 0);
+        }
+    } while (n == 64);
+}
+
+/* ---- putting routines on queues ------------------------------------------- */
+
+/*
+ * Puts runnable r at the back of l's local ring, or of the global queue when
+ * the ring is full, recording first `kind`: a WAKE (obj = waker), a SPAWN
+ * (obj = parent) or a STOP with reason stop_reason (obj = the queue).  Lane
+ * thread only.
+ */
+static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason)
+{
+    lanes_rt *rt = l->rt;
+    /* A stopped routine goes behind those waiting in the global queue (as
+     * Go's do), so a lane never prefers it to them. */
+    int q = rq_room(l) && (kind != LANES_EV_STOP || atomic_load(&rt->gq_len) == 0)
+          ? LANES_Q_LOCAL : LANES_Q_GLOBAL;
+    uint16_t lane = q == LANES_Q_LOCAL ? (uint16_t)l->idx : LANES_NO_LANE;
+    if (kind == LANES_EV_STOP)
+        emit(rt, l, LANES_EV_STOP, r->id, (uint32_t)q, stop_reason, (uint16_t)l->idx);
+    else
+        emit(rt, l, kind, r->id, obj, q, lane);
+    if (q == LANES_Q_LOCAL) {
+        rq_put(l, r);
+        if (steal_ok(rt))
+            wake_idle(rt);
+    } else {
+        gq_push(rt, r);
+        wake_idle(rt);
+    }
+}
+
+/* ---- routines: entering and leaving ----------------------------------------- */
+
+/* Routine context: hands the lane `action` and switches to the lane's
+ * scheduler.  Returns when the routine is resumed, maybe on another lane. */
+static void switch_out(rt_routine *r, int action)
+{
+    rt_lane *l = cur_lane();
+    RT_ASSERT(l != NULL && l->cur == r);
+    r->action = action;
+    ctx_switch(&r->ctx, &l->sched, action == ACT_EXIT || action == ACT_ABANDON);
+}
+
+static void routine_entry(void *p)
+{
+    rt_routine *r = p;
+    ctx_entered();
+    r->fn(r->arg);
+    switch_out(r, ACT_EXIT);
+    RT_ASSERT(!"an exited routine was resumed");
+}
+
+/* Lane context: called when l must stop (cores lowered).  Hands `running`
+ * (already stopped with a STOP CORES event), runnext and the local ring to
+ * the head of the global queue in that order, parks, and returns when the
+ * lane is switched on again or the runtime closes. */
+static void lane_switch_off(rt_lane *l, rt_routine *running)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *batch[RQ_SIZE + 2];
+    rt_routine *rn;
+    int n = 0;
+
+    if (running != NULL)
+        batch[n++] = running;
+    rn = atomic_exchange(&l->runnext, NULL);
+    if (rn != NULL)
+        batch[n++] = rn;
+    n += (int)rq_grab(l, batch + n, 1);
+    emit(rt, l, LANES_EV_PARK, 0, 0, n, (uint16_t)l->idx);
+    gq_push_head(rt, batch, n);
+    if (n > 0)
+        wake_idle(rt);
+
+    pthread_mutex_lock(&rt->mu);
+    l->waiting = W_PARKED;
+    while (l->idx >= atomic_load(&rt->ncores) && !atomic_load(&rt->closing))
+        pthread_cond_wait(&l->cv, &rt->mu);
+    l->waiting = W_NONE;
+    pthread_mutex_unlock(&rt->mu);
+    if (!atomic_load(&rt->closing))
+        emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
+    l->slice = 0;
+}
+
+/* The pause gate.  Returns 1 when it let the lane through on a step permit. */
+static int gate(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    int stepped = 0;
+    if (!atomic_load_explicit(&rt->paused, memory_order_acquire))
+        return 0;
+    pthread_mutex_lock(&rt->mu);
+    while (atomic_load(&rt->paused) && l->permits == 0 && !atomic_load(&rt->closing) &&
+           l->idx < atomic_load(&rt->ncores)) {
+        l->waiting = W_GATE;
+        pthread_cond_wait(&l->cv, &rt->mu);
+    }
+    l->waiting = W_NONE;
+    if (atomic_load(&rt->paused) && l->permits > 0 && !atomic_load(&rt->closing) &&
+        l->idx < atomic_load(&rt->ncores)) {
+        l->permits--;
+        stepped = 1;
+    }
+    pthread_mutex_unlock(&rt->mu);
+    return stepped;
+}
+
+static int others_runnable(rt_lane *l)
+{
+    return atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL ||
+           rq_len(l) > 0 ||
+           atomic_load_explicit(&l->rt->gq_len, memory_order_relaxed) > 0;
+}
+
+/* Routine context, at the end of every tick. */
+static void safepoint(rt_routine *r)
+{
+    lanes_rt *rt = r->rt;
+    rt_lane *l = cur_lane();
+    int q;
+
+    l->slice++;
+    atomic_store_explicit(&l->ticks, atomic_load_explicit(&l->ticks, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
+        switch_out(r, ACT_ABANDON);
+    if (l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed)) {
+        switch_out(r, ACT_CORES);
+        return;
+    }
+    timers_fire(l);
+    q = atomic_load_explicit(&rt->quantum, memory_order_relaxed);
+    if (q > 0 && l->slice >= q && others_runnable(l)) {
+        switch_out(r, ACT_PREEMPT);
+        return;
+    }
+    /* a woken routine waiting in runnext: let an idle lane take it */
+    if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL && steal_ok(rt))
+        wake_idle(rt);
+    if (atomic_load_explicit(&rt->paused, memory_order_relaxed)) {
+        gate(l);
+        if (atomic_load(&rt->closing))
+            switch_out(r, ACT_ABANDON);
+        if (l->idx >= atomic_load(&rt->ncores))
+            switch_out(r, ACT_CORES);
+    }
+}
+
+/* ---- finding work ------------------------------------------------------------ */
+
+/* Takes half of a random victim's queue: the oldest runs now, the rest go
+ * to this lane's (empty) ring, each with a STEAL event. */
+static rt_routine *steal(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *buf[RQ_SIZE];
+    int n = atomic_load(&rt->nstarted);
+    uint32_t start;
+
+    if (n < 2 || !steal_ok(rt))
+        return NULL;
+    start = (uint32_t)(xorshift(&l->rnd) % (uint64_t)n);
+    for (int i = 0; i < n; i++) {
+        rt_lane *v = &rt->lanes[(start + (uint32_t)i) % (uint32_t)n];
+        uint32_t k;
+        if (v == l)
+            continue;
+        k = rq_grab(v, buf, 0);
+        if (k == 0) {
+            /* runnext only once it has waited a whole tick of its lane */
+            rt_routine *rn = atomic_load(&v->runnext);
+            if (rn != NULL && atomic_load(&v->ticks) != atomic_load(&v->runnext_stamp) &&
+                atomic_compare_exchange_strong(&v->runnext, &rn, NULL)) {
+                buf[0] = rn;
+                k = 1;
+            }
+        }
+        if (k == 0)
+            continue;
+        emit(rt, l, LANES_EV_STEAL, buf[0]->id, (uint32_t)v->idx, LANES_Q_STEAL, (uint16_t)l->idx);
+        for (uint32_t j = 1; j < k; j++) {
+            emit(rt, l, LANES_EV_STEAL, buf[j]->id, (uint32_t)v->idx, LANES_Q_LOCAL,
+                 (uint16_t)l->idx);
+            rq_put(l, buf[j]);
+        }
+        if (k > 1)
+            wake_idle(rt);
+        return buf[0];
+    }
+    return NULL;
+}
+
+static rt_routine *find_runnable(rt_lane *l, int *from)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *r;
+
+    l->schedtick++;
+    if (l->schedtick % GLOBAL_EVERY == 0 && (r = gq_pop(rt)) != NULL) {
+        *from = LANES_Q_GLOBAL;
+        return r;
+    }
+    if ((r = atomic_exchange(&l->runnext, NULL)) != NULL) {
+        *from = LANES_Q_RUNNEXT;
+        return r;
+    }
+    if ((r = rq_get(l)) != NULL) {
+        *from = LANES_Q_LOCAL;
+        return r;
+    }
+    if ((r = gq_pop(rt)) != NULL) {
+        *from = LANES_Q_GLOBAL;
+        return r;
+    }
+    if ((r = steal(l)) != NULL) {
+        *from = LANES_Q_STEAL;
+        return r;
+    }
+    return NULL;
+}
+
+/* Is there anything this lane could take?  Timers count when due. */
+static int work_visible(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    uint64_t next;
+    if (atomic_load(&rt->gq_len) > 0 || rq_len(l) > 0 || atomic_load(&l->runnext) != NULL)
+        return 1;
+    if (steal_ok(rt)) {
+        int n = atomic_load(&rt->nstarted);
+        for (int i = 0; i < n; i++)
+            if (&rt->lanes[i] != l && rq_len(&rt->lanes[i]) > 0)
+                return 1;
+    }
+    next = atomic_load(&rt->timer_next);
+    return next != NO_TIMER && next <= lanes_now(rt);
+}
+
+static void idle_sleep(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    pthread_mutex_lock(&rt->mu);
+    l->waiting = W_IDLE;
+    atomic_fetch_add(&rt->nidle, 1);
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!atomic_load(&rt->closing) && !atomic_load(&rt->paused) &&
+        l->idx < atomic_load(&rt->ncores) && !work_visible(l)) {
+        uint64_t dl = atomic_load(&rt->timer_next);
+        if (dl == NO_TIMER) {
+            pthread_cond_wait(&l->cv, &rt->mu);
+        } else {
+            clk_snap c;
+            uint64_t wall;
+            clk_read(rt, &c);
+            wall = dl > c.base_rt
+                 ? c.base_mono + (uint64_t)(((unsigned __int128)(dl - c.base_rt) * c.tick) / 1000u) + 1000
+                 : 0;
+            if (wall > mono_ns()) {
+                struct timespec ts = abs_mono(wall);
+                pthread_cond_timedwait(&l->cv, &rt->mu, &ts);
+            }
+        }
+    }
+    atomic_fetch_sub(&rt->nidle, 1);
+    l->waiting = W_NONE;
+    pthread_mutex_unlock(&rt->mu);
+}
+
+/* Lane context: the next routine to run, blocking while there is none;
+ * NULL when the runtime closes. */
+static rt_routine *find_work(rt_lane *l, int *from)
+{
+    lanes_rt *rt = l->rt;
+    for (;;) {
+        int stepped;
+        rt_routine *r;
+        if (atomic_load(&rt->closing))
+            return NULL;
+        if (l->idx >= atomic_load(&rt->ncores)) {
+            lane_switch_off(l, NULL);
+            continue;
+        }
+        stepped = gate(l);
+        if (atomic_load(&rt->closing) || l->idx >= atomic_load(&rt->ncores))
+            continue;
+        if (!stepped && atomic_load(&rt->paused))
+            continue;
+        timers_fire(l);
+        if ((r = find_runnable(l, from)) != NULL)
+            return r;
+        if (stepped)
+            continue;           /* this step's decision: nothing to run */
+        for (int i = 0; i < SPIN_ROUNDS; i++) {
+            for (int k = 0; k < 50; k++)
+                cpu_relax();
+            if (work_visible(l) || atomic_load(&rt->paused))
+                break;
+        }
+        if (work_visible(l))
+            continue;
+        idle_sleep(l);
+    }
+}
+
+static void overflow_die(rt_routine *r);
+
+/* Lane context: runs r until it switches out, then does what it asked. */
+static void run(rt_lane *l, rt_routine *r, int from)
+{
+    lanes_rt *rt = l->rt;
+    int cpu = -1;
+
+    if (from != LANES_Q_RUNNEXT)
+        l->slice = 0;           /* a woken routine inherits its waker's slice */
+    RT_ASSERT(atomic_load(&r->state) == RS_RUNNABLE);
+    atomic_store(&r->state, RS_RUNNING);
+    l->cur = r;
+#ifdef HAVE_SCHED_GETCPU
+    if (rt->trace_on)
+        cpu = sched_getcpu();
+#endif
+    emit(rt, l, LANES_EV_RUN, r->id, (uint32_t)cpu, from, (uint16_t)l->idx);
+    set_self(r);
+    ctx_switch(&l->sched, &r->ctx, 0);
+    set_self(NULL);
+    l->cur = NULL;
+    if (!stk_canary_ok(r->stk))
+        overflow_die(r);
+
+    switch (r->action) {
+    case ACT_YIELD:
+    case ACT_PREEMPT:
+        atomic_store(&r->state, RS_RUNNABLE);
+        put_runnable(l, r, LANES_EV_STOP, 0,
+                     r->action == ACT_YIELD ? LANES_STOP_YIELD : LANES_STOP_PREEMPT);
+        break;
+    case ACT_SLEEP:
+        emit(rt, l, LANES_EV_STOP, r->id, r->act_obj, LANES_STOP_SLEEP, (uint16_t)l->idx);
+        atomic_store(&r->state, RS_SLEEPING);
+        r->wake_at = lanes_now(rt) + (uint64_t)r->act_obj * 1000u;
+        timer_add(rt, r);
+        break;
+    case ACT_PARK:
+        /* r's registers are saved and no lane is on its stack: now the
+         * channel may let a waker see it */
+        emit(rt, l, LANES_EV_STOP, r->id, r->act_obj, r->act_arg, (uint16_t)l->idx);
+        r->unlock(r->unlock_arg);
+        break;
+    case ACT_EXIT:
+        emit(rt, l, LANES_EV_STOP, r->id, 0, LANES_STOP_EXIT, (uint16_t)l->idx);
+        atomic_store(&r->state, RS_DEAD);
+        pthread_mutex_lock(&rt->all_mu);
+        if (r->all_prev != NULL)
+            r->all_prev->all_next = r->all_next;
+        else
+            rt->all = r->all_next;
+        if (r->all_next != NULL)
+            r->all_next->all_prev = r->all_prev;
+        pthread_mutex_unlock(&rt->all_mu);
+        ctx_free(&r->ctx);
+        stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
+        census_add(rt, (uint64_t)0 - LIVE1);
+        break;
+    case ACT_CORES:
+        atomic_store(&r->state, RS_RUNNABLE);
+        emit(rt, l, LANES_EV_STOP, r->id, LANES_Q_GLOBAL, LANES_STOP_CORES, (uint16_t)l->idx);
+        lane_switch_off(l, r);
+        break;
+    case ACT_ABANDON:
+        break;                  /* closing: lanes_close frees it */
+    default:
+        RT_ASSERT(!"unknown action");
+    }
+}
+
+/* ---- signals: stack overflow ------------------------------------------------ */
+
+static struct sigaction old_segv;
+static pthread_once_t segv_once = PTHREAD_ONCE_INIT;
+
+static size_t cat(char *buf, size_t at, size_t cap, const char *s)
+{
+    while (*s != '\0' && at + 1 < cap)
+        buf[at++] = *s++;
+    buf[at] = '\0';
+    return at;
+}
+
+/* Async-signal-safe: only writes. */
+static void overflow_report(const rt_routine *r)
+{
+    char buf[160], num[24];
+    size_t at = 0, kib = r->rt->stack_size / 1024, k = sizeof num - 1;
+    num[k] = '\0';
+    do {
+        num[--k] = (char)('0' + kib % 10);
+        kib /= 10;
+    } while (kib > 0 && k > 0);
+    at = cat(buf, at, sizeof buf, "lanes: routine ");
+    at = cat(buf, at, sizeof buf, r->name != NULL ? r->name : "?");
+    at = cat(buf, at, sizeof buf, " overflowed its ");
+    at = cat(buf, at, sizeof buf, num + k);
+    at = cat(buf, at, sizeof buf, " KiB stack\n");
+    if (write(2, buf, at) < 0) {
+        /* nothing left to tell */
+    }
+}
+
+static void die_by_segv(void)
+{
+    struct sigaction sa;
+    sigset_t set;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigemptyset(&set);
+    sigaddset(&set, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    raise(SIGSEGV);
+    abort();
+}
+
+static void overflow_die(rt_routine *r)
+{
+    overflow_report(r);
+    die_by_segv();
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *uctx)
+{
+    rt_routine *r = tl_self;
+    uintptr_t a = (uintptr_t)si->si_addr;
+    (void)sig;
+    (void)uctx;
+    if (r != NULL) {
+        /* a fault in the guard page, or (a big frame jumps over it, or a
+         * canary stack has no guard) up to a stack's size under it */
+        uintptr_t lo = (uintptr_t)r->stk->lo;
+        uintptr_t reach = r->rt->stack_size;
+        if (a < lo && a >= lo - reach) {
+            struct sigaction sa;
+            overflow_report(r);
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = SIG_DFL;
+            sigaction(SIGSEGV, &sa, NULL);
+            return;             /* the fault repeats and kills */
+        }
+    }
+    sigaction(SIGSEGV, &old_segv, NULL);    /* not ours: the old handler sees it again */
+}
+
+static void segv_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = segv_handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+}
+
+static void altstack_on(rt_lane *l)
+{
+    stack_t ss, old;
+    size_t sz = 64 * 1024;
+    l->altstack = NULL;
+    if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+        return;                 /* someone (a sanitizer) already gave one */
+    void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return;
+    ss.ss_sp = m;
+    ss.ss_size = sz;
+    ss.ss_flags = 0;
+    if (sigaltstack(&ss, NULL) != 0) {
+        munmap(m, sz);
+        return;
+    }
+    l->altstack = m;
+}
+
+static void altstack_off(rt_lane *l)
+{
+    stack_t ss;
+    if (l->altstack == NULL)
+        return;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+    munmap(l->altstack, 64 * 1024);
+    l->altstack = NULL;
+}
+
+/* ---- lanes ------------------------------------------------------------------ */
+
+static void pin(rt_lane *l)
+{
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+    lanes_rt *rt = l->rt;
+    cpu_set_t set;
+    if (!(rt->flags & LANES_PIN_CPUS) || rt->ncpu <= 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(rt->cpus[l->idx % rt->ncpu], &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+#else
+    (void)l;
+#endif
+}
+
+static void *lane_main(void *p)
+{
+    rt_lane *l = p;
+    lanes_rt *rt = l->rt;
+    int from;
+    rt_routine *r;
+
+    tl_lane = l;
+    l->rnd = 0x2545f4914f6cdd1dull * (uint64_t)(l->idx + 1) ^ mono_ns();
+    ctx_init_thread(&l->sched);
+    altstack_on(l);
+    pin(l);
+    emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
+    while ((r = find_work(l, &from)) != NULL)
+        run(l, r, from);
+    stk_cache_drain(&rt->stacks, &l->cache);
+    altstack_off(l);
+    tl_lane = NULL;
+    return NULL;
+}
+
+/* Under rt->mu. */
+static int start_lane(lanes_rt *rt, int i)
+{
+    rt_lane *l = &rt->lanes[i];
+    int err;
+    if (l->started)
+        return 0;
+    if (rt->trace_on) {
+        if (trace_ring_init(&l->ring, rt->trace_cap) != 0)
+            return -ENOMEM;
+    }
+    err = pthread_create(&l->thr, NULL, lane_main, l);
+    if (err != 0) {
+        trace_ring_free(&l->ring);
+        return -err;
+    }
+    l->started = 1;
+    if (rt->trace_on)
+        atomic_store_explicit(&rt->rings[i], &l->ring, memory_order_release);
+    atomic_store(&rt->nstarted, i + 1);
+    return 0;
+}
+
+/* ---- control ------------------------------------------------------------------ */
+
+int lanes_set_cores(lanes_rt *rt, int n)
+{
+    int err = 0, old;
+    if (rt == NULL || n < 1 || n > LANES_MAX_CORES)
+        return -EINVAL;
+    pthread_mutex_lock(&rt->mu);
+    old = atomic_load(&rt->ncores);
+    if (n != old) {
+        emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)n, old, LANES_NO_LANE);
+        atomic_store(&rt->ncores, n);
+        for (int i = 0; i < n && err == 0; i++)
+            err = start_lane(rt, i);
+        if (err != 0)
+            atomic_store(&rt->ncores, atomic_load(&rt->nstarted));
+        wake_all_locked(rt);
+    }
+    pthread_mutex_unlock(&rt->mu);
+    return err;
+}
+
+int lanes_cores(const lanes_rt *rt)
+{
+    return rt != NULL ? atomic_load(&((lanes_rt *)rt)->ncores) : 0;
+}
+
+void lanes_pause(lanes_rt *rt)
+{
+    if (rt == NULL)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    if (!atomic_load(&rt->paused)) {
+        clk_snap c;
+        uint64_t m = mono_ns();
+        clk_read(rt, &c);
+        c.base_rt = clk_at(&c, m);
+        c.base_mono = m;
+        c.paused = 1;
+        clk_write(rt, &c);
+        atomic_store(&rt->paused, 1);
+        emit(rt, NULL, LANES_EV_PAUSE, 0, 0, 0, LANES_NO_LANE);
+        wake_all_locked(rt);    /* idle lanes go and wait at the gate */
+    }
+    pthread_mutex_unlock(&rt->mu);
+}
+
+void lanes_resume(lanes_rt *rt)
+{
+    if (rt == NULL)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    if (atomic_load(&rt->paused)) {
+        clk_snap c;
+        clk_read(rt, &c);
+        c.base_mono = mono_ns();
+        c.paused = 0;
+        emit(rt, NULL, LANES_EV_RESUME, 0, 0, 0, LANES_NO_LANE);
+        clk_write(rt, &c);
+        for (int i = 0; i < LANES_MAX_CORES; i++)
+            rt->lanes[i].permits = 0;
+        atomic_store(&rt->paused, 0);
+        wake_all_locked(rt);
+    }
+    pthread_mutex_unlock(&rt->mu);
+}
+
+int lanes_step(lanes_rt *rt, int ticks)
+{
+    clk_snap c;
+    int n;
+    if (rt == NULL || ticks < 1)
+        return -EINVAL;
+    pthread_mutex_lock(&rt->mu);
+    if (!atomic_load(&rt->paused)) {
+        pthread_mutex_unlock(&rt->mu);
+        return -EINVAL;
+    }
+    rt->step_no++;
+    emit(rt, NULL, LANES_EV_STEP, 0, (uint32_t)ticks, rt->step_no, LANES_NO_LANE);
+    clk_read(rt, &c);
+    c.base_rt += (uint64_t)ticks * 1000u;
+    clk_write(rt, &c);
+    n = atomic_load(&rt->ncores);
+    for (int i = 0; i < n; i++)
+        rt->lanes[i].permits += ticks;
+    wake_all_locked(rt);
+    pthread_mutex_unlock(&rt->mu);
+    return 0;
+}
+
+int lanes_paused(const lanes_rt *rt)
+{
+    return rt != NULL ? atomic_load(&((lanes_rt *)rt)->paused) : 0;
+}
+
+void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns)
+{
+    clk_snap c;
+    uint64_t m, old;
+    if (rt == NULL || tick_ns == 0)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    old = atomic_load(&rt->tick_ns);
+    m = mono_ns();
+    clk_read(rt, &c);
+    c.base_rt = clk_at(&c, m);
+    c.base_mono = m;
+    c.tick = tick_ns;
+    clk_write(rt, &c);
+    atomic_store(&rt->tick_ns, tick_ns);
+    atomic_store(&rt->iters_per_tick, iters_for(tick_ns));
+    emit(rt, NULL, LANES_EV_TICK, 0, (uint32_t)(tick_ns / 1000), (int32_t)(old / 1000),
+         LANES_NO_LANE);
+    wake_all_locked(rt);        /* idle lanes recompute their timer waits */
+    pthread_mutex_unlock(&rt->mu);
+}
+
+uint64_t lanes_tick(const lanes_rt *rt)
+{
+    return rt != NULL ? atomic_load(&((lanes_rt *)rt)->tick_ns) : 0;
+}
+
+void lanes_set_quantum(lanes_rt *rt, int quantum)
+{
+    int old;
+    if (rt == NULL || quantum < 0)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    old = atomic_exchange(&rt->quantum, quantum);
+    emit(rt, NULL, LANES_EV_QUANTUM, 0, (uint32_t)quantum, old, LANES_NO_LANE);
+    pthread_mutex_unlock(&rt->mu);
+}
+
+int lanes_quantum(const lanes_rt *rt)
+{
+    return rt != NULL ? atomic_load(&((lanes_rt *)rt)->quantum) : 0;
+}
+
+static int affinity_cpus(int *cpus, int max)
+{
+    int n = 0;
+#ifdef CPU_ISSET
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        for (int i = 0; i < CPU_SETSIZE; i++)
+            if (CPU_ISSET(i, &set)) {
+                if (cpus != NULL && n < max)
+                    cpus[n] = i;
+                n++;
+            }
+        return n;
+    }
+#endif
+    long v = sysconf(_SC_NPROCESSORS_ONLN);
+    n = v > 0 ? (int)v : 1;
+    for (int i = 0; cpus != NULL && i < n && i < max; i++)
+        cpus[i] = i;
+    return n;
+}
+
+int lanes_online_cpus(void)
+{
+    return affinity_cpus(NULL, 0);
+}
+
+/* ---- inside a routine -------------------------------------------------------- */
+
+void lanes_work(int ticks)
+{
+    rt_routine *r = cur_self();
+    uint64_t x = 0x853c49e6748fea9bull;
+    if (r == NULL) {
+        /* a plain thread: plain work at the default speed, no safepoints */
+        pthread_once(&calib_once, calibrate);
+        for (int i = 0; i < ticks; i++)
+            x = spin(iters_for(LANES_DEFAULT_TICK_NS), x);
+        atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
+        return;
+    }
+    for (int i = 0; i < ticks; i++) {
+        x = spin(atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed), x);
+        safepoint(r);
+    }
+    atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
+}
+
+void lanes_yield(void)
+{
+    rt_routine *r = cur_self();
+    if (r == NULL) {
+        sched_yield();
+        return;
+    }
+    switch_out(r, ACT_YIELD);
+}
+
+void lanes_sleep(int ticks)
+{
+    rt_routine *r = cur_self();
+    if (r == NULL)
+        return;
+    if (ticks <= 0) {
+        switch_out(r, ACT_YIELD);
+        return;
+    }
+    r->act_obj = (uint32_t)ticks;
+    switch_out(r, ACT_SLEEP);
+}
+
+int lanes_self(void)
+{
+    rt_routine *r = cur_self();
+    return r != NULL ? (int)r->id : 0;
+}
+
+lanes_rt *lanes_self_rt(void)
+{
+    rt_routine *r = cur_self();
+    return r != NULL ? r->rt : NULL;
+}
+
+/* ---- sched.h ------------------------------------------------------------------ */
+
+rt_routine *sched_self(void) { return cur_self(); }
+uint32_t sched_routine_id(const rt_routine *r) { return r->id; }
+lanes_rt *sched_routine_rt(const rt_routine *r) { return r->rt; }
+
+void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), void *arg)
+{
+    rt_routine *r = cur_self();
+    RT_ASSERT(r != NULL);
+    RT_ASSERT(unlock != NULL);
+    r->act_arg = reason;
+    r->act_obj = chan_id;
+    r->unlock = unlock;
+    r->unlock_arg = arg;
+    atomic_store(&r->block_chan, chan_id);
+    atomic_store(&r->block_op, op);
+    atomic_store(&r->state, RS_BLOCKED);
+    census_add(r->rt, 1);
+    switch_out(r, ACT_PARK);
+}
+
+void sched_ready(rt_routine *r)
+{
+    lanes_rt *rt = r->rt;
+    rt_lane *l = cur_lane();
+    rt_routine *me = cur_self();
+    uint32_t waker = me != NULL ? me->id : 0;
+
+    RT_ASSERT(atomic_load(&r->state) == RS_BLOCKED);
+    atomic_store(&r->state, RS_RUNNABLE);
+    census_add(rt, (uint64_t)-1);
+    if (l != NULL && l->rt == rt &&
+        (atomic_load(&l->runnext) == NULL || rq_room(l))) {
+        rt_routine *old;
+        emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_RUNNEXT, (uint16_t)l->idx);
+        atomic_store(&l->runnext_stamp, atomic_load_explicit(&l->ticks, memory_order_relaxed));
+        old = atomic_exchange(&l->runnext, r);
+        if (old != NULL)
+            rq_put(l, old);     /* the UI folds this from the WAKE into runnext */
+        if (steal_ok(rt))
+            wake_idle(rt);
+        return;
+    }
+    if (l != NULL && l->rt != rt)
+        l = NULL;
+    emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_GLOBAL, LANES_NO_LANE);
+    gq_push(rt, r);
+    wake_idle(rt);
+}
+
+/* ---- lifetime ------------------------------------------------------------------ */
+
+static void rt_free(lanes_rt *rt)
+{
+    uint32_t nch = atomic_load(&rt->nchans);
+    for (uint32_t id = 1; id <= nch; id++) {
+        nt_slot *s = nt_get(&rt->cnames, id, 0);
+        if (s != NULL && s->ptr != NULL && chan_destroy != NULL)
+            chan_destroy(s->ptr);
+    }
+    for (rt_routine *r = rt->all, *next; r != NULL; r = next) {
+        next = r->all_next;
+        ctx_free(&r->ctx);
+    }
+    rt->all = NULL;
+    stk_pool_fini(&rt->stacks);
+    free(rt->heap);
+    nt_fini(&rt->rnames);
+    nt_fini(&rt->cnames);
+    for (int i = 0; i < LANES_MAX_CORES; i++) {
+        trace_ring_free(&rt->lanes[i].ring);
+        pthread_cond_destroy(&rt->lanes[i].cv);
+    }
+    trace_ring_free(&rt->ctl_ring);
+    pthread_mutex_destroy(&rt->mu);
+    pthread_mutex_destroy(&rt->gq_mu);
+    pthread_mutex_destroy(&rt->tmu);
+    pthread_mutex_destroy(&rt->wait_mu);
+    pthread_cond_destroy(&rt->wait_cv);
+    pthread_mutex_destroy(&rt->all_mu);
+    pthread_mutex_destroy(&rt->ctl_mu);
+    free(rt);
+}
+
+lanes_rt *lanes_open(const lanes_config *cfg)
+{
+    lanes_config c;
+    lanes_rt *rt;
+    pthread_condattr_t ca;
+    clk_snap clk;
+    void *mem = NULL;
+    int err;
+
+    if (cfg != NULL) {
+        c = *cfg;
+    } else {
+        memset(&c, 0, sizeof c);
+        c.cores = 1;
+        c.quantum = LANES_DEFAULT_QUANTUM;
+        c.tick_ns = LANES_DEFAULT_TICK_NS;
+        c.trace_events = LANES_DEFAULT_TRACE_EVENTS;
+    }
+    if (c.cores < 1 || c.cores > LANES_MAX_CORES || c.quantum < 0 || c.tick_ns == 0 ||
+        c.trace_events > (1u << 26) || c.stack_size > (256u << 20) ||
+        (c.flags & ~(LANES_NO_STEAL | LANES_PIN_CPUS | LANES_START_PAUSED)) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (c.stack_size == 0)
+        c.stack_size = LANES_DEFAULT_STACK;
+    pthread_once(&calib_once, calibrate);
+    pthread_once(&segv_once, segv_install);
+
+    if (posix_memalign(&mem, 64, sizeof *rt) != 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    rt = mem;
+    memset(rt, 0, sizeof *rt);
+    rt->flags = c.flags;
+    rt->stack_size = c.stack_size;
+    rt->trace_on = c.trace_events > 0;
+    rt->trace_cap = c.trace_events;
+    rt->ncpu = affinity_cpus(rt->cpus, LANES_MAX_CORES);
+    if (rt->ncpu > LANES_MAX_CORES)
+        rt->ncpu = LANES_MAX_CORES;
+    atomic_store(&rt->quantum, c.quantum);
+    atomic_store(&rt->tick_ns, c.tick_ns);
+    atomic_store(&rt->iters_per_tick, iters_for(c.tick_ns));
+    atomic_store(&rt->ncores, c.cores);
+    atomic_store(&rt->paused, (c.flags & LANES_START_PAUSED) != 0);
+    atomic_store(&rt->timer_next, NO_TIMER);
+    atomic_store(&rt->next_id, 1);
+
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&rt->mu, NULL);
+    pthread_mutex_init(&rt->gq_mu, NULL);
+    pthread_mutex_init(&rt->tmu, NULL);
+    pthread_mutex_init(&rt->wait_mu, NULL);
+    pthread_cond_init(&rt->wait_cv, &ca);
+    pthread_mutex_init(&rt->all_mu, NULL);
+    pthread_mutex_init(&rt->ctl_mu, NULL);
+    for (int i = 0; i < LANES_MAX_CORES; i++) {
+        rt->lanes[i].rt = rt;
+        rt->lanes[i].idx = i;
+        pthread_cond_init(&rt->lanes[i].cv, &ca);
+    }
+    pthread_condattr_destroy(&ca);
+
+    if (nt_init(&rt->rnames) != 0 || nt_init(&rt->cnames) != 0 ||
+        stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
+        (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
+        err = ENOMEM;
+        goto fail;
+    }
+
+    rt->t0 = mono_ns();
+    clk.base_rt = 0;
+    clk.base_mono = rt->t0;
+    clk.tick = c.tick_ns;
+    clk.paused = (c.flags & LANES_START_PAUSED) != 0;
+    clk_write(rt, &clk);
+
+    emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)c.cores, 0, LANES_NO_LANE);
+    if (c.flags & LANES_START_PAUSED)
+        emit(rt, NULL, LANES_EV_PAUSE, 0, 0, 0, LANES_NO_LANE);
+    pthread_mutex_lock(&rt->mu);
+    err = 0;
+    for (int i = 0; i < c.cores && err == 0; i++)
+        err = start_lane(rt, i);
+    pthread_mutex_unlock(&rt->mu);
+    if (err != 0) {
+        lanes_close(rt);
+        errno = -err;
+        return NULL;
+    }
+    return rt;
+fail:
+    rt_free(rt);
+    errno = err;
+    return NULL;
+}
+
+int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
+{
+    rt_lane *l = cur_lane();
+    rt_routine *me = cur_self();
+    stk_node *s;
+    rt_routine *r;
+    nt_slot *slot;
+
+    if (rt == NULL || fn == NULL)
+        return -EINVAL;
+    if (atomic_load(&rt->closing))
+        return -ESHUTDOWN;
+    if (l != NULL && l->rt != rt)
+        l = NULL;
+    s = stk_get(&rt->stacks, l != NULL ? &l->cache : NULL);
+    if (s == NULL)
+        return -ENOMEM;
+    r = (rt_routine *)(((uintptr_t)s - sizeof *r) & ~(uintptr_t)63);
+    memset(r, 0, sizeof *r);
+    r->rt = rt;
+    r->stk = s;
+    r->fn = fn;
+    r->arg = arg;
+    r->id = atomic_fetch_add(&rt->next_id, 1);
+    slot = nt_set(&rt->rnames, r->id, name, NULL);
+    r->name = slot != NULL ? slot->name : "?";
+    ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
+    atomic_store(&r->state, RS_RUNNABLE);
+
+    pthread_mutex_lock(&rt->all_mu);
+    r->all_next = rt->all;
+    if (rt->all != NULL)
+        rt->all->all_prev = r;
+    rt->all = r;
+    pthread_mutex_unlock(&rt->all_mu);
+    census_add(rt, LIVE1);
+
+    if (l != NULL) {
+        put_runnable(l, r, LANES_EV_SPAWN, me != NULL ? me->id : 0, 0);
+    } else {
+        emit(rt, NULL, LANES_EV_SPAWN, r->id, me != NULL ? me->id : 0, LANES_Q_GLOBAL,
+             LANES_NO_LANE);
+        gq_push(rt, r);
+        wake_idle(rt);
+    }
+    return (int)r->id;
+}
+
+void lanes_close(lanes_rt *rt)
+{
+    int n;
+    if (rt == NULL)
+        return;
+    RT_ASSERT(cur_self() == NULL);
+    pthread_mutex_lock(&rt->mu);
+    atomic_store(&rt->closing, 1);
+    wake_all_locked(rt);
+    pthread_mutex_unlock(&rt->mu);
+    n = atomic_load(&rt->nstarted);
+    for (int i = 0; i < n; i++)
+        pthread_join(rt->lanes[i].thr, NULL);
+    rt_free(rt);
+}
+
+/* ---- rtdebug.h ------------------------------------------------------------------ */
+
+void sched_get_stats(lanes_rt *rt, sched_stats *st)
+{
+    uint64_t v = atomic_load(&rt->census);
+    pthread_mutex_lock(&rt->stacks.mu);
+    st->stacks_mapped = rt->stacks.nstacks;
+    st->stacks_guarded = rt->stacks.nguarded;
+    st->stacks_free = rt->stacks.nfree;
+    pthread_mutex_unlock(&rt->stacks.mu);
+    st->live = (uint32_t)(v >> 32);
+    st->blocked = (uint32_t)v;
+}
+
+int sched_quiescent(lanes_rt *rt)
+{
+    int q;
+    pthread_mutex_lock(&rt->mu);
+    q = atomic_load(&rt->paused);
+    int n = atomic_load(&rt->nstarted), nc = atomic_load(&rt->ncores);
+    for (int i = 0; i < n && q; i++) {
+        rt_lane *l = &rt->lanes[i];
+        if (i < nc ? (l->waiting != W_GATE || l->permits != 0) : l->waiting != W_PARKED)
+            q = 0;
+    }
+    pthread_mutex_unlock(&rt->mu);
+    return q;
+}

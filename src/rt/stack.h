@@ -1,0 +1,68 @@
+/*
+ * stack.h - routine stacks: page-aligned, pooled per runtime, guarded by a
+ * PROT_NONE page while the process's mapping budget allows and by a canary
+ * beyond it.
+ *
+ * A stack is [lo, lo + size).  Its top bytes hold a stk_node (pool link and
+ * what the pool must remember); the owner may use the rest, including the
+ * bytes just under the node.  Stacks are never unmapped before the pool
+ * dies, so a stack can be reused at once.
+ */
+#ifndef LANES_STACK_H
+#define LANES_STACK_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct stk_node {
+    struct stk_node *next;  /* free list link while free; owner: the list's holder */
+    void    *lo;            /* lowest usable byte */
+    uint32_t guarded;       /* a PROT_NONE page lies just under lo */
+    uint32_t vg_id;         /* valgrind stack id */
+} stk_node;
+
+/* A lane's private cache of free stacks.  Owner: the lane thread. */
+typedef struct stk_cache {
+    stk_node *head;
+    int n;
+} stk_cache;
+
+typedef struct stk_map { void *addr; size_t len; int guarded; } stk_map;
+
+/* Per runtime.  Every field under mu. */
+typedef struct stk_pool {
+    pthread_mutex_t mu;
+    size_t    size;         /* usable bytes per stack, page multiple */
+    stk_node *free;         /* free stacks shared by every lane */
+    size_t    nfree;
+    stk_map  *maps;         /* every mapping, unmapped by stk_pool_fini */
+    size_t    nmaps, capmaps;
+    size_t    nstacks;      /* stacks ever mapped */
+    size_t    nguarded;     /* of which with a guard page */
+} stk_pool;
+
+int  stk_pool_init(stk_pool *p, size_t size);   /* 0 or -errno */
+void stk_pool_fini(stk_pool *p);                /* unmaps everything */
+
+/* A stack from the cache (may be NULL), else the pool, else new mappings.
+ * NULL and errno on failure. */
+stk_node *stk_get(stk_pool *p, stk_cache *c);
+/* Gives a stack back (to the cache when not NULL). */
+void stk_put(stk_pool *p, stk_cache *c, stk_node *s);
+/* Returns a cache's stacks to the pool (a lane about to exit). */
+void stk_cache_drain(stk_pool *p, stk_cache *c);
+
+/* The canary of an unguarded stack: 1 when intact. */
+int stk_canary_ok(const stk_node *s);
+
+/* Where the node sits in a stack and how many bytes under it are usable. */
+size_t stk_usable(const stk_pool *p);
+
+/* Process-wide number of guard pages the pools may still create; tests
+ * lower it to exercise canary stacks.  Returns the old budget. */
+long stk_set_guard_budget(long n);
+
+size_t stk_page(void);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * trace.h - trace rings.  Each lane writes its own single-producer ring;
+ * plain threads write the control ring under its lock.  One consumer merges
+ * them in time order.  A full ring drops its oldest event (counted) or, in
+ * lossless mode, makes its producer wait for the consumer.
+ */
+#ifndef LANES_TRACE_H
+#define LANES_TRACE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lanes.h"
+
+/*
+ * One event is four 64-bit words, written and read with relaxed atomics so
+ * that a reader racing with a dropping producer reads a torn event, notices
+ * (its claim on head fails) and throws it away.
+ */
+typedef struct trace_ring {
+    _Atomic uint64_t head;      /* next to read; consumer, or a producer dropping the oldest */
+    _Atomic uint64_t tail;      /* next to write; the producer only */
+    _Atomic uint64_t busy;      /* odd while the producer is between its clock read and publishing */
+    uint64_t mask;              /* capacity - 1 (power of two); immutable */
+    _Atomic uint64_t *w;        /* 4 words per slot; freed by trace_ring_free */
+} trace_ring;
+
+typedef struct trace_ev {       /* what a producer fills in */
+    uint32_t routine, obj;
+    int32_t  arg;
+    uint16_t lane, kind;
+} trace_ev;
+
+int  trace_ring_init(trace_ring *r, size_t cap);     /* 0 or -ENOMEM */
+void trace_ring_free(trace_ring *r);
+
+/* Producer side.  clock(arg, &t_rt) returns t_ns and sets t_rt; it is read
+ * inside the busy window.  *lossless and *closing are read when full. */
+typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
+void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
+               const atomic_int *lossless, const atomic_int *closing,
+               _Atomic uint64_t *dropped);
+
+/* Consumer: merges rings[0..n) (NULL entries skipped), events with
+ * t_ns < limit only, oldest first; at most max.  Waits for producers that
+ * are mid-event so nothing older can appear later. */
+size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
+                   lanes_event *out, size_t max);
+
+#endif

@@ -61,7 +61,9 @@ else
 fuzz-parse:
 	@echo "make fuzz-parse needs: configure --enable-fuzzing CC=clang" >&2; exit 1
 endif
-.PHONY: fuzz-parse
+# `make fuzz` runs every harness; others add theirs as prerequisites too.
+fuzz: fuzz-parse
+.PHONY: fuzz fuzz-parse
 
 check_PROGRAMS += tests/check_interp
 TESTS += tests/check_interp

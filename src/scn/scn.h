@@ -89,15 +89,22 @@ enum { SCN_DONE = 0, SCN_TIMEOUT, SCN_DEADLOCK, SCN_FAULT };
  * (SCN_FAULT, the run is stopped), or SCN_TIMEOUT. */
 int scn_wait(scn_run *run, uint64_t timeout_ns);
 
-/* Messages for people, one per line, about the end of the run: the fault
- * ("lanes: cook#1: send on closed channel 'meals' (restaurant.lanes:14)"),
- * or every routine blocked forever and on what.  "" when none.  Partial
- * deadlocks found while running are in scn_next_report. */
+/* Messages for people, one per line, each ending in '\n', about the end of
+ * the run: the fault ("lanes: cook#1: send on closed channel 'meals'
+ * (restaurant.lanes:14)"), or after SCN_DEADLOCK a first line
+ * "lanes: deadlock: 2 routines are blocked forever, and no other can run:"
+ * then one line per routine in id order ("  alice waits on 'left'
+ * (deadlock.lanes:13)", "waits to send on", "waits in select on 'a', 'b'").
+ * "" when none (SCN_DONE, SCN_TIMEOUT).  Partial deadlocks found while
+ * running are in scn_next_report. */
 const char *scn_end_message(scn_run *run);
 
 /* Partial deadlocks found while the run goes on ("cook#1 waits on meals: no
- * live routine can send on it"); copies the next unread one into buf and
- * returns 1, or 0 when there is none.  Any thread. */
+ * live routine can send on it (restaurant.lanes:34)"; also "X waits to send
+ * on C: no live routine can receive from it" and "X waits in select on A,
+ * B: no live routine can release it"), each routine at most once, found
+ * within about 20 ms by a monitor thread; copies the next unread one into
+ * buf (no newline) and returns 1, or 0 when there is none.  Any thread. */
 int scn_next_report(scn_run *run, char *buf, size_t n);
 
 /* The step a routine is at, for the UI's detail view: line number in the

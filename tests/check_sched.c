@@ -569,6 +569,8 @@ END_TEST
 
 /* ---- stack overflow ------------------------------------------------------------ */
 
+#ifndef LANES_TSAN
+
 static int deep(int n)
 {
     volatile char buf[1024];
@@ -615,6 +617,8 @@ static int overflow_child(int guarded, char *err, size_t cap)
     waitpid(pid, &st, 0);
     return st;
 }
+
+#endif
 
 START_TEST(test_sched_stack_overflow)
 {

@@ -15,4 +15,16 @@ _Noreturn void rt_assert_fail(const char *expr, const char *file, int line,
     (__builtin_expect(!!(c), 1) ? (void)0 \
                                 : rt_assert_fail(#c, __FILE__, __LINE__, __func__))
 
+/* A memory fence.  ThreadSanitizer does not model fences (and warns about
+ * them), so under it a sequentially consistent read-modify-write on a
+ * shared dummy stands in: a full barrier on real hardware too. */
+#include "config.h"
+#include <stdatomic.h>
+#ifdef LANES_TSAN
+extern atomic_int rt_fence_dummy;
+#define RT_FENCE(order) ((void)(order), (void)atomic_fetch_add(&rt_fence_dummy, 0))
+#else
+#define RT_FENCE(order) atomic_thread_fence(order)
+#endif
+
 #endif

@@ -148,7 +148,7 @@ struct lanes_rt {
     _Atomic int      clk_paused;
     /* lanes */
     pthread_mutex_t mu;              /* lane waits, permits, starting lanes, control */
-    _Atomic int     nstarted;        /* lanes[0..nstarted) have threads */
+    _Atomic int     nstarted;        /* lanes[0..nstarted) have rings and threads (started) */
     int             step_no;         /* under mu */
     atomic_int      nidle;           /* lanes in idle_sleep */
     /* global queue */
@@ -189,6 +189,10 @@ void rt_assert_fail(const char *expr, const char *file, int line, const char *fu
             file, line, func, expr);
     abort();
 }
+
+#ifdef LANES_TSAN
+atomic_int rt_fence_dummy;
+#endif
 
 static _Thread_local rt_lane *tl_lane;
 static _Thread_local rt_routine *tl_self;
@@ -362,7 +366,7 @@ static void clk_read(const lanes_rt *rt, clk_snap *c)
         c->base_mono = atomic_load_explicit(&w->clk_base_mono, memory_order_relaxed);
         c->tick = atomic_load_explicit(&w->clk_tick, memory_order_relaxed);
         c->paused = atomic_load_explicit(&w->clk_paused, memory_order_relaxed);
-        atomic_thread_fence(memory_order_acquire);
+        RT_FENCE(memory_order_acquire);
         if (atomic_load_explicit(&w->clk_seq, memory_order_relaxed) == s)
             return;
     }
@@ -373,7 +377,7 @@ static void clk_write(lanes_rt *rt, const clk_snap *c)
 {
     uint32_t s = atomic_load_explicit(&rt->clk_seq, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_seq, s + 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
+    RT_FENCE(memory_order_release);
     atomic_store_explicit(&rt->clk_base_rt, c->base_rt, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_base_mono, c->base_mono, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_tick, c->tick, memory_order_relaxed);
@@ -658,7 +662,7 @@ static int steal_ok(const lanes_rt *rt) { return !(rt->flags & LANES_NO_STEAL); 
 /* After making work visible: wakes one idle lane, if any sleeps. */
 static void wake_idle(lanes_rt *rt)
 {
-    atomic_thread_fence(memory_order_seq_cst);
+    RT_FENCE(memory_order_seq_cst);
     if (atomic_load_explicit(&rt->nidle, memory_order_relaxed) == 0)
         return;
     pthread_mutex_lock(&rt->mu);
@@ -1115,7 +1119,7 @@ static void idle_sleep(rt_lane *l)
     pthread_mutex_lock(&rt->mu);
     l->waiting = W_IDLE;
     atomic_fetch_add(&rt->nidle, 1);
-    atomic_thread_fence(memory_order_seq_cst);
+    RT_FENCE(memory_order_seq_cst);
     if (!atomic_load(&rt->closing) && !atomic_load(&rt->paused) &&
         l->idx < atomic_load(&rt->ncores) && !work_visible(l)) {
         uint64_t dl = atomic_load(&rt->timer_next);
@@ -1413,15 +1417,16 @@ static int start_lane(lanes_rt *rt, int i)
         if (trace_ring_init(&l->ring, rt->trace_cap) != 0)
             return -ENOMEM;
     }
-    err = pthread_create(&l->thr, NULL, lane_main, l);
-    if (err != 0) {
-        trace_ring_free(&l->ring);
-        return -err;
-    }
-    l->started = 1;
+    /* The consumer must see the ring before the lane's first event, or it
+     * could merge later events before that one. */
     if (rt->trace_on)
         atomic_store_explicit(&rt->rings[i], &l->ring, memory_order_release);
-    atomic_store(&rt->nstarted, i + 1);
+    if (atomic_load(&rt->nstarted) < i + 1)
+        atomic_store(&rt->nstarted, i + 1);
+    err = pthread_create(&l->thr, NULL, lane_main, l);
+    if (err != 0)
+        return -err;    /* ring and index stay: an empty lane nobody runs */
+    l->started = 1;
     return 0;
 }
 
@@ -1439,8 +1444,12 @@ int lanes_set_cores(lanes_rt *rt, int n)
         atomic_store(&rt->ncores, n);
         for (int i = 0; i < n && err == 0; i++)
             err = start_lane(rt, i);
-        if (err != 0)
-            atomic_store(&rt->ncores, atomic_load(&rt->nstarted));
+        if (err != 0) {
+            int k = 0;
+            while (k < LANES_MAX_CORES && rt->lanes[k].started)
+                k++;
+            atomic_store(&rt->ncores, k > 0 ? k : 1);
+        }
         wake_all_locked(rt);
     }
     pthread_mutex_unlock(&rt->mu);
@@ -1892,7 +1901,8 @@ void lanes_close(lanes_rt *rt)
     pthread_mutex_unlock(&rt->mu);
     n = atomic_load(&rt->nstarted);
     for (int i = 0; i < n; i++)
-        pthread_join(rt->lanes[i].thr, NULL);
+        if (rt->lanes[i].started)
+            pthread_join(rt->lanes[i].thr, NULL);
     rt_free(rt);
 }
 

@@ -749,7 +749,7 @@ static void *monitor_main(void *arg)
     scn_run *run = arg;
     size_t cap = 64;
     lanes_blocked *blk = scn_xrealloc(NULL, cap * sizeof *blk);
-    struct timespec ts = { 0, 10 * 1000 * 1000 };
+    struct timespec ts = { 0, 2 * 1000 * 1000 };   /* a look every 2 ms */
 
     while (!atomic_load(&run->stop)) {
         nanosleep(&ts, NULL);

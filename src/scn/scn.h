@@ -103,7 +103,8 @@ const char *scn_end_message(scn_run *run);
  * live routine can send on it (restaurant.lanes:34)"; also "X waits to send
  * on C: no live routine can receive from it" and "X waits in select on A,
  * B: no live routine can release it"), each routine at most once, found
- * within about 20 ms by a monitor thread; copies the next unread one into
+ * within a few ms by a monitor thread (at its end, a run that deadlocks
+ * lists them all in scn_end_message anyway); copies the next unread one into
  * buf (no newline) and returns 1, or 0 when there is none.  Any thread. */
 int scn_next_report(scn_run *run, char *buf, size_t n);
 

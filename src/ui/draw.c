@@ -341,6 +341,17 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
     left = rows - y - 6 - L->chan_n;       /* rows nobody asked for */
     L->explain_y = y;
     L->explain_n = left >= 4 ? 2 : 1;
+    if (v->message[0] != '\0') {
+        /* a message of several lines takes rows from the decisions */
+        const char *p;
+        int want = 2;
+        for (p = v->message; *p != '\0'; p++)
+            want += *p == '\n';
+        if (want > L->explain_n)
+            L->explain_n = want < left + 1 ? want : left + 1;
+        if (L->explain_n < 1)
+            L->explain_n = 1;
+    }
     left -= L->explain_n - 1;
     y += L->explain_n;
     L->runq_y = y++;
@@ -365,8 +376,10 @@ static void draw_header(ui_view *v, const layout *L)
 
     if (v->end == UI_END_DONE)
         snprintf(state, sizeof state, "%s done", G->stop);
+    else if (v->end == UI_END_DEADLOCK)
+        snprintf(state, sizeof state, "%s deadlock", G->stop);
     else if (v->end != UI_END_NONE)
-        snprintf(state, sizeof state, "%s stopped", G->stop);
+        snprintf(state, sizeof state, "%s fault", G->stop);
     else if (v->paused)
         snprintf(state, sizeof state, "%s paused", G->pause);
     else
@@ -597,7 +610,7 @@ static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
     for (row = 0; row < n && *p != '\0'; row++) {
         int w = xmax - x0, len = 0, brk = -1, cols = 0;
         char line[512];
-        while (p[len] != '\0' && cols < w) {
+        while (p[len] != '\0' && p[len] != '\n' && cols < w) {
             if (p[len] == ' ')
                 brk = len;
             if (((unsigned char)p[len] & 0xC0) != 0x80)
@@ -606,7 +619,7 @@ static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
         }
         while (((unsigned char)p[len] & 0xC0) == 0x80)
             len++;
-        if (p[len] != '\0' && brk > 0 && row + 1 < n)
+        if (p[len] != '\0' && p[len] != '\n' && brk > 0 && row + 1 < n)
             len = brk;
         if (len >= (int)sizeof line)
             len = (int)sizeof line - 1;
@@ -614,8 +627,11 @@ static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
         line[len] = '\0';
         put(y + row, x0, xmax, a, line);
         p += len;
-        while (*p == ' ')
+        if (*p == '\n')
             p++;
+        else
+            while (*p == ' ')
+                p++;
     }
 }
 
@@ -650,11 +666,15 @@ static void draw_explain(ui_view *v, const layout *L)
                                           "core %d: %s ran tick %llu of its %d-tick slice%s",
                                           l, r ? r->name : "?", (unsigned long long)used,
                                           m->quantum, sep);
-                else if (m->quantum > 0)
+                else if (m->quantum > 0 && L->cols >= 100)
                     n += (size_t)snprintf(text + n, sizeof text - n,
                                           "core %d: %s kept running (tick %llu: nobody waits, "
                                           "so no preemption)%s",
                                           l, r ? r->name : "?", (unsigned long long)used, sep);
+                else if (m->quantum > 0)
+                    n += (size_t)snprintf(text + n, sizeof text - n,
+                                          "core %d: %s kept running, nobody waits%s",
+                                          l, r ? r->name : "?", sep);
                 else
                     n += (size_t)snprintf(text + n, sizeof text - n, "core %d: %s ran on%s",
                                           l, r ? r->name : "?", sep);
@@ -672,8 +692,11 @@ static void draw_explain(ui_view *v, const layout *L)
     }
     if (ui_model_log(m, 0) != NULL) {
         int x = put(L->explain_y, 1, L->cols, role[R_LABEL], "latest ");
-        put(L->explain_y, x, L->cols, role[R_DIM], ui_model_log(m, 0));
+        put(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
     }
+    if (L->explain_n > 1 && v->end == UI_END_NONE)
+        put(L->explain_y + 1, 1, L->cols, role[R_DIM],
+            "space pauses; then s steps one tick and this line says what each core did");
 }
 
 #define LABEL_W 11

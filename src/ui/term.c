@@ -106,22 +106,42 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
     }
     release_stderr();
     write_all(STDERR_FILENO, banner, sizeof banner - 1);
-    /* hand the signal to whoever had it before (a sanitizer, or the
-     * default action: a core dump) */
+    (void)uc;
+    if (si == NULL || si->si_code <= 0) {
+        /* sent by kill or raise: nothing to report, die of it (a core) */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    /* a real fault: hand it to whoever had it before (the runtime's stack
+     * overflow report, a sanitizer, or the default action); returning
+     * repeats the fault under that handler */
     for (i = 0; i < sizeof crash_sigs / sizeof crash_sigs[0]; i++)
         if (crash_sigs[i] == sig)
             sigaction(sig, &old_crash[i], NULL);
-    (void)uc;
-    /* a real fault returns and happens again under the old handler, so a
-     * sanitizer reports the faulting place; a sent signal is sent again */
-    if (si == NULL || si->si_code <= 0)
-        raise(sig);
+}
+
+void ui_term_crash_handlers(void)
+{
+    static int done;
+    struct sigaction sa;
+    size_t i;
+
+    if (done)
+        return;
+    done = 1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = crash_handler;
+    sigemptyset(&sa.sa_mask);
+    /* on the lanes' alternate stacks, so a stack overflow reaches us too */
+    sa.sa_flags = SA_NODEFER | SA_SIGINFO | SA_ONSTACK;
+    for (i = 0; i < sizeof crash_sigs / sizeof crash_sigs[0]; i++)
+        sigaction(crash_sigs[i], &sa, &old_crash[i]);
 }
 
 int ui_term_signals(void)
 {
     sigset_t all, handled;
-    struct sigaction sa;
     size_t i;
 
     sigfillset(&all);
@@ -129,13 +149,6 @@ int ui_term_signals(void)
         sigdelset(&all, crash_sigs[i]);
     sigdelset(&all, SIGTRAP);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = crash_handler;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_NODEFER | SA_SIGINFO;
-    for (i = 0; i < sizeof crash_sigs / sizeof crash_sigs[0]; i++)
-        sigaction(crash_sigs[i], &sa, &old_crash[i]);
 
     sigemptyset(&handled);
     sigaddset(&handled, SIGINT);

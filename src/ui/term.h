@@ -11,9 +11,14 @@ int ui_term_check(void);
 
 /* Blocks every asynchronous signal in the calling (UI) thread, so threads
  * it creates afterwards (the lanes) inherit the mask, and opens a
- * signalfd for the ones the UI handles.  Installs the crash handlers.
- * Returns the descriptor, or -1. */
+ * signalfd for the ones the UI handles.  Returns the descriptor, or -1. */
 int ui_term_signals(void);
+
+/* Crash signals (SEGV, BUS, ABRT, FPE, ILL) restore the terminal, say so
+ * on stderr and go on to the handler that was there before (so install
+ * after the runtime installed its own): a sent signal kills at once, a
+ * fault repeats under the old handler.  Once per process. */
+void ui_term_crash_handlers(void);
 
 /* Starts curses on stdin/stdout; from here on stderr is held in a file.
  * 0, or -1 with nothing changed. */

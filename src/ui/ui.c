@@ -1,10 +1,603 @@
-/* ui.c - placeholder until the terminal UI lands. */
+/*
+ * ui.c - plays a scenario on the screen: the loop that folds trace events
+ * into the model, draws, reads keys and acts on them.
+ *
+ * Owns: the run (scn_run) while the screen shows it, the model and the view.
+ * All curses calls happen on this thread; lanes never draw.  The loop is:
+ * signals -> keys (actions) -> at most 30 frames a second: read events, fold,
+ * draw.  It blocks in poll() between frames, so a paused screen costs
+ * almost nothing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(HAVE_NCURSESW_CURSES_H)
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
+#include "lanes.h"
+#include "out/out.h"
 #include "ui/ui.h"
+#include "ui/draw.h"
+#include "ui/model.h"
+#include "ui/term.h"
+
+#define FRAME_MS     33            /* at most 30 frames a second          */
+#define IDLE_MS      100           /* paused: how often to look for events */
+#define MESSAGE_MS   6000          /* how long a passing message stays     */
+#define EV_CHUNK     4096
+#define EV_FRAME_MAX (1u << 18)    /* events folded per frame at most      */
+
+/* speeds: numerator / denominator of 1x; the last is "max" */
+static const struct { int num, den; const char *name; } speeds[] = {
+    { 1, 16, "1/16x" }, { 1, 8, "1/8x" }, { 1, 4, "1/4x" }, { 1, 2, "1/2x" },
+    { 1, 1, "1x" }, { 2, 1, "2x" }, { 4, 1, "4x" }, { 8, 1, "8x" }, { 16, 1, "16x" },
+    { 32, 1, "32x" }, { 64, 1, "64x" }, { 0, 0, "max" }
+};
+#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
+#define MAX_TICK_NS 1000u          /* the tick at "max": 1 us              */
+
+typedef struct ui_state {
+    const lanes_opts *opts;
+    scn_program *prog;
+    scn_run     *run;
+    lanes_rt    *rt;
+    ui_model     model;
+    ui_view      view;
+    lanes_event *evbuf;
+    out_trace   *trace;            /* --trace FILE: every event, lossless   */
+    int          speed;            /* index into speeds                    */
+    uint64_t     base_tick;        /* the scenario's tick at 1x            */
+    int          base_quantum;     /* quantum when preemption is on        */
+    int          cores;            /* wanted cores (survives restarts)     */
+    int          quantum;          /* wanted quantum                       */
+    int          ended;            /* SCN_* + 1 once the run ended         */
+    int          status;           /* exit status when quitting            */
+    int          quit;
+    int          dirty;
+    int          report_shown;     /* the message line holds reports       */
+    char         end_text[2048];   /* printed to stderr after endwin       */
+} ui_state;
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
+{
+    ui_state *s = ctx;
+
+    if (s->rt == NULL)
+        return;
+    if (kind == 0)
+        lanes_routine_name(s->rt, id, buf, n);
+    else
+        lanes_chan_name(s->rt, id, buf, n);
+}
+
+static int line_of(void *ctx, uint32_t routine)
+{
+    ui_state *s = ctx;
+    return s->run != NULL ? scn_routine_line(s->run, routine) : 0;
+}
+
+static const char *program_of(void *ctx, uint32_t routine, int *first_line)
+{
+    ui_state *s = ctx;
+    return s->run != NULL ? scn_routine_program(s->run, routine, first_line) : NULL;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void say(ui_state *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (s->ended)
+        return;                     /* the end message stays */
+    s->report_shown = 0;
+    va_start(ap, fmt);
+    vsnprintf(s->view.message, sizeof s->view.message, fmt, ap);
+    va_end(ap);
+    s->view.message_wall = mono_ms();
+    s->dirty = 1;
+}
+
+static uint64_t tick_for_speed(const ui_state *s)
+{
+    if (speeds[s->speed].num == 0)
+        return MAX_TICK_NS;
+    return s->base_tick * (uint64_t)speeds[s->speed].den / (uint64_t)speeds[s->speed].num;
+}
+
+/* Starts (or restarts) the run with the wanted settings. */
+static int start_run(ui_state *s, int paused, char *err, size_t errlen)
+{
+    scn_settings set;
+
+    memset(&set, 0, sizeof set);
+    set.cores = s->cores;
+    set.quantum = s->quantum;
+    set.tick_ns = tick_for_speed(s);
+    set.seed_set = s->opts->seed_set;
+    set.seed = s->opts->seed;
+    /* a trace must see every event: lossless rings, switched on before
+     * any routine runs */
+    set.flags = paused || s->trace != NULL ? LANES_START_PAUSED : 0;
+    s->run = scn_start(s->prog, &set, err, errlen);
+    if (s->run == NULL)
+        return -1;
+    s->rt = scn_rt(s->run);
+    if (s->trace != NULL) {
+        lanes_trace_lossless(s->rt, 1);
+        if (!paused)
+            lanes_resume(s->rt);
+    }
+    ui_model_reset(&s->model, s->cores, s->quantum);
+    s->ended = 0;
+    s->view.end = UI_END_NONE;
+    s->view.message[0] = '\0';
+    s->end_text[0] = '\0';
+    return 0;
+}
+
+/* Reads every event still in the rings into the model and the trace. */
+static size_t drain(ui_state *s, uint64_t now, size_t max)
+{
+    size_t n, total = 0;
+
+    do {
+        n = lanes_trace_read(s->rt, s->evbuf, EV_CHUNK);
+        if (n > 0) {
+            ui_model_fold(&s->model, s->evbuf, n, now);
+            if (s->trace != NULL)
+                out_trace_events(s->trace, s->evbuf, n, s->rt);
+            total += n;
+        }
+    } while (n == EV_CHUNK && total < max);
+    return total;
+}
+
+static void stop_run(ui_state *s)
+{
+    if (s->run != NULL && s->trace != NULL)
+        drain(s, mono_ms(), (size_t)-1);
+    if (s->run != NULL)
+        scn_stop(s->run);
+    s->run = NULL;
+    s->rt = NULL;
+}
+
+/* ---- one frame ------------------------------------------------------------- */
+
+static void check_end(ui_state *s)
+{
+    char buf[512];
+    int st;
+
+    while (scn_next_report(s->run, buf, sizeof buf)) {
+        /* reports found close together are read together */
+        if (s->report_shown && s->view.message[0] != '\0') {
+            size_t len = strlen(s->view.message);
+            snprintf(s->view.message + len, sizeof s->view.message - len, "\n%s", buf);
+            s->view.message_wall = mono_ms();
+        } else {
+            say(s, "%s", buf);
+        }
+        s->report_shown = 1;
+        if (strlen(s->end_text) + strlen(buf) + 2 < sizeof s->end_text) {
+            strcat(s->end_text, buf);
+            strcat(s->end_text, "\n");
+        }
+    }
+    if (s->ended)
+        return;
+    st = scn_wait(s->run, 1);
+    if (st == SCN_TIMEOUT)
+        return;
+    s->ended = st + 1;
+    s->dirty = 1;
+    if (st == SCN_DONE) {
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message,
+                 "done %s every routine returned %s press q to quit, r to run it again",
+                 s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-");
+        s->status = EXIT_DONE;
+    } else {
+        const char *msg = scn_end_message(s->run);
+        s->view.end = st == SCN_DEADLOCK ? UI_END_DEADLOCK : UI_END_FAULT;
+        s->status = st == SCN_DEADLOCK ? EXIT_DEADLOCK : EXIT_FAULT;
+        const char *shown = msg != NULL && *msg ? msg
+                          : st == SCN_DEADLOCK ? "deadlock: every routine left is blocked forever"
+                                               : "the scenario faulted";
+        size_t len;
+        if (strncmp(shown, "lanes: ", 7) == 0)
+            shown += 7;
+        snprintf(s->view.message, sizeof s->view.message, "%s", shown);
+        len = strlen(s->view.message);
+        while (len > 0 && s->view.message[len - 1] == '\n')
+            s->view.message[--len] = '\0';
+        snprintf(s->view.message + len, sizeof s->view.message - len,
+                 "\nq quits (status %d), r runs it again",
+                 st == SCN_DEADLOCK ? EXIT_DEADLOCK : EXIT_FAULT);
+        if (msg != NULL && *msg) {
+            snprintf(s->end_text, sizeof s->end_text, "%s%s", msg,
+                     msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+        } else {
+            snprintf(s->end_text, sizeof s->end_text, "lanes: %s\n",
+                     st == SCN_DEADLOCK ? "deadlock: every routine left is blocked forever"
+                                        : "the scenario faulted");
+        }
+    }
+}
+
+static void frame(ui_state *s, uint64_t now)
+{
+    size_t total = drain(s, now, EV_FRAME_MAX);
+
+    if (!s->ended)                  /* the end keeps its picture */
+        ui_model_advance(&s->model, lanes_now(s->rt), now);
+    if (total > 0)
+        s->dirty = 1;
+
+    check_end(s);
+    if (s->view.message[0] != '\0' && !s->ended && now - s->view.message_wall > MESSAGE_MS) {
+        s->view.message[0] = '\0';
+        s->report_shown = 0;
+    }
+
+    s->view.m = &s->model;
+    s->view.cores = lanes_cores(s->rt);
+    s->view.quantum = lanes_quantum(s->rt);
+    s->view.paused = lanes_paused(s->rt);
+    s->view.speed = speeds[s->speed].name;
+    s->view.dropped = lanes_trace_dropped(s->rt);
+    s->view.wall = now;
+    s->model.cores = s->view.cores;
+    s->model.quantum = s->view.quantum;
+    ui_draw(&s->view);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* ---- actions ----------------------------------------------------------------- */
+
+static void select_step(ui_state *s, int dir)
+{
+    ui_model *m = &s->model;
+    uint32_t id = s->view.selected, tries;
+
+    if (m->maxid == 0)
+        return;
+    for (tries = 0; tries <= m->maxid; tries++) {
+        if (dir > 0)
+            id = id >= m->maxid ? 1 : id + 1;
+        else
+            id = id <= 1 ? m->maxid : id - 1;
+        if (ui_model_routine(m, id) != NULL) {
+            s->view.selected = id;
+            return;
+        }
+    }
+}
+
+static void set_cores(ui_state *s, int n)
+{
+    if (n < 1 || n > LANES_MAX_CORES)
+        return;
+    if (lanes_set_cores(s->rt, n) == 0) {
+        s->cores = n;
+        s->view.cores = n;
+    }
+}
+
+static void act(ui_state *s, int action, int code)
+{
+    ui_view *v = &s->view;
+
+    s->dirty = 1;
+    switch (action) {
+    case UI_ACT_PAUSE:
+        if (lanes_paused(s->rt))
+            lanes_resume(s->rt);
+        else
+            lanes_pause(s->rt);
+        break;
+    case UI_ACT_STEP:
+        if (!lanes_paused(s->rt))
+            lanes_pause(s->rt);
+        lanes_step(s->rt, 1);
+        break;
+    case UI_ACT_CORE_MORE: set_cores(s, lanes_cores(s->rt) + 1); break;
+    case UI_ACT_CORE_LESS: set_cores(s, lanes_cores(s->rt) - 1); break;
+    case UI_ACT_CORES_N:   set_cores(s, code - '0'); break;
+    case UI_ACT_FASTER:
+    case UI_ACT_SLOWER:
+        s->speed += action == UI_ACT_FASTER ? 1 : -1;
+        if (s->speed < 0)
+            s->speed = 0;
+        if (s->speed >= NSPEEDS)
+            s->speed = NSPEEDS - 1;
+        lanes_set_tick(s->rt, tick_for_speed(s));
+        say(s, "speed %s", speeds[s->speed].name);
+        break;
+    case UI_ACT_PREEMPT:
+        s->quantum = lanes_quantum(s->rt) > 0 ? 0 : s->base_quantum;
+        lanes_set_quantum(s->rt, s->quantum);
+        say(s, s->quantum > 0 ? "preemption on: a routine gets %d ticks, then the next one runs"
+                              : "preemption off%.0d: a routine runs until it blocks, sleeps or yields",
+            s->quantum);
+        break;
+    case UI_ACT_RESTART: {
+        char err[256] = "";
+        int paused = lanes_paused(s->rt);
+        s->cores = lanes_cores(s->rt);
+        stop_run(s);
+        if (s->trace != NULL)
+            out_trace_restart(s->trace);
+        if (start_run(s, paused, err, sizeof err) != 0) {
+            snprintf(s->end_text, sizeof s->end_text, "lanes: cannot restart: %s\n", err);
+            s->status = EXIT_SYSTEM;
+            s->quit = 1;
+            return;
+        }
+        v->selected = 0;
+        v->detail = 0;
+        say(s, "restarted");
+        break;
+    }
+    case UI_ACT_NEXT: select_step(s, 1); break;
+    case UI_ACT_PREV: select_step(s, -1); break;
+    case UI_ACT_DETAIL:
+        if (v->selected == 0)
+            select_step(s, 1);
+        v->detail = v->selected != 0;
+        v->help = 0;
+        break;
+    case UI_ACT_BACK:
+        v->detail = 0;
+        v->help = 0;
+        break;
+    case UI_ACT_HELP:
+        v->help = !v->help;
+        break;
+    case UI_ACT_SCROLL_UP:
+        v->lane_scroll -= v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
+        if (v->lane_scroll < 0)
+            v->lane_scroll = 0;
+        break;
+    case UI_ACT_SCROLL_DOWN:
+        v->lane_scroll += v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
+        break;
+    case UI_ACT_QUIT:
+        s->quit = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static void key(ui_state *s, int code)
+{
+    if (code == KEY_RESIZE) {
+        s->dirty = 1;
+        return;
+    }
+    if (code == KEY_MOUSE) {
+        MEVENT me;
+        if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
+            uint32_t id = ui_draw_hit(&s->view, me.y, me.x);
+            if (id != 0)
+                s->view.selected = id;
+            s->dirty = 1;
+        }
+        return;
+    }
+    act(s, ui_key_action(code), code);
+}
+
+/* ---- the loop ------------------------------------------------------------------- */
+
+static int speed_index(double x)
+{
+    int i, best = 4;
+    double bd = 1e9;
+
+    if (x <= 0)
+        return 4;
+    for (i = 0; i < NSPEEDS - 1; i++) {
+        double v = (double)speeds[i].num / speeds[i].den, d = v > x ? v / x : x / v;
+        if (d < bd) {
+            bd = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static int loop(ui_state *s, int sigfd)
+{
+    uint64_t next = 0;
+    long frames = 0;
+    int idle_reads = 0;
+
+    s->dirty = 1;
+    while (!s->quit) {
+        struct pollfd pf[2];
+        uint64_t now = mono_ms();
+        int timeout, paused = lanes_paused(s->rt) || s->ended, sig, code, got = 0;
+
+        if (now >= next && (s->dirty || !paused)) {
+            frame(s, now);
+            s->dirty = 0;
+            next = now + FRAME_MS;
+            if (s->opts->frames > 0 && ++frames >= s->opts->frames)
+                break;
+            continue;
+        }
+        if (now >= next) {
+            /* paused and nothing new: look for events (a step), draw if any */
+            next = now + IDLE_MS;
+            frame(s, now);
+            s->dirty = 0;
+            if (s->opts->frames > 0 && ++frames >= s->opts->frames)
+                break;
+        }
+        timeout = (int)(next > now ? next - now : 0);
+        pf[0].fd = STDIN_FILENO;
+        pf[0].events = POLLIN;
+        pf[1].fd = sigfd;
+        pf[1].events = POLLIN;
+        if (poll(pf, sigfd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
+            return EXIT_SYSTEM;
+
+        while ((sig = ui_term_next_signal(sigfd)) != 0) {
+            switch (sig) {
+            case SIGWINCH:
+                ui_term_resize();
+                s->dirty = 1;
+                next = 0;
+                break;
+            case SIGTSTP:
+                ui_term_suspend();
+                s->dirty = 1;
+                next = 0;
+                break;
+            case SIGCONT:
+                ui_term_resize();
+                s->dirty = 1;
+                break;
+            default:        /* INT, TERM, HUP, QUIT */
+                return 128 + sig;
+            }
+        }
+        if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+            return 128 + SIGHUP;        /* the terminal went away */
+        while ((code = getch()) != ERR) {
+            key(s, code);
+            got = 1;
+            if (s->quit)
+                break;
+        }
+        if (got) {
+            idle_reads = 0;
+            next = 0;                   /* answer a key at once */
+        } else if (pf[0].revents & POLLIN) {
+            /* readable but nothing came: a dead terminal; never spin */
+            if (++idle_reads > 50)
+                return 128 + SIGHUP;
+        }
+    }
+    return s->ended ? s->status : EXIT_DONE;
+}
 
 int ui_main(const lanes_opts *opts, scn_program *prog)
 {
-    (void)opts; (void)prog;
-    fprintf(stderr, "lanes: the terminal UI is not built yet\n");
-    return EXIT_SYSTEM;
+    ui_state *s;
+    char err[256] = "";
+    const char *nc = getenv("NO_COLOR");
+    int sigfd = -1, status, colour, utf8;
+
+    setlocale(LC_ALL, "");
+    if (ui_term_check() != 0)
+        return EXIT_USAGE;
+    s = calloc(1, sizeof *s);
+    if (s == NULL || (s->evbuf = malloc(EV_CHUNK * sizeof *s->evbuf)) == NULL) {
+        free(s);
+        fprintf(stderr, "lanes: out of memory\n");
+        return EXIT_SYSTEM;
+    }
+    s->opts = opts;
+    s->prog = prog;
+    if (opts->trace != NULL) {
+        if (strcmp(opts->trace, "-") == 0) {
+            fprintf(stderr, "lanes: --trace - writes to standard output, which the screen "
+                            "uses; give a file name, or add --headless\n");
+            status = EXIT_USAGE;
+            goto out;
+        }
+        s->trace = out_trace_open(opts->trace, err, sizeof err);
+        if (s->trace == NULL) {
+            fprintf(stderr, "lanes: %s\n", err);
+            status = EXIT_SYSTEM;
+            goto out;
+        }
+        out_trace_note(s->trace, "scenario", scn_title(prog));
+    }
+    s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
+    s->speed = speed_index(opts->speed);
+    s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);
+    s->quantum = opts->quantum >= 0 ? opts->quantum : scn_quantum(prog);
+    s->base_quantum = s->quantum > 0 ? s->quantum : LANES_DEFAULT_QUANTUM;
+    ui_model_init(&s->model, s->cores, s->quantum, namer, s);
+
+    /* lanes inherit the mask: block before they are created */
+    sigfd = ui_term_signals();
+    if (start_run(s, opts->paused, err, sizeof err) != 0) {
+        fprintf(stderr, "lanes: cannot start the scenario: %s\n", err);
+        status = EXIT_SYSTEM;
+        goto out;
+    }
+    ui_term_crash_handlers();       /* after the runtime's own handler */
+    if (ui_term_start(!opts->no_mouse) != 0) {
+        fprintf(stderr, "lanes: cannot start the screen (TERM=%s)\n", getenv("TERM"));
+        status = EXIT_SYSTEM;
+        goto out_run;
+    }
+    colour = !opts->no_color && !(nc != NULL && *nc != '\0');
+    utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    s->view.m = &s->model;
+    s->view.title = scn_title(prog);
+    s->view.about = scn_about(prog);
+    s->view.cpus = lanes_online_cpus();
+    s->view.tick_s = (double)scn_tick_ns(prog) / 1e9;
+    s->view.speed = speeds[s->speed].name;
+    s->view.src_ctx = s;
+    s->view.src_line_of = line_of;
+    s->view.src_program = program_of;
+    s->view.src_file = scn_filename(prog);
+    ui_draw_setup(&s->view, colour, utf8);
+
+    status = loop(s, sigfd);
+
+    ui_term_stop();
+out_run:
+    if (s->trace != NULL && s->run != NULL) {
+        uint64_t dropped;
+        drain(s, mono_ms(), (size_t)-1);
+        dropped = lanes_trace_dropped(s->rt);
+        if (out_trace_close(s->trace, dropped, err, sizeof err) != 0) {
+            fprintf(stderr, "lanes: %s\n", err);
+            if (status == EXIT_DONE)
+                status = EXIT_SYSTEM;
+        }
+        s->trace = NULL;
+    }
+    stop_run(s);
+    if (s->end_text[0] != '\0' && status < 128)
+        fputs(s->end_text, stderr);
+out:
+    if (s->trace != NULL)
+        out_trace_close(s->trace, 0, NULL, 0);
+    if (sigfd >= 0)
+        close(sigfd);
+    ui_model_free(&s->model);
+    free(s->evbuf);
+    free(s);
+    return status;
 }

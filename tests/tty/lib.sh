@@ -1,0 +1,87 @@
+# lib.sh - sourced by the terminal tests: runs lanes inside a private tmux
+# server (never the user's), reads the screen back as text, and keeps the
+# terminal settings from before and after, the exit status and stderr.
+# Waits are generous and poll; nothing asserts on wall-clock time.
+set -u
+command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit 77; }
+LANES=${LANES:-src/lanes}
+case $LANES in /*) ;; *) LANES=$(pwd)/$LANES ;; esac
+[ -x "$LANES" ] || { echo "no program at $LANES"; exit 99; }
+dir=$(mktemp -d /tmp/lanes-tty.XXXXXX)
+sock=lanes-tty-$$-$(basename "$0" .sh)
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() { tm kill-server 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+
+screen() { tm capture-pane -p -t s; }
+
+fail() {
+    echo "FAIL: $*"
+    echo "--- screen:"
+    screen 2>/dev/null | sed 's/^/  | /'
+    if [ -s "$dir/stderr" ]; then echo "--- stderr:"; sed 's/^/  | /' "$dir/stderr"; fi
+    exit 1
+}
+
+# start COLS ROWS [VAR=value...] -- [lanes arguments...]
+start() {
+    w=$1; h=$2; shift 2
+    envs=""
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do envs="$envs $1"; shift; done
+    [ $# -gt 0 ] && shift
+    cat >"$dir/run.sh" <<EOS
+ulimit -c 0 2>/dev/null
+stty -g >"$dir/stty.before"
+env $envs "$LANES" $* 2>"$dir/stderr"
+echo \$? >"$dir/status"
+stty -g >"$dir/stty.after"
+exec sleep 3600
+EOS
+    tm new-session -d -s s -x "$w" -y "$h" "sh $dir/run.sh" || fail "tmux would not start"
+    tm set-option -t s window-size manual >/dev/null 2>&1
+}
+
+# wait_for PATTERN [SECONDS]: until the screen shows PATTERN (grep -E)
+wait_for() {
+    n=$(( ${2:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.1; n=$((n - 1))
+    done
+    fail "the screen never showed /$1/"
+}
+
+# wait_gone PATTERN [SECONDS]
+wait_gone() {
+    n=$(( ${2:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        screen | grep -Eq -- "$1" || return 0
+        sleep 0.1; n=$((n - 1))
+    done
+    fail "the screen kept showing /$1/"
+}
+
+keys() { tm send-keys -t s "$@"; sleep 0.3; }
+
+# wait_exit [SECONDS]: until lanes exited; prints its status
+wait_exit() {
+    n=$(( ${1:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        [ -s "$dir/stty.after" ] && { cat "$dir/status"; return 0; }
+        sleep 0.1; n=$((n - 1))
+    done
+    fail "lanes did not exit"
+}
+
+lanes_pid() {
+    sh_pid=$(tm display -p -t s '#{pane_pid}')
+    pgrep -P "$sh_pid" | head -1
+}
+
+same_stty() {
+    cmp -s "$dir/stty.before" "$dir/stty.after" ||
+        fail "terminal settings changed: $(cat "$dir/stty.before") -> $(cat "$dir/stty.after")"
+}
+
+# the header's tick count
+tick_now() { screen | sed -n '1s/.*tick \([0-9][0-9]*\).*/\1/p'; }

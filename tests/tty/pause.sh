@@ -1,0 +1,45 @@
+#!/bin/sh
+# pause.sh - space freezes the picture (two captures a second apart are
+# equal); s advances every timeline by exactly one column.
+. "$(dirname "$0")/lib.sh"
+start 100 30 -- --ascii -c 2
+wait_for 'core 1'
+sleep 1
+keys Space
+wait_for 'paused'
+sleep 0.5
+a=$(screen); sleep 1; b=$(screen)
+[ "$a" = "$b" ] || fail "the screen changed while paused"
+# paused, it sleeps in poll(): under 2% of a CPU (utime+stime over 5 s)
+pid=$(lanes_pid)
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+sleep 5
+c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+[ $((c1 - c0)) -le $((hz * 5 * 2 / 100)) ] || fail "paused, lanes used $((c1 - c0)) of $((hz * 5)) clock ticks"
+t0=$(tick_now)
+keys s
+n=0
+while [ "$(tick_now)" = "$t0" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.5
+c=$(screen)
+t1=$(tick_now)
+[ "$t1" = $((t0 + 1)) ] || fail "s went from tick $t0 to tick $t1"
+# every lane row moved left by exactly one column (inside the timeline);
+# cells compared as busy (X), idle (.) or off (-), since a run's name is
+# written anew as the run grows
+rows_b=$(printf '%s\n' "$b" | grep '^| ' | cut -c22-96 | tr -c ' .\n-' 'X')
+rows_c=$(printf '%s\n' "$c" | grep '^| ' | cut -c21-95 | tr -c ' .\n-' 'X')
+[ -n "$rows_b" ] || fail "no lane rows"
+[ "$rows_b" = "$rows_c" ] || fail "the timelines did not shift by one column:
+$rows_b
+---
+$rows_c"
+keys s
+wait_for "tick $((t0 + 2))"
+keys Space
+wait_gone 'paused'
+keys q
+wait_exit >/dev/null
+same_stty
+echo "ok"

@@ -296,7 +296,7 @@ START_TEST(test_interp_partial_deadlock)
         "  recv a\n"
         "end\n"
         "routine busy\n"
-        "  repeat 60\n"
+        "  repeat 200\n"
         "    work 1\n"
         "  end\n"
         "  send b\n"
@@ -306,7 +306,7 @@ START_TEST(test_interp_partial_deadlock)
         "end\n";
     scn_result r;
 
-    /* 1 ms ticks: busy runs for about 60 ms, the monitor looks every 10 */
+    /* 1 ms ticks: busy runs for about 200 ms, the monitor looks every 2 */
     run_prog(parse(&r, "p.lanes", src), 1, 1000000ull, 0, NULL, &F);
     ck_assert_int_eq(F.nreports, 1);
     ck_assert_str_eq(F.reports[0], "w waits on a: no live routine can send on it (p.lanes:4)");
@@ -338,7 +338,7 @@ START_TEST(test_interp_partial_deadlock_kinds)
         "  send x\n"
         "end\n"
         "routine busy\n"
-        "  repeat 80\n"
+        "  repeat 200\n"
         "    work 1\n"
         "  end\n"
         "end\n";

@@ -225,6 +225,13 @@ static NOIPA void set_self(rt_routine *r)
     __asm__ volatile("" ::: "memory");
 }
 
+/* rt_routine.state is bookkeeping (asserts, lanes_blocked_list): the
+ * queues and locks that hand a routine over order everything else. */
+static inline void set_state(_Atomic int *st, int v)
+{
+    atomic_store_explicit(st, v, memory_order_relaxed);
+}
+
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__)
@@ -869,7 +876,7 @@ static void timers_fire(rt_lane *l)
         pthread_mutex_unlock(&rt->tmu);
         for (size_t i = 0; i < n; i++) {
             RT_ASSERT(atomic_load(&due[i]->state) == RS_SLEEPING);
-            atomic_store(&due[i]->state, RS_RUNNABLE);
+            set_state(&due[i]->state, RS_RUNNABLE);
             put_runnable(l, due[i], LANES_EV_WAKE, 0, 0);
         }
     } while (n == 64);
@@ -1077,7 +1084,8 @@ static rt_routine *find_runnable(rt_lane *l, int *from)
         *from = LANES_Q_GLOBAL;
         return r;
     }
-    if ((r = atomic_exchange(&l->runnext, NULL)) != NULL) {
+    if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL &&
+        (r = atomic_exchange(&l->runnext, NULL)) != NULL) {
         *from = LANES_Q_RUNNEXT;
         return r;
     }
@@ -1190,7 +1198,7 @@ static void run(rt_lane *l, rt_routine *r, int from)
     if (from != LANES_Q_RUNNEXT)
         l->slice = 0;           /* a woken routine inherits its waker's slice */
     RT_ASSERT(atomic_load(&r->state) == RS_RUNNABLE);
-    atomic_store(&r->state, RS_RUNNING);
+    set_state(&r->state, RS_RUNNING);
     l->cur = r;
 #ifdef HAVE_SCHED_GETCPU
     if (rt->trace_on)
@@ -1207,13 +1215,13 @@ static void run(rt_lane *l, rt_routine *r, int from)
     switch (r->action) {
     case ACT_YIELD:
     case ACT_PREEMPT:
-        atomic_store(&r->state, RS_RUNNABLE);
+        set_state(&r->state, RS_RUNNABLE);
         put_runnable(l, r, LANES_EV_STOP, 0,
                      r->action == ACT_YIELD ? LANES_STOP_YIELD : LANES_STOP_PREEMPT);
         break;
     case ACT_SLEEP:
         emit(rt, l, LANES_EV_STOP, r->id, r->act_obj, LANES_STOP_SLEEP, (uint16_t)l->idx);
-        atomic_store(&r->state, RS_SLEEPING);
+        set_state(&r->state, RS_SLEEPING);
         r->wake_at = lanes_now(rt) + (uint64_t)r->act_obj * 1000u;
         timer_add(rt, r);
         break;
@@ -1225,7 +1233,7 @@ static void run(rt_lane *l, rt_routine *r, int from)
         break;
     case ACT_EXIT:
         emit(rt, l, LANES_EV_STOP, r->id, 0, LANES_STOP_EXIT, (uint16_t)l->idx);
-        atomic_store(&r->state, RS_DEAD);
+        set_state(&r->state, RS_DEAD);
         pthread_mutex_lock(&rt->all_mu);
         if (r->all_prev != NULL)
             r->all_prev->all_next = r->all_next;
@@ -1239,7 +1247,7 @@ static void run(rt_lane *l, rt_routine *r, int from)
         census_add(rt, (uint64_t)0 - LIVE1);
         break;
     case ACT_CORES:
-        atomic_store(&r->state, RS_RUNNABLE);
+        set_state(&r->state, RS_RUNNABLE);
         emit(rt, l, LANES_EV_STOP, r->id, LANES_Q_GLOBAL, LANES_STOP_CORES, (uint16_t)l->idx);
         lane_switch_off(l, r);
         break;
@@ -1673,7 +1681,7 @@ void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), vo
     r->unlock_arg = arg;
     atomic_store(&r->block_chan, chan_id);
     atomic_store(&r->block_op, op);
-    atomic_store(&r->state, RS_BLOCKED);
+    set_state(&r->state, RS_BLOCKED);
     census_add(r->rt, 1);
     switch_out(r, ACT_PARK);
 }
@@ -1686,7 +1694,7 @@ void sched_ready(rt_routine *r)
     uint32_t waker = me != NULL ? me->id : 0;
 
     RT_ASSERT(atomic_load(&r->state) == RS_BLOCKED);
-    atomic_store(&r->state, RS_RUNNABLE);
+    set_state(&r->state, RS_RUNNABLE);
     census_add(rt, (uint64_t)-1);
     if (l != NULL && l->rt == rt &&
         (atomic_load(&l->runnext) == NULL || rq_room(l))) {
@@ -1868,7 +1876,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     slot = nt_set(&rt->rnames, r->id, name, NULL);
     r->name = slot != NULL ? slot->name : "?";
     ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
-    atomic_store(&r->state, RS_RUNNABLE);
+    set_state(&r->state, RS_RUNNABLE);
 
     pthread_mutex_lock(&rt->all_mu);
     r->all_next = rt->all;

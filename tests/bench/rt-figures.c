@@ -1,0 +1,171 @@
+/*
+ * rt-figures.c - the runtime's three figures for issue 3: context switch
+ * cost, spawn+exit cost, resident memory per parked routine.  Not built by
+ * make; from a build directory (so config.h is found):
+ *
+ *   cc -O2 -I. -I$SRC/src -iquote $SRC/src/rt $SRC/tests/bench/rt-figures.c \
+ *      src/rt/liblanes.a -pthread -o rt-figures && ./rt-figures [N]
+ *
+ * Prints one line per figure.  Wall-clock timing: run on an idle machine.
+ */
+#include "config.h"
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include "ctx.h"
+#include "lanes.h"
+#include "rtdebug.h"
+#include "stack.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static long rss_kib(void)
+{
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* ---- 1. the bare switch: two contexts bouncing on one thread ----------- */
+
+static rt_ctx main_ctx, co_ctx;
+static volatile long bounces;
+
+static void co_entry(void *arg)
+{
+    (void)arg;
+    ctx_entered();
+    for (;;) {
+        bounces++;
+        ctx_switch(&co_ctx, &main_ctx, 0);
+    }
+}
+
+static double bare_switch_ns(long n)
+{
+    static char stack[64 * 1024] __attribute__((aligned(4096)));
+    uint64_t t;
+    ctx_init_thread(&main_ctx);
+    ctx_make(&co_ctx, stack, sizeof stack, co_entry, NULL);
+    ctx_switch(&main_ctx, &co_ctx, 0);      /* warm up */
+    t = now_ns();
+    for (long i = 0; i < n; i++)
+        ctx_switch(&main_ctx, &co_ctx, 0);
+    t = now_ns() - t;
+    return (double)t / (2.0 * (double)n);   /* two switches per round trip */
+}
+
+/* ---- 2. a yield through the scheduler: routine -> lane -> routine ------- */
+
+static long yields;
+
+static void yielder(void *a)
+{
+    (void)a;
+    for (long i = 0; i < yields; i++)
+        lanes_yield();
+}
+
+static double yield_ns(long n)
+{
+    lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 1000000, .trace_events = 0 };
+    lanes_rt *rt = lanes_open(&c);
+    uint64_t t;
+    yields = n;
+    lanes_go(rt, "a", yielder, NULL);
+    lanes_go(rt, "b", yielder, NULL);
+    t = now_ns();
+    lanes_wait(rt);
+    t = now_ns() - t;
+    lanes_close(rt);
+    return (double)t / (2.0 * (double)n);
+}
+
+/* ---- 3. spawn and exit ---------------------------------------------------------- */
+
+static long spawns;
+static void child(void *a) { (void)a; }
+
+static void spawner(void *a)
+{
+    lanes_rt *rt = a;
+    for (long i = 0; i < spawns; i++) {
+        lanes_go(rt, "c", child, NULL);
+        if (i % 64 == 63)
+            lanes_yield();
+    }
+}
+
+static double spawn_ns(long n)
+{
+    lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 1000000, .trace_events = 0 };
+    lanes_rt *rt = lanes_open(&c);
+    uint64_t t;
+    spawns = n;
+    t = now_ns();
+    lanes_go(rt, "spawner", spawner, rt);
+    lanes_wait(rt);
+    t = now_ns() - t;
+    lanes_close(rt);
+    return (double)t / (double)n;
+}
+
+/* ---- 4. resident memory per parked routine ------------------------------- */
+
+static atomic_long parked;
+
+static void sleeper(void *a)
+{
+    (void)a;
+    atomic_fetch_add(&parked, 1);
+    lanes_sleep(1000000000);
+}
+
+static double rss_per_parked(long n, long *guarded)
+{
+    lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 1000000, .trace_events = 0 };
+    lanes_rt *rt = lanes_open(&c);
+    sched_stats st;
+    long before = rss_kib(), after;
+    for (long i = 0; i < n; i++)
+        lanes_go(rt, "z", sleeper, NULL);
+    while (atomic_load(&parked) < n)
+        usleep(1000);
+    after = rss_kib();
+    sched_get_stats(rt, &st);
+    *guarded = (long)st.stacks_guarded;
+    lanes_close(rt);    /* frees parked routines too */
+    return (double)(after - before) * 1024.0 / (double)n;
+}
+
+int main(int argc, char **argv)
+{
+    long n = argc > 1 ? atol(argv[1]) : 100000, guarded = 0;
+    double rss;
+    printf("bare context switch:      %6.1f ns (one direction, %s)\n", bare_switch_ns(n * 10),
+#ifdef LANES_SWITCH_ASM
+           "hand-written"
+#else
+           "ucontext"
+#endif
+    );
+    printf("yield via the scheduler:  %6.1f ns (routine to routine, two switches)\n",
+           yield_ns(n));
+    printf("spawn + exit:             %6.1f ns per routine\n", spawn_ns(n));
+    rss = rss_per_parked(n, &guarded);
+    printf("RSS per parked routine:   %6.0f bytes (%ld sleeping at once, %ld with guard pages)\n",
+           rss, n, guarded);
+    return 0;
+}

@@ -344,7 +344,7 @@ START_TEST(test_draw_click_selects_and_detail)
     s = grab();
     ck_assert_ptr_nonnull(strstr(s, "sleeping, 9 ticks left"));
     ck_assert_ptr_nonnull(strstr(s, "ran on cores: 0"));
-    ck_assert_ptr_nonnull(strstr(s, "switches 1"));
+    ck_assert_ptr_nonnull(strstr(s, "switches 1 . preempted 0"));
     V.src_program = fake_program;
     V.src_line_of = fake_line;
     V.src_file = "restaurant.lanes";

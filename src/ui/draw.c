@@ -262,7 +262,9 @@ static int chips(ui_view *v, int y, int x, int xmax, const uint32_t *ids, size_t
 /* ---- layout: the one function that knows where things go -------------------- */
 
 typedef struct layout {
-    int rows, cols;
+    int rows, cols;            /* cols: the main region (left of a side pane) */
+    int full;                  /* the terminal's width                     */
+    int side_x, side_w;        /* the side pane, side_w = 0: none          */
     int small;                 /* below the minimum size                   */
     int lanes_y, lanes_h;      /* the lanes box                            */
     int boxed;                 /* two rows a lane, else one                */
@@ -293,9 +295,16 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
     memset(L, 0, sizeof *L);
     L->rows = rows;
     L->cols = cols;
+    L->full = cols;
     if (rows < UI_MIN_ROWS || cols < UI_MIN_COLS) {
         L->small = 1;
         return;
+    }
+    if (cols >= 140 && rows >= 24) {
+        /* wide: the selected routine stays in view at the right */
+        L->side_w = cols / 3 > 60 ? 60 : cols / 3;
+        L->side_x = cols - L->side_w;
+        L->cols = cols = L->side_x;
     }
     /* header 2, then below the lanes: explain, runnable, channels,
      * sleeping, done, stats, hints; the lanes come first, channels give
@@ -371,7 +380,7 @@ static void draw_header(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
     char right[256], state[64], q[32], extra[64] = "";
-    int x, rw, cols = L->cols;
+    int x, rw, cols = L->full;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
     if (v->end == UI_END_DONE)
@@ -849,12 +858,12 @@ static void draw_stats(ui_view *v, const layout *L)
                  "parallel %.2f/%d",
                  (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
                  (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m), v->cores);
-    put(L->stats_y, 1, L->cols, A_NORMAL, buf);
+    put(L->stats_y, 1, L->full, A_NORMAL, buf);
 }
 
 static void draw_hints(ui_view *v, const layout *L)
 {
-    int i, x = 1, xmax = L->cols - 1, reserve = 0;
+    int i, x = 1, xmax = L->full - 1, reserve = 0;
     const char *tail[2] = { NULL, NULL };
 
     (void)v;
@@ -955,24 +964,28 @@ static void draw_help(ui_view *v, const layout *L)
     put(1 + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
 }
 
-static void draw_detail(ui_view *v, const layout *L)
+/* The selected routine in a box at (top, x0), h rows by w columns. */
+static void draw_detail(ui_view *v, int top, int x0, int h, int w)
 {
     ui_model *m = v->m;
     ui_routine *r = ui_model_routine(m, v->selected);
-    int top = L->lanes_y + L->lanes_h, w = L->cols, h, x0 = 0;
     int y, xmax, x, l, line, i, first_line = 1;
     const char *prog;
     char buf[256];
 
-    /* below the lanes, so the lanes stay in sight; over them when short */
-    if (L->rows - 1 - top < 10)
-        top = 2;
-    h = L->rows - 1 - top;
     y = top + 1;
     xmax = x0 + w - 2;
     pane_box(top, x0, h, w, "routine");
     if (r == NULL) {
-        put(y, x0 + 2, xmax, A_NORMAL, "No routine selected: Tab selects one.");
+        put(y++, x0 + 2, xmax, A_NORMAL, "No routine selected:");
+        put(y++, x0 + 2, xmax, A_NORMAL, "Tab or a click selects one.");
+        y++;
+        put(y++, x0 + 2, xmax, role[R_LABEL], "on the lanes");
+        put(y++, x0 + 2, xmax, A_NORMAL, "a coloured run: a routine on that core");
+        putf(y++, x0 + 2, xmax, A_NORMAL, "%s idle   %s core off", G->dot, G->park);
+        putf(y++, x0 + 2, xmax, A_NORMAL, "%s preempted (its slice ran out)", G->pre);
+        putf(y++, x0 + 2, xmax, A_NORMAL, "%s stolen from another core", G->steal);
+        put(y++, x0 + 2, xmax, A_NORMAL, "one column = one tick of runtime time");
         return;
     }
     x = chip(v, y, x0 + 2, xmax, r->id, NULL);
@@ -983,11 +996,12 @@ static void draw_detail(ui_view *v, const layout *L)
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds item #%d %s ", (int)r->item, G->dot);
     else
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
-    putf(y, x, xmax, A_NORMAL, "CPU %.1f ticks %s switches %u %s preempted %u",
-         (double)r->cpu_mt / 1000.0, G->dot, r->runs, G->dot, r->preempts);
-    y++;
-    x = putf(y, x0 + 2, xmax, A_NORMAL, "waits %u (%.1f ticks) %s stolen %u %s ",
-             r->waits, (double)r->wait_mt / 1000.0, G->dot, r->steals, G->dot);
+    putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks", (double)r->cpu_mt / 1000.0);
+    putf(y++, x0 + 2, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
+         r->runs, G->dot, r->preempts, G->dot, r->steals);
+    putf(y++, x0 + 2, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks",
+         r->waits, r->waits == 1 ? "" : "s", (double)r->wait_mt / 1000.0);
+    x = x0 + 2;
     x = put(y, x, xmax, A_NORMAL, "ran on cores:");
     if (r->lanes_mask == 0)
         put(y, x, xmax, role[R_DIM], " none yet");
@@ -1001,6 +1015,8 @@ static void draw_detail(ui_view *v, const layout *L)
     if (prog != NULL && *prog != '\0') {
         const char *p;
         int total = 0, first, room = h - (y - top) - 1 - 4;
+        if (room < 3)
+            room = 3;
         for (p = prog; *p != '\0'; p++)
             total += *p == '\n';
         if (p > prog && p[-1] != '\n')
@@ -1044,7 +1060,7 @@ static void draw_detail(ui_view *v, const layout *L)
             put(y++, x0 + 2, xmax, A_NORMAL, s);
         }
     }
-    putf(top + h - 1, x0 + 2, xmax, role[R_DIM], " Esc back %s Tab next routine ", G->dot);
+    putf(top + h - 1, x0 + 2, xmax, role[R_DIM], " Tab next %s Shift-Tab previous ", G->dot);
 }
 
 static void draw_small(const layout *L)
@@ -1083,10 +1099,17 @@ void ui_draw(ui_view *v)
     draw_log(v, &L);
     draw_stats(v, &L);
     draw_hints(v, &L);
+    if (L.side_w > 0)
+        draw_detail(v, 2, L.side_x, L.rows - 4, L.side_w);
     if (v->help) {
         v->nhits = 0;
+        L.cols = L.full;
         draw_help(v, &L);
-    } else if (v->detail) {
-        draw_detail(v, &L);
+    } else if (v->detail && L.side_w == 0) {
+        /* below the lanes, so they stay in sight; over them when short */
+        int top = L.lanes_y + L.lanes_h;
+        if (L.rows - 1 - top < 10)
+            top = 2;
+        draw_detail(v, top, 0, L.rows - 1 - top, L.cols);
     }
 }

@@ -90,21 +90,27 @@ typedef struct consumer {
     uint64_t    events;          /* events read                             */
 } consumer;
 
-/* Drains the rings the way the screen does, only without pausing between
- * frames: read a batch, and nap 100 us when there was nothing. */
+/* Drains the rings the way the screen does, only 60 times more often: read
+ * everything there is, then nap 250 us (the screen reads once a frame).  A
+ * consumer that chased the producers event by event would measure the cache
+ * lines they fight over, not tracing.  At ~40 M events/s a 64 Ki ring holds
+ * 1.6 ms, so nothing is dropped unless the consumer is starved of a CPU. */
 static void *consume(void *p)
 {
     consumer *c = p;
     static lanes_event buf[4096];
+    const size_t max = sizeof buf / sizeof buf[0];
 
     for (;;) {
-        size_t n = lanes_trace_read(c->rt, buf, sizeof buf / sizeof buf[0]);
-        c->events += n;
-        if (n == 0) {
-            if (atomic_load(&c->stop))
-                break;
-            nanosleep(&(struct timespec){ 0, 100000 }, NULL);
-        }
+        size_t n;
+        int stop = atomic_load(&c->stop);
+        do {
+            n = lanes_trace_read(c->rt, buf, max);
+            c->events += n;
+        } while (n == max);
+        if (stop)
+            break;
+        nanosleep(&(struct timespec){ 0, 250000 }, NULL);
     }
     return NULL;
 }

@@ -149,7 +149,7 @@ START_TEST(test_interp_items_keep_numbers)
                       "item %d: sent %d recvd %d done %d", i, F.sent[i], F.recvd[i], F.done[i]);
     }
     ck_assert_int_eq(F.sent[10], 0);
-    ck_assert_int_eq(F.nreports, 0);
+    ck_assert_msg(F.nreports == 0, "false report: %s", F.reports[0]);
     ck_assert_str_eq(F.end, "");
     scn_result_free(&r);
 }

@@ -14,9 +14,11 @@
  * Partial deadlock: for every step we know (conservatively, from the
  * program's structure and what `spawn` can start) which channels the rest
  * of the routine may still send on or close, and which it may receive
- * from.  A monitor thread takes the runtime's list of parked routines and
- * finds those that no live routine can ever release; one seen stuck twice
- * in a row without progress is reported once.
+ * from.  A monitor thread takes the runtime's list of parked routines every
+ * 2 ms and finds those that no live routine can ever release (a fixpoint:
+ * a parked routine that can be released counts as live).  The list is not
+ * one atomic snapshot, so stuck routines are reported (once each) only when
+ * the same stuck set, none of it having moved, is found twice in a row.
  */
 #include "config.h"
 
@@ -43,11 +45,14 @@ struct scn_inst {
     uint64_t   rng;                 /* splitmix64 state                    */
     int32_t    counters[SCN_MAX_DEPTH + 1];  /* repeat counters by depth   */
     int        switched;            /* a step this loop pass reached a safepoint */
+    size_t     live_index;          /* its place in run->alive (under run->lock) */
     /* monitor thread only: */
     uint32_t   seen_epoch;          /* parked in this check                */
     int        freed;               /* can still be released (this check)  */
     int        suspect;             /* judged stuck in the previous check  */
-    uint32_t   suspect_progress;
+    uint32_t   suspect_progress;    /* its progress then                   */
+    int        stuck;               /* judged stuck in this check          */
+    uint32_t   now_progress;
     int        reported;
 };
 
@@ -60,6 +65,8 @@ struct scn_run {
     pthread_mutex_t lock;
     scn_inst  **insts;              /* every instance, in creation order   */
     size_t      ninst, inst_cap;
+    scn_inst  **alive;              /* instances not done, in any order    */
+    size_t      nalive, alive_cap;
     scn_inst  **by_id;              /* routine id -> instance              */
     size_t      by_id_cap;
     _Atomic int *next_number;       /* per declaration: next instance number */
@@ -80,6 +87,8 @@ struct scn_run {
     int         monitor_on;
     _Atomic int stop;
     uint32_t    epoch;
+    scn_inst   *suspects[256];      /* parked at the monitor's last look   */
+    int         nsuspects;
 };
 
 /* ---- instances ------------------------------------------------------------ */
@@ -132,6 +141,18 @@ static int record_fault(scn_inst *x, const scn_step *st, const char *what, const
 
 static void routine_main(void *arg);
 
+/* The instance is done: off the alive list (swap with the last). */
+static void retire(scn_run *run, scn_inst *x)
+{
+    pthread_mutex_lock(&run->lock);
+    atomic_store(&x->pc, -2);
+    atomic_fetch_add(&x->progress, 1);
+    run->alive[x->live_index] = run->alive[--run->nalive];
+    run->alive[x->live_index]->live_index = x->live_index;
+    atomic_fetch_sub(&run->live, 1);
+    pthread_mutex_unlock(&run->lock);
+}
+
 /* Creates instance `number` of routine `decl` and starts it; the instance
  * counts as live before its routine exists, so the monitor never misses
  * what it can do.  Returns the routine id, or a negative errno / -1. */
@@ -165,13 +186,18 @@ static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t 
         run->insts = scn_xrealloc(run->insts, run->inst_cap * sizeof *run->insts);
     }
     run->insts[run->ninst++] = x;
+    if (run->nalive == run->alive_cap) {
+        run->alive_cap = run->alive_cap ? run->alive_cap * 2 : 64;
+        run->alive = scn_xrealloc(run->alive, run->alive_cap * sizeof *run->alive);
+    }
+    x->live_index = run->nalive;
+    run->alive[run->nalive++] = x;
     atomic_fetch_add(&run->live, 1);
     pthread_mutex_unlock(&run->lock);
 
     id = lanes_go(run->rt, x->name, routine_main, x);
     if (id <= 0) {
-        atomic_store(&x->pc, -2);
-        atomic_fetch_sub(&run->live, 1);
+        retire(run, x);
         snprintf(why, whylen, "the runtime refused: %s", strerror(id < 0 ? -id : EAGAIN));
         return id < 0 ? id : -1;
     }
@@ -205,9 +231,7 @@ static void routine_main(void *arg)
     held = atomic_exchange(&x->held, 0);
     if (held != 0)
         lanes_item_done(held);
-    atomic_store(&x->pc, -2);
-    atomic_fetch_add(&x->progress, 1);
-    atomic_fetch_sub(&run->live, 1);
+    retire(run, x);
 }
 
 /* ---- the steps ------------------------------------------------------------ */
@@ -578,13 +602,14 @@ static void add_sets(scn_run *run, int pc, int *cs, int *cr)
 {
     const uint64_t *s = run->can_send + (size_t)pc * (size_t)run->words;
     const uint64_t *r = run->can_recv + (size_t)pc * (size_t)run->words;
-    int i;
+    int k;
 
-    for (i = 0; i < run->p->nchan; i++) {
-        if (has_bit(s, i))
-            cs[i]++;
-        if (has_bit(r, i))
-            cr[i]++;
+    for (k = 0; k < run->words; k++) {
+        uint64_t bs = s[k], br = r[k];
+        for (; bs != 0; bs &= bs - 1)
+            cs[k * 64 + __builtin_ctzll(bs)]++;
+        for (; br != 0; br &= br - 1)
+            cr[k * 64 + __builtin_ctzll(br)]++;
     }
 }
 
@@ -655,12 +680,24 @@ static void add_report(scn_run *run, const char *msg)
     pthread_mutex_unlock(&run->lock);
 }
 
+/* Those parked at the last look but not at this one are no longer suspects
+ * (instances are freed only by scn_stop, after the monitor has stopped). */
+static void forget_suspects(scn_run *run, uint32_t epoch)
+{
+    int k;
+
+    for (k = 0; k < run->nsuspects; k++)
+        if (run->suspects[k]->seen_epoch != epoch)
+            run->suspects[k]->suspect = 0;
+    run->nsuspects = 0;
+}
+
 static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
 {
     const scn_program *p = run->p;
-    size_t nb, i, ninst;
-    scn_inst **insts, *parked[256];
-    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k;
+    size_t nb, i;
+    scn_inst *parked[256];
+    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k, stable = 1;
     uint32_t epoch = ++run->epoch;
 
     nb = lanes_blocked_list(run->rt, *blk, *blk_cap);
@@ -669,8 +706,10 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         *blk = scn_xrealloc(*blk, *blk_cap * sizeof **blk);
         return;                          /* look again next time */
     }
-    if (nb == 0)
+    if (nb == 0) {
+        forget_suspects(run, epoch);
         return;
+    }
     memset(cs, 0, sizeof cs);
     memset(cr, 0, sizeof cr);
     pthread_mutex_lock(&run->lock);
@@ -683,11 +722,9 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             parked[nparked++] = x;
         }
     }
-    insts = run->insts;
-    ninst = run->ninst;
     /* Everyone not parked can still do whatever its program has left. */
-    for (i = 0; i < ninst; i++) {
-        scn_inst *x = insts[i];
+    for (i = 0; i < run->nalive; i++) {
+        scn_inst *x = run->alive[i];
         int pc = atomic_load(&x->pc);
         if (pc == -2 || x->seen_epoch == epoch)
             continue;
@@ -698,8 +735,12 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         free_live++;
     }
     pthread_mutex_unlock(&run->lock);
-    if (free_live == 0)
+    if (free_live == 0) {
+        for (k = 0; k < nparked; k++)
+            parked[k]->suspect = 0;
+        forget_suspects(run, epoch);
         return;                          /* all parked: the runtime reports that */
+    }
     do {
         changed = 0;
         for (k = 0; k < nparked; k++) {
@@ -714,15 +755,25 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             }
         }
     } while (changed);
+    /* The stuck set is trusted only when it is the same as at the last look
+     * and none of its routines moved in between: then each was parked all
+     * along, and a routine that looked parked in one racy snapshot (having
+     * just been woken and parked again) cannot make the others look stuck. */
     for (k = 0; k < nparked; k++) {
         scn_inst *x = parked[k];
-        uint32_t prog = atomic_load(&x->progress);
+        x->stuck = !x->freed && atomic_load(&x->pc) >= 0;
+        x->now_progress = atomic_load(&x->progress);
+        if (x->stuck && !(x->suspect && x->suspect_progress == x->now_progress))
+            stable = 0;
+    }
+    for (k = 0; k < nparked; k++) {
+        scn_inst *x = parked[k];
         int pc = atomic_load(&x->pc);
-        if (x->freed || pc < 0) {
+        if (!x->stuck) {
             x->suspect = 0;
             continue;
         }
-        if (x->suspect && x->suspect_progress == prog && !x->reported) {
+        if (stable && !x->reported) {
             char what[300], msg[512];
             const scn_step *st = &p->steps[pc];
             describe_wait(run, pc, what, sizeof what, 0);
@@ -734,14 +785,11 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             x->reported = 1;
         }
         x->suspect = 1;
-        x->suspect_progress = prog;
+        x->suspect_progress = x->now_progress;
     }
-    /* routines that left the parked list are no longer suspects */
-    pthread_mutex_lock(&run->lock);
-    for (i = 0; i < run->ninst; i++)
-        if (run->insts[i]->seen_epoch != epoch)
-            run->insts[i]->suspect = 0;
-    pthread_mutex_unlock(&run->lock);
+    forget_suspects(run, epoch);
+    memcpy(run->suspects, parked, (size_t)nparked * sizeof *parked);
+    run->nsuspects = nparked;
 }
 
 static void *monitor_main(void *arg)
@@ -1006,6 +1054,7 @@ void scn_stop(scn_run *run)
         free(run->reports[i]);
     free(run->reports);
     free(run->insts);
+    free(run->alive);
     free(run->by_id);
     free(run->chans);
     free(run->next_number);

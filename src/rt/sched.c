@@ -421,6 +421,10 @@ static uint64_t trace_clock(void *arg, uint64_t *t_rt)
     return m - rt->t0;
 }
 
+/* The runtime whose trace the calling thread reads (lanes_trace_read). */
+static _Thread_local lanes_rt *tl_consumer_of;
+static const atomic_int never;
+
 static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
                       uint32_t obj, int32_t arg, uint16_t lane)
 {
@@ -428,8 +432,11 @@ static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
     if (l != NULL) {
         trace_put(&l->ring, &e, trace_clock, rt, &rt->lossless, &rt->closing, &rt->dropped);
     } else {
+        /* The consumer itself (a UI thread pressing keys) must not wait for
+         * room only it can make: for it a full control ring drops. */
+        const atomic_int *lossless = tl_consumer_of == rt ? &never : &rt->lossless;
         pthread_mutex_lock(&rt->ctl_mu);
-        trace_put(&rt->ctl_ring, &e, trace_clock, rt, &rt->lossless, &rt->closing, &rt->dropped);
+        trace_put(&rt->ctl_ring, &e, trace_clock, rt, lossless, &rt->closing, &rt->dropped);
         pthread_mutex_unlock(&rt->ctl_mu);
     }
 }
@@ -472,6 +479,7 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
     if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
         return 0;
     uint64_t limit = mono_ns() - rt->t0;
+    tl_consumer_of = rt;
     n = atomic_load(&rt->nstarted);
     rings[0] = &rt->ctl_ring;
     for (int i = 0; i < n; i++)
@@ -1903,6 +1911,8 @@ void lanes_close(lanes_rt *rt)
     if (rt == NULL)
         return;
     RT_ASSERT(cur_self() == NULL);
+    if (tl_consumer_of == rt)
+        tl_consumer_of = NULL;
     pthread_mutex_lock(&rt->mu);
     atomic_store(&rt->closing, 1);
     wake_all_locked(rt);

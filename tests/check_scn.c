@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "scn/scn.h"
+#include "scn/scn_int.h"   /* the step table, for its own test */
 
 /* A string literal and its length (it may hold NUL bytes). */
 #define S(lit) lit, sizeof(lit) - 1
@@ -700,6 +701,29 @@ START_TEST(test_scn_help_from_table)
 }
 END_TEST
 
+/* Every row of the step table is complete, and the help shows each one. */
+START_TEST(test_scn_step_table)
+{
+    const char *h = scn_language_help();
+    int i, j;
+
+    for (i = 0; i < SCN_OP_COUNT; i++) {
+        const scn_stepdef *d = &scn_steps[i];
+        ck_assert_int_eq(d->op, i);
+        ck_assert_ptr_nonnull(d->name);
+        ck_assert_ptr_nonnull(d->run);
+        ck_assert_msg(d->usage != NULL && strncmp(d->usage, d->name, strlen(d->name)) == 0,
+                      "usage of %s", d->name);
+        ck_assert_msg(d->help != NULL && strlen(d->help) > 10, "help of %s", d->name);
+        ck_assert_ptr_nonnull(strstr(h, d->usage));
+        for (j = 0; j < i; j++)
+            ck_assert_str_ne(scn_steps[j].name, d->name);
+    }
+    for (i = 0; i < SCN_DECL_COUNT; i++)
+        ck_assert_ptr_nonnull(strstr(h, scn_decls[i].usage));
+}
+END_TEST
+
 START_TEST(test_scn_load_sources)
 {
     char path[] = "/tmp/lanes-scn-XXXXXX";
@@ -771,6 +795,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_scn_limits);
     tcase_add_test(tc, test_scn_every_step);
     tcase_add_test(tc, test_scn_help_from_table);
+    tcase_add_test(tc, test_scn_step_table);
     tcase_add_test(tc, test_scn_load_sources);
     suite_add_tcase(s, tc);
     return s;

@@ -51,10 +51,10 @@ int scn_hash_add(scn_pstate *ps, int32_t *table, int kind, int index)
     return 0;
 }
 
+/* What a step's name argument names, from the step table. */
 static int uses_chan(int op)
 {
-    return op == SCN_OP_SEND || op == SCN_OP_RECV || op == SCN_OP_CLOSE ||
-           op == SCN_OP_RANGE || op == SCN_OP_CASE;
+    return scn_steps[op].arg == SCN_ARG_CHAN || scn_steps[op].arg == SCN_ARG_CASE;
 }
 
 static void unknown(scn_pstate *ps, const scn_step *st, int kind)
@@ -95,7 +95,7 @@ static void resolve(scn_pstate *ps)
             p->chans[st->ref].used = 1;
             if (st->op == SCN_OP_CLOSE)
                 p->chans[st->ref].closed = 1;
-        } else if (st->op == SCN_OP_SPAWN) {
+        } else if (scn_steps[st->op].arg == SCN_ARG_ROUTINE) {
             st->ref = scn_hash_find(ps, ps->rout_hash, 1, ps->buf + st->name_off, st->name_len);
             if (st->ref < 0)
                 unknown(ps, st, 1);

@@ -10,3 +10,12 @@ TESTS += tests/check_out
 tests_check_out_SOURCES = tests/check_out.c tests/check_out_json.c tests/check_out_json.h
 tests_check_out_CFLAGS = $(TEST_CFLAGS)
 tests_check_out_LDADD = src/out/libout.a $(TEST_LIBS)
+
+# Headless runs of the built program: exact counts of every built-in
+# scenario, deadlock, trace files and their write errors.
+check_PROGRAMS += tests/check_headless
+TESTS += tests/check_headless
+tests_check_headless_SOURCES = tests/check_headless.c tests/check_out_json.c \
+	tests/check_out_json.h tests/testutil.h
+tests_check_headless_CFLAGS = $(TEST_CFLAGS)
+tests_check_headless_LDADD = src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)

@@ -77,8 +77,11 @@ int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *in
                 r->waits, r->sleeps, r->switches, r->preemptions, lanes);
     }
 
-    fprintf(f, "\n%-16s %8s %9s %5s\n", "channel", "capacity", "messages", "peak");
-    for (i = 1; i < s->chans_len; i++) {
+    for (i = 1; i < s->chans_len && s->chans[i].id == 0; i++)
+        ;
+    if (i < s->chans_len)
+        fprintf(f, "\n%-16s %8s %9s %5s\n", "channel", "capacity", "messages", "peak");
+    for (; i < s->chans_len; i++) {
         const out_chan_stats *c = &s->chans[i];
         if (c->id == 0)
             continue;

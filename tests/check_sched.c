@@ -20,12 +20,12 @@
 #include "rtdebug.h"
 #include "sched.h"
 
-#if defined(LANES_TSAN)
+#ifndef BIG
+#ifdef LANES_TSAN
 #define BIG 5000            /* TSan fibers are heavy: fewer at once */
-#elif defined(LANES_ASAN)
-#define BIG 30000
 #else
 #define BIG 100000
+#endif
 #endif
 
 static lanes_rt *rt;

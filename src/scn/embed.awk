@@ -1,6 +1,18 @@
 # embed.awk - turns the built-in scenarios (*.lanes, given in listing order)
-# into a C file: each text as a string, its name, and the title from its
-# `scenario "..."` line.  Run with LC_ALL=C so bytes pass through unchanged.
+# into a C file: each text as a string, with its name (the file name
+# without .lanes).  Run with LC_ALL=C so bytes pass through unchanged.
+# A C string body for s: backslashes and quotes escaped one by one (gsub
+# treats backslashes in its replacement differently from awk to awk).
+function esc(s,    out, i, c) {
+    out = ""
+    for (i = 1; i <= length(s); i++) {
+        c = substr(s, i, 1)
+        if (c == "\\" || c == "\"")
+            out = out "\\"
+        out = out c
+    }
+    return out
+}
 function flush() {
     if (name != "")
         printf ";\n"
@@ -11,30 +23,18 @@ FNR == 1 {
     sub(/^.*\//, "", name)
     sub(/\.lanes$/, "", name)
     names[n] = name
-    titles[n] = name
     n++
     printf "static const char text_%d[] =\n", n - 1
 }
 {
-    line = $0
-    if (titles[n - 1] == name && line ~ /^[ \t]*scenario[ \t]+"/) {
-        t = line
-        sub(/^[ \t]*scenario[ \t]+"/, "", t)
-        sub(/"[^"]*$/, "", t)
-        gsub(/\\/, "\\\\", t)
-        gsub(/"/, "\\\"", t)
-        titles[n - 1] = t
-    }
-    gsub(/\\/, "\\\\", line)
-    gsub(/"/, "\\\"", line)
-    printf "    \"%s\\n\"\n", line
+    printf "    \"%s\\n\"\n", esc($0)
 }
 END {
     flush()
     printf "\nconst scn_builtin scn_builtin_data[] = {\n"
     for (i = 0; i < n; i++)
-        printf "    { \"%s\", \"%s\", text_%d, sizeof text_%d - 1 },\n", names[i], titles[i], i, i
-    printf "    { 0, 0, 0, 0 }\n};\nconst int scn_builtin_count = %d;\n", n
+        printf "    { \"%s\", text_%d, sizeof text_%d - 1 },\n", names[i], i, i
+    printf "    { 0, 0, 0 }\n};\nconst int scn_builtin_count = %d;\n", n
 }
 BEGIN {
     n = 0

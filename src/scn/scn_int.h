@@ -182,7 +182,6 @@ void scn_instance_name(const scn_program *p, int r, int n, char *buf, size_t len
 /* Built-in scenario sources (generated from assets/scenarios at build time). */
 typedef struct scn_builtin {
     const char *name;     /* "restaurant"               */
-    const char *title;    /* its `scenario` line        */
     const char *text;
     size_t      len;
 } scn_builtin;

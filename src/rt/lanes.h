@@ -84,7 +84,8 @@ int  lanes_set_cores(lanes_rt *rt, int n);   /* 0, or -EINVAL outside 1..64; eff
 int  lanes_cores(const lanes_rt *rt);
 void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint */
 void lanes_resume(lanes_rt *rt);
-int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused */
+int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused.
+                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow */
 int  lanes_paused(const lanes_rt *rt);
 void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);
 uint64_t lanes_tick(const lanes_rt *rt);
@@ -187,7 +188,9 @@ typedef struct lanes_event {
  *          element when elem_size >= 4, else the channel's message count)
  * RECV     routine received on channel obj; arg as for SEND
  * CLOSE    routine closed channel obj
- * STEAL    routine moved from lane obj's queue to lane's queue
+ * STEAL    routine moved from lane obj's queue to lane's queue; arg =
+ *          LANES_Q_LOCAL (queued there) or LANES_Q_STEAL (the one the thief
+ *          runs at once: a RUN with arg STEAL follows)
  * PARK     lane switched off; arg = routines handed to the global queue
  * UNPARK   lane switched on
  * CORES    control: obj = new core count, arg = old count
@@ -232,7 +235,10 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max);
 uint64_t lanes_trace_dropped(const lanes_rt *rt);
 
 /* Lossless mode: when set, a lane whose ring is full waits for the consumer
- * instead of dropping (used by the trace export and the headless summary). */
+ * instead of dropping (used by the trace export and the headless summary).
+ * So somebody must keep reading while routines run.  Control events from
+ * the consumer thread itself never wait (they could only wait for itself):
+ * on a full control ring they drop, counted. */
 void lanes_trace_lossless(lanes_rt *rt, int on);
 
 /* Inside a routine: records a DONE event for `item` on this lane. */

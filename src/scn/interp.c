@@ -492,8 +492,12 @@ static void step_effect(const scn_program *p, const scn_step *st, uint64_t *s, u
                         const uint64_t *all_s, const uint64_t *all_r, int w)
 {
     switch (st->op) {
-    case SCN_OP_SEND: case SCN_OP_CLOSE:
+    case SCN_OP_SEND:
         set_bit(s, st->ref);
+        break;
+    case SCN_OP_CLOSE:              /* releases receivers, and senders (into a fault) */
+        set_bit(s, st->ref);
+        set_bit(r, st->ref);
         break;
     case SCN_OP_RECV: case SCN_OP_RANGE:
         set_bit(r, st->ref);

@@ -52,15 +52,15 @@ static uint64_t headless_tick(const lanes_opts *o, const scn_program *prog)
 }
 
 /* Prints a message for people on stderr, each line starting "lanes: "
- * unless it already does. */
+ * unless it already does or is an indented continuation. */
 static void say(const char *msg)
 {
     while (*msg != '\0') {
         size_t n = strcspn(msg, "\n");
+        int plain = strncmp(msg, "lanes:", 6) == 0 || *msg == ' ' || *msg == '\t';
 
         if (n != 0)
-            fprintf(stderr, "%s%.*s\n", strncmp(msg, "lanes:", 6) == 0 ? "" : "lanes: ",
-                    (int)n, msg);
+            fprintf(stderr, "%s%.*s\n", plain ? "" : "lanes: ", (int)n, msg);
         msg += n;
         if (*msg == '\n')
             msg++;

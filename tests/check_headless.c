@@ -267,6 +267,26 @@ START_TEST(test_headless_trace_reader_gone)
 }
 END_TEST
 
+/* A scenario fault: exit 4, the fault on stderr, the summary still out. */
+START_TEST(test_headless_fault)
+{
+    char path[] = "/tmp/lanes-test-faultXXXXXX";
+    static const char prog[] =
+        "scenario \"Fault\"\nchan c 1\nroutine a\n  close c\n  send c\nend\n";
+    int fd = mkstemp(path);
+
+    ck_assert_int_eq(write(fd, prog, sizeof prog - 1), (ssize_t)(sizeof prog - 1));
+    close(fd);
+    lanes_run(&R, (const char *[]){ "--json", "--tick", "100us", path, NULL });
+    ck_assert_msg(R.status == 4, "exit %d: %s", R.status, R.err);
+    ck_assert_ptr_nonnull(strstr(R.err, "send on closed channel 'c'"));
+    ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s", R.out);
+    ck_assert_ptr_nonnull(strstr(R.out, "\"status\":\"fault\",\"exit_status\":4"));
+    ck_assert_ptr_nonnull(strstr(R.out, "\"tick_ns\":100000,"));
+    unlink(path);
+}
+END_TEST
+
 static Suite *headless_suite(void)
 {
     Suite *s = suite_create("headless");
@@ -278,6 +298,7 @@ static Suite *headless_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_headless_builtin_counts, 0, n);
     tcase_add_test(tc, test_headless_deadlock_names_both);
+    tcase_add_test(tc, test_headless_fault);
     tcase_add_test(tc, test_headless_text_summary);
     tcase_add_test(tc, test_headless_trace_file);
     tcase_add_test(tc, test_headless_trace_stdout);

@@ -39,6 +39,7 @@
 #define IDLE_MS      100           /* paused: how often to look for events */
 #define MESSAGE_MS   6000          /* how long a passing message stays     */
 #define EV_CHUNK     4096
+#define UI_RING_EVENTS 16384       /* per lane; a frame's worth many times over */
 #define EV_FRAME_MAX (1u << 18)    /* events folded per frame at most      */
 
 /* speeds: numerator / denominator of 1x; the last is "max" */
@@ -48,7 +49,7 @@ static const struct { int num, den; const char *name; } speeds[] = {
     { 32, 1, "32x" }, { 64, 1, "64x" }, { 0, 0, "max" }
 };
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
-#define MAX_TICK_NS 1000u          /* the tick at "max": 1 us              */
+#define MAX_TICK_NS 100000u        /* the tick at "max": 100 us, where a tick is still mostly work */
 
 typedef struct ui_state {
     const lanes_opts *opts;
@@ -136,6 +137,10 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
     set.tick_ns = tick_for_speed(s);
     set.seed_set = s->opts->seed_set;
     set.seed = s->opts->seed;
+    /* the screen drains the rings every frame: small rings keep the
+     * memory a many-lane run touches small (a full ring is counted and
+     * shown as dropped, never blocks) */
+    set.trace_events = UI_RING_EVENTS;
     /* a trace must see every event: lossless rings, switched on before
      * any routine runs */
     set.flags = paused || s->trace != NULL ? LANES_START_PAUSED : 0;
@@ -250,12 +255,17 @@ static void frame(ui_state *s, uint64_t now)
 {
     size_t total = drain(s, now, EV_FRAME_MAX);
 
-    if (!s->ended)                  /* the end keeps its picture */
-        ui_model_advance(&s->model, lanes_now(s->rt), now);
     if (total > 0)
         s->dirty = 1;
-
-    check_end(s);
+    if (!s->ended) {
+        check_end(s);
+        if (s->ended)               /* the last events after the end too */
+            drain(s, now, EV_FRAME_MAX);
+    } else {
+        check_end(s);
+    }
+    if (!s->ended)                  /* the end keeps its picture */
+        ui_model_advance(&s->model, lanes_now(s->rt), now);
     if (s->view.message[0] != '\0' && !s->ended && now - s->view.message_wall > MESSAGE_MS) {
         s->view.message[0] = '\0';
         s->report_shown = 0;

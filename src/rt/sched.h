@@ -10,7 +10,24 @@
  */
 /* With -Isrc/rt on the command line this file shadows the system <sched.h>
  * that <pthread.h> includes: hand such includes the real one first. */
+#ifndef LANES_SCHED_H_NEXT
+#define LANES_SCHED_H_NEXT      /* an inner copy (found through -I) just passes on */
+#if defined(__clang__) && defined(__has_warning)
+#if __has_warning("-Winclude-next-absolute-path")
+#define LANES_SCHED_H_POP
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winclude-next-absolute-path"
+#endif
+#endif
 #include_next <sched.h>
+#ifdef LANES_SCHED_H_POP
+#pragma clang diagnostic pop
+#undef LANES_SCHED_H_POP
+#endif
+#undef LANES_SCHED_H_NEXT
+#else
+#include_next <sched.h>
+#endif
 
 #ifndef LANES_SCHED_H
 #define LANES_SCHED_H

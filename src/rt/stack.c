@@ -83,7 +83,7 @@ size_t stk_usable(const stk_pool *p) { return p->size - sizeof(stk_node); }
 
 static stk_node *node_of(void *lo, size_t size)
 {
-    return (stk_node *)((char *)lo + size - sizeof(stk_node));
+    return (stk_node *)(void *)((char *)lo + size - sizeof(stk_node));
 }
 
 static void canary_set(void *lo)

@@ -10,7 +10,7 @@ tests_check_cli_CFLAGS = $(TEST_CFLAGS)
 tests_check_cli_LDADD = $(TEST_LIBS)
 
 # Show each Check program's closing summary after the run.
-check-local:
+check-local: check-TESTS
 	@for f in $(TESTS); do \
 	  test -f "$$f.log" && sed -n 's/^\([0-9]*%: Checks: .*\)/'"$${f##*/}"': \1/p' "$$f.log"; \
 	done; true

@@ -270,7 +270,7 @@ START_TEST(test_draw_help_from_key_table)
     for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++)
         if (ui_keys[i].label != NULL)
             ck_assert_msg(strstr(s, ui_keys[i].label) != NULL, "help lacks '%s'", ui_keys[i].label);
-    ck_assert_ptr_nonnull(strstr(s, "pause or resume"));
+    ck_assert_ptr_nonnull(strstr(s, "pause / resume"));
 }
 END_TEST
 

@@ -447,14 +447,26 @@ static void short_name(const ui_routine *r, int n, char *out)
     } else if (n == 1) {
         out[0] = r->letter;
         out[1] = '\0';
+    } else if (hash != NULL && dl > 0 && n >= dl + 3) {
+        snprintf(out, UI_NAME, "%.*s#%s", n - dl - 1, r->name, hash + 1);
     } else if (hash != NULL && dl > 0 && n > dl) {
-        int keep = n - dl;
-        if (keep > (int)(hash - r->name))
-            keep = (int)(hash - r->name);
-        snprintf(out, UI_NAME, "%.*s%s", keep, r->name, hash + 1);
+        snprintf(out, UI_NAME, "%.*s%s", n - dl, r->name, hash + 1);
     } else {
         snprintf(out, UI_NAME, "%.*s", n, r->name);
     }
+}
+
+/* A lane's current routine in its name column of w cells. */
+static void name_chip(ui_view *v, int y, int x, int w, uint32_t id)
+{
+    ui_routine *r = ui_model_routine(v->m, id);
+    char label[UI_NAME];
+
+    if (r == NULL)
+        return;
+    short_name(r, w, label);
+    put(y, x, x + w, chip_attr(v, r), label);
+    add_hit(v, y, x, x + width(label), id);
 }
 
 /* One lane's timeline, newest tick at the right edge. */
@@ -572,7 +584,7 @@ static void draw_lanes(ui_view *v, const layout *L)
             lane_label(v, lane, label, sizeof label, 1);
             put(yy, 1, 9, ln->parked ? role[R_PARKED] : role[R_LABEL], label);
             if (ln->cur != 0)
-                chip(v, yy, 10, 10 + L->namew, ln->cur, NULL);
+                name_chip(v, yy, 10, L->namew, ln->cur);
             draw_timeline(v, L, yy, lane);
         }
         y += 1 + L->nshow;
@@ -597,7 +609,7 @@ static void draw_lanes(ui_view *v, const layout *L)
         put(y, 0, 1, b, G->v);
         put(y, cols - 1, cols, b, G->v);
         if (ln->cur != 0)
-            chip(v, y, 2, 2 + L->namew, ln->cur, NULL);
+            name_chip(v, y, 2, L->namew, ln->cur);
         else
             put(y, 2, 2 + L->namew, ln->parked ? role[R_PARKED] : role[R_DIM],
                 ln->parked ? "off" : "idle");
@@ -705,7 +717,7 @@ static void draw_explain(ui_view *v, const layout *L)
     }
     if (L->explain_n > 1 && v->end == UI_END_NONE)
         put(L->explain_y + 1, 1, L->cols, role[R_DIM],
-            "space pauses; then s steps one tick and this line says what each core did");
+            "space pauses, s steps a tick and says what each core did");
 }
 
 #define LABEL_W 11
@@ -934,20 +946,22 @@ static void pane_box(int y0, int x0, int h, int w, const char *title)
 
 static void draw_help(ui_view *v, const layout *L)
 {
-    int i, y, w = L->cols - 4 > 84 ? 84 : L->cols - 4, h = L->rows - 2, x0 = (L->cols - w) / 2;
-    int xmax = x0 + w - 2;
+    int small = L->cols < 88 || L->rows < 24;
+    int w = small ? L->cols : 84, x0 = (L->cols - w) / 2;
+    int top = small ? 0 : 1, h = L->rows - top - (small ? 0 : 1);
+    int i, y, xmax = x0 + w - 1;
 
     (void)v;
-    pane_box(1, x0, h, w, "keys");
-    y = 2;
-    for (i = 0; ui_keys[i].action != UI_ACT_NONE && y < h - 1; i++) {
+    pane_box(top, x0, h, w, "keys");
+    y = top + 1;
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE && y < top + h - 1; i++) {
         if (ui_keys[i].label == NULL)
             continue;
         put(y, x0 + 2, x0 + 18, role[R_KEY], ui_keys[i].label);
         put(y, x0 + 18, xmax, A_NORMAL, ui_keys[i].help);
         y++;
     }
-    if (y + 4 < h) {
+    if (y + 4 < top + h - 1) {
         char buf[256];
         y++;
         put(y++, x0 + 2, xmax, role[R_LABEL], "on the lanes");
@@ -957,11 +971,11 @@ static void draw_help(ui_view *v, const layout *L)
         snprintf(buf, sizeof buf, "%s preempted at the end of its slice; %s stolen from another core",
                  G->pre, G->steal);
         put(y++, x0 + 2, xmax, A_NORMAL, buf);
-        if (y < h - 1)
+        if (y < top + h - 1)
             put(y++, x0 + 2, xmax, A_NORMAL,
                 "one column is one tick of runtime time; a highlighted name just moved");
     }
-    put(1 + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
+    put(top + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
 }
 
 /* The selected routine in a box at (top, x0), h rows by w columns. */

@@ -477,11 +477,40 @@ START_TEST(test_out_trace_restart)
     ck_assert_ptr_nonnull(strstr(buf, "\"args\":{\"name\":\"cores (run 2)\"}"));
     ck_assert_ptr_nonnull(strstr(buf, "\"args\":{\"name\":\"routines (run 2)\"}"));
     /* run 1 was cut at 80 us; run 2 starts 1 ms later */
-    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":3,\"tid\":1,\"ts\":1090.000,"
+    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":3,\"tid\":20000001,\"ts\":1090.000,"
                                       "\"dur\":30.000,\"name\":\"producer\""));
     ck_assert_int_eq(count(buf, "\"cat\":\"run\""), 3 + 4);
     rc = trace_check_python(path, out, sizeof out);
     ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+/* Notes longer than the writer's buffer still come out whole. */
+START_TEST(test_out_trace_long_notes)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", err[512], val[900], key[16];
+    int fd = mkstemp(path), i;
+    out_trace *w;
+    char *buf;
+    size_t len;
+
+    close(fd);
+    memset(val, 'x', sizeof val - 1);
+    val[sizeof val - 1] = '\0';
+    w = out_trace_open(path, err, sizeof err);
+    ck_assert_ptr_nonnull(w);
+    for (i = 0; i < 200; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        out_trace_note(w, key, val);
+    }
+    ck_assert_int_eq(out_trace_feed(w, stream, NSTREAM, &names), 0);
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), 0);
+    buf = slurp_file(path, &len);
+    ck_assert_int_eq(json_check(buf, len), -1);
+    ck_assert_int_eq(count(buf, val), 200);
+    ck_assert_ptr_nonnull(strstr(buf, "\"k199\":\"xxx"));
     free(buf);
     unlink(path);
 }
@@ -505,6 +534,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_trace_broken_pipe);
     tcase_add_test(tc, test_out_trace_dropped);
     tcase_add_test(tc, test_out_trace_restart);
+    tcase_add_test(tc, test_out_trace_long_notes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -44,7 +44,11 @@
 
 #define PID_CORES      (w->pid_base + 1)   /* every user has a writer `w` */
 #define PID_ROUTINES   (w->pid_base + 2)
-#define TID_CONTROL    1000
+/* Thread ids are unique across both processes (some viewers key threads by
+ * tid alone), and across runs after a restart. */
+#define TID_LANE(l)    (w->tid_base + (l) + 1)          /* "core N": N + 1  */
+#define TID_CONTROL    (w->tid_base + 1000)
+#define TID_ROUTINE(i) (w->tid_base + 10000 + (long)(i))
 #define GLOBAL_Q       LANES_MAX_CORES     /* queue index of the global queue */
 #define NO_Q           (-1)
 #define BUF_SIZE       (64 * 1024)
@@ -56,7 +60,7 @@ enum { ST_NONE, ST_RUNNABLE, ST_RUNNING, ST_BLOCKED, ST_DONE };
 /* A flow whose receiving end waits for the receiver's next slice. */
 typedef struct pending_flow {
     uint64_t id;
-    int      out_tid;       /* where the "s" goes                          */
+    long     out_tid;       /* where the "s" goes                          */
     uint64_t out_ts;
 } pending_flow;
 
@@ -121,6 +125,7 @@ struct out_trace {
     uint64_t last_ns;       /* latest time seen in this run               */
     uint64_t time_off;      /* added to every time written (restarts)     */
     int      pid_base;      /* 0, then 2, 4... for each restart           */
+    long     tid_base;      /* 0, then 20 million more for each restart   */
     int      run;           /* 1, 2... runs in this file                  */
     uint64_t flow_seq;
     uint64_t arrows;        /* flows written (each an "s" and its "f")    */
@@ -183,8 +188,31 @@ static void put(out_trace *w, const char *fmt, ...)
     va_start(ap, fmt);
     k = vsnprintf(w->buf + w->len, BUF_SIZE - w->len, fmt, ap);
     va_end(ap);
-    if (k > 0)
-        w->len += (size_t)k < BUF_SIZE - w->len ? (size_t)k : BUF_SIZE - w->len - 1;
+    if (k < 0)
+        return;
+    if ((size_t)k < BUF_SIZE - w->len) {
+        w->len += (size_t)k;
+        return;
+    }
+    /* longer than what is left (only the notes can be): write it whole */
+    flush_buf(w);
+    if ((size_t)k < BUF_SIZE) {
+        va_start(ap, fmt);
+        vsnprintf(w->buf, BUF_SIZE, fmt, ap);
+        va_end(ap);
+        w->len = (size_t)k;
+    } else {
+        char *big = out_xrealloc(NULL, (size_t)k + 1), *keep = w->buf;
+
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)k + 1, fmt, ap);
+        va_end(ap);
+        w->buf = big;
+        w->len = (size_t)k;
+        flush_buf(w);
+        w->buf = keep;
+        free(big);
+    }
 }
 
 /* Starts one event object: the separator and the fields every event has. */
@@ -258,7 +286,7 @@ static routine_state *rs(out_trace *w, uint32_t id)
     }
     if (!r->seen) {
         r->seen = 1;
-        meta(w, PID_ROUTINES, (long)id, "thread_name", r->name, (long)id);
+        meta(w, PID_ROUTINES, TID_ROUTINE(id), "thread_name", r->name, (long)id);
     }
     return r;
 }
@@ -288,7 +316,7 @@ static lane_state *ls(out_trace *w, int lane)
     if (!w->lanes[lane].seen) {
         w->lanes[lane].seen = 1;
         snprintf(name, sizeof name, "core %d", lane);
-        meta(w, PID_CORES, lane + 1, "thread_name", name, lane);
+        meta(w, PID_CORES, TID_LANE(lane), "thread_name", name, lane);
     }
     if (lane >= w->nlanes)
         w->nlanes = lane + 1;
@@ -367,7 +395,7 @@ static void set_state(out_trace *w, uint32_t id, routine_state *r, int st, uint6
     if (ts < r->since)
         ts = r->since;
     if (r->state == ST_RUNNABLE || r->state == ST_RUNNING || r->state == ST_BLOCKED) {
-        ev_begin(w, "X", PID_ROUTINES, (long)id, r->since);
+        ev_begin(w, "X", PID_ROUTINES, TID_ROUTINE(id), r->since);
         put_dur(w, r->since, ts);
         if (r->state == ST_RUNNING) {
             put(w, ",\"name\":\"running\",\"cat\":\"state\",\"args\":{\"core\":%d}}",
@@ -399,7 +427,7 @@ static uint64_t inside(uint64_t a, uint64_t b, uint64_t t)
     return t;
 }
 
-static void flow_event(out_trace *w, const char *ph, int tid, uint64_t ts, uint64_t id)
+static void flow_event(out_trace *w, const char *ph, long tid, uint64_t ts, uint64_t id)
 {
     ev_begin(w, ph, PID_CORES, tid, ts);
     put(w, ",\"name\":\"item\",\"cat\":\"flow\",\"id\":%llu%s}",
@@ -411,15 +439,15 @@ static void flow_event(out_trace *w, const char *ph, int tid, uint64_t ts, uint6
 /* Where routine `id` is at time t for an arrow's end: its open slice, or
  * (when `or_last`) its last one.  0 when neither. */
 static int bind_point(out_trace *w, routine_state *r, uint32_t id, uint64_t t,
-                      int or_last, int *tid, uint64_t *ts)
+                      int or_last, long *tid, uint64_t *ts)
 {
     if (r->state == ST_RUNNING && r->lane >= 0 && w->lanes[r->lane].routine == id) {
-        *tid = r->lane + 1;
+        *tid = TID_LANE(r->lane);
         *ts = t > w->lanes[r->lane].start ? t : w->lanes[r->lane].start + 1;
         return 1;
     }
     if (or_last && r->has_last) {
-        *tid = r->last_lane + 1;
+        *tid = TID_LANE(r->last_lane);
         *ts = inside(r->last_start, r->last_end, t);
         return 1;
     }
@@ -431,7 +459,7 @@ static int bind_point(out_trace *w, routine_state *r, uint32_t id, uint64_t t,
 static void flow(out_trace *w, const half *snd, const half *rcv)
 {
     routine_state *s = rs(w, snd->routine), *r = rs(w, rcv->routine);
-    int out_tid, in_tid;
+    long out_tid, in_tid;
     uint64_t out_ts, in_ts, id;
 
     if (s == NULL || r == NULL)
@@ -495,7 +523,7 @@ static void instant_cat(out_trace *w, const char *name, int lane, uint64_t ts,
                         const char *cat)
 {
     if (lane >= 0)
-        ev_begin(w, "i", PID_CORES, lane + 1, ts);
+        ev_begin(w, "i", PID_CORES, TID_LANE(lane), ts);
     else
         ev_begin(w, "i", PID_CORES, TID_CONTROL, ts);
     put(w, ",\"s\":\"%s\",\"name\":\"%s\",\"cat\":\"%s\"", lane >= 0 ? "t" : "g", name,
@@ -540,7 +568,7 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
     l->last_end = end;
     if (r == NULL)
         return;
-    ev_begin(w, "X", PID_CORES, lane + 1, l->start);
+    ev_begin(w, "X", PID_CORES, TID_LANE(lane), l->start);
     put_dur(w, l->start, end);
     put(w, ",\"name\":");
     put_str(w, r->name);
@@ -579,7 +607,7 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
     /* arrows that waited for this slice end in it */
     for (i = 0; i < r->nflows; i++) {
         flow_event(w, "s", r->flows[i].out_tid, r->flows[i].out_ts, r->flows[i].id);
-        flow_event(w, "f", lane + 1, inside(l->start, end, l->start + (end - l->start) / 2),
+        flow_event(w, "f", TID_LANE(lane), inside(l->start, end, l->start + (end - l->start) / 2),
                    r->flows[i].id);
     }
     r->nflows = 0;
@@ -821,10 +849,11 @@ static void run_begin(out_trace *w)
     char name[64];
 
     w->run++;
+    w->tid_base = (long)((w->run - 1) % 100) * 20000000L;
     snprintf(name, sizeof name, w->run > 1 ? "cores (run %d)" : "cores", w->run);
-    meta(w, PID_CORES, 0, "process_name", name, PID_CORES);
+    meta(w, PID_CORES, TID_CONTROL, "process_name", name, PID_CORES);
     snprintf(name, sizeof name, w->run > 1 ? "routines (run %d)" : "routines", w->run);
-    meta(w, PID_ROUTINES, 0, "process_name", name, PID_ROUTINES);
+    meta(w, PID_ROUTINES, TID_CONTROL, "process_name", name, PID_ROUTINES);
     meta(w, PID_CORES, TID_CONTROL, "thread_name", "control", TID_CONTROL);
 }
 

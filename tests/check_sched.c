@@ -532,6 +532,67 @@ START_TEST(test_sched_deadlock)
 }
 END_TEST
 
+/* ---- waking: runnext, and the old runnext to the back of the ring ------------------ */
+
+static _Atomic(rt_routine *) parked_pair[2];
+
+static void park_slot(void *a)
+{
+    parked_pair[(long)a] = sched_self();
+    sched_park(LANES_STOP_RECV, 3, LANES_RECV, no_unlock, NULL);
+}
+
+static void wake_both(void *a)
+{
+    (void)a;
+    while (parked_pair[0] == NULL || parked_pair[1] == NULL)
+        lanes_sleep(1);
+    lanes_sleep(2);             /* both are surely off their lanes now */
+    sched_ready(parked_pair[0]);
+    sched_ready(parked_pair[1]);
+    lanes_work(1);
+}
+
+START_TEST(test_sched_runnext)
+{
+    lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 50000, .trace_events = 4096 };
+    lanes_event ev[4096];
+    size_t n;
+    int wakes = 0, order = 0;
+    parked_pair[0] = parked_pair[1] = NULL;
+    rt = lanes_open(&c);
+    lanes_go(rt, "p0", park_slot, (void *)0L);      /* id 1 */
+    lanes_go(rt, "p1", park_slot, (void *)1L);      /* id 2 */
+    lanes_go(rt, "w", wake_both, NULL);             /* id 3 */
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    n = lanes_trace_read(rt, ev, 4096);
+    check_history(ev, n, 3);
+    for (size_t i = 0; i < n; i++) {
+        const lanes_event *e = &ev[i];
+        if (e->kind == LANES_EV_WAKE && e->routine <= 2) {
+            /* woken into the waker's runnext, naming the waker */
+            ck_assert_int_eq(e->arg, LANES_Q_RUNNEXT);
+            ck_assert_uint_eq(e->obj, 3);
+            ck_assert_uint_eq(e->lane, 0);
+            wakes++;
+        }
+        if (e->kind == LANES_EV_RUN && wakes == 2 && e->routine <= 2) {
+            /* p1 (in runnext) first, then p0 (pushed back to the ring) */
+            if (order == 0) {
+                ck_assert_uint_eq(e->routine, 2);
+                ck_assert_int_eq(e->arg, LANES_Q_RUNNEXT);
+            } else if (order == 1) {
+                ck_assert_uint_eq(e->routine, 1);
+                ck_assert_int_eq(e->arg, LANES_Q_LOCAL);
+            }
+            order++;
+        }
+    }
+    ck_assert_int_eq(wakes, 2);
+    ck_assert_int_eq(order, 2);
+}
+END_TEST
+
 /* ---- names, ids, settings ---------------------------------------------------- */
 
 static void nop(void *a) { (void)a; }
@@ -794,6 +855,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_no_steal);
     tcase_add_test(tc, test_sched_pin_cpus);
     tcase_add_test(tc, test_sched_control_events);
+    tcase_add_test(tc, test_sched_runnext);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -24,6 +24,7 @@ tests_check_draw_LDADD = $(UI_TEST_LDADD)
 # Terminal tests: lanes inside a private tmux server (skipped without tmux).
 UI_TTY_TESTS = tests/tty/start.sh tests/tty/cores.sh tests/tty/pause.sh \
 	tests/tty/resize.sh tests/tty/signals.sh tests/tty/suspend.sh \
-	tests/tty/nocolor.sh tests/tty/ascii.sh tests/tty/notty.sh
+	tests/tty/nocolor.sh tests/tty/ascii.sh tests/tty/notty.sh \
+	tests/tty/mouse.sh
 TESTS += $(UI_TTY_TESTS)
 EXTRA_DIST += $(UI_TTY_TESTS) tests/tty/lib.sh

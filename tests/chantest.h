@@ -11,6 +11,7 @@
 #define LANES_CHANTEST_H
 
 #include <check.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,9 +19,6 @@
 #include <time.h>
 
 #include "lanes.h"
-
-/* POSIX <sched.h> is shadowed by src/rt/sched.h on the include path. */
-extern int sched_yield(void);
 
 #define CT_TICK_NS 20000u       /* 20 us: tests run fast, ticks still real */
 

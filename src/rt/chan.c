@@ -23,6 +23,7 @@
  * it through the unlock callback once the parking routine is off its stack.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,10 +31,6 @@
 
 #include "lanes.h"
 #include "sched.h"
-
-/* POSIX, from the system's <sched.h>, which our src/rt/sched.h shadows on
- * the include path. */
-extern int sched_yield(void);
 
 #define CHAN_ELEM_MAX (64u * 1024u)
 #define CHAN_CAP_MAX  ((size_t)1 << 20)

@@ -410,9 +410,12 @@ static void draw_header(ui_view *v, const layout *L)
                  (long long)(ui_model_last_tick(m) + 1), extra);
         rw = width(right);
     }
-    x = put(0, 0, cols - rw - 2, role[R_TITLE], "lanes ");
-    x = put(0, x, cols - rw - 2, role[R_DIM], G->dot);
-    x = put(0, x, cols - rw - 2, role[R_TITLE], " ");
+    x = 0;
+    if (v->title == NULL || width(v->title) + 8 <= cols - rw - 2) {
+        x = put(0, 0, cols - rw - 2, role[R_TITLE], "lanes ");
+        x = put(0, x, cols - rw - 2, role[R_DIM], G->dot);
+        x = put(0, x, cols - rw - 2, role[R_TITLE], " ");
+    }
     put(0, x, cols - rw - 2, role[R_TITLE], v->title != NULL ? v->title : "");
     put(0, cols - rw, cols, v->end == UI_END_DONE ? role[R_OK]
                            : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL, right);

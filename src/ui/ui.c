@@ -349,9 +349,10 @@ static void act(ui_state *s, int action, int code)
     case UI_ACT_PREEMPT:
         s->quantum = lanes_quantum(s->rt) > 0 ? 0 : s->base_quantum;
         lanes_set_quantum(s->rt, s->quantum);
-        say(s, s->quantum > 0 ? "preemption on: a routine gets %d ticks, then the next one runs"
-                              : "preemption off%.0d: a routine runs until it blocks, sleeps or yields",
-            s->quantum);
+        if (s->quantum > 0)
+            say(s, "preemption on: a routine gets %d ticks, then the next one runs", s->quantum);
+        else
+            say(s, "preemption off: a routine runs until it blocks, sleeps or yields");
         break;
     case UI_ACT_RESTART: {
         char err[256] = "";

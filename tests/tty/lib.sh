@@ -29,7 +29,10 @@ start() {
     envs=""
     while [ $# -gt 0 ] && [ "$1" != -- ]; do envs="$envs $1"; shift; done
     [ $# -gt 0 ] && shift
+    # the script outlives a Ctrl-C sent to lanes (a handler, not an
+    # ignore: an ignored SIGINT would be inherited by lanes)
     cat >"$dir/run.sh" <<EOS
+trap : INT
 ulimit -c 0 2>/dev/null
 stty -g >"$dir/stty.before"
 env $envs "$LANES" $* 2>"$dir/stderr"

@@ -1,13 +1,15 @@
 #!/bin/sh
-# signals.sh - q, SIGTERM and SIGHUP each restore the terminal (stty -g as
-# before) and exit with 0, 143 and 129; a crash signal restores it too, says
-# so on stderr and dies of the signal; a killed terminal ends lanes soon.
+# signals.sh - q, Ctrl-C, SIGTERM and SIGHUP each restore the terminal
+# (stty -g as before) and exit with 0, 130, 143 and 129; a crash signal
+# restores it too, says so on stderr and dies of the signal; a killed
+# terminal ends lanes soon.
 . "$(dirname "$0")/lib.sh"
-for how in q TERM HUP SEGV; do
+for how in q INT TERM HUP SEGV; do
     start 100 30 -- --ascii
     wait_for 'core 0'
     case $how in
         q) keys q; want=0 ;;
+        INT) keys C-c; want=130 ;;
         TERM) kill -TERM "$(lanes_pid)"; want=143 ;;
         HUP) kill -HUP "$(lanes_pid)"; want=129 ;;
         SEGV) kill -SEGV "$(lanes_pid)"; want=139 ;;

@@ -375,6 +375,41 @@ START_TEST(test_draw_utf8_glyphs)
 }
 END_TEST
 
+START_TEST(test_draw_key_table_consistent)
+{
+    int i, j, k, l;
+
+    /* no key code is bound twice; the keys the issue names are there */
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++)
+        for (j = 0; j < 4 && ui_keys[i].codes[j] != 0; j++)
+            for (k = i; ui_keys[k].action != UI_ACT_NONE; k++)
+                for (l = k == i ? j + 1 : 0; l < 4 && ui_keys[k].codes[l] != 0; l++)
+                    ck_assert_msg(ui_keys[i].codes[j] != ui_keys[k].codes[l],
+                                  "key %d bound twice", ui_keys[i].codes[j]);
+    ck_assert_int_eq(ui_key_action(' '), UI_ACT_PAUSE);
+    ck_assert_int_eq(ui_key_action('Z'), UI_ACT_PAUSE);
+    ck_assert_int_eq(ui_key_action('s'), UI_ACT_STEP);
+    ck_assert_int_eq(ui_key_action(KEY_RIGHT), UI_ACT_STEP);
+    ck_assert_int_eq(ui_key_action('+'), UI_ACT_CORE_MORE);
+    ck_assert_int_eq(ui_key_action('-'), UI_ACT_CORE_LESS);
+    ck_assert_int_eq(ui_key_action('1'), UI_ACT_CORES_N);
+    ck_assert_int_eq(ui_key_action('9'), UI_ACT_CORES_N);
+    ck_assert_int_eq(ui_key_action('0'), UI_ACT_NONE);
+    ck_assert_int_eq(ui_key_action('>'), UI_ACT_FASTER);
+    ck_assert_int_eq(ui_key_action('<'), UI_ACT_SLOWER);
+    ck_assert_int_eq(ui_key_action('p'), UI_ACT_PREEMPT);
+    ck_assert_int_eq(ui_key_action('r'), UI_ACT_RESTART);
+    ck_assert_int_eq(ui_key_action('\t'), UI_ACT_NEXT);
+    ck_assert_int_eq(ui_key_action(KEY_BTAB), UI_ACT_PREV);
+    ck_assert_int_eq(ui_key_action('\r'), UI_ACT_DETAIL);
+    ck_assert_int_eq(ui_key_action(27), UI_ACT_BACK);
+    ck_assert_int_eq(ui_key_action('?'), UI_ACT_HELP);
+    ck_assert_int_eq(ui_key_action(KEY_F(1)), UI_ACT_HELP);
+    ck_assert_int_eq(ui_key_action('q'), UI_ACT_QUIT);
+    ck_assert_int_eq(ui_key_action(KEY_F(10)), UI_ACT_QUIT);
+}
+END_TEST
+
 static Suite *draw_suite(void)
 {
     Suite *s = suite_create("draw");
@@ -391,6 +426,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_paused_step_explains);
     tcase_add_test(tc, test_draw_click_selects_and_detail);
     tcase_add_test(tc, test_draw_utf8_glyphs);
+    tcase_add_test(tc, test_draw_key_table_consistent);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,21 +20,32 @@
 
 static int shared_counter;          /* deliberately unguarded */
 static volatile int sink;
+static _Atomic int arrived;         /* relaxed only: no happens-before */
 
 static void racer(void *arg)
 {
     int i;
     (void)arg;
+    /* Both routines must be on different lanes at the same instant (this
+     * spin never yields), so nothing the scheduler does orders the writes. */
+    atomic_fetch_add_explicit(&arrived, 1, memory_order_relaxed);
+    while (atomic_load_explicit(&arrived, memory_order_relaxed) < 2)
+        ;
     for (i = 0; i < 100000; i++)
         shared_counter++;           /* the race */
-    lanes_work(1);
+}
+
+__attribute__((noinline)) static void poke(char *p, int idx)
+{
+    p[idx] = 1;                     /* idx is 16: one past the end */
 }
 
 __attribute__((noinline)) static void overflow_at(int idx)
 {
-    volatile char buf[16];
-    memset((char *)buf, 0, sizeof buf);
-    buf[idx] = 1;                   /* idx is 16: one past the end */
+    char buf[16];
+
+    memset(buf, 0, sizeof buf);
+    poke(buf, idx);
     sink = buf[0];
 }
 

@@ -34,3 +34,10 @@ fuzz-cli: tests/fuzz/fuzz_cli
 	tests/fuzz/fuzz_cli -max_total_time=$${FUZZ_SECONDS:-60} -max_len=256 \
 	  fuzz-out/cli $(srcdir)/tests/fuzz/corpus/cli
 endif
+
+# Deliberate bugs inside routines that each build must catch (bites.sh).
+check_PROGRAMS += tests/bite
+tests_bite_SOURCES = tests/bite.c
+tests_bite_LDADD = src/rt/liblanes.a
+TESTS += tests/bites.sh
+EXTRA_DIST += tests/bites.sh tests/valgrind.sh tests/tty/soak.sh

@@ -770,8 +770,6 @@ static void draw_chans(ui_view *v, const layout *L)
         if (c->id == 0)
             continue;
         row++;
-        if (row == L->chan_n && L->chans_hidden > 0)
-            putf(y, xmax - 12, xmax, role[R_DIM], " +%d more", L->chans_hidden);
         put(y, 1, LABEL_W, role[R_LABEL], c->name);
         x = LABEL_W + 1;
         if (c->cap == 0) {
@@ -802,8 +800,11 @@ static void draw_chans(ui_view *v, const layout *L)
         n = ui_model_list(m, UI_AT_SELECT, -1, id, ids, 64);
         if (n > 0) {
             x = put(y, x, xmax, role[R_DIM], "   in select: ");
-            chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+            x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
         }
+        if (row == L->chan_n && L->chans_hidden > 0)
+            putf(y, x, xmax, role[R_DIM], "   (+%d channel%s)", L->chans_hidden,
+                 L->chans_hidden == 1 ? "" : "s");
     }
 }
 
@@ -827,8 +828,11 @@ static void draw_sleep_done(ui_view *v, const layout *L)
             putf(L->sleep_y, x, xmax, role[R_DIM], "+%zu", n - i);
             break;
         }
-        snprintf(suf, sizeof suf, " (%d tick%s)", ui_model_sleep_left(m, r),
-                 ui_model_sleep_left(m, r) == 1 ? "" : "s");
+        if (ui_model_sleep_left(m, r) == 0)
+            snprintf(suf, sizeof suf, " (waking)");
+        else
+            snprintf(suf, sizeof suf, " (%d tick%s)", ui_model_sleep_left(m, r),
+                     ui_model_sleep_left(m, r) == 1 ? "" : "s");
         x = chip(v, L->sleep_y, x, xmax, ids[i], suf);
         x = put(L->sleep_y, x, xmax, A_NORMAL, "  ");
     }
@@ -837,7 +841,7 @@ static void draw_sleep_done(ui_view *v, const layout *L)
              (unsigned long long)m->items_done, G->dot,
              secs > 0 ? (double)m->items_done / secs : 0.0, G->dot, ui_model_latency(m));
     rw = width(buf);
-    put(L->done_y, 1, LABEL_W, role[R_LABEL], "done");
+    put(L->done_y, 1, LABEL_W, role[R_LABEL], "finished");
     n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
     chips(v, L->done_y, LABEL_W + 1, xmax - rw - 2, ids, n < 64 ? n : 64, n, NULL);
     put(L->done_y, xmax - rw, xmax, A_NORMAL, buf);

@@ -8,7 +8,7 @@ wait_for 'core 1'
 sleep 1
 screen | LC_ALL=C grep -q '[^ -~]' && fail "non-ASCII characters with LC_ALL=C"
 keys '?'
-wait_for 'pause or resume'
+wait_for 'pause / resume'
 screen | LC_ALL=C grep -q '[^ -~]' && fail "non-ASCII characters in the help with LC_ALL=C"
 keys Escape
 keys q

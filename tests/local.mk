@@ -29,12 +29,16 @@ tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c
 tests_fuzz_fuzz_cli_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_cli_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_cli_LDADD = src/libcli.a src/scn/libscn.a src/rt/liblanes.a
-fuzz: fuzz-cli
 fuzz-cli: tests/fuzz/fuzz_cli
-	mkdir -p fuzz-out/cli
+	$(MKDIR_P) fuzz-out/cli
 	tests/fuzz/fuzz_cli -max_total_time=$${FUZZ_SECONDS:-60} -max_len=256 \
 	  fuzz-out/cli $(srcdir)/tests/fuzz/corpus/cli
+else
+fuzz-cli:
+	@echo "make fuzz-cli needs: configure --enable-fuzzing CC=clang" >&2; exit 1
 endif
+fuzz: fuzz-cli
+.PHONY: fuzz-cli
 
 # Deliberate bugs inside routines that each build must catch (bites.sh).
 check_PROGRAMS += tests/bite

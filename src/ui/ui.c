@@ -443,7 +443,7 @@ static int speed_index(double x)
 
 static int loop(ui_state *s, int sigfd)
 {
-    uint64_t next = 0;
+    uint64_t next = 0, last = 0;      /* next frame due; the last one drawn */
     long frames = 0;
     int idle_reads = 0;
 
@@ -457,6 +457,7 @@ static int loop(ui_state *s, int sigfd)
             frame(s, now);
             s->dirty = 0;
             next = now + FRAME_MS;
+            last = now;
             if (s->opts->frames > 0 && ++frames >= s->opts->frames)
                 break;
             continue;
@@ -464,6 +465,7 @@ static int loop(ui_state *s, int sigfd)
         if (now >= next) {
             /* paused and nothing new: look for events (a step), draw if any */
             next = now + IDLE_MS;
+            last = now;
             frame(s, now);
             s->dirty = 0;
             if (s->opts->frames > 0 && ++frames >= s->opts->frames)
@@ -482,7 +484,7 @@ static int loop(ui_state *s, int sigfd)
             case SIGWINCH:
                 ui_term_resize();
                 s->dirty = 1;
-                next = 0;
+                next = last + FRAME_MS;
                 break;
             case SIGTSTP:
                 ui_term_suspend();
@@ -507,11 +509,16 @@ static int loop(ui_state *s, int sigfd)
         }
         if (got) {
             idle_reads = 0;
-            next = 0;                   /* answer a key at once */
+            /* answer a key as soon as the frame rate allows */
+            if (next > last + FRAME_MS)
+                next = last + FRAME_MS;
         } else if (pf[0].revents & POLLIN) {
-            /* readable but nothing came: a dead terminal; never spin */
+            /* readable again and again but nothing comes: the terminal
+             * is dead (EOF, EIO); never spin */
             if (++idle_reads > 50)
                 return 128 + SIGHUP;
+        } else {
+            idle_reads = 0;
         }
     }
     return s->ended ? s->status : EXIT_DONE;

@@ -1205,8 +1205,16 @@ static void run(rt_lane *l, rt_routine *r, int from)
 
     if (from != LANES_Q_RUNNEXT)
         l->slice = 0;           /* a woken routine inherits its waker's slice */
-    RT_ASSERT(atomic_load(&r->state) == RS_RUNNABLE);
+    RT_ASSERT(r->rt == rt && l->cur == NULL);
+#ifdef LANES_DEBUG
+    {   /* deep check: no other lane can be starting r at this moment */
+        int exp = RS_RUNNABLE;
+        RT_ASSERT(atomic_compare_exchange_strong(&r->state, &exp, RS_RUNNING));
+    }
+#else
+    RT_ASSERT(atomic_load_explicit(&r->state, memory_order_relaxed) == RS_RUNNABLE);
     set_state(&r->state, RS_RUNNING);
+#endif
     l->cur = r;
 #ifdef HAVE_SCHED_GETCPU
     if (rt->trace_on)

@@ -8,7 +8,9 @@ LANES=${LANES:-src/lanes}
 case $LANES in /*) ;; *) LANES=$(pwd)/$LANES ;; esac
 [ -x "$LANES" ] || { echo "no program at $LANES"; exit 99; }
 dir=$(mktemp -d /tmp/lanes-tty.XXXXXX)
-sock=lanes-tty-$$-$(basename "$0" .sh)
+sock_base=lanes-tty-$$-$(basename "$0" .sh)
+sock_n=0
+sock=$sock_base-0
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 cleanup() { tm kill-server 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
@@ -40,6 +42,11 @@ echo \$? >"$dir/status"
 stty -g >"$dir/stty.after"
 exec sleep 3600
 EOS
+    # a fresh server for every start: one just killed may still be going
+    tm kill-server 2>/dev/null
+    sock_n=$((sock_n + 1))
+    sock=$sock_base-$sock_n
+    rm -f "$dir/status" "$dir/stty.after" "$dir/stty.before"
     tm new-session -d -s s -x "$w" -y "$h" "sh $dir/run.sh" || fail "tmux would not start"
     tm set-option -t s window-size manual >/dev/null 2>&1
 }

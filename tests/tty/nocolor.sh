@@ -11,12 +11,12 @@ start 100 30 -- --ascii
 wait_for 'core 0'
 sleep 1
 [ "$(colours)" -gt 0 ] || fail "no colour even without NO_COLOR"
-keys q; wait_exit >/dev/null; tm kill-server; rm -f "$dir/stty.after"
+keys q; wait_exit >/dev/null
 start 100 30 NO_COLOR=1 -- --ascii
 wait_for 'core 0'
 sleep 1
 [ "$(colours)" -eq 0 ] || fail "colour escapes with NO_COLOR=1"
-keys q; wait_exit >/dev/null; tm kill-server; rm -f "$dir/stty.after"
+keys q; wait_exit >/dev/null
 start 100 30 -- --no-color
 wait_for 'core 0'
 sleep 1

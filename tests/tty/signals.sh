@@ -22,9 +22,6 @@ for how in q INT TERM HUP SEGV; do
     fi
     [ "$st" = "$want" ] || fail "$how gave exit status $st, not $want"
     same_stty
-    tm kill-server 2>/dev/null
-    rm -f "$dir/stty.after" "$dir/status"
-    sleep 0.3
 done
 # the terminal goes away under it
 start 100 30 -- --ascii

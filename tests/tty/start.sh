@@ -13,7 +13,6 @@ st=$(wait_exit)
 [ "$st" = 0 ] || fail "q gave exit status $st"
 same_stty
 # --frames N quits by itself after N frames (what the tests lean on)
-tm kill-server 2>/dev/null; rm -f "$dir/stty.after" "$dir/status"
 start 100 30 -- --frames 5
 st=$(wait_exit 10)
 [ "$st" = 0 ] || fail "--frames 5 gave exit status $st"

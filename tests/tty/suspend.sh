@@ -18,7 +18,13 @@ EOS
 tm send-keys -t s "sh $dir/job.sh" Enter
 wait_for 'core 0'
 keys C-z
-wait_for 'Stopped'
+n=0
+until screen | grep -q 'Stopped'; do
+    n=$((n + 1))
+    [ $n -lt 200 ] || fail "no 'Stopped' from the shell after Ctrl-Z; processes:
+$(ps -o pid,pgid,stat,args -t "$(tm display -p -t s '#{pane_tty}')" 2>&1)"
+    sleep 0.1
+done
 wait_gone 'core 0'
 tm send-keys -t s "fg" Enter
 wait_for 'core 0'

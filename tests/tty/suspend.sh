@@ -8,8 +8,11 @@ tm new-session -d -s s -x 100 -y 30 "env PS1='prompt\$ ' bash --norc --noprofile
 tm set-option -t s window-size manual >/dev/null 2>&1
 wait_for 'prompt'
 # one job for the shell: a list would go on with the next command when
-# lanes stops
+# lanes stops.  The script catches SIGTSTP instead of stopping at once: it
+# stops with lanes, after lanes gave the screen back, so the shell's
+# "Stopped" is not written into lanes' screen and lost with it.
 cat >"$dir/job.sh" <<EOS
+trap : TSTP
 stty -g >"$dir/stty.before"
 "$LANES" --ascii 2>"$dir/stderr"
 echo \$? >"$dir/status"

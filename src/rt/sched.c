@@ -1307,10 +1307,29 @@ static void overflow_report(const rt_routine *r)
     }
 }
 
+/* The handler to pass a guard-page hit on to: the program's own (a terminal
+ * to restore, say), or the default one.  Under ASan its handler would exit
+ * with a status instead of dying by the signal, so the default there. */
+static const struct sigaction *overflow_next(void)
+{
+    static struct sigaction dfl;
+#ifndef LANES_ASAN
+    if (old_segv.sa_handler != SIG_IGN)
+        return &old_segv;
+#endif
+    dfl.sa_handler = SIG_DFL;
+    return &dfl;
+}
+
 static void die_by_segv(void)
 {
     struct sigaction sa;
     sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    sigaction(SIGSEGV, overflow_next(), NULL);
+    raise(SIGSEGV);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
     sigaction(SIGSEGV, &sa, NULL);
@@ -1339,12 +1358,9 @@ static void segv_handler(int sig, siginfo_t *si, void *uctx)
         uintptr_t lo = (uintptr_t)r->stk->lo;
         uintptr_t reach = r->rt->stack_size;
         if (a < lo && a >= lo - reach) {
-            struct sigaction sa;
             overflow_report(r);
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = SIG_DFL;
-            sigaction(SIGSEGV, &sa, NULL);
-            return;             /* the fault repeats and kills */
+            sigaction(SIGSEGV, overflow_next(), NULL);
+            return;             /* the fault repeats, the next handler kills */
         }
     }
     sigaction(SIGSEGV, &old_segv, NULL);    /* not ours: the old handler sees it again */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "ctx.h"
 #include "lanes.h"
+#include "names.h"
 #include "rassert.h"
 #include "rtdebug.h"
 #include "sched.h"
@@ -38,9 +39,6 @@
 #define RQ_SIZE      256        /* local ring slots */
 #define GLOBAL_EVERY 61         /* schedule ticks between looks at the global queue */
 #define SPIN_ROUNDS  40         /* idle lane: look for work this often before sleeping */
-#define NT_SHIFT     10
-#define NT_CHUNK     (1u << NT_SHIFT)
-#define NT_DIR       65536u     /* ids up to 64 Mi keep their names */
 #define NO_TIMER     UINT64_MAX
 
 /* What a routine asks of its lane when it switches out. */
@@ -111,18 +109,6 @@ typedef struct rt_lane {
     int       waiting;               /* W_* */
     int       started;
 } rt_lane;
-
-typedef struct nt_slot {
-    char name[LANES_NAME_MAX];
-    void *ptr;                       /* channels: the lanes_chan */
-    _Atomic uint32_t ready;          /* name and ptr written */
-} nt_slot;
-
-/* Names by id: a fixed directory of chunks that never move. */
-typedef struct name_tab {
-    _Atomic(nt_slot *) *dir;         /* NT_DIR chunk pointers */
-    pthread_mutex_t mu;              /* serialises chunk creation */
-} name_tab;
 
 struct lanes_rt {
     /* immutable after lanes_open */
@@ -268,67 +254,6 @@ uint32_t sched_rand(void)
 
 /* ---- names ------------------------------------------------------------------ */
 
-static int nt_init(name_tab *t)
-{
-    t->dir = calloc(NT_DIR, sizeof *t->dir);
-    if (t->dir == NULL)
-        return -ENOMEM;
-    pthread_mutex_init(&t->mu, NULL);
-    return 0;
-}
-
-static void nt_fini(name_tab *t)
-{
-    if (t->dir == NULL)
-        return;
-    for (uint32_t i = 0; i < NT_DIR; i++)
-        free(atomic_load(&t->dir[i]));
-    free(t->dir);
-    pthread_mutex_destroy(&t->mu);
-    t->dir = NULL;
-}
-
-static nt_slot *nt_get(name_tab *t, uint32_t id, int create)
-{
-    uint32_t c = id >> NT_SHIFT;
-    nt_slot *chunk;
-    if (c >= NT_DIR || t->dir == NULL)
-        return NULL;
-    chunk = atomic_load_explicit(&t->dir[c], memory_order_acquire);
-    if (chunk == NULL && create) {
-        pthread_mutex_lock(&t->mu);
-        chunk = atomic_load_explicit(&t->dir[c], memory_order_relaxed);
-        if (chunk == NULL) {
-            chunk = calloc(NT_CHUNK, sizeof *chunk);
-            atomic_store_explicit(&t->dir[c], chunk, memory_order_release);
-        }
-        pthread_mutex_unlock(&t->mu);
-    }
-    return chunk != NULL ? &chunk[id & (NT_CHUNK - 1)] : NULL;
-}
-
-static nt_slot *nt_set(name_tab *t, uint32_t id, const char *name, void *ptr)
-{
-    nt_slot *s = nt_get(t, id, 1);
-    if (s == NULL)
-        return NULL;
-    snprintf(s->name, sizeof s->name, "%s", name != NULL ? name : "");
-    s->ptr = ptr;
-    atomic_store_explicit(&s->ready, 1, memory_order_release);
-    return s;
-}
-
-static void nt_copy(name_tab *t, uint32_t id, char *buf, size_t n)
-{
-    nt_slot *s;
-    if (buf == NULL || n == 0)
-        return;
-    buf[0] = '\0';
-    s = nt_get(t, id, 0);
-    if (s != NULL && atomic_load_explicit(&s->ready, memory_order_acquire))
-        snprintf(buf, n, "%s", s->name);
-}
-
 void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
 {
     if (rt == NULL) {
@@ -336,7 +261,7 @@ void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
             buf[0] = '\0';
         return;
     }
-    nt_copy(&rt->rnames, id, buf, n);
+    names_copy(&rt->rnames, id, buf, n);
 }
 
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
@@ -346,13 +271,13 @@ void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
             buf[0] = '\0';
         return;
     }
-    nt_copy(&rt->cnames, id, buf, n);
+    names_copy(&rt->cnames, id, buf, n);
 }
 
 uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name)
 {
     uint32_t id = atomic_fetch_add(&rt->nchans, 1) + 1;
-    RT_ASSERT(nt_set(&rt->cnames, id, name, ch) != NULL);
+    RT_ASSERT(names_set(&rt->cnames, id, name, ch) != NULL);
     return id;
 }
 
@@ -894,9 +819,9 @@ static void timers_fire(rt_lane *l)
 
 /*
  * Puts runnable r at the back of l's local ring, or of the global queue when
- * the ring is full, recording first `kind`: a WAKE (obj = waker), a SPAWN
- * (obj = parent) or a STOP with reason stop_reason (obj = the queue).  Lane
- * thread only.
+ * the ring is full (or, for a stopped routine, when others wait there),
+ * recording first `kind`: a WAKE (obj = waker), a SPAWN (obj = parent) or a
+ * STOP with reason stop_reason (obj = the queue).  Lane thread only.
  */
 static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason)
 {
@@ -1753,7 +1678,7 @@ static void rt_free(lanes_rt *rt)
 {
     uint32_t nch = atomic_load(&rt->nchans);
     for (uint32_t id = 1; id <= nch; id++) {
-        nt_slot *s = nt_get(&rt->cnames, id, 0);
+        name_slot *s = names_get(&rt->cnames, id, 0);
         if (s != NULL && s->ptr != NULL && chan_destroy != NULL)
             chan_destroy(s->ptr);
     }
@@ -1764,8 +1689,8 @@ static void rt_free(lanes_rt *rt)
     rt->all = NULL;
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
-    nt_fini(&rt->rnames);
-    nt_fini(&rt->cnames);
+    names_fini(&rt->rnames);
+    names_fini(&rt->cnames);
     for (int i = 0; i < LANES_MAX_CORES; i++) {
         trace_ring_free(&rt->lanes[i].ring);
         pthread_cond_destroy(&rt->lanes[i].cv);
@@ -1847,7 +1772,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     }
     pthread_condattr_destroy(&ca);
 
-    if (nt_init(&rt->rnames) != 0 || nt_init(&rt->cnames) != 0 ||
+    if (names_init(&rt->rnames) != 0 || names_init(&rt->cnames) != 0 ||
         stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
         (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
         err = ENOMEM;
@@ -1887,7 +1812,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     rt_routine *me = cur_self();
     stk_node *s;
     rt_routine *r;
-    nt_slot *slot;
+    name_slot *slot;
 
     if (rt == NULL || fn == NULL)
         return -EINVAL;
@@ -1905,7 +1830,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     r->fn = fn;
     r->arg = arg;
     r->id = atomic_fetch_add(&rt->next_id, 1);
-    slot = nt_set(&rt->rnames, r->id, name, NULL);
+    slot = names_set(&rt->rnames, r->id, name, NULL);
     r->name = slot != NULL ? slot->name : "?";
     ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
     set_state(&r->state, RS_RUNNABLE);

@@ -1,0 +1,75 @@
+/*
+ * names.c - the name tables of a runtime.  Owns the chunks; a slot is
+ * written once by the thread creating its id and read by anyone after its
+ * `ready` flag, so readers need no lock and never see a half-written name.
+ */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "names.h"
+
+#define CHUNK_SHIFT 10
+#define CHUNK       (1u << CHUNK_SHIFT)
+#define DIR         65536u          /* ids up to 64 Mi keep their names */
+
+int names_init(name_tab *t)
+{
+    t->dir = calloc(DIR, sizeof *t->dir);
+    if (t->dir == NULL)
+        return -ENOMEM;
+    pthread_mutex_init(&t->mu, NULL);
+    return 0;
+}
+
+void names_fini(name_tab *t)
+{
+    if (t->dir == NULL)
+        return;
+    for (uint32_t i = 0; i < DIR; i++)
+        free(atomic_load(&t->dir[i]));
+    free(t->dir);
+    pthread_mutex_destroy(&t->mu);
+    t->dir = NULL;
+}
+
+name_slot *names_get(name_tab *t, uint32_t id, int create)
+{
+    uint32_t c = id >> CHUNK_SHIFT;
+    name_slot *chunk;
+    if (c >= DIR || t->dir == NULL)
+        return NULL;
+    chunk = atomic_load_explicit(&t->dir[c], memory_order_acquire);
+    if (chunk == NULL && create) {
+        pthread_mutex_lock(&t->mu);
+        chunk = atomic_load_explicit(&t->dir[c], memory_order_relaxed);
+        if (chunk == NULL) {
+            chunk = calloc(CHUNK, sizeof *chunk);
+            atomic_store_explicit(&t->dir[c], chunk, memory_order_release);
+        }
+        pthread_mutex_unlock(&t->mu);
+    }
+    return chunk != NULL ? &chunk[id & (CHUNK - 1)] : NULL;
+}
+
+name_slot *names_set(name_tab *t, uint32_t id, const char *name, void *ptr)
+{
+    name_slot *s = names_get(t, id, 1);
+    if (s == NULL)
+        return NULL;
+    snprintf(s->name, sizeof s->name, "%s", name != NULL ? name : "");
+    s->ptr = ptr;
+    atomic_store_explicit(&s->ready, 1, memory_order_release);
+    return s;
+}
+
+void names_copy(name_tab *t, uint32_t id, char *buf, size_t n)
+{
+    name_slot *s;
+    if (buf == NULL || n == 0)
+        return;
+    buf[0] = '\0';
+    s = names_get(t, id, 0);
+    if (s != NULL && atomic_load_explicit(&s->ready, memory_order_acquire))
+        snprintf(buf, n, "%s", s->name);
+}

@@ -108,6 +108,7 @@ static void r_closed_ops(void *a)
 
 /* 4 x 4 x 1000: counts of each value received */
 #define MX_PAIRS 4
+#define WQ_N (2 * MX_PAIRS)     /* parked routines in the wait-list order test */
 #define MX_VALUES 1000
 static atomic_int mx_count[MX_VALUES];
 
@@ -230,6 +231,40 @@ START_TEST(test_chan_matrix)
         ck_assert_int_eq(v, i);
     }
     ck_assert_int_eq(lanes_try_recv(ch, &v), LANES_CLOSED);
+
+    /* parked senders, then parked receivers, are served in the order they
+     * parked (each one parked before the next starts) */
+    ch = ct_chan(rt, "waitq", sizeof(int), (size_t)cap);
+    for (int i = 0; i < cap; i++) {
+        v = -1;
+        ck_assert_int_eq(lanes_try_send(ch, &v), 0);
+    }
+    for (int i = 0; i < WQ_N; i++) {
+        job_init(&js[i], ch, 0);
+        js[i].val = i;
+        id = ct_go(rt, "send", r_send_one, &js[i]);
+        ct_wait_blocked(rt, lanes_chan_id(ch), LANES_SEND, (uint32_t)id, 1);
+    }
+    for (int i = 0; i < cap; i++) {
+        ck_assert_int_eq(lanes_try_recv(ch, &v), 0);
+        ck_assert_int_eq(v, -1);
+    }
+    for (int i = 0; i < WQ_N; i++) {
+        ck_assert_int_eq(lanes_try_recv(ch, &v), 0);
+        ck_assert_msg(v == i, "cap %d: parked sender %d served as %d", cap, v, i);
+    }
+    ct_wait_ok(rt);
+    for (int i = 0; i < WQ_N; i++) {
+        job_init(&js[i], ch, 0);
+        id = ct_go(rt, "recv", r_recv_one, &js[i]);
+        ct_wait_blocked(rt, lanes_chan_id(ch), LANES_RECV, (uint32_t)id, 1);
+    }
+    for (int i = 0; i < WQ_N; i++)
+        ck_assert_int_eq(lanes_try_send(ch, &i), 0);
+    ct_wait_ok(rt);
+    for (int i = 0; i < WQ_N; i++)
+        ck_assert_msg(js[i].rc == 0 && js[i].val == i, "cap %d: parked receiver %d got %d",
+                      cap, i, js[i].val);
 
     /* FIFO order of 100 values between two routines */
     ch = ct_chan(rt, "fifo", sizeof(int), (size_t)cap);

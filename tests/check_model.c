@@ -301,6 +301,27 @@ START_TEST(test_model_long_gap_keeps_ring_sane)
 }
 END_TEST
 
+START_TEST(test_model_many_routines_stay_cheap)
+{
+    uint32_t id, ids[4];
+    uint64_t t = 0;
+
+    /* sixty thousand short-lived routines through one run-next slot: the
+     * fold must stay linear (Check's timeout guards it) */
+    for (id = 1; id <= 60000; id++, t += 10) {
+        ev(t, LANES_EV_SPAWN, 0, id, 0, LANES_Q_RUNNEXT);
+        ev(t, LANES_EV_RUN, 0, id, 0, LANES_Q_RUNNEXT);
+        ev(t + 5, LANES_EV_STOP, 0, id, 0, LANES_STOP_EXIT);
+    }
+    ck_assert_uint_eq(M.switches, 60000);
+    ck_assert_int_eq(ui_model_list(&M, UI_AT_DONE, -1, 0, ids, 4), 60000);
+    ck_assert_int_eq(ui_model_list(&M, UI_AT_RUNNEXT, -1, 0, ids, 4), 0);
+    /* past the limit, routines are left out rather than grow without end */
+    ev(t, LANES_EV_SPAWN, 0, 1u << 20, 0, LANES_Q_GLOBAL);
+    ck_assert_ptr_null(ui_model_routine(&M, 1u << 20));
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -320,6 +341,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_letters_and_names);
     tcase_add_test(tc, test_model_exit_and_reset);
     tcase_add_test(tc, test_model_long_gap_keeps_ring_sane);
+    tcase_add_test(tc, test_model_many_routines_stay_cheap);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,18 +16,14 @@
 
 #include "ui/model.h"
 
-#define MAX_IDS   (1u << 22)        /* ids past this are ignored            */
-#define MAX_ITEMS (1u << 22)
+#define MAX_IDS   (1u << 16)        /* routines past this many are ignored  */
+#define MAX_ITEMS (1u << 20)        /* items past this have no latency      */
 
 /* ---- routines and channels --------------------------------------------- */
 
 static int letter_taken(const ui_model *m, char c)
 {
-    uint32_t i;
-    for (i = 1; i <= m->maxid && i < m->nroutines; i++)
-        if (m->routines[i].id != 0 && m->routines[i].letter == c)
-            return 1;
-    return 0;
+    return m->letters[(unsigned char)c & 127] != 0;
 }
 
 /* One character per routine, unique while letters last: the first letter,
@@ -82,9 +78,6 @@ static ui_routine *routine_get(ui_model *m, uint32_t id)
         return NULL;
     r = &m->routines[id];
     if (r->id == 0) {
-        uint32_t i, made = 0;
-        for (i = 1; i <= m->maxid && i < m->nroutines; i++)
-            made += m->routines[i].id != 0;
         r->id = id;
         r->name[0] = '\0';
         if (m->namer != NULL)
@@ -92,7 +85,8 @@ static ui_routine *routine_get(ui_model *m, uint32_t id)
         if (r->name[0] == '\0')
             snprintf(r->name, sizeof r->name, "r%u", (unsigned)id);
         r->letter = pick_letter(m, r->name);
-        r->colour = (int)made;
+        m->letters[(unsigned char)r->letter & 127] = 1;
+        r->colour = (int)m->made++;
         r->lane = -1;
         r->at = UI_AT_NEW;
         if (id > m->maxid)
@@ -398,13 +392,11 @@ static void enqueue(ui_model *m, ui_routine *r, int lane, int q, uint64_t t)
         return;
     }
     if (q == LANES_Q_RUNNEXT) {
-        uint32_t id;
         /* the slot holds one: an older occupant goes to the local queue */
-        for (id = 1; id <= m->maxid && id < m->nroutines; id++) {
-            ui_routine *o = &m->routines[id];
-            if (o != r && o->id != 0 && o->at == UI_AT_RUNNEXT && o->lane == lane)
-                moved(m, o, UI_AT_LOCAL, t);
-        }
+        ui_routine *o = ui_model_routine(m, m->runnext[lane]);
+        if (o != NULL && o != r && o->at == UI_AT_RUNNEXT && o->lane == lane)
+            moved(m, o, UI_AT_LOCAL, t);
+        m->runnext[lane] = r->id;
         r->lane = lane;
         moved(m, r, UI_AT_RUNNEXT, t);
         return;

@@ -112,6 +112,9 @@ typedef struct ui_model {
     ui_routine *routines;          /* indexed by id, nroutines slots         */
     uint32_t nroutines;            /* slots allocated                        */
     uint32_t maxid;                /* highest id seen                        */
+    uint32_t made;                 /* routines known (their colour order)    */
+    uint8_t  letters[128];         /* letters given out                      */
+    uint32_t runnext[LANES_MAX_CORES]; /* last routine put in each run-next */
     ui_chan  *chans;               /* indexed by id                          */
     uint32_t nchans;
     uint32_t maxchan;

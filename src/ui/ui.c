@@ -573,8 +573,9 @@ int ui_main(const lanes_opts *opts, scn_program *prog)
     }
     ui_term_crash_handlers();       /* after the runtime's own handler */
     if (ui_term_start(!opts->no_mouse) != 0) {
-        fprintf(stderr, "lanes: cannot start the screen (TERM=%s)\n", getenv("TERM"));
-        status = EXIT_SYSTEM;
+        fprintf(stderr, "lanes: no terminal description for TERM=%s; set TERM to one this "
+                        "system knows (such as xterm), or use --headless\n", getenv("TERM"));
+        status = EXIT_USAGE;
         goto out_run;
     }
     colour = !opts->no_color && !(nc != NULL && *nc != '\0');

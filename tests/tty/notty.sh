@@ -1,6 +1,6 @@
 #!/bin/sh
 # notty.sh - without a terminal lanes says to use --headless and exits 2,
-# writing no escape bytes; the same for TERM unset, empty or dumb.
+# writing no escape bytes; the same for TERM unset, empty, dumb or unknown.
 set -u
 LANES=${LANES:-src/lanes}
 out=$(mktemp /tmp/lanes-notty.XXXXXX)
@@ -18,7 +18,7 @@ st=$( { "$LANES" </dev/null 2>"$out.err"; echo $? >"$out.st"; } | cat >"$out"; c
 rm -f "$out.st"
 check "lanes | cat" "$st"
 if command -v script >/dev/null 2>&1; then
-    for t in dumb ""; do
+    for t in dumb "" lanes-no-such-terminal; do
         TERM=$t script -qec "$LANES 2>$out.err" /dev/null >"$out" </dev/null
         st=$?
         # script(1) reports the child's status

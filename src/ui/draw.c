@@ -285,6 +285,9 @@ static int count_chans(const ui_model *m)
     return n;
 }
 
+static int wrap(int y, int n, int x0, int xmax, attr_t a, const char *text);
+static size_t explain_text(const ui_view *v, int cols, char *text, size_t size, attr_t *a);
+
 static void do_layout(ui_view *v, layout *L, int rows, int cols)
 {
     const ui_model *m = v->m;
@@ -350,16 +353,17 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
     left = rows - y - 6 - L->chan_n;       /* rows nobody asked for */
     L->explain_y = y;
     L->explain_n = left >= 4 ? 2 : 1;
-    if (v->message[0] != '\0') {
-        /* a message of several lines takes rows from the decisions */
-        const char *p;
-        int want = 2;
-        for (p = v->message; *p != '\0'; p++)
-            want += *p == '\n';
-        if (want > L->explain_n)
-            L->explain_n = want < left + 1 ? want : left + 1;
-        if (L->explain_n < 1)
-            L->explain_n = 1;
+    {
+        /* a message, or a step's account, takes rows from the decisions */
+        char text[2048];
+        attr_t a;
+        if (explain_text(v, cols, text, sizeof text, &a) > 0) {
+            int want = wrap(-1, 64, 1, cols, A_NORMAL, text);
+            if (want > L->explain_n)
+                L->explain_n = want < left + 1 ? want : left + 1;
+            if (L->explain_n < 1)
+                L->explain_n = 1;
+        }
     }
     left -= L->explain_n - 1;
     y += L->explain_n;
@@ -625,8 +629,9 @@ static void draw_lanes(ui_view *v, const layout *L)
     v->lanes_shown = L->nshow;
 }
 
-/* Writes text over up to n rows, breaking at spaces. */
-static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
+/* Writes text over up to n rows, breaking at spaces and at '\n'; returns
+ * the rows it took.  y < 0: only counts. */
+static int wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
 {
     const char *p = text;
     int row;
@@ -649,7 +654,8 @@ static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
             len = (int)sizeof line - 1;
         memcpy(line, p, (size_t)len);
         line[len] = '\0';
-        put(y + row, x0, xmax, a, line);
+        if (y >= 0)
+            put(y + row, x0, xmax, a, line);
         p += len;
         if (*p == '\n')
             p++;
@@ -657,61 +663,75 @@ static void wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
             while (*p == ' ')
                 p++;
     }
+    return row;
+}
+
+/* What the explain rows say, when they say one text: a message, what each
+ * core did in the last step (a line a core), or how to step.  0 when the
+ * run goes on (then they show the latest decision). */
+static size_t explain_text(const ui_view *v, int cols, char *text, size_t size, attr_t *a)
+{
+    const ui_model *m = v->m;
+    size_t n = 0;
+    int l, first = 1;
+
+    text[0] = '\0';
+    if (v->message[0] != '\0') {
+        *a = v->end == UI_END_DONE ? role[R_OK]
+           : v->end != UI_END_NONE ? role[R_ERROR] : role[R_WARN];
+        snprintf(text, size, "%s", v->message);
+        return strlen(text);
+    }
+    if (!v->paused)
+        return 0;
+    if (!m->step_valid) {
+        *a = role[R_WARN];
+        snprintf(text, size, "paused: s or Right steps one tick and says what each core did; "
+                             "space resumes");
+        return strlen(text);
+    }
+    *a = A_BOLD;
+    n += (size_t)snprintf(text + n, size - n, "step %llu: ", (unsigned long long)m->steps);
+    for (l = 0; l < m->nlanes && n + 200 < size; l++) {
+        const ui_lane *ln = &m->lanes[l];
+        const char *sep = first ? "" : "\n";
+        if (ln->parked && ln->step[0] == '\0')
+            continue;
+        first = 0;
+        if (ln->step[0] != '\0') {
+            n += (size_t)snprintf(text + n, size - n, "%score %d: %s", sep, l, ln->step);
+        } else if (ln->cur != 0) {
+            const ui_routine *r = ui_model_routine(v->m, ln->cur);
+            const char *name = r != NULL ? r->name : "?";
+            uint64_t used = (m->now - ln->run_since + 999) / 1000;
+            if (m->quantum > 0 && used <= (uint64_t)m->quantum)
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu of its "
+                                      "%d-tick slice", sep, l, name, (unsigned long long)used,
+                                      m->quantum);
+            else if (m->quantum > 0 && cols >= 100)
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running (tick %llu: "
+                                      "nobody waits, so no preemption)", sep, l, name,
+                                      (unsigned long long)used);
+            else if (m->quantum > 0)
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running, nobody "
+                                      "waits", sep, l, name);
+            else
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran on", sep, l, name);
+        } else {
+            n += (size_t)snprintf(text + n, size - n, "%score %d: idle, nothing to run", sep, l);
+        }
+    }
+    return n;
 }
 
 static void draw_explain(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
     char text[2048];
-    size_t n = 0;
-    int l;
+    attr_t a = A_NORMAL;
 
-    text[0] = '\0';
-    if (v->message[0] != '\0') {
-        attr_t a = v->end == UI_END_DONE ? role[R_OK]
-                 : v->end != UI_END_NONE ? role[R_ERROR] : role[R_WARN];
-        wrap(L->explain_y, L->explain_n, 1, L->cols, a, v->message);
-        return;
-    }
-    if (v->paused && m->step_valid) {
-        n += (size_t)snprintf(text + n, sizeof text - n, "step %llu: ", (unsigned long long)m->steps);
-        for (l = 0; l < m->nlanes && n < sizeof text - 200; l++) {
-            const ui_lane *ln = &m->lanes[l];
-            const char *sep = l + 1 < m->nlanes ? "; " : "";
-            if (ln->parked && ln->step[0] == '\0')
-                continue;
-            if (ln->step[0] != '\0') {
-                n += (size_t)snprintf(text + n, sizeof text - n, "core %d: %s%s", l, ln->step, sep);
-            } else if (ln->cur != 0) {
-                const ui_routine *r = ui_model_routine(v->m, ln->cur);
-                uint64_t used = (m->now - ln->run_since + 999) / 1000;
-                if (m->quantum > 0 && used <= (uint64_t)m->quantum)
-                    n += (size_t)snprintf(text + n, sizeof text - n,
-                                          "core %d: %s ran tick %llu of its %d-tick slice%s",
-                                          l, r ? r->name : "?", (unsigned long long)used,
-                                          m->quantum, sep);
-                else if (m->quantum > 0 && L->cols >= 100)
-                    n += (size_t)snprintf(text + n, sizeof text - n,
-                                          "core %d: %s kept running (tick %llu: nobody waits, "
-                                          "so no preemption)%s",
-                                          l, r ? r->name : "?", (unsigned long long)used, sep);
-                else if (m->quantum > 0)
-                    n += (size_t)snprintf(text + n, sizeof text - n,
-                                          "core %d: %s kept running, nobody waits%s",
-                                          l, r ? r->name : "?", sep);
-                else
-                    n += (size_t)snprintf(text + n, sizeof text - n, "core %d: %s ran on%s",
-                                          l, r ? r->name : "?", sep);
-            } else {
-                n += (size_t)snprintf(text + n, sizeof text - n, "core %d: idle%s", l, sep);
-            }
-        }
-        wrap(L->explain_y, L->explain_n, 1, L->cols, A_BOLD, text);
-        return;
-    }
-    if (v->paused) {
-        wrap(L->explain_y, L->explain_n, 1, L->cols, role[R_WARN],
-             "paused: s or Right steps one tick and says what each core did; space resumes");
+    if (explain_text(v, L->cols, text, sizeof text, &a) > 0) {
+        wrap(L->explain_y, L->explain_n, 1, L->cols, a, text);
         return;
     }
     if (ui_model_log(m, 0) != NULL) {

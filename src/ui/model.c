@@ -516,8 +516,11 @@ static void fold_run(ui_model *m, const lanes_event *e)
             r->steals++;
         }
         if (from >= 0 && from != l) {
-            stepf(m, l, "stole %s from core %d", r->name, from);
+            stepf(m, l, "stole %s from core %d and ran it", r->name, from);
             logf_(m, e->t_rt, "core %d stole %s from core %d and runs it", l, r->name, from);
+        } else if (from == l) {     /* the STEAL event told where from */
+            stepf(m, l, "ran %s", r->name);
+            logf_(m, e->t_rt, "core %d runs %s, just stolen", l, r->name);
         } else {
             stepf(m, l, "stole %s and ran it", r->name);
             logf_(m, e->t_rt, "core %d runs %s, stolen from another core", l, r->name);

@@ -1170,6 +1170,8 @@ static void run(rt_lane *l, rt_routine *r, int from)
         /* r's registers are saved and no lane is on its stack: now the
          * channel may let a waker see it */
         emit(rt, l, LANES_EV_STOP, r->id, r->act_obj, r->act_arg, (uint16_t)l->idx);
+        census_add(rt, 1);      /* blocked from now: after its STOP, so a
+                                   DEADLOCK event always follows it */
         r->unlock(r->unlock_arg);
         break;
     case ACT_EXIT:
@@ -1639,7 +1641,6 @@ void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), vo
     atomic_store(&r->block_chan, chan_id);
     atomic_store(&r->block_op, op);
     set_state(&r->state, RS_BLOCKED);
-    census_add(r->rt, 1);
     switch_out(r, ACT_PARK);
 }
 

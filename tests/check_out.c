@@ -328,7 +328,8 @@ START_TEST(test_out_trace_synthetic)
                                       "\"name\":\"item\",\"cat\":\"flow\",\"id\":4,\"bp\":\"e\"}"));
     ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"preempt\""));
     ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"steal\""));
-    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"runq\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"runq global\",\"args\":{\"routines\":2}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"runq core 1\",\"args\":{\"routines\":1}"));
     ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"chan queue\",\"args\":{\"items\":2}"));
     ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"blocked\",\"cat\":\"state\","
                                       "\"args\":{\"on\":\"recv queue\"}"));

@@ -12,7 +12,7 @@
  *                     instants preempt, steal, migrate, park, unpark, close,
  *                     done; tid 1000 "control": global instants (pause,
  *                     resume, step, cores, tick, quantum, deadlock);
- *                     counters "runq" (one series per lane + global), "cores",
+ *                     counters "runq core N", "runq global", "cores",
  *                     "chan NAME" (buffered channels' occupancy).
  *   pid 2 "routines": tid = routine id: X slices running / runnable / blocked.
  *   arrows:           flow events "s" / "f" (cat "flow", name "item", "bp":"e")
@@ -343,15 +343,17 @@ static void queue_name(int q, char *buf, size_t n)
 
 /* ---- run queues ---------------------------------------------------------- */
 
-static void runq_counter(out_trace *w, uint64_t ts)
+/* One counter per queue ("runq core N", "runq global"), written when its
+ * length changes: every viewer reads a one-series counter the same way. */
+static void runq_counter(out_trace *w, int q, uint64_t ts)
 {
-    int l;
+    uint32_t n = q == GLOBAL_Q ? w->global_queued : w->lanes[q].queued;
 
     ev_begin(w, "C", PID_CORES, TID_CONTROL, ts);
-    put(w, ",\"name\":\"runq\",\"args\":{");
-    for (l = 0; l < w->nlanes; l++)
-        put(w, "\"core %d\":%u,", l, w->lanes[l].queued);
-    put(w, "\"global\":%u}}", w->global_queued);
+    if (q == GLOBAL_Q)
+        put(w, ",\"name\":\"runq global\",\"args\":{\"routines\":%u}}", n);
+    else
+        put(w, ",\"name\":\"runq core %d\",\"args\":{\"routines\":%u}}", q, n);
 }
 
 static uint32_t *queue_count(out_trace *w, int q)
@@ -368,14 +370,17 @@ static void enqueue(out_trace *w, routine_state *r, int q, uint64_t ts)
 
     if (r->queue == q)
         return;
-    if ((c = queue_count(w, r->queue)) != NULL && *c > 0)
+    if ((c = queue_count(w, r->queue)) != NULL && *c > 0) {
         (*c)--;
+        runq_counter(w, r->queue, ts);
+    }
     if (q >= 0 && q < LANES_MAX_CORES)
         ls(w, q);
-    if ((c = queue_count(w, q)) != NULL)
+    if ((c = queue_count(w, q)) != NULL) {
         (*c)++;
+        runq_counter(w, q, ts);
+    }
     r->queue = (int16_t)q;
-    runq_counter(w, ts);
 }
 
 /* Which queue a LANES_Q_* on `lane` means. */

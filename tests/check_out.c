@@ -320,7 +320,7 @@ START_TEST(test_out_trace_synthetic)
     /* the first slice of the producer: lane 0, 10..40 us, preempted */
     ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10.000,"
                                       "\"dur\":30.000,\"name\":\"producer\",\"cat\":\"run\","
-                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"item\":3,"
+                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"item\":3,"
                                       "\"stop\":\"preempt\",\"queue\":\"core 0\"}}"));
     /* item 4 was handed over while the consumer was blocked: its arrow ends
      * inside the consumer's next slice (81..90 us, on core 1) */

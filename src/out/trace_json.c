@@ -8,7 +8,7 @@
  *
  * Layout of the document:
  *   pid 1 "cores":    tid lane+1 "core N": an X slice per routine run, with
- *                     args routine, id, item, stop (+ chan / ticks / queue);
+ *                     args routine, id, cpu, item, stop (+ chan/ticks/queue);
  *                     instants preempt, steal, migrate, park, unpark, close,
  *                     done; tid 1000 "control": global instants (pause,
  *                     resume, step, cores, tick, quantum, deadlock);
@@ -68,6 +68,7 @@ typedef struct lane_state {
     int      seen;          /* metadata written                           */
     uint32_t routine;       /* open slice's routine, 0: none              */
     uint64_t start;         /* open slice's start (ns)                    */
+    uint32_t cpu;           /* OS CPU the open slice runs on (RUN's obj)  */
     uint64_t last_end;      /* end of the previous slice on this lane     */
     uint32_t queued;        /* routines in this lane's queues              */
 } lane_state;
@@ -579,7 +580,7 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
     put_str(w, r->name);
     put(w, ",\"cat\":\"run\",\"args\":{\"routine\":");
     put_str(w, r->name);
-    put(w, ",\"id\":%u", (unsigned)id);
+    put(w, ",\"id\":%u,\"cpu\":%u", (unsigned)id, (unsigned)l->cpu);
     if (r->has_item)
         put(w, ",\"item\":%ld", (long)r->item);
     put(w, ",\"stop\":\"%s\"", reason < 0 ? "end of trace" : stop_name(reason));
@@ -628,6 +629,7 @@ static void on_run(out_trace *w, const lanes_event *e, int lane)
     if (l->routine != 0)
         end_slice(w, lane, e->t_ns, -1, 0);
     l->routine = e->routine;
+    l->cpu = e->obj;
     l->start = e->t_ns > l->last_end ? e->t_ns : l->last_end;
     if (r->has_last && r->last_lane != lane) {
         instant(w, "migrate", lane, l->start);

@@ -294,6 +294,65 @@ START_TEST(test_sched_cores_under_load)
 }
 END_TEST
 
+/* ---- every control at random while routines run ------------------------------------ */
+
+static void mixed_sleepy(void *a)
+{
+    long id = (long)a;
+    for (int i = 0; i < 30; i++) {
+        lanes_work(1);
+        if (i % 4 == 1)
+            lanes_yield();
+        if (i % 7 == 3)
+            lanes_sleep(2);
+    }
+    atomic_fetch_add(&finished[id], 1);
+}
+
+static void *chaos(void *p)
+{
+    lanes_rt *r = p;
+    unsigned seed = 777;
+    for (int i = 0; i < 2000 && !atomic_load(&churn_stop); i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned v = seed >> 16;
+        switch (v % 7) {
+        case 0: case 1: lanes_set_cores(r, 1 + (int)((v >> 3) % 6)); break;
+        case 2: lanes_pause(r); break;
+        case 3: lanes_resume(r); break;
+        case 4: lanes_step(r, 1 + (int)((v >> 3) % 3)); break;
+        case 5: lanes_set_quantum(r, (int)((v >> 3) % 4)); break;
+        case 6: lanes_set_tick(r, 5000 + ((v >> 3) % 4) * 5000); break;
+        }
+        nanosleep(&(struct timespec){ 0, 50000 }, NULL);
+    }
+    lanes_resume(r);
+    return NULL;
+}
+
+START_TEST(test_sched_control_chaos)
+{
+    lanes_config c = { .cores = 3, .quantum = 2, .tick_ns = 10000, .trace_events = 1 << 14 };
+    coll col;
+    pthread_t th;
+    rt = lanes_open(&c);
+    coll_start(&col, rt, 1u << 22);
+    atomic_store(&churn_stop, 0);
+    for (long i = 1; i <= 100; i++) {
+        atomic_store(&finished[i], 0);
+        ck_assert_int_eq(lanes_go(rt, "x", mixed_sleepy, (void *)i), (int)i);
+    }
+    pthread_create(&th, NULL, chaos, rt);
+    pthread_join(th, NULL);         /* ends resumed */
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    for (int i = 1; i <= 100; i++)
+        ck_assert_int_eq(atomic_load(&finished[i]), 1);
+    coll_finish(&col);
+    check_history(col.ev, col.n, 100);
+    free(col.ev);
+}
+END_TEST
+
 /* ---- pause and step ------------------------------------------------------------- */
 
 static atomic_long progress[3];
@@ -861,6 +920,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_pin_cpus);
     tcase_add_test(tc, test_sched_control_events);
     tcase_add_test(tc, test_sched_runnext);
+    tcase_add_test(tc, test_sched_control_chaos);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -654,14 +654,18 @@ static int wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
             len = (int)sizeof line - 1;
         memcpy(line, p, (size_t)len);
         line[len] = '\0';
-        if (y >= 0)
-            put(y + row, x0, xmax, a, line);
         p += len;
         if (*p == '\n')
             p++;
         else
             while (*p == ' ')
                 p++;
+        if (y >= 0) {
+            int x = put(y + row, x0, xmax, a, line);
+            /* the last row, and more to say: show that it goes on */
+            if (row + 1 == n && *p != '\0')
+                put(y + row, x < xmax - 1 ? x + 1 : xmax - 1, xmax, a, G->ell);
+        }
     }
     return row;
 }
@@ -822,9 +826,9 @@ static void draw_chans(ui_view *v, const layout *L)
             x = put(y, x, xmax, role[R_DIM], "   in select: ");
             x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
         }
-        if (row == L->chan_n && L->chans_hidden > 0)
-            putf(y, x, xmax, role[R_DIM], "   (+%d channel%s)", L->chans_hidden,
-                 L->chans_hidden == 1 ? "" : "s");
+        if (row == L->chan_n && L->chans_hidden > 0 && xmax - x >= 10)
+            putf(y, x, xmax, role[R_DIM], narrow ? "  +%d more" : "   (+%d channel%s)",
+                 L->chans_hidden, L->chans_hidden == 1 ? "" : "s");
     }
 }
 

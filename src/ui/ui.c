@@ -584,7 +584,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog)
     s->view.title = scn_title(prog);
     s->view.about = scn_about(prog);
     s->view.cpus = lanes_online_cpus();
-    s->view.tick_s = (double)scn_tick_ns(prog) / 1e9;
+    s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
     s->view.speed = speeds[s->speed].name;
     s->view.src_ctx = s;
     s->view.src_line_of = line_of;

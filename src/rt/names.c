@@ -57,7 +57,13 @@ name_slot *names_set(name_tab *t, uint32_t id, const char *name, void *ptr)
     name_slot *s = names_get(t, id, 1);
     if (s == NULL)
         return NULL;
-    snprintf(s->name, sizeof s->name, "%s", name != NULL ? name : "");
+    size_t k = 0;
+    if (name != NULL)
+        while (k + 1 < sizeof s->name && name[k] != '\0') {
+            s->name[k] = name[k];
+            k++;
+        }
+    s->name[k] = '\0';
     s->ptr = ptr;
     atomic_store_explicit(&s->ready, 1, memory_order_release);
     return s;

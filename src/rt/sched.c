@@ -929,6 +929,8 @@ static int others_runnable(rt_lane *l)
            atomic_load_explicit(&l->rt->gq_len, memory_order_relaxed) > 0;
 }
 
+static void overflow_die(rt_routine *r);
+
 /* Routine context, at the end of every tick. */
 static void safepoint(rt_routine *r)
 {
@@ -939,6 +941,8 @@ static void safepoint(rt_routine *r)
     l->slice++;
     atomic_store_explicit(&l->ticks, atomic_load_explicit(&l->ticks, memory_order_relaxed) + 1,
                           memory_order_relaxed);
+    if (!stk_canary_ok(r->stk))     /* every tick too: a long slice is caught early */
+        overflow_die(r);
     if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
         switch_out(r, ACT_ABANDON);
     if (l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed)) {
@@ -1119,8 +1123,6 @@ static rt_routine *find_work(rt_lane *l, int *from)
         idle_sleep(l);
     }
 }
-
-static void overflow_die(rt_routine *r);
 
 /* Lane context: runs r until it switches out, then does what it asked. */
 static void run(rt_lane *l, rt_routine *r, int from)

@@ -139,9 +139,21 @@ void ui_term_crash_handlers(void)
         sigaction(crash_sigs[i], &sa, &old_crash[i]);
 }
 
+/* Never runs: every signal it is set for stays blocked and is read from
+ * the signalfd.  It is there so curses finds a handler already in place
+ * and leaves these signals alone: curses would otherwise set SIGTSTP to
+ * "ignore" while it writes to the screen, and a Ctrl-Z typed then would be
+ * thrown away by the kernel. */
+static void placeholder_handler(int sig)
+{
+    (void)sig;
+}
+
 int ui_term_signals(void)
 {
+    static const int mine[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT };
     sigset_t all, handled;
+    struct sigaction sa, old;
     size_t i;
 
     sigfillset(&all);
@@ -150,14 +162,17 @@ int ui_term_signals(void)
     sigdelset(&all, SIGTRAP);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
 
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = placeholder_handler;
+    sigemptyset(&sa.sa_mask);
     sigemptyset(&handled);
-    sigaddset(&handled, SIGINT);
-    sigaddset(&handled, SIGTERM);
-    sigaddset(&handled, SIGHUP);
-    sigaddset(&handled, SIGQUIT);
-    sigaddset(&handled, SIGWINCH);
-    sigaddset(&handled, SIGTSTP);
-    sigaddset(&handled, SIGCONT);
+    for (i = 0; i < sizeof mine / sizeof mine[0]; i++) {
+        /* what the parent set to be ignored (nohup) stays ignored */
+        if (sigaction(mine[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(mine[i], &sa, NULL);
+        sigaddset(&handled, mine[i]);
+    }
     return signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 

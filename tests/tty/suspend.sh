@@ -25,13 +25,9 @@ keys C-z
 n=0
 until screen | grep -q 'Stopped'; do
     n=$((n + 1))
-    if [ $n = 100 ]; then
-        # not yet: say what the process holds, then press once more
-        echo "no 'Stopped' after 10 s; lanes signals: $(grep -E 'SigPnd|ShdPnd|SigBlk' "/proc/$pid/status" 2>&1 | tr '\n' ' ')"
-        ps -o pid,pgid,tpgid,stat,args -t "$(tm display -p -t s '#{pane_tty}')" 2>&1
-        keys C-z
-    fi
-    [ $n -lt 200 ] || fail "no 'Stopped' from the shell after Ctrl-Z; processes:
+    [ $n -lt 200 ] || fail "no 'Stopped' from the shell after Ctrl-Z; lanes' signals:
+$(grep -E 'SigPnd|ShdPnd|SigBlk|SigIgn' "/proc/$pid/status" 2>&1)
+processes:
 $(ps -o pid,pgid,tpgid,stat,args -t "$(tm display -p -t s '#{pane_tty}')" 2>&1)"
     sleep 0.1
 done

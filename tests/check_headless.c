@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,60 @@ START_TEST(test_headless_fault)
 }
 END_TEST
 
+/* SIGTERM in the middle of a slow run: the trace is still finished (valid
+ * JSON, marked interrupted), the summary says so, and the process then
+ * dies of the signal. */
+START_TEST(test_headless_interrupted)
+{
+    char path[] = "/tmp/lanes-test-traceXXXXXX", outp[] = "/tmp/lanes-test-outXXXXXX";
+    char task[64], *buf;
+    int fd = mkstemp(path), ofd = mkstemp(outp), st = 0, i, threads = 0;
+    size_t len;
+    pid_t pid;
+
+    close(fd);
+    pid = fork();
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        dup2(in, 0);
+        dup2(ofd, 1);
+        execl(tu_lanes(), tu_lanes(), "--json", "--tick", "50ms", "--trace", path,
+              "restaurant", (char *)NULL);
+        _exit(127);
+    }
+    /* the lanes' threads exist once the run started (signals are caught
+     * before that) */
+    snprintf(task, sizeof task, "/proc/%d/task", (int)pid);
+    for (i = 0; i < 1000 && threads < 2; i++) {
+        DIR *d = opendir(task);
+        struct dirent *de;
+
+        threads = 0;
+        while (d != NULL && (de = readdir(d)) != NULL)
+            threads += de->d_name[0] != '.';
+        if (d != NULL)
+            closedir(d);
+        if (threads < 2)
+            usleep(10000);
+    }
+    ck_assert_int_ge(threads, 2);
+    kill(pid, SIGTERM);
+    waitpid(pid, &st, 0);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %d", st);
+    buf = slurp_file(path, &len);
+    ck_assert_msg(json_check(buf, len) == -1, "trace not JSON at %ld", json_check(buf, len));
+    ck_assert_ptr_nonnull(strstr(buf, "\"interrupted\":"));
+    free(buf);
+    lseek(ofd, 0, SEEK_SET);
+    tu_slurp(ofd, R.out, sizeof R.out);
+    close(ofd);
+    unlink(outp);
+    ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s", R.out);
+    ck_assert_ptr_nonnull(strstr(R.out, "\"status\":\"interrupted\",\"exit_status\":143"));
+    unlink(path);
+}
+END_TEST
+
 static Suite *headless_suite(void)
 {
     Suite *s = suite_create("headless");
@@ -299,6 +354,7 @@ static Suite *headless_suite(void)
     tcase_add_loop_test(tc, test_headless_builtin_counts, 0, n);
     tcase_add_test(tc, test_headless_deadlock_names_both);
     tcase_add_test(tc, test_headless_fault);
+    tcase_add_test(tc, test_headless_interrupted);
     tcase_add_test(tc, test_headless_text_summary);
     tcase_add_test(tc, test_headless_trace_file);
     tcase_add_test(tc, test_headless_trace_stdout);

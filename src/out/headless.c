@@ -9,11 +9,14 @@
  * before any routine runs; a run that still lost events fails (exit 1).
  * Output: the summary goes to stdout, or to stderr when the trace itself is
  * written to stdout (--trace -).  Partial-deadlock reports and the end
- * message go to stderr as they come.
+ * message go to stderr as they come.  Ctrl-C or SIGTERM stop the run
+ * cleanly: the trace is finished (valid JSON), the summary printed with
+ * status "interrupted", and the process then dies of that signal.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,31 @@
 
 #define READ_BATCH   16384             /* events per lanes_trace_read      */
 #define WAIT_NS      1000000u          /* how long to wait between drains */
+
+/* The signal that asked us to stop (SIGINT, SIGTERM), 0 while none. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(struct sigaction old[2])
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old[0]);
+    sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void restore_stop_signals(const struct sigaction old[2])
+{
+    sigaction(SIGINT, &old[0], NULL);
+    sigaction(SIGTERM, &old[1], NULL);
+}
 
 static uint64_t now_ns(void)
 {
@@ -75,7 +103,7 @@ static void drain_reports(scn_run *run)
         say(buf);
 }
 
-int out_headless(const lanes_opts *opts, scn_program *prog)
+static int headless_run(const lanes_opts *opts, scn_program *prog)
 {
     scn_settings set;
     scn_run *run;
@@ -147,6 +175,11 @@ int out_headless(const lanes_opts *opts, scn_program *prog)
             continue;
         if (ended && n == 0)
             break;
+        if (!ended && stop_signal != 0) {
+            /* stop the lanes where they are, then drain what they wrote */
+            lanes_pause(rt);
+            ended = 1;
+        }
         if (!ended) {
             st = scn_wait(run, WAIT_NS);
             ended = st != SCN_TIMEOUT;
@@ -173,8 +206,14 @@ int out_headless(const lanes_opts *opts, scn_program *prog)
     case SCN_FAULT:    status = EXIT_FAULT;    info.status = "fault";    break;
     default:           status = EXIT_SYSTEM;   info.status = "stopped";  break;
     }
+    if (st == SCN_TIMEOUT && stop_signal != 0) {
+        info.status = "interrupted";
+        status = 128 + stop_signal;      /* if raising it below does not end us */
+    }
     info.exit_status = status;
 
+    if (tw != NULL && stop_signal != 0)
+        out_trace_note(tw, "interrupted", "the run was stopped before its end");
     if (tw != NULL && out_trace_close(tw, dropped, err, sizeof err) != 0) {
         say(err);
         status = EXIT_SYSTEM;
@@ -198,5 +237,22 @@ int out_headless(const lanes_opts *opts, scn_program *prog)
     free(buf);
     out_summary_free(&sum);
     scn_stop(run);
+    return status;
+}
+
+int out_headless(const lanes_opts *opts, scn_program *prog)
+{
+    struct sigaction old[2];
+    int status;
+
+    stop_signal = 0;
+    catch_stop_signals(old);
+    status = headless_run(opts, prog);
+    restore_stop_signals(old);
+    if (stop_signal != 0 && status > 128) {
+        /* die of the signal, as a shell expects of an interrupted program */
+        fflush(NULL);
+        raise(stop_signal);
+    }
     return status;
 }

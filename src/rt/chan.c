@@ -202,9 +202,11 @@ static void trace_xfer(lanes_chan *ch, int kind, const rt_routine *who, int32_t 
 
 /* ---- the three ways an operation completes at once (channel locked) -------
  * Each returns 1 and sets *res when the operation completed (or failed for
- * good), 0 when it would have to wait. */
+ * good), 0 when it would have to wait.  A partner it served is left in
+ * *wake for the caller to sched_ready once the locks are dropped (as Go
+ * does): claimed, it is on no list, and it cannot run before that. */
 
-static int send_now(lanes_chan *ch, const void *elem, int *res)
+static int send_now(lanes_chan *ch, const void *elem, int *res, rt_routine **wake)
 {
     chan_waiter *w;
 
@@ -221,7 +223,7 @@ static int send_now(lanes_chan *ch, const void *elem, int *res)
         trace_xfer(ch, LANES_EV_SEND, NULL, item);
         trace_xfer(ch, LANES_EV_RECV, r, item);
         w->result = 0;
-        sched_ready(r);             /* w may be gone from here on */
+        *wake = r;
         *res = 0;
         return 1;
     }
@@ -236,7 +238,7 @@ static int send_now(lanes_chan *ch, const void *elem, int *res)
     return 0;
 }
 
-static int recv_now(lanes_chan *ch, void *elem, int *res)
+static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
 {
     chan_waiter *w;
 
@@ -259,7 +261,7 @@ static int recv_now(lanes_chan *ch, void *elem, int *res)
             trace_xfer(ch, LANES_EV_SEND, s, item_of(ch, h, ++ch->nsent));
         }
         w->result = 0;
-        sched_ready(s);             /* w may be gone from here on */
+        *wake = s;
         *res = 0;
         return 1;
     }
@@ -356,7 +358,7 @@ static void unlock_one(void *arg)
 
 static int chan_send(lanes_chan *ch, const void *elem, int block)
 {
-    rt_routine *self = sched_self();
+    rt_routine *self = sched_self(), *wake = NULL;
     chan_waiter w;
     int res;
 
@@ -365,8 +367,10 @@ static int chan_send(lanes_chan *ch, const void *elem, int block)
     if (block && self == NULL)
         return -EPERM;
     lock_take(&ch->lock);
-    if (send_now(ch, elem, &res)) {
+    if (send_now(ch, elem, &res, &wake)) {
         lock_drop(&ch->lock);
+        if (wake != NULL)
+            sched_ready(wake);
         return res;
     }
     if (!block) {
@@ -384,7 +388,7 @@ static int chan_send(lanes_chan *ch, const void *elem, int block)
 
 static int chan_recv(lanes_chan *ch, void *elem, int block)
 {
-    rt_routine *self = sched_self();
+    rt_routine *self = sched_self(), *wake = NULL;
     chan_waiter w;
     int res;
 
@@ -393,8 +397,10 @@ static int chan_recv(lanes_chan *ch, void *elem, int block)
     if (block && self == NULL)
         return -EPERM;
     lock_take(&ch->lock);
-    if (recv_now(ch, elem, &res)) {
+    if (recv_now(ch, elem, &res, &wake)) {
         lock_drop(&ch->lock);
+        if (wake != NULL)
+            sched_ready(wake);
         return res;
     }
     if (!block) {
@@ -417,7 +423,7 @@ int lanes_try_recv(lanes_chan *ch, void *elem)       { return chan_recv(ch, elem
 
 int lanes_chan_close(lanes_chan *ch)
 {
-    chan_waiter *w;
+    chan_waiter *w, *woken = NULL;
 
     if (ch == NULL)
         return -EINVAL;
@@ -429,19 +435,24 @@ int lanes_chan_close(lanes_chan *ch)
     ch->closed = 1;
     sched_trace(ch->rt, LANES_EV_CLOSE, 0, ch->id, 0);
     /* Every parked receiver sees the close (the buffer is empty when any is
-     * parked), every parked sender too.  Each waiter is claimed once. */
+     * parked), every parked sender too.  Each waiter is claimed once and
+     * kept on a private chain until the lock is dropped. */
     while ((w = waitq_claim(&ch->recvq)) != NULL) {
-        rt_routine *r = w->r;
         copy_elem(ch, w->elem, NULL);
         w->result = LANES_CLOSED;
-        sched_ready(r);
+        w->next = woken;
+        woken = w;
     }
     while ((w = waitq_claim(&ch->sendq)) != NULL) {
-        rt_routine *r = w->r;
         w->result = LANES_CLOSED;
-        sched_ready(r);
+        w->next = woken;
+        woken = w;
     }
     lock_drop(&ch->lock);
+    while ((w = woken) != NULL) {
+        woken = w->next;            /* w may be gone once its routine runs */
+        sched_ready(w->r);
+    }
     return 0;
 }
 
@@ -485,7 +496,7 @@ static void shuffle(int *order, int n)
 
 int lanes_select(lanes_case *cases, int n, int nonblocking)
 {
-    rt_routine *self = sched_self();
+    rt_routine *self = sched_self(), *wake = NULL;
     int order_s[SEL_ONSTACK];
     lanes_chan *locks_s[SEL_ONSTACK];
     chan_waiter waiters_s[SEL_ONSTACK];
@@ -534,14 +545,16 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         lanes_case *c = &cases[order[i]];
         if (c->ch == NULL)
             continue;
-        if (c->op == LANES_SEND ? send_now(c->ch, c->elem, &res)
-                                : recv_now(c->ch, c->elem, &res)) {
+        if (c->op == LANES_SEND ? send_now(c->ch, c->elem, &res, &wake)
+                                : recv_now(c->ch, c->elem, &res, &wake)) {
             fired = order[i];
             break;
         }
     }
     if (fired >= 0 || nonblocking) {
         sel_unlock_all(&locks);
+        if (wake != NULL)
+            sched_ready(wake);
         goto done;
     }
 

@@ -68,7 +68,7 @@ void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_a
         backoff(&spins);
 
     atomic_fetch_add_explicit(&r->busy, 1, memory_order_seq_cst);
-    atomic_thread_fence(memory_order_seq_cst);
+    RT_FENCE(memory_order_seq_cst);
     t_ns = clk(clk_arg, &t_rt);
 
     h = atomic_load_explicit(&r->head, memory_order_acquire);
@@ -131,7 +131,7 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
     size_t k = 0;
 
     RT_ASSERT(n <= MAXR);
-    atomic_thread_fence(memory_order_seq_cst);
+    RT_FENCE(memory_order_seq_cst);
     for (size_t i = 0; i < n; i++) {
         unsigned spins = 0;
         uint64_t b;

@@ -22,8 +22,10 @@
 
 #if defined(HAVE_NCURSESW_CURSES_H)
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 #else
 #include <curses.h>
+#include <term.h>
 #endif
 
 #include "options.h"
@@ -43,6 +45,7 @@ static struct sigaction old_crash[sizeof crash_sigs / sizeof crash_sigs[0]];
 int ui_term_check(void)
 {
     const char *term = getenv("TERM");
+    int err = 0;
 
     if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO) || term == NULL
         || *term == '\0' || strcmp(term, "dumb") == 0) {
@@ -50,6 +53,14 @@ int ui_term_check(void)
                         "tty); use --headless for a summary without one\n");
         return EXIT_USAGE;
     }
+    /* asked before anything starts (and before newterm, which leaks when
+     * it fails): is there a description of this terminal? */
+    if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+        fprintf(stderr, "lanes: no terminal description for TERM=%s; set TERM to one this "
+                        "system knows (such as xterm), or use --headless\n", term);
+        return EXIT_USAGE;
+    }
+    del_curterm(cur_term);
     return 0;
 }
 

@@ -169,6 +169,8 @@ static chan_waiter *waitq_claim(chan_waitq *q)
 
 static unsigned char *slot(lanes_chan *ch, size_t i)
 {
+    if (ch->buf == NULL)        /* zero-size elements: only the count moves */
+        return NULL;
     return ch->buf + ((ch->head + i) % ch->cap) * ch->elem_size;
 }
 

@@ -160,6 +160,87 @@ START_TEST(test_out_summary_repairs)
 }
 END_TEST
 
+/* Many items, several on their way at once: exact latencies, and the item
+ * table holds only those still travelling. */
+START_TEST(test_out_summary_many_items)
+{
+    enum { N = 100000, AHEAD = 37 };
+    lanes_event ev[3];
+    out_summary s;
+    int32_t i;
+
+    out_summary_init(&s);
+    for (i = 0; i < N + AHEAD; i++) {
+        size_t n = 0;
+        if (i < N)       /* item i leaves at 10 i ticks */
+            ev[n++] = (lanes_event){ 0, (uint64_t)i * 10000, 1, 1, i * 7919, 0, LANES_EV_SEND };
+        if (i >= AHEAD) {  /* item i - AHEAD arrives (i - AHEAD) % 5 ticks after AHEAD sends */
+            int32_t k = i - AHEAD;
+            uint64_t t = (uint64_t)i * 10000 + (uint64_t)(k % 5) * 1000;
+            ev[n++] = (lanes_event){ 0, t, 2, 1, k * 7919, 0, LANES_EV_RECV };
+            ev[n++] = (lanes_event){ 0, t, 2, 0, k * 7919, 0, LANES_EV_DONE };
+        }
+        out_summary_feed(&s, ev, n);
+        ck_assert_uint_le(s.items_used, AHEAD + 1);
+    }
+    out_summary_finish(&s, 0, 0, 0);
+    ck_assert_uint_eq(s.items, N);
+    ck_assert_uint_eq(s.items_timed, N);
+    ck_assert_uint_eq(s.items_used, 0);
+    ck_assert_uint_eq(s.lat_min_mt, AHEAD * 10000);
+    ck_assert_uint_eq(s.lat_max_mt, AHEAD * 10000 + 4000);
+    ck_assert_uint_eq(s.lat_sum_mt, (uint64_t)N * AHEAD * 10000 + (uint64_t)(N / 5) * (0 + 1 + 2 + 3 + 4) * 1000);
+    ck_assert_uint_eq(s.chans[1].peak, AHEAD + 1);   /* sent before the oldest arrives */
+    out_summary_free(&s);
+}
+END_TEST
+
+/* Items finishing in random order (deletions all over the table): every
+ * latency is still found, against a plain oracle. */
+START_TEST(test_out_summary_items_random)
+{
+    enum { N = 50000, MAXF = 500 };
+    static int32_t flying[MAXF];
+    static uint64_t sent_at[MAXF];
+    lanes_event ev[2];
+    out_summary s;
+    uint64_t t = 0, sum = 0, max = 0, min = UINT64_MAX, x = 12345;
+    int32_t next = 1;
+    int nf = 0, done = 0;
+
+    out_summary_init(&s);
+    while (done < N) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        t += 1000 + (x >> 60) * 1000;
+        if (nf < MAXF && next <= N && (nf == 0 || (x >> 33) % 3 != 0)) {
+            flying[nf] = (int32_t)((uint32_t)next++ * 104729u);  /* spread over the hash */
+            sent_at[nf] = t;
+            ev[0] = (lanes_event){ 0, t, 1, 1, flying[nf++], 0, LANES_EV_SEND };
+            out_summary_feed(&s, ev, 1);
+        } else {
+            int k = (int)((x >> 20) % (uint64_t)nf);
+            uint64_t lat = t - sent_at[k];
+            ev[0] = (lanes_event){ 0, t, 2, 1, flying[k], 0, LANES_EV_RECV };
+            ev[1] = (lanes_event){ 0, t, 2, 0, flying[k], 0, LANES_EV_DONE };
+            out_summary_feed(&s, ev, 2);
+            sum += lat;
+            max = lat > max ? lat : max;
+            min = lat < min ? lat : min;
+            flying[k] = flying[--nf];
+            sent_at[k] = sent_at[nf];
+            done++;
+        }
+        ck_assert_uint_eq(s.items_used, (uint64_t)nf);
+    }
+    out_summary_finish(&s, 0, 0, 0);
+    ck_assert_uint_eq(s.items_timed, N);
+    ck_assert_uint_eq(s.lat_sum_mt, sum);
+    ck_assert_uint_eq(s.lat_min_mt, min);
+    ck_assert_uint_eq(s.lat_max_mt, max);
+    out_summary_free(&s);
+}
+END_TEST
+
 START_TEST(test_out_json_quote)
 {
     char buf[64];
@@ -525,6 +606,8 @@ static Suite *out_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_out_summary_counts);
     tcase_add_test(tc, test_out_summary_repairs);
+    tcase_add_test(tc, test_out_summary_many_items);
+    tcase_add_test(tc, test_out_summary_items_random);
     tcase_add_test(tc, test_out_json_quote);
     tcase_add_test(tc, test_out_json_checker);
     tcase_add_test(tc, test_out_summary_text);

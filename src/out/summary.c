@@ -112,6 +112,29 @@ static out_item_slot *item_slot(out_summary *s, int32_t item)
     return &s->items_tab[i];
 }
 
+/* Removes a slot, shifting back the entries of its probe run so that every
+ * remaining item is still found from its home slot (no tombstones). */
+static void item_delete(out_summary *s, out_item_slot *slot)
+{
+    size_t mask = s->items_cap - 1, i = (size_t)(slot - s->items_tab), j = i;
+
+    for (;;) {
+        size_t home;
+
+        j = (j + 1) & mask;
+        if (!s->items_tab[j].used)
+            break;
+        home = item_hash(s->items_tab[j].item, s->items_cap);
+        /* j may move to i unless its home lies cyclically in (i, j] */
+        if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+            s->items_tab[i] = s->items_tab[j];
+            i = j;
+        }
+    }
+    memset(&s->items_tab[i], 0, sizeof s->items_tab[i]);
+    s->items_used--;
+}
+
 /* Ends the slice open on `lane` at time t. */
 static void close_slice(out_summary *s, int lane, uint64_t t)
 {
@@ -250,9 +273,9 @@ static void fold_one(out_summary *s, const lanes_event *e)
             if (lat > s->lat_max_mt)
                 s->lat_max_mt = lat;
         }
-        /* the journey is over: the same number sent again starts afresh */
-        it->sent = it->recvd = 0;
-        it->first_send_mt = it->last_recv_mt = 0;
+        /* the journey is over: forget it (the same number sent again
+         * starts afresh), so the table holds only items on their way */
+        item_delete(s, it);
         break;
     case LANES_EV_CLOSE:
         s->closes++;

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include "lanes.h"
 #include "rtdebug.h"
-#include "sched.h"
+#include "rt_sched.h"
 
 #ifndef BIG
 #ifdef LANES_TSAN

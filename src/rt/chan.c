@@ -5,7 +5,7 @@
  * of parked senders and receivers) and the wait records, which live on the
  * parked routine's own stack.  Knows nothing of lanes or run queues: it parks
  * through sched_park() and wakes through sched_ready() (which puts the woken
- * partner on the waker's runnext), as sched.h describes.
+ * partner on the waker's runnext), as rt_sched.h describes.
  *
  * Invariants, all under the channel's lock:
  *   - a buffered channel never has parked receivers while it holds items,
@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "lanes.h"
-#include "sched.h"
+#include "rt_sched.h"
 
 #define CHAN_ELEM_MAX (64u * 1024u)
 #define CHAN_CAP_MAX  ((size_t)1 << 20)

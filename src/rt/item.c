@@ -4,7 +4,7 @@
  */
 #include "config.h"
 #include "lanes.h"
-#include "sched.h"
+#include "rt_sched.h"
 
 void lanes_item_done(int32_t item)
 {

@@ -3,7 +3,7 @@
  * queues, timers, runtime time, pause/step, core changes, deadlock
  * detection, names and trace emission.  Owns every rt_routine and rt_lane;
  * knows nothing of channel internals (chan.c parks and wakes through
- * sched.h).
+ * rt_sched.h).
  *
  * Main invariant: a runnable routine is in exactly one place - a lane (as
  * its `cur`), one lane's runnext slot or local ring, the global queue, the
@@ -29,7 +29,7 @@
 #include "names.h"
 #include "rassert.h"
 #include "rtdebug.h"
-#include "sched.h"
+#include "rt_sched.h"
 #include "stack.h"
 #include "trace.h"
 
@@ -1625,7 +1625,7 @@ lanes_rt *lanes_self_rt(void)
     return r != NULL ? r->rt : NULL;
 }
 
-/* ---- sched.h ------------------------------------------------------------------ */
+/* ---- rt_sched.h --------------------------------------------------------------- */
 
 rt_routine *sched_self(void) { return cur_self(); }
 uint32_t sched_routine_id(const rt_routine *r) { return r->id; }

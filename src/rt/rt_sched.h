@@ -1,5 +1,5 @@
 /*
- * sched.h - what the scheduler (sched.c and friends) offers the rest of
+ * rt_sched.h - what the scheduler (sched.c and friends) offers the rest of
  * src/rt, above all the channels (chan.c).  Internal: never included outside
  * src/rt.  This is the seam between the two: the scheduler knows nothing of
  * channel internals, the channels nothing of queues and lanes.
@@ -8,26 +8,6 @@
  * list (owned by chan.c, under the channel's lock) knows it.  It comes back
  * only through sched_ready().
  */
-/* With -Isrc/rt on the command line this file shadows the system <sched.h>
- * that <pthread.h> includes: hand such includes the real one first. */
-#ifndef LANES_SCHED_H_NEXT
-#define LANES_SCHED_H_NEXT      /* an inner copy (found through -I) just passes on */
-#if defined(__clang__) && defined(__has_warning)
-#if __has_warning("-Winclude-next-absolute-path")
-#define LANES_SCHED_H_POP
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Winclude-next-absolute-path"
-#endif
-#endif
-#include_next <sched.h>
-#ifdef LANES_SCHED_H_POP
-#pragma clang diagnostic pop
-#undef LANES_SCHED_H_POP
-#endif
-#undef LANES_SCHED_H_NEXT
-#else
-#include_next <sched.h>
-#endif
 
 #ifndef LANES_SCHED_H
 #define LANES_SCHED_H

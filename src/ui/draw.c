@@ -354,11 +354,19 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
     L->explain_y = y;
     L->explain_n = left >= 4 ? 2 : 1;
     {
-        /* a message, or a step's account, takes rows from the decisions */
+        /* a message, or a step's account, takes rows from the decisions,
+         * and on a small screen up to three from the channels */
         char text[2048];
         attr_t a;
         if (explain_text(v, cols, text, sizeof text, &a) > 0) {
             int want = wrap(-1, 64, 1, cols, A_NORMAL, text);
+            int short_by = (want < 4 ? want : 4) - 1 - left;
+            if (short_by > 0 && L->chan_n > 1) {
+                int take = short_by < L->chan_n - 1 ? short_by : L->chan_n - 1;
+                L->chan_n -= take;
+                L->chans_hidden += take;
+                left += take;
+            }
             if (want > L->explain_n)
                 L->explain_n = want < left + 1 ? want : left + 1;
             if (L->explain_n < 1)
@@ -373,7 +381,7 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
     L->sleep_y = y++;
     L->done_y = y++;
     L->log_y = y;
-    L->log_n = left > 1 ? left : 0;
+    L->log_n = left > 0 ? left : 0;
     L->stats_y = rows - 2;
     L->hints_y = rows - 1;
 }

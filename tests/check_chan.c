@@ -530,6 +530,79 @@ START_TEST(test_chan_trace)
 }
 END_TEST
 
+/* ---- close wakes every parked routine, once -------------------------------
+ * Receivers and selects parked on an empty channel, senders and a select
+ * parked on a full one: close wakes each exactly once with LANES_CLOSED (a
+ * second wake would trip the scheduler's state assertion). */
+
+typedef struct cw {
+    lanes_chan *ch, *never;
+    int op;             /* LANES_SEND / LANES_RECV */
+    int use_select;
+    int rc, index, val;
+} cw;
+
+static void r_close_wait(void *a)
+{
+    cw *c = a;
+    c->val = 5;
+    if (!c->use_select) {
+        c->rc = c->op == LANES_SEND ? lanes_send(c->ch, &c->val) : lanes_recv(c->ch, &c->val);
+        return;
+    }
+    lanes_case cs[2] = { { c->never, LANES_RECV, NULL, 0 }, { c->ch, c->op, &c->val, 0 } };
+    c->index = lanes_select(cs, 2, 0);
+    c->rc = c->index >= 0 ? cs[c->index].result : c->index;
+}
+
+START_TEST(test_chan_close_wakes_all)
+{
+    lanes_rt *rt = ct_open_ex(2, 4, 4096);
+    lanes_chan *empty = ct_chan(rt, "empty", sizeof(int), 0);
+    lanes_chan *full = ct_chan(rt, "full", sizeof(int), 2);
+    lanes_chan *never = ct_chan(rt, "never", sizeof(int), 0);
+    lanes_event ev[4096];
+    cw w[10];
+    int v, sel_stops = 0;
+    size_t n;
+
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(lanes_try_send(full, &i), 0);
+    for (int i = 0; i < 10; i++) {
+        int on_full = i >= 5;
+        w[i] = (cw){ on_full ? full : empty, never, on_full ? LANES_SEND : LANES_RECV,
+                     i % 5 >= 3, -99, -99, 0 };
+        ct_go(rt, "waiter", r_close_wait, &w[i]);
+    }
+    ct_wait_blocked(rt, 0, -1, 0, 10);
+    ck_assert_int_eq(lanes_chan_close(empty), 0);
+    ck_assert_int_eq(lanes_chan_close(full), 0);
+    ck_assert_int_eq(lanes_chan_close(full), LANES_CLOSED);
+    ct_wait_ok(rt);
+    for (int i = 0; i < 10; i++) {
+        ck_assert_msg(w[i].rc == LANES_CLOSED, "waiter %d: rc %d", i, w[i].rc);
+        if (w[i].use_select)
+            ck_assert_int_eq(w[i].index, 1);
+        if (w[i].op == LANES_RECV)
+            ck_assert_int_eq(w[i].val, 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(lanes_try_recv(full, &v), 0);
+        ck_assert_int_eq(v, i);
+    }
+    ck_assert_int_eq(lanes_try_recv(full, &v), LANES_CLOSED);
+    /* a parked select stops with reason SELECT on its first case's channel */
+    n = lanes_trace_read(rt, ev, 4096);
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].kind == LANES_EV_STOP && ev[i].arg == LANES_STOP_SELECT) {
+            ck_assert_uint_eq(ev[i].obj, lanes_chan_id(never));
+            sel_stops++;
+        }
+    ck_assert_int_eq(sel_stops, 4);
+    lanes_close(rt);
+}
+END_TEST
+
 /* ---- multi-consumer: 23 workers range over a channel ---------------------- */
 
 #define MC_WORKERS 23
@@ -866,6 +939,7 @@ static Suite *chan_suite(void)
     tcase_add_test(tc, test_chan_elem_sizes);
     tcase_add_test(tc, test_chan_trace);
     tcase_add_test(tc, test_chan_nonblock_recv_race);
+    tcase_add_test(tc, test_chan_close_wakes_all);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("programs");

@@ -131,11 +131,14 @@ START_TEST(test_headless_builtin_counts)
     ck_assert_msg(R.status == x->status, "%s on 1 core: exit %d: %s", name, R.status, R.err);
     ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s: not JSON: %s", name, R.out);
     ck_assert_int_eq(json_int(R.out, "dropped_events"), 0);
+    ck_assert_msg(json_int(R.out, "anomalies") == 0, "%s: %s", name, R.out);
     signature(R.out, sig1, sizeof sig1);
 
     lanes_run(&R, (const char *[]){ "--json", "-c", "4", "--seed", "7", name, NULL });
     ck_assert_msg(R.status == x->status, "%s on 4 cores: exit %d: %s", name, R.status, R.err);
     ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s: not JSON: %s", name, R.out);
+    ck_assert_int_eq(json_int(R.out, "dropped_events"), 0);
+    ck_assert_msg(json_int(R.out, "anomalies") == 0, "%s: %s", name, R.out);
     signature(R.out, sig4, sizeof sig4);
 
     ck_assert_msg(strcmp(sig1, sig4) == 0, "%s: 1 core [%s] but 4 cores [%s]", name, sig1, sig4);

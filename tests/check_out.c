@@ -335,7 +335,7 @@ START_TEST(test_out_summary_json)
     ck_assert_ptr_nonnull(strstr(t, "\"items\":{\"count\":4,\"timed\":4,"
                                     "\"latency_ticks\":{\"min\":1.000,\"avg\":11.500,\"max\":20.000}}"));
     ck_assert_ptr_nonnull(strstr(t, "\"lanes\":[0,1]"));
-    ck_assert_ptr_nonnull(strstr(t, "\"dropped_events\":0}"));
+    ck_assert_ptr_nonnull(strstr(t, "\"anomalies\":0,\"dropped_events\":0}"));
     /* and Python agrees it is JSON */
     fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);

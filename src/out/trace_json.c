@@ -14,7 +14,10 @@
  *                     resume, step, cores, tick, quantum, deadlock);
  *                     counters "runq core N", "runq global", "cores",
  *                     "chan NAME" (buffered channels' occupancy).
- *   pid 2 "routines": tid = routine id: X slices running / runnable / blocked.
+ *   pid 2 "routines": tid 10000 + routine id: X slices running / runnable /
+ *                     blocked.
+ *   After out_trace_restart the next run gets pids 3 and 4 (then 5, 6...)
+ *   and every tid moves up by 20 million.
  *   arrows:           flow events "s" / "f" (cat "flow", name "item", "bp":"e")
  *                     placed strictly inside the sender's and the receiver's
  *                     run slices, so each binds to its enclosing slice.  A
@@ -106,8 +109,7 @@ typedef struct half_queue {
 } half_queue;
 
 typedef struct chan_state {
-    uint8_t  seen;
-    uint8_t  named;
+    uint8_t  named;         /* name[] filled                              */
     int32_t  cap;           /* -1: unknown                                */
     int64_t  balance;       /* sends - recvs                              */
     int64_t  shown;         /* occupancy last written as a counter         */
@@ -118,7 +120,7 @@ typedef struct chan_state {
 struct out_trace {
     int      fd;
     int      own_fd;        /* close fd at the end                        */
-    char     label[256];    /* for messages: the path, or "standard output" */
+    char     label[256];    /* for messages: the path, or "-" for stdout  */
     char     err[512];      /* first error, "" when none                  */
     char    *buf;
     size_t   len;

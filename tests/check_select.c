@@ -167,11 +167,14 @@ static void r_ds_recver(void *a)
     }
 }
 
+/* _i: 0 on 2 lanes, 1 on 4 lanes, 2 with the core count changing (1..4)
+ * and pauses while the values flow */
 START_TEST(test_select_double)
 {
-    lanes_rt *rt = ct_open(2 + _i * 2);
+    lanes_rt *rt = ct_open(_i == 1 ? 4 : 2);
     static dsel d;
     static dsmux m[4];
+    int rc, turn = 0;
 
     memset(&d, 0, sizeof d);
     d.seen = calloc(DS_VALUES, 1);
@@ -185,6 +188,18 @@ START_TEST(test_select_double)
         ct_go(rt, "mux", r_ds_mux, &m[k]);
     }
     ct_go(rt, "recver", r_ds_recver, &d);
+    if (_i == 2) {
+        while ((rc = lanes_wait_for(rt, 200000)) == 1) {
+            turn++;
+            ck_assert_int_eq(lanes_set_cores(rt, 1 + turn % 4), 0);
+            if (turn % 5 == 0) {
+                lanes_pause(rt);
+                ct_nap();
+                lanes_resume(rt);
+            }
+        }
+        ck_assert_int_eq(rc, 0);
+    }
     ct_wait_ok(rt);
     ck_assert_int_eq(d.dups, 0);
     ck_assert_int_eq(d.received, DS_VALUES);
@@ -416,7 +431,7 @@ static Suite *select_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_select_fairness);
     tcase_add_loop_test(tc, test_select_self, 0, 2);
-    tcase_add_loop_test(tc, test_select_double, 0, 2);
+    tcase_add_loop_test(tc, test_select_double, 0, 3);
     tcase_add_loop_test(tc, test_select_waitq_integrity, 0, 2);
     tcase_add_test(tc, test_select_nonblock_race);
     tcase_add_test(tc, test_select_closed);

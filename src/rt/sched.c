@@ -1816,6 +1816,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     stk_node *s;
     rt_routine *r;
     name_slot *slot;
+    uint32_t id;
 
     if (rt == NULL || fn == NULL)
         return -EINVAL;
@@ -1846,15 +1847,18 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     pthread_mutex_unlock(&rt->all_mu);
     census_add(rt, LIVE1);
 
+    /* Once queued, r may run, exit and have its stack (and so its struct)
+     * reused by another lanes_go before we return: keep the id. */
+    id = r->id;
     if (l != NULL) {
         put_runnable(l, r, LANES_EV_SPAWN, me != NULL ? me->id : 0, 0);
     } else {
-        emit(rt, NULL, LANES_EV_SPAWN, r->id, me != NULL ? me->id : 0, LANES_Q_GLOBAL,
+        emit(rt, NULL, LANES_EV_SPAWN, id, me != NULL ? me->id : 0, LANES_Q_GLOBAL,
              LANES_NO_LANE);
         gq_push(rt, r);
         wake_idle(rt);
     }
-    return (int)r->id;
+    return (int)id;
 }
 
 void lanes_close(lanes_rt *rt)

@@ -155,6 +155,26 @@ static void r_park_recv(void *a)
     lanes_recv(a, NULL);
 }
 
+/* a select with more cases than fit on its stack (its arrays on the heap) */
+#define BIG_SELECT 40
+
+static void r_big_select(void *a)
+{
+    lanes_chan **c = a;
+    lanes_case cs[BIG_SELECT];
+    for (int i = 0; i < BIG_SELECT; i++)
+        cs[i] = (lanes_case){ c[i % 2], i % 2 == 0 ? LANES_SEND : LANES_RECV, NULL, 0 };
+    lanes_select(cs, BIG_SELECT, 0);
+}
+
+/* select {}: no case at all, parked for good */
+static void r_empty_select(void *a)
+{
+    lanes_case none[BIG_SELECT];
+    memset(none, 0, sizeof none);
+    lanes_select(a != NULL ? none : NULL, a != NULL ? BIG_SELECT : 0, 0);
+}
+
 START_TEST(test_deadlock_close_with_parked)
 {
     lanes_rt *rt = ct_open(2);
@@ -168,8 +188,11 @@ START_TEST(test_deadlock_close_with_parked)
         ct_go(rt, "send", r_park_send, full);
         ct_go(rt, "recv", r_park_recv, empty);
         ct_go(rt, "select", r_select_forever, c);
+        ct_go(rt, "big-select", r_big_select, c);
     }
-    ct_wait_blocked(rt, 0, -1, 0, 15);
+    ct_go(rt, "select{}", r_empty_select, NULL);
+    ct_go(rt, "select{40 x NULL}", r_empty_select, c);
+    ct_wait_blocked(rt, 0, -1, 0, 22);
     lanes_close(rt);
 }
 END_TEST

@@ -101,6 +101,16 @@ typedef struct chan_waitq {
     chan_waiter *head, *tail;   /* FIFO; under the channel's lock */
 } chan_waitq;
 
+/* The malloc'd arrays of a select with more cases than fit its stack.  While
+ * the select is parked the block hangs on its first channel (in lock order),
+ * so lanes_close, which may free the routine without resuming it, frees the
+ * block through chan_destroy. */
+typedef struct sel_block {
+    struct sel_block *next;     /* on keeper->blocks while parked; under    */
+    struct sel_block *prev;     /*   keeper->lock                            */
+    struct lanes_chan *keeper;
+} sel_block;
+
 struct lanes_chan {
     chan_lock   lock;           /* guards everything below but the constants */
     lanes_rt   *rt;             /* constant */
@@ -117,6 +127,9 @@ struct lanes_chan {
                                    step with nsent                           */
     chan_waitq  recvq;          /* parked receivers                          */
     chan_waitq  sendq;          /* parked senders                            */
+    sel_block  *blocks;         /* heap blocks of parked big selects that
+                                   lock this channel first; chan_destroy
+                                   frees those whose select never woke       */
 };
 
 static void waitq_push(chan_waitq *q, chan_waiter *w)
@@ -327,6 +340,10 @@ void chan_destroy(struct lanes_chan *ch)
      * scheduler frees: nothing here may follow the lists. */
     if (ch == NULL)
         return;
+    for (sel_block *b = ch->blocks, *next; b != NULL; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(ch->buf);
     free(ch);
 }
@@ -505,7 +522,7 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
     int *order = order_s;
     lanes_chan **lockv = locks_s;
     chan_waiter *waiters = waiters_s;
-    void *heap = NULL;
+    sel_block *heap = NULL;
     sel_locks locks;
     chan_sel sel;
     uint32_t first_id = 0;
@@ -519,11 +536,11 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
     if (!nonblocking && self == NULL)
         return -EPERM;
     if (n > SEL_ONSTACK) {
-        size_t sz = (size_t)n * (sizeof *order + sizeof *lockv + sizeof *waiters);
+        size_t sz = sizeof *heap + (size_t)n * (sizeof *order + sizeof *lockv + sizeof *waiters);
         heap = malloc(sz);
         if (heap == NULL)
             return -ENOMEM;
-        waiters = heap;
+        waiters = (chan_waiter *)(void *)(heap + 1);
         lockv = (lanes_chan **)(waiters + n);
         order = (int *)(lockv + n);
     }
@@ -560,6 +577,13 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         goto done;
     }
 
+    if (locks.n == 0) {
+        /* no channel at all: nothing can ever wake it (Go's `select {}`) */
+        free(heap);
+        for (;;)
+            sched_park(LANES_STOP_SELECT, 0, 0, sel_unlock_all, &locks);
+    }
+
     /* pass 2: wait on every case; the first party to claim `sel` wins */
     atomic_init(&sel.done, 0);
     for (i = 0; i < n; i++) {
@@ -577,6 +601,14 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         if (first_id == 0)
             first_id = c->ch->id;
     }
+    if (heap != NULL) {
+        heap->keeper = lockv[0];
+        heap->prev = NULL;
+        heap->next = lockv[0]->blocks;
+        if (heap->next != NULL)
+            heap->next->prev = heap;
+        lockv[0]->blocks = heap;
+    }
     sched_park(LANES_STOP_SELECT, first_id, 0, sel_unlock_all, &locks);
 
     /* pass 3: woken by the claimer; take the losing waiters off their lists */
@@ -586,6 +618,14 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         chan_waiter *w = &waiters[i];
         if (w->queued)
             waitq_unlink(cases[i].op == LANES_SEND ? &w->ch->sendq : &w->ch->recvq, w);
+    }
+    if (heap != NULL) {
+        if (heap->prev != NULL)
+            heap->prev->next = heap->next;
+        else
+            heap->keeper->blocks = heap->next;
+        if (heap->next != NULL)
+            heap->next->prev = heap->prev;
     }
     sel_unlock_all(&locks);
     res = waiters[fired].result;

@@ -657,6 +657,33 @@ START_TEST(test_sched_runnext)
 }
 END_TEST
 
+/* ---- ids: the one lanes_go returned is the one the routine has ------------------ */
+
+#define NIDS 20000
+static atomic_int self_id[NIDS];
+
+static void note_self(void *a)
+{
+    atomic_store(&self_id[(long)a], lanes_self());
+}
+
+START_TEST(test_sched_ids)
+{
+    lanes_config c = { .cores = 2, .quantum = 4, .tick_ns = 10000, .trace_events = 0 };
+    static int given[NIDS];
+    rt = lanes_open(&c);
+    /* short routines that exit at once: their stacks are reused while
+     * lanes_go is still returning */
+    for (long i = 0; i < NIDS; i++)
+        given[i] = lanes_go(rt, "n", note_self, (void *)i);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    for (int i = 0; i < NIDS; i++) {
+        ck_assert_int_eq(given[i], i + 1);
+        ck_assert_int_eq(atomic_load(&self_id[i]), given[i]);
+    }
+}
+END_TEST
+
 /* ---- names, ids, settings ---------------------------------------------------- */
 
 static void nop(void *a) { (void)a; }
@@ -921,6 +948,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_control_events);
     tcase_add_test(tc, test_sched_runnext);
     tcase_add_test(tc, test_sched_control_chaos);
+    tcase_add_test(tc, test_sched_ids);
     suite_add_tcase(s, tc);
     return s;
 }

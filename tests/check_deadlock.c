@@ -33,11 +33,13 @@ static int find(const lanes_blocked *list, size_t n, uint32_t routine)
 
 START_TEST(test_deadlock_two_routines)
 {
-    lanes_rt *rt = ct_open(1 + _i);
+    lanes_rt *rt = ct_open_ex(1 + _i, 4, 1024);
     lanes_chan *c1 = ct_chan(rt, "c1", sizeof(int), 0), *c2 = ct_chan(rt, "c2", sizeof(int), 0);
     pair pa = { c1, c2 }, pb = { c2, c1 };
     lanes_blocked list[8];
+    lanes_event ev[1024];
     int a = ct_go(rt, "A", r_wait_other, &pa), b = ct_go(rt, "B", r_wait_other, &pb), ia, ib;
+    int deadlocks = 0, stops = 0;
     size_t n;
 
     ck_assert_int_eq(lanes_wait(rt), LANES_DEADLOCK);
@@ -52,6 +54,20 @@ START_TEST(test_deadlock_two_routines)
     ck_assert_uint_eq(list[ib].chan, lanes_chan_id(c2));
     ck_assert_int_eq(list[ib].op, LANES_RECV);
     ck_assert_uint_eq(lanes_blocked_list(rt, list, 1), 2);   /* count beyond max */
+    /* the trace: each stopped on its channel, then one DEADLOCK naming 2 */
+    n = lanes_trace_read(rt, ev, 1024);
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].kind == LANES_EV_DEADLOCK) {
+            ck_assert_int_eq(ev[i].arg, 2);
+            deadlocks++;
+        } else if (ev[i].kind == LANES_EV_STOP && ev[i].arg == LANES_STOP_RECV) {
+            ck_assert_uint_eq(ev[i].obj, ev[i].routine == (uint32_t)a ? lanes_chan_id(c1)
+                                                                    : lanes_chan_id(c2));
+            stops++;
+        }
+    }
+    ck_assert_int_eq(deadlocks, 1);
+    ck_assert_int_eq(stops, 2);
     lanes_close(rt);            /* both still parked: freed all the same */
 }
 END_TEST

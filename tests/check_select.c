@@ -321,6 +321,80 @@ START_TEST(test_select_nonblock_race)
 }
 END_TEST
 
+/* ---- close racing hand-offs to parked selects ------------------------------
+ * Receivers select on {quit, data}; senders select on {send data, quit}.
+ * The test thread closes quit while values flow: every select returns once,
+ * and exactly the values whose send fired are received. */
+
+#define CR_ITERS 2000
+#define CR_RECV 3
+#define CR_SEND 2
+
+typedef struct crace {
+    lanes_chan *quit, *data;
+    atomic_int sent, recvd, closed_seen, returned;
+} crace;
+
+static void r_cr_recv(void *a)
+{
+    crace *c = a;
+    for (;;) {
+        int v;
+        lanes_case cs[2] = { { c->quit, LANES_RECV, NULL, 0 }, { c->data, LANES_RECV, &v, 0 } };
+        int k = lanes_select(cs, 2, 0);
+        if (k == 1 && cs[1].result == 0) {
+            atomic_fetch_add(&c->recvd, 1);
+            continue;
+        }
+        atomic_fetch_add(&c->closed_seen, 1);
+        break;
+    }
+    atomic_fetch_add(&c->returned, 1);
+}
+
+static void r_cr_send(void *a)
+{
+    crace *c = a;
+    for (int i = 0; i < 4; i++) {
+        lanes_case cs[2] = { { c->data, LANES_SEND, &i, 0 }, { c->quit, LANES_RECV, NULL, 0 } };
+        int k = lanes_select(cs, 2, 0);
+        if (k != 0)
+            break;
+        atomic_fetch_add(&c->sent, 1);
+    }
+    atomic_fetch_add(&c->returned, 1);
+}
+
+START_TEST(test_select_close_race)
+{
+    lanes_rt *rt = ct_open(2);
+    crace c;
+
+    for (int it = 0; it < CR_ITERS; it++) {
+        c.quit = ct_chan(rt, "quit", 0, 0);
+        c.data = ct_chan(rt, "data", sizeof(int), (size_t)(it % 3));
+        atomic_init(&c.sent, 0);
+        atomic_init(&c.recvd, 0);
+        atomic_init(&c.closed_seen, 0);
+        atomic_init(&c.returned, 0);
+        for (int i = 0; i < CR_RECV; i++)
+            ct_go(rt, "recv", r_cr_recv, &c);
+        for (int i = 0; i < CR_SEND; i++)
+            ct_go(rt, "send", r_cr_send, &c);
+        for (int spin = 0; spin < it % 64; spin++)
+            sched_yield();
+        ck_assert_int_eq(lanes_chan_close(c.quit), 0);
+        ct_wait_ok(rt);
+        ck_assert_int_eq(atomic_load(&c.returned), CR_RECV + CR_SEND);
+        ck_assert_int_eq(atomic_load(&c.closed_seen), CR_RECV);
+        /* buffered values nobody took stay in data */
+        ck_assert_int_eq(atomic_load(&c.sent),
+                         atomic_load(&c.recvd) + (int)lanes_chan_len(c.data));
+    }
+    lanes_close(rt);
+}
+END_TEST
+
 /* ---- closed channels, NULL cases, bad arguments, many cases -------------- */
 
 typedef struct selc {
@@ -434,6 +508,7 @@ static Suite *select_suite(void)
     tcase_add_loop_test(tc, test_select_double, 0, 3);
     tcase_add_loop_test(tc, test_select_waitq_integrity, 0, 2);
     tcase_add_test(tc, test_select_nonblock_race);
+    tcase_add_test(tc, test_select_close_race);
     tcase_add_test(tc, test_select_closed);
     tcase_add_test(tc, test_select_many_cases);
     suite_add_tcase(s, tc);

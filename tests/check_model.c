@@ -186,10 +186,14 @@ END_TEST
 START_TEST(test_model_item_latency)
 {
     ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 4, 0, LANES_Q_GLOBAL);
     ev(1000, LANES_EV_SEND, 0, 1, 1, 5);
     ev(1500, LANES_EV_SEND, 0, 1, 1, 6);
-    ev(8000, LANES_EV_DONE, 0, 4, 0, 5);
-    ev(10500, LANES_EV_DONE, 0, 4, 0, 6);
+    /* first send to latest receive: 8 ticks each, whenever DONE comes */
+    ev(9000, LANES_EV_RECV, 0, 4, 1, 5);
+    ev(9500, LANES_EV_RECV, 0, 4, 1, 6);
+    ev(12000, LANES_EV_DONE, 0, 4, 0, 5);
+    ev(15000, LANES_EV_DONE, 0, 4, 0, 6);
     ck_assert_uint_eq(M.items_done, 2);
     ck_assert(ui_model_latency(&M) > 7.99 && ui_model_latency(&M) < 8.01);
 }

@@ -451,35 +451,54 @@ static void chan_take(ui_chan *c, int32_t item)
     }
 }
 
-static void item_sent(ui_model *m, int32_t item, uint64_t t)
+/* The record of item `item`, grown on demand; NULL when out of range. */
+static struct ui_item *item_get(ui_model *m, int32_t item)
 {
     size_t i = (size_t)item;
 
     if (item < 0 || i >= MAX_ITEMS)
-        return;
+        return NULL;
     if (i >= m->nitems) {
         size_t nn = m->nitems ? m->nitems : 64;
-        uint64_t *p;
+        struct ui_item *p;
         while (nn <= i)
             nn *= 2;
         p = realloc(m->item_t, nn * sizeof *p);
         if (p == NULL)
-            return;
+            return NULL;
         memset(p + m->nitems, 0, (nn - m->nitems) * sizeof *p);
         m->item_t = p;
         m->nitems = nn;
     }
-    if (m->item_t[i] == 0)
-        m->item_t[i] = t + 1;
+    return &m->item_t[i];
 }
 
-static void item_done(ui_model *m, int32_t item, uint64_t t)
+static void item_sent(ui_model *m, int32_t item, uint64_t t)
+{
+    struct ui_item *it = item_get(m, item);
+
+    if (it != NULL && it->sent == 0)
+        it->sent = t + 1;
+}
+
+static void item_received(ui_model *m, int32_t item, uint64_t t)
+{
+    struct ui_item *it = item_get(m, item);
+
+    if (it != NULL)
+        it->recv = t + 1;
+}
+
+/* The end of an item's journey: its latency runs from the first send to the
+ * latest receive, the same measure as the headless summary's. */
+static void item_done(ui_model *m, int32_t item)
 {
     size_t i = (size_t)item;
 
     m->items_done++;
-    if (item >= 0 && i < m->nitems && m->item_t[i] != 0 && t + 1 >= m->item_t[i])
-        m->latency_mt += t + 1 - m->item_t[i];
+    if (item >= 0 && i < m->nitems && m->item_t[i].sent != 0 &&
+        m->item_t[i].recv >= m->item_t[i].sent)
+        m->latency_mt += m->item_t[i].recv - m->item_t[i].sent;
 }
 
 static void fold_run(ui_model *m, const lanes_event *e)
@@ -677,6 +696,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         chan_take(c, e->arg);
         r->has_item = 1;
         r->item = e->arg;
+        item_received(m, e->arg, e->t_rt);
         if (l >= 0)
             stepf(m, l, "%s received #%d from %s", r->name, (int)e->arg, c->name);
         break;
@@ -769,7 +789,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         c->cap = e->arg;
         break;
     case LANES_EV_DONE:
-        item_done(m, e->arg, e->t_rt);
+        item_done(m, e->arg);
         break;
     default:
         break;

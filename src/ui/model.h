@@ -125,8 +125,10 @@ typedef struct ui_model {
     uint64_t steps;
     int      deadlock;             /* blocked routines at a DEADLOCK event   */
 
-    /* item number -> t_rt of its first SEND + 1 (0 = not seen) */
-    uint64_t *item_t;
+    /* by item number: t_rt + 1 of its first SEND and of its latest RECV
+     * (0 = not seen); latency runs from the one to the other, as in the
+     * headless summary */
+    struct ui_item { uint64_t sent, recv; } *item_t;
     size_t   nitems;
 
     /* scheduler decisions in words, newest at (log_head - 1) % UI_LOG_LEN */

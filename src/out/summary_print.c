@@ -1,6 +1,6 @@
 /*
  * summary_print.c - the folded summary for people (text) and for programs
- * (one JSON object, schema in docs-out.txt / the README).
+ * (one JSON object, schema in the README).
  * Reads the summary only; writes only to the stream it is given.
  */
 #include "config.h"

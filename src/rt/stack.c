@@ -8,6 +8,16 @@
  * its own mapping with a PROT_NONE page under it; beyond it stacks come 32
  * to a mapping, each with a canary in its lowest bytes that the scheduler
  * checks at every switch.
+ *
+ * The canary is "the lowest STK_CANARY_WORDS words are still zero".  A
+ * fresh anonymous mapping reads as zeros, and reading a page never written
+ * maps the kernel's shared zero page, which RSS does not count: so a canary
+ * stack that never came near its bottom keeps only the pages its frames
+ * wrote (one, for a parked routine), where a written pattern cost a second
+ * resident page per stack.  An overflow writes return addresses, saved
+ * registers and locals there, non-zero words the next check sees.  Only an
+ * overflowing routine writes the region, and it dies at that check, so a
+ * stack that passed it on its way back to the pool is still all zero.
  */
 #include "config.h"
 #include <errno.h>
@@ -28,10 +38,6 @@
 
 #define CHUNK_STACKS 32
 #define CACHE_MAX    64
-#define CANARY_WORDS 32          /* 256 bytes: wider than any gap a frame
-                                    leaves unwritten (ASan redzones included) */
-#define CANARY_STEP  4            /* check one word in four: 32-byte spacing */
-#define CANARY       0x6c616e6573bad5a5ull   /* "lanes" + a pattern */
 
 static atomic_long guard_budget = -1;   /* -1: not computed yet */
 static pthread_once_t budget_once = PTHREAD_ONCE_INIT;
@@ -86,24 +92,6 @@ static stk_node *node_of(void *lo, size_t size)
     return (stk_node *)(void *)((char *)lo + size - sizeof(stk_node));
 }
 
-static void canary_set(void *lo)
-{
-    uint64_t *w = lo;
-    for (int i = 0; i < CANARY_WORDS; i++)
-        w[i] = CANARY ^ (uint64_t)i;
-}
-
-int stk_canary_ok(const stk_node *s)
-{
-    const uint64_t *w = s->lo;
-    if (s->guarded)
-        return 1;
-    for (int i = 0; i < CANARY_WORDS; i += CANARY_STEP)
-        if (w[i] != (CANARY ^ (uint64_t)i))
-            return 0;
-    return 1;
-}
-
 int stk_pool_init(stk_pool *p, size_t size)
 {
     size_t pg = stk_page();
@@ -141,8 +129,7 @@ static stk_node *init_stack(stk_pool *p, void *lo, int guarded)
 #else
     s->vg_id = 0;
 #endif
-    if (!guarded)
-        canary_set(lo);
+    /* an unguarded stack's canary is the mapping's own zeros: untouched */
     p->nstacks++;
     return s;
 }

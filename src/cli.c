@@ -73,17 +73,46 @@ static const struct option long_options[] = {
 
 static FILE *err_stream;
 
+void cli_put_clean(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        putc((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f ? '?' : ch, f);
+    }
+}
+
 __attribute__((format(printf, 1, 2)))
 static int bad_usage(const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
 
-    fprintf(err_stream, "lanes: ");
     va_start(ap, fmt);
-    vfprintf(err_stream, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(err_stream, "lanes: ");
+    cli_put_clean(err_stream, msg);
     fprintf(err_stream, "\nTry 'lanes --help' for more information.\n");
     return EXIT_USAGE;
+}
+
+/* The long options that `arg` ("--no", "--no=x") abbreviates, as
+ * "--no-color, --no-colour, --no-mouse" in buf; how many there are. */
+static int abbreviates(const char *arg, char *buf, size_t n)
+{
+    size_t len = strcspn(arg + 2, "="), used = 0;
+    int count = 0, i;
+
+    buf[0] = '\0';
+    for (i = 0; long_options[i].name != NULL; i++) {
+        if (strncmp(long_options[i].name, arg + 2, len) != 0)
+            continue;
+        if (used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s--%s",
+                                     count > 0 ? ", " : "", long_options[i].name);
+        count++;
+    }
+    return count;
 }
 
 /* A whole decimal number in [lo, hi]; 0 on success. */
@@ -157,6 +186,7 @@ static int list_builtins(FILE *out)
 
 int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
 {
+    char why[200];
     long v;
     int c;
 
@@ -214,6 +244,10 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
         case ':':
             return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default:
+            if (optopt == 0 && strncmp(argv[optind - 1], "--", 2) == 0 &&
+                abbreviates(argv[optind - 1], why, sizeof why) > 1)
+                return bad_usage("option '%s' is ambiguous: it could be %s",
+                                 argv[optind - 1], why);
             if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) == 0 &&
                 strchr(argv[optind - 1], '=') != NULL)
                 return bad_usage("option '%s' takes no value", argv[optind - 1]);

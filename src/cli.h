@@ -14,4 +14,8 @@
  * Not reentrant (getopt). */
 int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err);
 
+/* Writes s to f with each control character but newline and tab shown as
+ * '?', so a file name or an argument cannot garble the terminal. */
+void cli_put_clean(FILE *f, const char *s);
+
 #endif

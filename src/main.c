@@ -6,12 +6,28 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "scn/scn.h"
 #include "ui/ui.h"
 #include "out/out.h"
+
+/* What --help, --version and --list printed must arrive: a full disk or a
+ * closed stdout is a system error, said on stderr. */
+static int stdout_done(int status)
+{
+    int e;
+
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    e = errno != 0 ? errno : EIO;
+    fprintf(stderr, "lanes: cannot write to standard output: %s\n", strerror(e));
+    return EXIT_SYSTEM;
+}
 
 int main(int argc, char **argv)
 {
@@ -20,11 +36,13 @@ int main(int argc, char **argv)
     int status;
 
     status = cli_parse(argc, argv, &o, stdout, stderr);
+    if (status == EXIT_DONE)
+        return stdout_done(status);
     if (status >= 0)
         return status;
     res = scn_load(o.scenario);
     if (res.messages != NULL)
-        fputs(res.messages, stderr);
+        cli_put_clean(stderr, res.messages);
     if (res.prog == NULL) {
         scn_result_free(&res);
         return EXIT_USAGE;

@@ -1,12 +1,22 @@
 /*
  * check_cli.c - the command line as a user meets it: --help, --version, and
- * a table of bad command lines, each with its exit status and message.
+ * a table of bad command lines (options, files, standard input, output
+ * that cannot be written), each with its exit status and message, each run
+ * as given and again with --headless.  The files live in a directory made
+ * for the run, which is also the working directory of every run.
  */
 #include "config.h"
 #include <check.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include "testutil.h"
 
 #define MAXARGS 8
+#define NOBODY 65534            /* the unprivileged user of the unreadable-file row */
+
+static char fixture_dir[] = "/tmp/lanes-cli.XXXXXX";
 
 static void run_lanes(tu_run *r, const char *const args[], const char *in)
 {
@@ -44,11 +54,20 @@ START_TEST(test_cli_version)
 }
 END_TEST
 
-/* Each bad command line: the exit status and a piece of the message. */
+/* Each bad command line: the exit status and a piece of the message;
+ * optionally where stdin comes from and stdout goes, the start of the
+ * message when it is not "lanes: ", and flags. */
+enum {
+    ONCE = 1,        /* not again with --headless (it has it, or needs none) */
+    AS_NOBODY = 2,   /* as an unprivileged user, so mode 000 keeps root out   */
+    OUT_SEEN = 4     /* stdout may carry a summary                            */
+};
 static const struct bad {
     const char *args[MAXARGS];
     int status;
     const char *says;
+    const char *in, *out, *starts;
+    unsigned flags;
 } bad[] = {
     { { "--bogus" }, 2, "unknown option '--bogus'" },
     { { "-x" }, 2, "unknown option '-x'" },
@@ -85,21 +104,252 @@ static const struct bad {
     { { "--help=yes" }, 2, "--help=yes" },
     { { "a.lanes", "b.lanes" }, 2, "one scenario at a time" },
     { { "" }, 2, "empty" },
+    /* more options */
+    { { "--no" }, 2, "option '--no' is ambiguous: it could be --no-color" },
+    { { "--cores=" }, 2, "--cores takes" },
+    { { "-cx" }, 2, "--cores takes a whole number from 1 to 64, not 'x'" },
+    { { "-c", "\033[2J" }, 2, "not '?[2J'" },
+    { { "--headless=1" }, 2, "option '--headless=1' takes no value" },
+    { { "--json", "--trace" }, 2, "option '--trace' needs a value" },
+    { { "-q", "" }, 2, "--quantum takes" },
+    { { "--speed=" }, 2, "--speed takes" },
+    { { "--tick", "ms" }, 2, "--tick takes" },
+    { { "--tick", "1e400s" }, 2, "--tick takes" },
+    { { "--seed", "99999999999999999999" }, 2, "--seed takes" },
+    { { "--frames", "-1" }, 2, "--frames takes" },
+    { { "--frames", "many" }, 2, "--frames takes" },
+    { { "-", "good.lanes" }, 2, "one scenario at a time: '-' and 'good.lanes'" },
+    /* files */
+    { { "nosuch" }, 2, "no scenario file or built-in scenario named 'nosuch'" },
+    { { "--", "--bogus" }, 2, "no scenario file or built-in scenario named '--bogus'" },
+    { { "nosuch.lanes" }, 2, "cannot open 'nosuch.lanes': No such file or directory" },
+    { { "./nosuch" }, 2, "cannot open './nosuch': No such file or directory" },
+    { { "good.lanes/x" }, 2, "cannot open 'good.lanes/x': Not a directory" },
+    { { "dir.lanes" }, 2, "cannot read 'dir.lanes': Is a directory" },
+    { { "." }, 2, "cannot read '.': Is a directory" },
+    { { "noread.lanes" }, 2, "cannot open 'noread.lanes': Permission denied",
+      NULL, NULL, NULL, AS_NOBODY },
+    { { "/proc/self/mem" }, 2, "cannot read '/proc/self/mem': Input/output error" },
+    { { "x\033[2J.lanes" }, 2, "cannot open 'x?[2J.lanes'" },
+    { { "empty.lanes" }, 2, "nothing to run", NULL, NULL, "empty.lanes: error: " },
+    { { "comments.lanes" }, 2, "nothing to run", NULL, NULL, "comments.lanes: error: " },
+    { { "binary.lanes" }, 2, "error:", NULL, NULL, "binary.lanes:1:" },
+    { { "bad.lanes" }, 2, "unknown channel 'b' (did you mean 'a'?)", NULL, NULL,
+      "bad.lanes:3:8: error: " },
+    /* standard input */
+    { { "-" }, 2, "unknown channel 'b'", "bad.lanes", NULL, "<stdin>:3:8: error: " },
+    { { "-" }, 2, "nothing to run", "empty.lanes", NULL, "<stdin>: error: " },
+    { { "-" }, 2, "error:", "binary.lanes", NULL, "<stdin>:1:" },
+    { { "-" }, 2, "cannot read standard input: Is a directory", "dir.lanes" },
+    /* output that cannot be written: a system error */
+    { { "--help" }, 1, "cannot write to standard output: No space left", NULL, "/dev/full" },
+    { { "--version" }, 1, "cannot write to standard output", NULL, "/dev/full" },
+    { { "--list" }, 1, "cannot write to standard output", NULL, "/dev/full" },
+    { { "--headless", "good.lanes" }, 1, "cannot write the summary: No space left",
+      NULL, "/dev/full", NULL, ONCE },
+    { { "--json", "good.lanes" }, 1, "cannot write the summary", NULL, "/dev/full", NULL, ONCE },
+    { { "--headless", "--trace", "nodir/t.json", "good.lanes" }, 1,
+      "cannot write trace nodir/t.json: No such file", NULL, "/dev/null", NULL, ONCE },
+    { { "--headless", "--trace", "dir.lanes", "good.lanes" }, 1,
+      "cannot write trace dir.lanes: Is a directory", NULL, "/dev/null", NULL, ONCE },
+    /* a good file the screen cannot show: no terminal here */
+    { { "good.lanes" }, 2, "the screen needs a terminal", NULL, NULL, NULL, ONCE },
+    /* a file that runs into a fault, and one that deadlocks */
+    { { "--headless", "fault.lanes" }, 4, "x: send on closed channel 'a' (fault.lanes:4)",
+      NULL, NULL, NULL, ONCE | OUT_SEEN },
+    { { "--headless", "-" }, 3, "deadlock: 1 routine is blocked forever",
+      "stuck.lanes", NULL, NULL, ONCE | OUT_SEEN },
 };
+
+#define NBAD ((int)(sizeof bad / sizeof bad[0]))
+
+/* Runs lanes with `args` (after "--headless" when `headless`), stdin from
+ * `in`, stdout to `out` (NULL: captured) and, when `nobody`, as user
+ * NOBODY.  Like tu_exec otherwise. */
+static void run_row(tu_run *r, const char *const args[], int headless, const char *in,
+                    const char *out, int nobody)
+{
+    char outp[] = "/tmp/lanes-test-outXXXXXX", errp[] = "/tmp/lanes-test-errXXXXXX";
+    char *argv[MAXARGS + 3];
+    int ofd = mkstemp(outp), efd = mkstemp(errp), st = 0, i, k = 0;
+    pid_t pid;
+
+    argv[k++] = (char *)tu_lanes();
+    if (headless)
+        argv[k++] = (char *)"--headless";
+    for (i = 0; args[i] != NULL && i < MAXARGS; i++)
+        argv[k++] = (char *)args[i];
+    argv[k] = NULL;
+    unlink(outp);
+    unlink(errp);
+    pid = fork();
+    if (pid == 0) {
+        int ifd = open(in != NULL ? in : "/dev/null", O_RDONLY);
+        int wfd = out != NULL ? open(out, O_WRONLY) : ofd;
+
+        dup2(ifd, 0);
+        dup2(wfd, 1);
+        dup2(efd, 2);
+        if (nobody && geteuid() == 0 &&
+            (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0))
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    waitpid(pid, &st, 0);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    lseek(ofd, 0, SEEK_SET);
+    lseek(efd, 0, SEEK_SET);
+    tu_slurp(ofd, r->out, sizeof r->out);
+    tu_slurp(efd, r->err, sizeof r->err);
+    close(ofd);
+    close(efd);
+}
+
+/* Can a run as NOBODY be kept from reading noread.lanes?  Not when we are
+ * not root yet can still read it (CAP_DAC_OVERRIDE), nor when NOBODY cannot
+ * reach the program; then the row is skipped, and says so. */
+static const char *unreadable_skip(void)
+{
+    static tu_run probe;
+    int fd;
+
+    if (geteuid() != 0) {
+        fd = open("noread.lanes", O_RDONLY);
+        if (fd >= 0) {
+            close(fd);
+            return "mode 000 does not stop this user from reading";
+        }
+        return NULL;
+    }
+    run_row(&probe, (const char *[]){ "--version", NULL }, 0, NULL, NULL, 1);
+    if (probe.status != 0)
+        return "root, and the program cannot be run as an unprivileged user";
+    return NULL;
+}
 
 START_TEST(test_cli_bad_usage)
 {
-    const struct bad *b = &bad[_i];
+    const struct bad *b = &bad[_i % NBAD];
+    int headless = _i >= NBAD;
+    const char *starts = b->starts != NULL ? b->starts : "lanes: ";
+    const char *why;
+    size_t i;
 
-    run_lanes(&R, b->args, NULL);
-    ck_assert_msg(R.status == b->status, "%s: status %d, wanted %d (stderr: %s)",
-                  b->args[0], R.status, b->status, R.err);
-    ck_assert_msg(strncmp(R.err, "lanes: ", 7) == 0, "%s: stderr '%s'", b->args[0], R.err);
-    ck_assert_msg(strstr(R.err, b->says) != NULL, "%s: '%s' lacks '%s'",
-                  b->args[0], R.err, b->says);
-    ck_assert_str_eq(R.out, "");
+    if (headless && (b->flags & ONCE))
+        return;
+    if ((b->flags & AS_NOBODY) && (why = unreadable_skip()) != NULL) {
+        printf("check_cli: row %d skipped: %s\n", _i, why);
+        return;
+    }
+    run_row(&R, b->args, headless, b->in, b->out, (b->flags & AS_NOBODY) != 0);
+    ck_assert_msg(R.status == b->status, "row %d (%s%s): status %d, wanted %d (stderr: %s)",
+                  _i, headless ? "--headless " : "", b->args[0], R.status, b->status, R.err);
+    ck_assert_msg(strncmp(R.err, starts, strlen(starts)) == 0, "row %d (%s): stderr '%s' "
+                  "does not start with '%s'", _i, b->args[0], R.err, starts);
+    ck_assert_msg(strstr(R.err, b->says) != NULL, "row %d (%s): '%s' lacks '%s'",
+                  _i, b->args[0], R.err, b->says);
+    for (i = 0; R.err[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)R.err[i];
+        ck_assert_msg(ch >= 0x20 || ch == '\n' || ch == '\t',
+                      "row %d (%s): control character %#x in the message", _i, b->args[0], ch);
+    }
+    if (!(b->flags & OUT_SEEN))
+        ck_assert_msg(R.out[0] == '\0', "row %d (%s): stdout '%s'", _i, b->args[0], R.out);
 }
 END_TEST
+
+/* The good counterpart of the stdin rows: a scenario read from '-' runs. */
+START_TEST(test_cli_stdin_runs)
+{
+    run_row(&R, (const char *[]){ "-", NULL }, 1, "good.lanes", NULL, 0);
+    ck_assert_msg(R.status == 0, "status %d (stderr: %s)", R.status, R.err);
+    ck_assert_ptr_nonnull(strstr(R.out, "<stdin>"));
+    ck_assert_ptr_nonnull(strstr(R.out, "done"));
+}
+END_TEST
+
+/* ---- the files the rows name ---------------------------------------------- */
+
+static void put_file(const char *name, const char *text, size_t len)
+{
+    FILE *f = fopen(name, "wb");
+
+    if (f == NULL || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "check_cli: cannot write %s/%s: %s\n", fixture_dir, name,
+                strerror(errno));
+        exit(1);
+    }
+}
+
+#define PUT(name, text) put_file(name, text, sizeof text - 1)
+
+/* Random bytes from a fixed seed, with NULs, escapes and a few newlines. */
+static void put_binary(void)
+{
+    char buf[600];
+    uint32_t x = 12345;
+    size_t i;
+
+    for (i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (char)(x >> 16);
+        if (i % 37 == 5)
+            buf[i] = '\0';
+        else if (i % 53 == 7)
+            buf[i] = '\033';
+        else if (i % 97 == 96)
+            buf[i] = '\n';
+    }
+    put_file("binary.lanes", buf, sizeof buf);
+}
+
+static void make_fixtures(void)
+{
+    char here[PATH_MAX];
+
+    if (mkdtemp(fixture_dir) == NULL || chmod(fixture_dir, 0755) != 0) {
+        perror("check_cli: mkdtemp");
+        exit(1);
+    }
+    /* runs happen in the fixture directory: keep the program's path whole */
+    if (tu_lanes()[0] != '/' && getcwd(here, sizeof here) != NULL) {
+        char abs[PATH_MAX + 64];
+        snprintf(abs, sizeof abs, "%s/%s", here, tu_lanes());
+        setenv("LANES", abs, 1);
+    }
+    if (chdir(fixture_dir) != 0) {
+        perror("check_cli: chdir");
+        exit(1);
+    }
+    PUT("good.lanes", "routine x\n  work 1\nend\n");
+    PUT("bad.lanes", "chan a 0\nroutine x\n  send b\nend\n");
+    PUT("fault.lanes", "chan a 1\nroutine x\n  close a\n  send a\nend\n");
+    PUT("stuck.lanes", "chan a 0\nroutine x\n  recv a\nend\n");
+    PUT("empty.lanes", "");
+    PUT("comments.lanes", "# only a comment\n\n   \n");
+    PUT("noread.lanes", "routine x\n  work 1\nend\n");
+    put_binary();
+    if (chmod("noread.lanes", 0) != 0 || mkdir("dir.lanes", 0755) != 0) {
+        perror("check_cli: fixtures");
+        exit(1);
+    }
+}
+
+static void remove_fixtures(void)
+{
+    static const char *const files[] = {
+        "good.lanes", "bad.lanes", "fault.lanes", "stuck.lanes", "empty.lanes",
+        "comments.lanes", "noread.lanes", "binary.lanes"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof files / sizeof files[0]; i++)
+        unlink(files[i]);
+    rmdir("dir.lanes");
+    if (chdir("/") == 0)
+        rmdir(fixture_dir);
+}
 
 static Suite *cli_suite(void)
 {
@@ -109,7 +359,8 @@ static Suite *cli_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_cli_help);
     tcase_add_test(tc, test_cli_version);
-    tcase_add_loop_test(tc, test_cli_bad_usage, 0, (int)(sizeof bad / sizeof bad[0]));
+    tcase_add_loop_test(tc, test_cli_bad_usage, 0, 2 * NBAD);
+    tcase_add_test(tc, test_cli_stdin_runs);
     suite_add_tcase(s, tc);
     return s;
 }
@@ -119,8 +370,10 @@ int main(void)
     SRunner *sr = srunner_create(cli_suite());
     int failed;
 
+    make_fixtures();
     srunner_run_all(sr, CK_ENV);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    remove_fixtures();
     return failed == 0 ? 0 : 1;
 }

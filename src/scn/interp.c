@@ -198,7 +198,11 @@ static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t 
     id = lanes_go(run->rt, x->name, routine_main, x);
     if (id <= 0) {
         retire(run, x);
-        snprintf(why, whylen, "the runtime refused: %s", strerror(id < 0 ? -id : EAGAIN));
+        if (id == -ENOMEM)      /* lanes_go's one ENOMEM: no stack to be had */
+            snprintf(why, whylen, "cannot map a stack for %s: %s", x->name, strerror(ENOMEM));
+        else
+            snprintf(why, whylen, "the runtime refused %s: %s", x->name,
+                     strerror(id < 0 ? -id : EAGAIN));
         return id < 0 ? id : -1;
     }
     pthread_mutex_lock(&run->lock);
@@ -861,7 +865,13 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
     run->rt = lanes_open(&cfg);
     if (run->rt == NULL) {
         e = errno;
-        set_err(err, errlen, "cannot start the runtime", e);
+        /* lanes_open fails with EAGAIN only when a lane's thread cannot be
+         * created (pthread_create); anything else is memory or a bad setting */
+        if (e == EAGAIN && err != NULL && errlen > 0)
+            snprintf(err, errlen, "lanes: cannot create a thread for each of the %d lanes: %s",
+                     cfg.cores, strerror(e));
+        else
+            set_err(err, errlen, "cannot start the runtime", e);
         scn_stop(run);
         errno = e;
         return NULL;

@@ -46,3 +46,8 @@ tests_bite_SOURCES = tests/bite.c
 tests_bite_LDADD = src/rt/liblanes.a
 TESTS += tests/bites.sh
 EXTRA_DIST += tests/bites.sh tests/valgrind.sh tests/tty/soak.sh
+
+# Faults headless: stacks that cannot be mapped (ulimit -v), lanes that
+# cannot be created (RLIMIT_NPROC).
+TESTS += tests/faults.sh
+EXTRA_DIST += tests/faults.sh

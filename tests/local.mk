@@ -51,3 +51,10 @@ EXTRA_DIST += tests/bites.sh tests/valgrind.sh tests/tty/soak.sh
 # cannot be created (RLIMIT_NPROC).
 TESTS += tests/faults.sh
 EXTRA_DIST += tests/faults.sh
+
+# Conservation under load: 1,000 routines while the core count changes.
+check_PROGRAMS += tests/check_stress
+TESTS += tests/check_stress
+tests_check_stress_SOURCES = tests/check_stress.c
+tests_check_stress_CFLAGS = $(TEST_CFLAGS)
+tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)

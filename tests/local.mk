@@ -58,3 +58,8 @@ TESTS += tests/check_stress
 tests_check_stress_SOURCES = tests/check_stress.c
 tests_check_stress_CFLAGS = $(TEST_CFLAGS)
 tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
+
+# The terminal test of the ends that leave no terminal to restore: a second
+# fatal signal in the crash handler, a vanished terminal under nohup.
+TESTS += tests/tty/vanish.sh
+EXTRA_DIST += tests/tty/vanish.sh

@@ -17,6 +17,7 @@
 #define NOBODY 65534            /* the unprivileged user of the unreadable-file row */
 
 static char fixture_dir[] = "/tmp/lanes-cli.XXXXXX";
+static char nobody_copy[sizeof fixture_dir + 16];   /* the program, where NOBODY reaches it */
 
 static void run_lanes(tu_run *r, const char *const args[], const char *in)
 {
@@ -174,7 +175,7 @@ static void run_row(tu_run *r, const char *const args[], int headless, const cha
     int ofd = mkstemp(outp), efd = mkstemp(errp), st = 0, i, k = 0;
     pid_t pid;
 
-    argv[k++] = (char *)tu_lanes();
+    argv[k++] = nobody ? nobody_copy : (char *)tu_lanes();
     if (headless)
         argv[k++] = (char *)"--headless";
     for (i = 0; args[i] != NULL && i < MAXARGS; i++)
@@ -208,7 +209,8 @@ static void run_row(tu_run *r, const char *const args[], int headless, const cha
 
 /* Can a run as NOBODY be kept from reading noread.lanes?  Not when we are
  * not root yet can still read it (CAP_DAC_OVERRIDE), nor when NOBODY cannot
- * reach the program; then the row is skipped, and says so. */
+ * run the program (copied into the fixture directory, as the build may sit
+ * in a private one); then the row is skipped, and says so. */
 static const char *unreadable_skip(void)
 {
     static tu_run probe;
@@ -304,6 +306,26 @@ static void put_binary(void)
     put_file("binary.lanes", buf, sizeof buf);
 }
 
+/* A copy of the program, mode 0755, in the fixture directory. */
+static void copy_program(void)
+{
+    char buf[65536];
+    ssize_t k;
+    int in = open(tu_lanes(), O_RDONLY), out;
+
+    snprintf(nobody_copy, sizeof nobody_copy, "%s/lanes", fixture_dir);
+    out = open(nobody_copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    while (in >= 0 && out >= 0 && (k = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)k) != k)
+            break;
+    if (in >= 0)
+        close(in);
+    if (out >= 0) {
+        fchmod(out, 0755);
+        close(out);
+    }
+}
+
 static void make_fixtures(void)
 {
     char here[PATH_MAX];
@@ -318,6 +340,7 @@ static void make_fixtures(void)
         snprintf(abs, sizeof abs, "%s/%s", here, tu_lanes());
         setenv("LANES", abs, 1);
     }
+    copy_program();
     if (chdir(fixture_dir) != 0) {
         perror("check_cli: chdir");
         exit(1);
@@ -340,7 +363,7 @@ static void remove_fixtures(void)
 {
     static const char *const files[] = {
         "good.lanes", "bad.lanes", "fault.lanes", "stuck.lanes", "empty.lanes",
-        "comments.lanes", "noread.lanes", "binary.lanes"
+        "comments.lanes", "noread.lanes", "binary.lanes", "lanes"
     };
     size_t i;
 

@@ -132,27 +132,29 @@ struct lanes_rt {
     _Atomic uint64_t clk_base_mono;
     _Atomic uint64_t clk_tick;
     _Atomic int      clk_paused;
-    /* lanes */
-    pthread_mutex_t mu;              /* lane waits, permits, starting lanes, control */
+    /* lanes.  From here on, groups that some lane writes often start on
+     * their own cache line, so that a spinning idle lane reading them does
+     * not make the settings above bounce between the cores. */
+    _Alignas(64) pthread_mutex_t mu; /* lane waits, permits, starting lanes, control */
     _Atomic int     nstarted;        /* lanes[0..nstarted) have rings and threads (started) */
     int             step_no;         /* under mu */
     atomic_int      nidle;           /* lanes in idle_sleep */
     /* global queue */
-    pthread_mutex_t gq_mu;
+    _Alignas(64) pthread_mutex_t gq_mu;
     rt_routine     *gq_head, *gq_tail;   /* under gq_mu */
-    _Atomic int     gq_len;
+    _Atomic int     gq_len;          /* written under gq_mu; read anywhere as a hint */
     /* timers: a binary heap on wake_at */
-    pthread_mutex_t tmu;
+    _Alignas(64) pthread_mutex_t tmu;
     rt_routine    **heap;            /* under tmu */
     size_t          nheap, capheap;  /* under tmu */
     _Atomic uint64_t timer_next;     /* earliest wake_at, NO_TIMER when none */
     /* census: live routines << 32 | blocked ones */
-    _Atomic uint64_t census;
+    _Alignas(64) _Atomic uint64_t census;
     pthread_mutex_t wait_mu;
     pthread_cond_t  wait_cv;
     uint64_t        deadlock_seen;   /* census last reported as deadlock; under wait_mu */
     /* every live routine */
-    pthread_mutex_t all_mu;
+    _Alignas(64) pthread_mutex_t all_mu;
     rt_routine     *all;             /* under all_mu */
     _Atomic uint32_t next_id;
     _Atomic uint32_t nchans;
@@ -387,14 +389,21 @@ static void emit_here(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj,
          l != NULL && lane_field_is_lane ? (uint16_t)l->idx : lane_other);
 }
 
-void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg)
+static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, int kind, uint32_t routine,
+                                                     uint32_t obj, int32_t arg)
 {
     rt_routine *me;
-    if (rt == NULL || !rt->trace_on)
-        return;
     if (routine == 0 && (me = cur_self()) != NULL)
         routine = me->id;
     emit_here(rt, kind, routine, obj, arg, 1, LANES_NO_LANE);
+}
+
+/* Channels call this four times a round trip: with tracing off it must be
+ * a test and a return, not a stack frame. */
+void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg)
+{
+    if (rt != NULL && rt->trace_on)
+        sched_trace_on(rt, kind, routine, obj, arg);
 }
 
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
@@ -548,6 +557,15 @@ static uint32_t rq_grab(rt_lane *v, rt_routine **buf, int all)
 
 /* ---- global queue -------------------------------------------------------------- */
 
+/* Under gq_mu, the only writers: a plain store, no locked instruction.
+ * Readers outside the lock only use it as a hint (then take the lock), and
+ * wake_idle's fence orders it before the look at idle lanes. */
+static inline void gq_len_add(lanes_rt *rt, int d)
+{
+    int n = atomic_load_explicit(&rt->gq_len, memory_order_relaxed);
+    atomic_store_explicit(&rt->gq_len, n + d, memory_order_release);
+}
+
 static void gq_push(lanes_rt *rt, rt_routine *r)
 {
     pthread_mutex_lock(&rt->gq_mu);
@@ -557,7 +575,7 @@ static void gq_push(lanes_rt *rt, rt_routine *r)
     else
         rt->gq_head = r;
     rt->gq_tail = r;
-    atomic_fetch_add(&rt->gq_len, 1);
+    gq_len_add(rt, 1);
     pthread_mutex_unlock(&rt->gq_mu);
 }
 
@@ -573,7 +591,7 @@ static void gq_push_head(lanes_rt *rt, rt_routine **v, int n)
     if (rt->gq_head == NULL)
         rt->gq_tail = v[n - 1];
     rt->gq_head = v[0];
-    atomic_fetch_add(&rt->gq_len, n);
+    gq_len_add(rt, n);
     pthread_mutex_unlock(&rt->gq_mu);
 }
 
@@ -589,7 +607,7 @@ static rt_routine *gq_pop(lanes_rt *rt)
         if (rt->gq_head == NULL)
             rt->gq_tail = NULL;
         r->qnext = NULL;
-        atomic_fetch_sub(&rt->gq_len, 1);
+        gq_len_add(rt, -1);
     }
     pthread_mutex_unlock(&rt->gq_mu);
     return r;
@@ -616,6 +634,18 @@ static void wake_idle(lanes_rt *rt)
         }
     }
     pthread_mutex_unlock(&rt->mu);
+}
+
+/* wake_idle for work that lane l just put on its own queues (or the global
+ * one) while it runs.  With one core switched on and l being lane 0 there
+ * is no lane that could take it (the others park; raising the count wakes
+ * them all), and l itself gets to it: skip the fence. */
+static inline void wake_idle_from(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    if (l->idx == 0 && atomic_load_explicit(&rt->ncores, memory_order_relaxed) == 1)
+        return;
+    wake_idle(rt);
 }
 
 /* Under rt->mu. */
@@ -781,15 +811,12 @@ static void timer_add(lanes_rt *rt, rt_routine *r)
 static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason);
 
 /* Moves due sleepers to this lane's queue.  Lane thread (either context). */
-static void timers_fire(rt_lane *l)
+static __attribute__((noinline)) void timers_fire_slow(rt_lane *l, uint64_t next)
 {
     lanes_rt *rt = l->rt;
-    uint64_t next = atomic_load_explicit(&rt->timer_next, memory_order_relaxed);
     uint64_t now;
     rt_routine *due[64];
     size_t n;
-    if (next == NO_TIMER)
-        return;
     now = lanes_now(rt);
     if (next > now)
         return;
@@ -815,6 +842,14 @@ static void timers_fire(rt_lane *l)
     } while (n == 64);
 }
 
+/* At every switch: a load and a test while no routine sleeps. */
+static inline void timers_fire(rt_lane *l)
+{
+    uint64_t next = atomic_load_explicit(&l->rt->timer_next, memory_order_relaxed);
+    if (next != NO_TIMER)
+        timers_fire_slow(l, next);
+}
+
 /* ---- putting routines on queues ------------------------------------------- */
 
 /*
@@ -838,10 +873,10 @@ static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int3
     if (q == LANES_Q_LOCAL) {
         rq_put(l, r);
         if (steal_ok(rt))
-            wake_idle(rt);
+            wake_idle_from(l);
     } else {
         gq_push(rt, r);
-        wake_idle(rt);
+        wake_idle_from(l);
     }
 }
 
@@ -900,12 +935,10 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
 }
 
 /* The pause gate.  Returns 1 when it let the lane through on a step permit. */
-static int gate(rt_lane *l)
+static __attribute__((noinline)) int gate_slow(rt_lane *l)
 {
     lanes_rt *rt = l->rt;
     int stepped = 0;
-    if (!atomic_load_explicit(&rt->paused, memory_order_acquire))
-        return 0;
     pthread_mutex_lock(&rt->mu);
     while (atomic_load(&rt->paused) && l->permits == 0 && !atomic_load(&rt->closing) &&
            l->idx < atomic_load(&rt->ncores)) {
@@ -920,6 +953,13 @@ static int gate(rt_lane *l)
     }
     pthread_mutex_unlock(&rt->mu);
     return stepped;
+}
+
+static inline int gate(rt_lane *l)
+{
+    if (!atomic_load_explicit(&l->rt->paused, memory_order_acquire))
+        return 0;
+    return gate_slow(l);
 }
 
 static int others_runnable(rt_lane *l)
@@ -1102,11 +1142,14 @@ static rt_routine *find_work(rt_lane *l, int *from)
             lane_switch_off(l, NULL);
             continue;
         }
-        stepped = gate(l);
-        if (atomic_load(&rt->closing) || l->idx >= atomic_load(&rt->ncores))
-            continue;
-        if (!stepped && atomic_load(&rt->paused))
-            continue;
+        stepped = 0;
+        if (atomic_load_explicit(&rt->paused, memory_order_acquire)) {
+            stepped = gate_slow(l);
+            if (atomic_load(&rt->closing) || l->idx >= atomic_load(&rt->ncores))
+                continue;
+            if (!stepped && atomic_load(&rt->paused))
+                continue;
+        }
         timers_fire(l);
         if ((r = find_runnable(l, from)) != NULL)
             return r;
@@ -1640,9 +1683,11 @@ void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), vo
     r->act_obj = chan_id;
     r->unlock = unlock;
     r->unlock_arg = arg;
-    atomic_store(&r->block_chan, chan_id);
-    atomic_store(&r->block_op, op);
-    set_state(&r->state, RS_BLOCKED);
+    /* plain stores (a seq_cst one is a locked instruction on x86): the
+     * release of RS_BLOCKED publishes them to lanes_blocked_list */
+    atomic_store_explicit(&r->block_chan, chan_id, memory_order_relaxed);
+    atomic_store_explicit(&r->block_op, op, memory_order_relaxed);
+    atomic_store_explicit(&r->state, RS_BLOCKED, memory_order_release);
     switch_out(r, ACT_PARK);
 }
 
@@ -1657,15 +1702,27 @@ void sched_ready(rt_routine *r)
     set_state(&r->state, RS_RUNNABLE);
     census_add(rt, (uint64_t)-1);
     if (l != NULL && l->rt == rt &&
-        (atomic_load(&l->runnext) == NULL || rq_room(l))) {
-        rt_routine *old;
+        (atomic_load_explicit(&l->runnext, memory_order_relaxed) == NULL || rq_room(l))) {
+        /* Only this lane makes runnext non-empty, thieves only empty it: an
+         * empty slot takes a plain (release) store, a full one an exchange
+         * (a thief may take the old one meanwhile). */
+        rt_routine *old = atomic_load_explicit(&l->runnext, memory_order_relaxed);
         emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_RUNNEXT, (uint16_t)l->idx);
-        atomic_store(&l->runnext_stamp, atomic_load_explicit(&l->ticks, memory_order_relaxed));
-        old = atomic_exchange(&l->runnext, r);
-        if (old != NULL)
+        atomic_store_explicit(&l->runnext_stamp,
+                              atomic_load_explicit(&l->ticks, memory_order_relaxed),
+                              memory_order_relaxed);
+        if (old == NULL)
+            atomic_store_explicit(&l->runnext, r, memory_order_release);
+        else
+            old = atomic_exchange_explicit(&l->runnext, r, memory_order_acq_rel);
+        /* No idle lane is woken for r itself: no thief may take runnext
+         * before this lane passes a tick, and the safepoint of that tick
+         * wakes one.  The old one, now in the ring, may be stolen at once. */
+        if (old != NULL) {
             rq_put(l, old);     /* the UI folds this from the WAKE into runnext */
-        if (steal_ok(rt))
-            wake_idle(rt);
+            if (steal_ok(rt))
+                wake_idle_from(l);
+        }
         return;
     }
     if (l != NULL && l->rt != rt)

@@ -13,9 +13,11 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -285,6 +287,27 @@ func benchSpeedup(p int) float64 {
 	return t1 / t2
 }
 
+// ---- 8. tracing overhead -------------------------------------------------------
+
+// tracePair runs a workload with the execution tracer off, then on (its
+// output thrown away, as lanes-bench's consumer throws its events away),
+// and returns the ratio of the times: the same pairing as lanes-bench.
+func tracePair(run func(p int) float64, p int, rate bool) float64 {
+	off := run(p)
+	if err := trace.Start(io.Discard); err != nil {
+		fmt.Fprintln(os.Stderr, "lanes-peers: trace.Start:", err)
+		os.Exit(1)
+	}
+	on := run(p)
+	trace.Stop()
+	if rate {
+		return off / on
+	}
+	return on / off
+}
+
+func cpuWallP(p int) float64 { return cpuWall(p) }
+
 // ---- the table -----------------------------------------------------------------
 
 func rows() []row {
@@ -306,6 +329,16 @@ func rows() []row {
 	}
 	r = append(r, row{"rss-parked", 1, "B", "RSS per routine, 100k parked on a channel", benchParked})
 	r = append(r, row{"cpu-speedup", 0, "x", "8 routines hashing: wall 1 proc / wall 2 procs", benchSpeedup})
+	for _, p := range []int{1, 2} {
+		r = append(r, row{"trace-pingpong", p, "x", "ping-pong time, runtime/trace on / off",
+			func(p int) float64 { return tracePair(benchPingPong, p, false) }})
+	}
+	for _, p := range []int{1, 2} {
+		r = append(r, row{"trace-buffered", p, "x", "buffered time, runtime/trace on / off",
+			func(p int) float64 { return tracePair(benchBuffered, p, true) }})
+	}
+	r = append(r, row{"trace-cpu", 2, "x", "CPU-bound (8 hashers) time, runtime/trace on / off",
+		func(p int) float64 { return tracePair(cpuWallP, p, false) }})
 	return r
 }
 

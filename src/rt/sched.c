@@ -97,6 +97,9 @@ typedef struct rt_lane {
     /* owner: the lane thread */
     _Alignas(64) rt_ctx sched;       /* the lane's scheduler context (its pthread stack) */
     rt_routine *cur;                 /* routine running on this lane, or NULL */
+    rt_routine *prev;                /* parked routine that switched straight
+                                        to `cur` (park_direct): `cur` finishes
+                                        its switch-out (finish_prev) */
     uint32_t  schedtick;             /* scheduling decisions made */
     int       slice;                 /* ticks used by the current time slice */
     uint64_t  rnd;                   /* sched_rand state */
@@ -1194,6 +1197,8 @@ static void run(rt_lane *l, rt_routine *r, int from)
     set_self(r);
     ctx_switch(&l->sched, &r->ctx, 0);
     set_self(NULL);
+    r = l->cur;                 /* r may have handed the lane to others (park_direct) */
+    RT_ASSERT(r != NULL && l->prev == NULL);
     l->cur = NULL;
     if (!stk_canary_ok(r->stk))
         overflow_die(r);
@@ -1674,9 +1679,70 @@ rt_routine *sched_self(void) { return cur_self(); }
 uint32_t sched_routine_id(const rt_routine *r) { return r->id; }
 lanes_rt *sched_routine_rt(const rt_routine *r) { return r->rt; }
 
+/*
+ * The lane-context half of a park, done by the routine that runs next when
+ * the parked one switched straight to it (park_direct): what run() does
+ * after an ACT_PARK, then the RUN of the new one.  On the new routine's
+ * stack, so the parked one's registers are saved and no lane is on its
+ * stack when its channel is unlocked.
+ */
+static __attribute__((noinline)) void finish_prev(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *p = l->prev, *r = l->cur;
+    int cpu = -1;
+
+    l->prev = NULL;
+    emit(rt, l, LANES_EV_STOP, p->id, p->act_obj, p->act_arg, (uint16_t)l->idx);
+    census_add(rt, 1);          /* after its STOP, as in run() */
+    p->unlock(p->unlock_arg);
+#ifdef HAVE_SCHED_GETCPU
+    if (rt->trace_on)
+        cpu = sched_getcpu();
+#endif
+    emit(rt, l, LANES_EV_RUN, r->id, (uint32_t)cpu, LANES_Q_RUNNEXT, (uint16_t)l->idx);
+}
+
+/*
+ * Routine context, parking r: when the next routine is simply the one a
+ * partner left in runnext (a ping-pong) and the lane has nothing else to
+ * do first (no pause, close, core change, timer, or look at the global
+ * queue due), switches from r straight to it: one switch instead of two
+ * through the lane's context.  The same decision find_work would make, the
+ * same events in the same order (finish_prev).  0: take the lane's way.
+ */
+static int park_direct(rt_lane *l, rt_routine *r)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *n;
+
+    if (atomic_load_explicit(&l->runnext, memory_order_relaxed) == NULL ||
+        atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
+        atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
+        l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed) ||
+        atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != NO_TIMER ||
+        (l->schedtick + 1) % GLOBAL_EVERY == 0)
+        return 0;
+    n = atomic_exchange(&l->runnext, NULL);     /* a thief may have it */
+    if (n == NULL)
+        return 0;
+    if (!stk_canary_ok(r->stk))
+        overflow_die(r);
+    l->schedtick++;
+    RT_ASSERT(n->rt == rt && atomic_load_explicit(&n->state, memory_order_relaxed) == RS_RUNNABLE);
+    set_state(&n->state, RS_RUNNING);
+    r->action = ACT_PARK;
+    l->prev = r;
+    l->cur = n;
+    set_self(n);
+    ctx_switch(&r->ctx, &n->ctx, 0);
+    return 1;
+}
+
 void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), void *arg)
 {
     rt_routine *r = cur_self();
+    rt_lane *l;
     RT_ASSERT(r != NULL);
     RT_ASSERT(unlock != NULL);
     r->act_arg = reason;
@@ -1688,7 +1754,15 @@ void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), vo
     atomic_store_explicit(&r->block_chan, chan_id, memory_order_relaxed);
     atomic_store_explicit(&r->block_op, op, memory_order_relaxed);
     atomic_store_explicit(&r->state, RS_BLOCKED, memory_order_release);
-    switch_out(r, ACT_PARK);
+    l = cur_lane();
+    RT_ASSERT(l != NULL && l->cur == r);
+    if (!park_direct(l, r))
+        switch_out(r, ACT_PARK);
+    /* resumed, maybe on another lane, maybe by a routine that parked
+     * straight into r: then r finishes that one's park */
+    l = cur_lane();
+    if (l->prev != NULL)
+        finish_prev(l);
 }
 
 void sched_ready(rt_routine *r)

@@ -927,6 +927,107 @@ START_TEST(test_sched_control_events)
 }
 END_TEST
 
+/* ---- review findings: a ping-pong must not starve the ring; a step is for
+ * the lanes running when it was given --------------------------------------- */
+
+#define PP_ROUNDS 100000
+static lanes_chan *pp_ab, *pp_ba;
+static atomic_int pp_done, bystander_ran_before_end;
+
+static void bystander(void *a)
+{
+    (void)a;
+    atomic_store(&bystander_ran_before_end, !atomic_load(&pp_done));
+}
+
+static void ping_side(void *a)
+{
+    int v = 0;
+    (void)a;
+    for (int i = 0; i < PP_ROUNDS; i++) {
+        lanes_send(pp_ab, &v);
+        lanes_recv(pp_ba, &v);
+    }
+    atomic_store(&pp_done, 1);
+}
+
+static void pong_side(void *a)
+{
+    int v = 0;
+    (void)a;
+    for (int i = 0; i < PP_ROUNDS; i++) {
+        if (i == 10)            /* into this lane's ring, behind the runnext chain */
+            lanes_go(lanes_self_rt(), "bystander", bystander, NULL);
+        lanes_recv(pp_ab, &v);
+        lanes_send(pp_ba, &v);
+    }
+}
+
+/* One core, no work ticks: the partners wake each other through runnext
+ * forever.  The routine waiting in the ring must still get the lane before
+ * the ping-pong ends. */
+START_TEST(test_sched_runnext_no_starvation)
+{
+    lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 20000,
+                       .flags = LANES_NO_STEAL, .trace_events = 0 };
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    atomic_store(&pp_done, 0);
+    atomic_store(&bystander_ran_before_end, 0);
+    pp_ab = lanes_chan_open(rt, "ab", sizeof(int), 0);
+    pp_ba = lanes_chan_open(rt, "ba", sizeof(int), 0);
+    lanes_go(rt, "ping", ping_side, NULL);
+    lanes_go(rt, "pong", pong_side, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_msg(atomic_load(&bystander_ran_before_end),
+                  "the routine in the local ring waited for the whole ping-pong");
+}
+END_TEST
+
+static atomic_long spun;
+static atomic_int spin_stop;
+
+static void spinner(void *a)
+{
+    (void)a;
+    while (!atomic_load(&spin_stop)) {
+        lanes_work(1);
+        atomic_fetch_add(&spun, 1);
+    }
+}
+
+/* A lane switched off in the middle of a step must not keep the rest of it:
+ * switched on again while paused, it runs nothing until the next step. */
+START_TEST(test_sched_step_permits_end_with_lane)
+{
+    lanes_config c = { .cores = 2, .quantum = 0, .tick_ns = 2000000,
+                       .flags = LANES_START_PAUSED, .trace_events = 0 };
+    long t0, t1;
+
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    atomic_store(&spun, 0);
+    atomic_store(&spin_stop, 0);
+    lanes_go(rt, "a", spinner, NULL);
+    lanes_go(rt, "b", spinner, NULL);
+    lanes_step(rt, 1);
+    msleep(50);
+    lanes_step(rt, 40);         /* 40 ticks for each running lane ...          */
+    msleep(5);
+    lanes_set_cores(rt, 1);     /* ... lane 1 goes off with most of its share */
+    while (!sched_quiescent(rt))
+        msleep(5);              /* lane 0 spends its 40 and waits at the gate  */
+    t0 = atomic_load(&spun);
+    lanes_set_cores(rt, 2);     /* still paused, no step given                 */
+    msleep(300);
+    t1 = atomic_load(&spun);
+    ck_assert_msg(t1 == t0, "%ld ticks ran while paused with no step given", t1 - t0);
+    atomic_store(&spin_stop, 1);
+    lanes_resume(rt);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sched");
@@ -949,6 +1050,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_runnext);
     tcase_add_test(tc, test_sched_control_chaos);
     tcase_add_test(tc, test_sched_ids);
+    tcase_add_test(tc, test_sched_runnext_no_starvation);
+    tcase_add_test(tc, test_sched_step_permits_end_with_lane);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -38,6 +38,7 @@
 
 #define RQ_SIZE      256        /* local ring slots */
 #define GLOBAL_EVERY 61         /* schedule ticks between looks at the global queue */
+#define RUNNEXT_STREAK 61       /* runnext picks in a row before the ring gets one */
 #define SPIN_ROUNDS  40         /* idle lane: look for work this often before sleeping */
 #define NO_TIMER     UINT64_MAX
 
@@ -101,6 +102,8 @@ typedef struct rt_lane {
                                         to `cur` (park_direct): `cur` finishes
                                         its switch-out (finish_prev) */
     uint32_t  schedtick;             /* scheduling decisions made */
+    uint32_t  rn_streak;             /* routines taken from runnext in a row
+                                        while the ring had some waiting; lane only */
     int       slice;                 /* ticks used by the current time slice */
     uint64_t  rnd;                   /* sched_rand state */
     stk_cache cache;                 /* free stacks kept by this lane */
@@ -431,8 +434,12 @@ uint64_t lanes_trace_dropped(const lanes_rt *rt)
 
 void lanes_trace_lossless(lanes_rt *rt, int on)
 {
-    if (rt != NULL)
-        atomic_store(&rt->lossless, on != 0);
+    if (rt == NULL)
+        return;
+    if (on)
+        tl_consumer_of = rt;    /* the thread that asks for lossless reads: its
+                                   own control events must never wait for it */
+    atomic_store(&rt->lossless, on != 0);
 }
 
 const char *lanes_event_kind_name(int kind)
@@ -927,6 +934,7 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
         wake_idle(rt);
 
     pthread_mutex_lock(&rt->mu);
+    l->permits = 0;             /* a step was for the lanes running then */
     l->waiting = W_PARKED;
     while (l->idx >= atomic_load(&rt->ncores) && !atomic_load(&rt->closing))
         pthread_cond_wait(&l->cv, &rt->mu);
@@ -1064,12 +1072,21 @@ static rt_routine *find_runnable(rt_lane *l, int *from)
         *from = LANES_Q_GLOBAL;
         return r;
     }
+    /* a chain of wakes through runnext (a ping-pong) must not starve the
+     * ring: after RUNNEXT_STREAK of them the ring's head goes first */
+    if (l->rn_streak >= RUNNEXT_STREAK && (r = rq_get(l)) != NULL) {
+        l->rn_streak = 0;
+        *from = LANES_Q_LOCAL;
+        return r;
+    }
     if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL &&
         (r = atomic_exchange(&l->runnext, NULL)) != NULL) {
+        l->rn_streak = rq_len(l) > 0 ? l->rn_streak + 1 : 0;
         *from = LANES_Q_RUNNEXT;
         return r;
     }
     if ((r = rq_get(l)) != NULL) {
+        l->rn_streak = 0;
         *from = LANES_Q_LOCAL;
         return r;
     }
@@ -1430,7 +1447,9 @@ static int start_lane(lanes_rt *rt, int i)
     int err;
     if (l->started)
         return 0;
-    if (rt->trace_on) {
+    /* a lane whose thread could not be created before keeps its ring: the
+     * consumer may be reading it already */
+    if (rt->trace_on && l->ring.w == NULL) {
         if (trace_ring_init(&l->ring, rt->trace_cap) != 0)
             return -ENOMEM;
     }
@@ -1466,6 +1485,8 @@ int lanes_set_cores(lanes_rt *rt, int n)
             while (k < LANES_MAX_CORES && rt->lanes[k].started)
                 k++;
             atomic_store(&rt->ncores, k > 0 ? k : 1);
+            /* the CORES event above promised n: say what there really is */
+            emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)atomic_load(&rt->ncores), n, LANES_NO_LANE);
         }
         wake_all_locked(rt);
     }
@@ -1706,8 +1727,8 @@ static __attribute__((noinline)) void finish_prev(rt_lane *l)
 /*
  * Routine context, parking r: when the next routine is simply the one a
  * partner left in runnext (a ping-pong) and the lane has nothing else to
- * do first (no pause, close, core change, timer, or look at the global
- * queue due), switches from r straight to it: one switch instead of two
+ * do first (no pause, close, core change, timer, look at the global
+ * queue, or turn of the local ring due), switches from r straight to it: one switch instead of two
  * through the lane's context.  The same decision find_work would make, the
  * same events in the same order (finish_prev).  0: take the lane's way.
  */
@@ -1721,11 +1742,13 @@ static int park_direct(rt_lane *l, rt_routine *r)
         atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
         l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed) ||
         atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != NO_TIMER ||
-        (l->schedtick + 1) % GLOBAL_EVERY == 0)
+        (l->schedtick + 1) % GLOBAL_EVERY == 0 ||
+        (l->rn_streak >= RUNNEXT_STREAK && rq_len(l) > 0))
         return 0;
     n = atomic_exchange(&l->runnext, NULL);     /* a thief may have it */
     if (n == NULL)
         return 0;
+    l->rn_streak = rq_len(l) > 0 ? l->rn_streak + 1 : 0;
     if (!stk_canary_ok(r->stk))
         overflow_die(r);
     l->schedtick++;

@@ -94,6 +94,108 @@ START_TEST(test_model_step_advances_one_column)
 }
 END_TEST
 
+/* Paused, each step moves the clock to the step's end before the lanes
+ * act: a routine taken in step 5 (RUN stamped 5000) ran in tick 4.  The
+ * timeline shows what it shows running: a 4-tick slice, then the next
+ * routine at once, no idle column at the switch. */
+START_TEST(test_model_step_switch_leaves_no_gap)
+{
+    const ui_cell *c;
+    uint32_t step = 0;
+    int k;
+
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_PAUSE, -1, 0, 0, 0);
+    for (k = 0; k < 8; k++) {
+        uint64_t t0 = (uint64_t)k * 1000;
+        ev(t0, LANES_EV_STEP, -1, 0, 1, (int32_t)++step);
+        if (k == 0)
+            ev(t0 + 1000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+        if (k == 3)
+            ev(t0 + 1000, LANES_EV_STOP, 0, 2, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
+        if (k == 4)
+            ev(t0 + 1000, LANES_EV_RUN, 0, 3, 0, LANES_Q_GLOBAL);
+        ui_model_advance(&M, t0 + 1000, 0);
+    }
+    for (k = 0; k < 8; k++) {
+        c = ui_model_cell(&M, 0, (uint64_t)k);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_msg(c->flags & UI_CELL_RUN, "tick %d idle", k);
+        ck_assert_uint_eq(c->routine, k < 4 ? 2 : 3);
+    }
+    ck_assert(ui_model_cell(&M, 0, 3)->flags & UI_CELL_PREEMPT);
+    /* neighbouring slices carry different parities (no-colour boundaries) */
+    ck_assert((ui_model_cell(&M, 0, 3)->flags & UI_CELL_ALT) !=
+              (ui_model_cell(&M, 0, 4)->flags & UI_CELL_ALT));
+    ck_assert_int_eq(ui_model_busy(&M, 0, 8), 100);
+    ck_assert_uint_eq(ui_model_routine(&M, 2)->cpu_mt, 4000);
+    ck_assert_double_eq_tol(ui_model_parallelism(&M), 1.0, 0.001);
+    /* running again: the clock and the events agree, nothing is moved */
+    ev(8000, LANES_EV_RESUME, -1, 0, 0, 0);
+    ev(9000, LANES_EV_STOP, 0, 3, 2, LANES_STOP_RECV);
+    ev(10000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 11000, 0);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 9)->routine, 0);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 10)->routine, 2);
+}
+END_TEST
+
+/* One short label per routine, the same in every run: first letters of the
+ * base name plus the instance, as few letters as keep them unique. */
+START_TEST(test_model_labels_unique_and_stable)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);    /* cashier */
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);    /* cook#1  */
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);    /* cook#2  */
+    ev(0, LANES_EV_SPAWN, -1, 4, 0, LANES_Q_GLOBAL);    /* attendant */
+    ev(0, LANES_EV_SPAWN, -1, 9, 0, LANES_Q_GLOBAL);    /* r9 */
+    ck_assert_str_eq(ui_model_routine(&M, 1)->abbr, "c");
+    ck_assert_str_eq(ui_model_routine(&M, 2)->abbr, "co1");
+    ck_assert_str_eq(ui_model_routine(&M, 3)->abbr, "co2");
+    ck_assert_str_eq(ui_model_routine(&M, 4)->abbr, "a");
+    ck_assert_str_eq(ui_model_routine(&M, 9)->abbr, "r");
+}
+END_TEST
+
+/* The detail pane's wait total counts the wait in progress. */
+START_TEST(test_model_wait_includes_current)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(2000, LANES_EV_STOP, 0, 1, 1, LANES_STOP_RECV);
+    ev(3000, LANES_EV_WAKE, 0, 1, 0, LANES_Q_LOCAL);
+    ck_assert_uint_eq(ui_model_wait_mt(&M, ui_model_routine(&M, 1)), 1000);
+    ev(3000, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(12000, LANES_EV_STOP, 0, 1, 1, LANES_STOP_RECV);
+    ui_model_advance(&M, 20000, 0);
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->waits, 2);
+    ck_assert_uint_eq(ui_model_wait_mt(&M, ui_model_routine(&M, 1)), 9000);
+}
+END_TEST
+
+/* Tab visits live routines (by id) before finished ones. */
+START_TEST(test_model_tab_order_live_first)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 4, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(1000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT);
+    ev(1000, LANES_EV_RUN, 0, 3, 0, LANES_Q_GLOBAL);
+    ev(2000, LANES_EV_STOP, 0, 3, 0, LANES_STOP_EXIT);
+    ck_assert_uint_eq(ui_model_next(&M, 0, 1), 2);
+    ck_assert_uint_eq(ui_model_next(&M, 2, 1), 4);
+    ck_assert_uint_eq(ui_model_next(&M, 4, 1), 1);
+    ck_assert_uint_eq(ui_model_next(&M, 1, 1), 3);
+    ck_assert_uint_eq(ui_model_next(&M, 3, 1), 2);
+    ck_assert_uint_eq(ui_model_next(&M, 2, -1), 3);
+    ck_assert_uint_eq(ui_model_next(&M, 0, -1), 3);
+    ck_assert_uint_eq(ui_model_next(&M, 1, -1), 4);
+}
+END_TEST
+
 START_TEST(test_model_two_lanes_same_column)
 {
     ev(0, LANES_EV_CORES, -1, 0, 2, 1);
@@ -334,6 +436,10 @@ static Suite *model_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_model_run_fills_timeline);
     tcase_add_test(tc, test_model_step_advances_one_column);
+    tcase_add_test(tc, test_model_step_switch_leaves_no_gap);
+    tcase_add_test(tc, test_model_labels_unique_and_stable);
+    tcase_add_test(tc, test_model_wait_includes_current);
+    tcase_add_test(tc, test_model_tab_order_live_first);
     tcase_add_test(tc, test_model_two_lanes_same_column);
     tcase_add_test(tc, test_model_channel_buffer_and_waiters);
     tcase_add_test(tc, test_model_sleep_counts_down);

@@ -51,6 +51,56 @@ static char pick_letter(const ui_model *m, const char *name)
     return '?';
 }
 
+/* The short label of a routine: the first letters of its base name (the
+ * part before '#') and its instance number, "cook#2" -> "c2".  Base names
+ * get the fewest letters that no other base name has taken, so labels are
+ * unique: a prefix ends in a letter and the instance is all digits, so
+ * equal labels would need equal prefixes.  Computed once, when the routine
+ * is first seen. */
+static void make_abbr(ui_model *m, ui_routine *r)
+{
+    const char *hash = strrchr(r->name, '#');
+    size_t blen = strlen(r->name), ilen = 0, plen, i;
+    int b;
+
+    if (hash != NULL && hash[1] != '\0' && strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
+        blen = (size_t)(hash - r->name);
+        ilen = strlen(hash + 1);
+    }
+    if (ilen > 4)
+        ilen = 4;
+    for (b = 0; b < m->nbases; b++)
+        if (strlen(m->bases[b].name) == blen && strncmp(m->bases[b].name, r->name, blen) == 0)
+            break;
+    if (b == m->nbases) {
+        /* a new base name: the shortest prefix no other base uses */
+        size_t most = sizeof r->abbr - 1 - 4;
+        plen = 1;
+        for (; plen < blen && plen < most; plen++) {
+            for (i = 0; i < (size_t)m->nbases; i++)
+                if (m->bases[i].plen == plen && strncmp(m->bases[i].name, r->name, plen) == 0)
+                    break;
+            if (i == (size_t)m->nbases)
+                break;
+        }
+        if (blen == 0)
+            plen = 0;
+        if (m->nbases < UI_BASES) {
+            snprintf(m->bases[b].name, sizeof m->bases[b].name, "%.*s", (int)blen, r->name);
+            m->bases[b].plen = (uint8_t)plen;
+            m->nbases++;
+        }
+    } else {
+        plen = m->bases[b].plen;
+    }
+    if (plen > blen)
+        plen = blen;
+    snprintf(r->abbr, sizeof r->abbr, "%.*s%.*s", (int)plen, r->name,
+             (int)ilen, hash != NULL && ilen > 0 ? hash + 1 : "");
+    if (r->abbr[0] == '\0')
+        snprintf(r->abbr, sizeof r->abbr, "%c", r->letter);
+}
+
 static int grow(void **arr, uint32_t *n, uint32_t need, size_t size)
 {
     uint32_t nn = *n ? *n : 16;
@@ -86,6 +136,7 @@ static ui_routine *routine_get(ui_model *m, uint32_t id)
             snprintf(r->name, sizeof r->name, "r%u", (unsigned)id);
         r->letter = pick_letter(m, r->name);
         m->letters[(unsigned char)r->letter & 127] = 1;
+        make_abbr(m, r);
         r->colour = (int)m->made++;
         r->lane = -1;
         r->at = UI_AT_NEW;
@@ -254,6 +305,7 @@ static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int 
             } else if (amount > c->amount || c->routine == 0) {
                 c->routine = routine;
                 c->amount = amount;
+                c->flags = (uint8_t)((c->flags & ~UI_CELL_ALT) | (flags & UI_CELL_ALT));
             }
             c->flags |= UI_CELL_RUN;
         } else if (flags & UI_CELL_PARKED) {
@@ -270,7 +322,7 @@ static void extend(ui_model *m, int l, uint64_t t)
     if (t <= ln->filled)
         return;
     if (ln->cur != 0) {
-        fill(ln, ln->filled, t, ln->cur, 0);
+        fill(ln, ln->filled, t, ln->cur, (ln->slices & 1) ? UI_CELL_ALT : 0);
         ln->busy_mt += t - ln->filled;
     } else if (ln->used) {
         fill(ln, ln->filled, t, 0, ln->parked ? UI_CELL_PARKED : 0);
@@ -337,6 +389,51 @@ double ui_model_parallelism(const ui_model *m)
 double ui_model_latency(const ui_model *m)
 {
     return m->items_done ? (double)m->latency_mt / 1000.0 / (double)m->items_done : 0;
+}
+
+static int waiting(int at);
+
+uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r)
+{
+    uint64_t w = r->wait_mt;
+
+    if (waiting(r->at) && m->now > r->since)
+        w += m->now - r->since;
+    return w;
+}
+
+/* Tab order: live routines by id, then finished ones by id. */
+static uint64_t tab_key(const ui_routine *r)
+{
+    return ((uint64_t)(r->at == UI_AT_DONE) << 32) | r->id;
+}
+
+uint32_t ui_model_next(const ui_model *m, uint32_t from, int dir)
+{
+    const ui_routine *f = from != 0 && from < m->nroutines && m->routines[from].id != 0
+                        ? &m->routines[from] : NULL;
+    uint64_t kf = f != NULL ? tab_key(f) : 0, best = 0, wrap = 0;
+    uint32_t id, got = 0, wrapped = 0;
+
+    for (id = 1; id <= m->maxid && id < m->nroutines; id++) {
+        const ui_routine *r = &m->routines[id];
+        uint64_t k;
+        if (r->id == 0)
+            continue;
+        k = tab_key(r);
+        if (dir > 0) {
+            if ((f == NULL || k > kf) && (got == 0 || k < best))
+                best = k, got = id;
+            if (wrapped == 0 || k < wrap)
+                wrap = k, wrapped = id;
+        } else {
+            if ((f == NULL || k < kf) && (got == 0 || k > best))
+                best = k, got = id;
+            if (wrapped == 0 || k > wrap)
+                wrap = k, wrapped = id;
+        }
+    }
+    return got != 0 ? got : wrapped;
 }
 
 int ui_model_sleep_left(const ui_model *m, const ui_routine *r)
@@ -523,6 +620,18 @@ static void fold_run(ui_model *m, const lanes_event *e)
     ln->run_since = e->t_rt;
     ln->cpu = (int)e->obj;
     ln->parked = 0;
+    ln->slices++;
+    if (m->stepping && e->t_rt > m->step_t0 && e->t_rt <= m->step_t1) {
+        /* A step moves the clock to its end before any lane acts, so a
+         * routine taken in the step ran in the step's tick: the tick
+         * belongs to it, as it would when running, not to idleness. */
+        uint64_t t0 = ln->idle_since > m->step_t0 ? ln->idle_since : m->step_t0;
+        if (t0 < e->t_rt) {
+            fill(ln, t0, e->t_rt, r->id, (ln->slices & 1) ? UI_CELL_ALT : 0);
+            ln->busy_mt += e->t_rt - t0;
+            ln->run_since = t0;
+        }
+    }
     m->switches++;
     r->runs++;
     r->lanes_mask |= (uint64_t)1 << l;
@@ -569,6 +678,7 @@ static void fold_stop(ui_model *m, const lanes_event *e)
         if (t > ln->run_since)
             r->cpu_mt += t - ln->run_since;
         ln->cur = 0;
+        ln->idle_since = t;
     }
     switch (e->arg) {
     case LANES_STOP_PREEMPT:
@@ -726,6 +836,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         touch_lane(m, l);
         m->lanes[l].parked = 1;
         m->lanes[l].cur = 0;
+        m->lanes[l].idle_since = e->t_rt;
         for (id = 1; id <= m->maxid && id < m->nroutines; id++) {
             ui_routine *o = &m->routines[id];
             if (o->id != 0 && (o->at == UI_AT_LOCAL || o->at == UI_AT_RUNNEXT) && o->lane == l) {
@@ -762,14 +873,19 @@ static void fold_one(ui_model *m, const lanes_event *e)
     }
     case LANES_EV_PAUSE:
         m->paused = 1;
+        m->stepping = 0;
         break;
     case LANES_EV_RESUME:
         m->paused = 0;
         m->step_valid = 0;
+        m->stepping = 0;
         break;
     case LANES_EV_STEP: {
         int i;
         m->steps++;
+        m->stepping = 1;
+        m->step_t0 = e->t_rt;
+        m->step_t1 = e->t_rt + (uint64_t)(e->obj > 0 ? e->obj : 1) * 1000;
         for (i = 0; i < LANES_MAX_CORES; i++)
             m->lanes[i].step[0] = '\0';
         m->step_valid = 1;

@@ -20,6 +20,7 @@
 #define UI_LOG_TEXT   120
 #define UI_STEP_TEXT  160          /* "what this lane did in the last step"    */
 #define UI_NAME       LANES_NAME_MAX
+#define UI_BASES      64           /* base names kept unique in labels     */
 
 /* timeline cell flags */
 enum {
@@ -27,7 +28,10 @@ enum {
     UI_CELL_PARKED  = 0x2,         /* lane was switched off                  */
     UI_CELL_PREEMPT = 0x4,         /* a slice ended here by preemption       */
     UI_CELL_STEAL   = 0x8,         /* a stolen routine started here          */
-    UI_CELL_SEEN    = 0x10         /* the tick has passed (else: no data)    */
+    UI_CELL_SEEN    = 0x10,        /* the tick has passed (else: no data)    */
+    UI_CELL_ALT     = 0x20         /* its routine's slice is an odd one of the
+                                      lane's: neighbouring slices differ,
+                                      even without colour                   */
 };
 
 typedef struct ui_cell {
@@ -45,6 +49,8 @@ typedef struct ui_lane {
     int      used;                 /* ever ran or was ever switched on       */
     uint64_t filled;               /* timeline complete up to this t_rt      */
     uint64_t busy_mt;              /* milli-ticks spent running routines     */
+    uint64_t idle_since;           /* t_rt when cur last became 0            */
+    uint32_t slices;               /* RUNs seen (parity: UI_CELL_ALT)        */
     ui_cell  tl[UI_TL_LEN];        /* ring indexed by tick % UI_TL_LEN       */
     char     step[UI_STEP_TEXT];   /* what it did since the last STEP        */
 } ui_lane;
@@ -67,6 +73,8 @@ typedef struct ui_routine {
     uint32_t id;                   /* 0: slot unused                         */
     char     name[UI_NAME];
     char     letter;               /* one character for narrow cells         */
+    char     abbr[12];             /* short label, unique among routines:
+                                      first letters + instance ("c1", "ca") */
     int      colour;               /* index into the routine palette         */
     int      at;                   /* UI_AT_*                                */
     int      lane;                 /* for LANE, LOCAL, RUNNEXT               */
@@ -114,6 +122,11 @@ typedef struct ui_model {
     uint32_t maxid;                /* highest id seen                        */
     uint32_t made;                 /* routines known (their colour order)    */
     uint8_t  letters[128];         /* letters given out                      */
+    struct ui_base {               /* base names seen ("cook" of "cook#2")   */
+        char    name[UI_NAME];
+        uint8_t plen;              /* letters its labels take                */
+    } bases[UI_BASES];
+    int      nbases;
     uint32_t runnext[LANES_MAX_CORES]; /* last routine put in each run-next */
     ui_chan  *chans;               /* indexed by id                          */
     uint32_t nchans;
@@ -135,6 +148,10 @@ typedef struct ui_model {
     char     log[UI_LOG_LEN][UI_LOG_TEXT];
     unsigned log_head, log_count;
     int      step_valid;           /* lanes[].step describe the last step    */
+    /* the step in progress: the runtime moves its clock to step_t1 first,
+     * so what a lane takes in the step ran in [step_t0, step_t1) */
+    int      stepping;
+    uint64_t step_t0, step_t1;
 
     ui_namer namer;
     void    *namer_ctx;
@@ -173,6 +190,14 @@ double ui_model_parallelism(const ui_model *m);
 
 /* Average item latency in ticks; 0 when no item finished. */
 double ui_model_latency(const ui_model *m);
+
+/* Milli-ticks r spent blocked on channels, the wait it is in now included. */
+uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r);
+
+/* The routine Tab (dir > 0) or Shift-Tab (dir < 0) selects after `from`
+ * (0: none yet): live routines first by id, then the finished ones by id,
+ * round and round.  0 when there are none. */
+uint32_t ui_model_next(const ui_model *m, uint32_t from, int dir);
 
 /* Routines at `at` (and on `lane` / `chan` where that matters; -1 / 0 =
  * any), in queue order; fills ids, returns how many there are. */

@@ -1,7 +1,9 @@
 /*
- * rt-figures.c - the runtime's three figures for issue 3: context switch
- * cost, spawn+exit cost, resident memory per parked routine.  Not built by
- * make; from a build directory (so config.h is found):
+ * rt-figures.c - the runtime's figures for issues 3 and 7: context switch
+ * cost, a yield through the scheduler, an unbuffered ping-pong round trip
+ * on one and two lanes, spawn+exit cost, resident memory per parked
+ * routine.  Not built by make; from a build directory (so config.h is
+ * found):
  *
  *   cc -O2 -I. -I$SRC/src -iquote $SRC/src/rt $SRC/tests/bench/rt-figures.c \
  *      src/rt/liblanes.a -pthread -o rt-figures && ./rt-figures [N]
@@ -94,7 +96,52 @@ static double yield_ns(long n)
     return (double)t / (2.0 * (double)n);
 }
 
-/* ---- 3. spawn and exit ---------------------------------------------------------- */
+/* ---- 3. ping-pong: a value there and back over two unbuffered channels ---- */
+
+static long rounds;
+static lanes_chan *ping, *pong;
+
+static void ponger(void *a)
+{
+    int v;
+    (void)a;
+    for (long i = 0; i < rounds; i++) {
+        lanes_recv(ping, &v);
+        lanes_send(pong, &v);
+    }
+}
+
+static void pinger(void *a)
+{
+    int v = 0;
+    (void)a;
+    for (long i = 0; i < rounds; i++) {
+        lanes_send(ping, &v);
+        lanes_recv(pong, &v);
+    }
+}
+
+static double pingpong_ns(long n, int lanes)
+{
+    lanes_config c = { .cores = lanes, .quantum = 0, .tick_ns = 1000000, .trace_events = 0 };
+    lanes_rt *rt = lanes_open(&c);
+    uint64_t t;
+    rounds = n;
+    ping = lanes_chan_open(rt, "ping", sizeof(int), 0);
+    pong = lanes_chan_open(rt, "pong", sizeof(int), 0);
+    t = now_ns();
+    lanes_go(rt, "ponger", ponger, NULL);
+    lanes_go(rt, "pinger", pinger, NULL);
+    lanes_wait(rt);
+    t = now_ns() - t;
+    lanes_close(rt);
+    return (double)t / (double)n;
+}
+
+static double pingpong1_ns(long n) { return pingpong_ns(n, 1); }
+static double pingpong2_ns(long n) { return pingpong_ns(n, 2); }
+
+/* ---- 4. spawn and exit ---------------------------------------------------------- */
 
 static long spawns;
 static void child(void *a) { (void)a; }
@@ -123,7 +170,7 @@ static double spawn_ns(long n)
     return (double)t / (double)n;
 }
 
-/* ---- 4. resident memory per parked routine ------------------------------- */
+/* ---- 5. resident memory per parked routine ------------------------------- */
 
 static atomic_long parked;
 
@@ -176,6 +223,8 @@ int main(int argc, char **argv)
     );
     printf("yield via the scheduler:  %6.1f ns (routine to routine, two switches)\n",
            best(yield_ns, n));
+    printf("ping-pong, 1 lane:        %6.1f ns (round trip, unbuffered)\n", best(pingpong1_ns, n));
+    printf("ping-pong, 2 lanes:       %6.1f ns (round trip, unbuffered)\n", best(pingpong2_ns, n));
     printf("spawn + exit:             %6.1f ns per routine\n", best(spawn_ns, n));
     rss = rss_per_parked(n, &guarded);
     printf("RSS per parked routine:   %6.0f bytes (%ld sleeping at once, %ld with guard pages)\n",

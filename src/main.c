@@ -47,7 +47,7 @@ int main(int argc, char **argv)
         scn_result_free(&res);
         return EXIT_USAGE;
     }
-    status = o.headless ? out_headless(&o, res.prog) : ui_main(&o, res.prog);
+    status = o.headless ? out_headless(&o, res.prog) : ui_main(&o, res.prog, res.messages);
     scn_result_free(&res);
     return status;
 }

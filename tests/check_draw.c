@@ -169,9 +169,10 @@ START_TEST(test_draw_restaurant_one_lane)
     ck_assert_ptr_nonnull(strstr(s, "switches 3"));
     ck_assert_ptr_nonnull(strstr(s, "q quit"));
     ck_assert_ptr_nonnull(strstr(s, "? help"));
-    /* the timeline: the cashier's 4-tick slice ends in a preemption mark,
-     * and the current run of cook#1 shows its name */
-    ck_assert_ptr_nonnull(strstr(s, "acas>cook#1CC |"));
+    /* the timeline: the attendant's 1-tick run shows its short label "a",
+     * the cashier's 4-tick slice its label "c" and a preemption mark,
+     * the current run of cook#1 its whole name; the rest is colour */
+    ck_assert_ptr_nonnull(strstr(s, "ac  >cook#1   |"));
 }
 END_TEST
 
@@ -196,12 +197,15 @@ START_TEST(test_draw_two_lanes_same_column)
     ck_assert_int_ge(yb, 0);
     snprintf(ra, sizeof ra, "%s", row_text(ya));
     snprintf(rb, sizeof rb, "%s", row_text(yb));
-    /* the last column before the right border: both lanes busy */
+    /* the last column before the right border: both lanes busy (no
+     * colour: a busy cell is reversed) */
     a = ra + COLS - 3;
     b = rb + COLS - 3;
-    ck_assert(*a != ' ' && *a != '.');
-    ck_assert(*b != ' ' && *b != '.');
-    ck_assert_ptr_nonnull(strstr(grab(), "of 2 lanes"));
+    ck_assert(*a != '.' && *b != '.');
+    ck_assert(mvinch(ya, COLS - 3) & A_REVERSE);
+    ck_assert(mvinch(yb, COLS - 3) & A_REVERSE);
+    ck_assert_ptr_nonnull(strstr(grab(), "lanes busy 1."));
+    ck_assert_ptr_nonnull(strstr(grab(), " of 2 "));
 }
 END_TEST
 
@@ -287,6 +291,7 @@ START_TEST(test_draw_ascii_only_without_utf8)
     for (; *s != '\0'; s++)
         ck_assert_msg((unsigned char)*s < 128, "non-ASCII byte %02x", (unsigned char)*s);
     ck_assert_ptr_nonnull(strstr(grab(), "3 lanes on 2 CPUs: the OS time-slices the lanes"));
+    ck_assert_ptr_nonnull(strstr(row_text(0), "! 3 lanes on 2 CPUs"));
 }
 END_TEST
 
@@ -410,6 +415,196 @@ START_TEST(test_draw_key_table_consistent)
 }
 END_TEST
 
+/* The about line tells what to press: at 80x24 it wraps onto a second row,
+ * at 60x16 it ends in an ellipsis; the lanes-vs-CPUs warning sits in the
+ * header and never cuts it. */
+START_TEST(test_draw_about_wraps_and_warning_in_header)
+{
+    const char *about = "Customers queue, one cashier takes orders, two cooks cook, "
+                        "one attendant serves. Press 1, then 4.";
+    char r1[512], r2[512];
+
+    restaurant(4);
+    ev(0, LANES_EV_CORES, -1, 0, 4, 1);
+    V.about = about;
+    resize_term(24, 80);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(row_text(0), "! 4 lanes on 2 CPUs"));
+    snprintf(r1, sizeof r1, "%s", row_text(1));
+    snprintf(r2, sizeof r2, "%s", row_text(2));
+    ck_assert_msg(strncmp(r1, "Customers queue, one cashier takes orders, two cooks cook,", 58) == 0,
+                  "row 1: %s", r1);
+    ck_assert_msg(strstr(r2, "Press 1, then 4.") != NULL, "row 2: %s", r2);
+    ck_assert_ptr_null(strstr(r1, "lanes on"));
+    ck_assert_int_eq(row_text(3)[0], '+');
+    ck_assert_int_eq(V.lanes_shown, 4);
+    ck_assert_ptr_nonnull(strstr(row_text(23), "q quit"));
+    ck_assert_ptr_nonnull(strstr(grab(), "lanes busy "));
+    ck_assert_ptr_nonnull(strstr(grab(), " of 4 (2 CPUs)"));
+
+    resize_term(16, 60);
+    draw(1);
+    snprintf(r1, sizeof r1, "%s", row_text(1));
+    ck_assert_msg(strncmp(r1, "Customers queue", 15) == 0, "row 1: %s", r1);
+    ck_assert_msg(strstr(r1, "...") != NULL, "no ellipsis: %s", r1);
+    ck_assert_ptr_nonnull(strstr(row_text(0), "!4 lanes/2 CPUs"));
+    ck_assert_int_eq(row_text(2)[0], '+');
+    ck_assert_int_eq(V.lanes_shown, 4);
+    ck_assert_ptr_nonnull(strstr(row_text(15), "q quit"));
+}
+END_TEST
+
+/* Labels: a routine's whole name when its run is long enough, else its one
+ * short label, else nothing; without colour neighbouring runs alternate
+ * reverse and reverse underlined, so their boundary shows. */
+START_TEST(test_draw_labels_and_no_colour_boundaries)
+{
+    char row[512];
+    int y, yl = -1, x, c0;
+    chtype a, b;
+
+    ui_model_init(&M, 1, 4, namer, NULL);
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    /* cook#1 2 ticks, cook#2 3 ticks, cashier 1 tick, cook#1 8 ticks */
+    ev(0, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ev(2000, LANES_EV_STOP, 0, 2, 1, LANES_STOP_SEND);
+    ev(2000, LANES_EV_RUN, 0, 3, 0, LANES_Q_GLOBAL);
+    ev(5000, LANES_EV_STOP, 0, 3, 1, LANES_STOP_RECV);
+    ev(5000, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(6000, LANES_EV_STOP, 0, 1, 1, LANES_STOP_RECV);
+    ev(6000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 14000, 1000);
+    memset(&V, 0, sizeof V);
+    V.m = &M;
+    V.title = "labels";
+    V.cpus = 2;
+    V.cores = 1;
+    V.quantum = 4;
+    V.speed = "1x";
+    V.tick_s = 0.05;
+    V.wall = 1000;
+    ck_assert_str_eq(ui_model_routine(&M, 2)->abbr, "c1");
+    ck_assert_str_eq(ui_model_routine(&M, 1)->abbr, "ca");
+    draw(0);
+    for (y = 0; y < LINES; y++)
+        if (strncmp(row_text(y), "| cook#1", 8) == 0)
+            yl = y;
+    ck_assert_int_ge(yl, 0);
+    snprintf(row, sizeof row, "%s", row_text(yl));
+    /* 2 ticks: "c1"; 3 ticks: "c2 "; 1 tick: nothing; 8: the name */
+    ck_assert_msg(strstr(row, "c1c2  cook#1   |") != NULL, "lane: %s", row);
+    c0 = (int)(strstr(row, "c1c2  cook#1") - row);
+    /* every busy cell reversed; each run's attributes differ from the next */
+    for (x = c0; x < c0 + 14; x++)
+        ck_assert(mvinch(yl, x) & A_REVERSE);
+    a = mvinch(yl, c0 + 1) & A_UNDERLINE;
+    b = mvinch(yl, c0 + 2) & A_UNDERLINE;
+    ck_assert(a != b);
+    ck_assert((mvinch(yl, c0 + 4) & A_UNDERLINE) != (mvinch(yl, c0 + 5) & A_UNDERLINE));
+    ck_assert((mvinch(yl, c0 + 5) & A_UNDERLINE) != (mvinch(yl, c0 + 6) & A_UNDERLINE));
+    /* the help screen says what the labels stand for */
+    V.help = 1;
+    draw(0);
+    ck_assert_ptr_nonnull(strstr(grab(), "short label"));
+    ck_assert_ptr_nonnull(strstr(grab(), "labels: ca cashier  c1 cook#1"));
+}
+END_TEST
+
+static const char *long_program(void *ctx, uint32_t routine, int *first)
+{
+    (void)ctx;
+    (void)routine;
+    *first = 20;
+    return "routine collector\n  repeat 16\n    recv results\n    work 1\n  end\n"
+           "  send done\n  print \"all in\"\nend\n# one\n# two\n# three\n# four\n";
+}
+
+/* The detail pane at 80x24 with nine lanes: the program stays inside its
+ * box and the hint row is the hints alone (it once read "s   28 recv
+ * results+/- cores"). */
+START_TEST(test_draw_detail_stays_in_its_box)
+{
+    int y;
+
+    restaurant(9);
+    ev(0, LANES_EV_CORES, -1, 0, 9, 1);
+    V.cores = 9;
+    V.selected = 2;
+    V.detail = 1;
+    V.src_program = long_program;
+    V.src_file = "workers.lanes";
+    resize_term(24, 80);
+    draw(1);
+    ck_assert_msg(strncmp(row_text(23), " space pause", 12) == 0, "hints: %s", row_text(23));
+    ck_assert_int_eq(row_text(22)[0], '+');
+    for (y = 0; y < 22; y++)
+        ck_assert_ptr_null(strstr(row_text(y), "Tab next"));
+    ck_assert_ptr_nonnull(strstr(row_text(22), "Tab next"));
+}
+END_TEST
+
+/* Nothing served: no rate and no latency to speak of. */
+START_TEST(test_draw_nothing_served_says_dash)
+{
+    restaurant(1);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "served 0 . rate - . latency -"));
+    ev(12500, LANES_EV_SEND, 0, 2, 2, 7);
+    ev(12500, LANES_EV_RECV, 0, 4, 2, 7);
+    ev(12500, LANES_EV_DONE, 0, 4, 0, 7);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "served 1 . "));
+    ck_assert_ptr_nonnull(strstr(grab(), "latency 0.0 ticks avg"));
+}
+END_TEST
+
+/* A routine blocked since t 12: its wait so far counts. */
+START_TEST(test_draw_detail_counts_wait_in_progress)
+{
+    restaurant(1);
+    ev(12500, LANES_EV_STOP, 0, 2, 2, LANES_STOP_SEND);
+    ui_model_advance(&M, 20500, 1000);
+    V.selected = 2;
+    V.detail = 1;
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "waited on channels 1 time, 8.0 ticks (waiting now)"));
+}
+END_TEST
+
+/* From 140 columns the side pane shows; Esc (side_hidden) hides it. */
+START_TEST(test_draw_side_pane_hides)
+{
+    resize_term(30, 150);
+    restaurant(1);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "No routine selected"));
+    V.side_hidden = 1;
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "No routine selected"));
+    ck_assert_ptr_null(strstr(grab(), "routine -"));
+}
+END_TEST
+
+/* A passing note (a key after the end) shows over the end message. */
+START_TEST(test_draw_note_over_end_message)
+{
+    restaurant(1);
+    V.end = UI_END_DONE;
+    snprintf(V.message, sizeof V.message, "done - every routine returned");
+    snprintf(V.note, sizeof V.note, "the run has ended: r runs it again, q quits");
+    V.note_wall = 1000;
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "the run has ended: r runs it again"));
+    ck_assert_ptr_nonnull(strstr(grab(), "done - every routine returned"));
+    V.wall = 1000 + 3000;
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "the run has ended"));
+    ck_assert_ptr_nonnull(strstr(grab(), "done - every routine returned"));
+}
+END_TEST
+
 static Suite *draw_suite(void)
 {
     Suite *s = suite_create("draw");
@@ -427,6 +622,13 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_click_selects_and_detail);
     tcase_add_test(tc, test_draw_utf8_glyphs);
     tcase_add_test(tc, test_draw_key_table_consistent);
+    tcase_add_test(tc, test_draw_about_wraps_and_warning_in_header);
+    tcase_add_test(tc, test_draw_labels_and_no_colour_boundaries);
+    tcase_add_test(tc, test_draw_detail_stays_in_its_box);
+    tcase_add_test(tc, test_draw_nothing_served_says_dash);
+    tcase_add_test(tc, test_draw_detail_counts_wait_in_progress);
+    tcase_add_test(tc, test_draw_side_pane_hides);
+    tcase_add_test(tc, test_draw_note_over_end_message);
     suite_add_tcase(s, tc);
     return s;
 }

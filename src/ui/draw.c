@@ -39,7 +39,7 @@ static int npal = 1;
 typedef struct glyphs {
     const char *h, *v, *tl, *tr, *bl, *br, *lt, *rt;
     const char *dot, *play, *pause, *stop, *next, *ell, *dash, *pre, *steal;
-    const char *park, *mark, *up, *down, *times, *fill;
+    const char *park, *mark, *up, *down, *times, *fill, *warn;
 } glyphs;
 
 static const glyphs utf8_glyphs = {
@@ -47,13 +47,14 @@ static const glyphs utf8_glyphs = {
     "\xe2\x94\x94", "\xe2\x94\x98", "\xe2\x94\x9c", "\xe2\x94\xa4",
     "\xc2\xb7", "\xe2\x96\xb6", "\xe2\x80\x96", "\xe2\x96\xa0", "\xe2\x86\x92",
     "\xe2\x80\xa6", "\xe2\x80\x94", "\xc2\xbb", "\xc2\xab",
-    "-", "\xe2\x96\xb8", "\xe2\x86\x91", "\xe2\x86\x93", "\xc3\x97", "\xe2\x96\x88"
+    "-", "\xe2\x96\xb8", "\xe2\x86\x91", "\xe2\x86\x93", "\xc3\x97", "\xe2\x96\x88",
+    "\xe2\x9a\xa0"
 };
 
 static const glyphs ascii_glyphs = {
     "-", "|", "+", "+", "+", "+", "+", "+",
     ".", ">", "||", "#", ">", "...", "-", ">", "<",
-    "-", ">", "^", "v", "x", NULL
+    "-", ">", "^", "v", "x", NULL, "!"
 };
 
 static const glyphs *G = &ascii_glyphs;
@@ -263,6 +264,7 @@ static int chips(ui_view *v, int y, int x, int xmax, const uint32_t *ids, size_t
 
 typedef struct layout {
     int rows, cols;            /* cols: the main region (left of a side pane) */
+    int about_n;               /* rows the about text takes (1 or 2)       */
     int full;                  /* the terminal's width                     */
     int side_x, side_w;        /* the side pane, side_w = 0: none          */
     int small;                 /* below the minimum size                   */
@@ -303,17 +305,21 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
         L->small = 1;
         return;
     }
-    if (cols >= 140 && rows >= 24) {
+    if (cols >= 140 && rows >= 24 && !v->side_hidden) {
         /* wide: the selected routine stays in view at the right */
         L->side_w = cols / 3 > 60 ? 60 : cols / 3;
         L->side_x = cols - L->side_w;
         L->cols = cols = L->side_x;
     }
-    /* header 2, then below the lanes: explain, runnable, channels,
-     * sleeping, done, stats, hints; the lanes come first, channels give
-     * way down to one row */
-    avail = rows - 2 - 6;
-    L->lanes_y = 2;
+    /* header: the title row and the about (a second row for it when it is
+     * long and there are 20 rows); below the lanes: explain, runnable,
+     * channels, sleeping, done, stats, hints; the lanes come first,
+     * channels give way down to one row */
+    L->about_n = 1;
+    if (rows >= 20 && v->about != NULL && width(v->about) > cols - 1)
+        L->about_n = 2;
+    avail = rows - 1 - L->about_n - 6;
+    L->lanes_y = 1 + L->about_n;
     L->first = 0;
     L->nshow = nl;
     if (2 * nl + 1 + nch <= avail) {
@@ -391,8 +397,9 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
 static void draw_header(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
-    char right[256], state[64], q[32], extra[64] = "";
-    int x, rw, cols = L->full;
+    char right[256], state[64], q[32], extra[64] = "", where[96];
+    int x, rw, ww, cols = L->full, over = v->cores > v->cpus && v->cpus > 0;
+    attr_t ra = v->end == UI_END_DONE ? role[R_OK] : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
     if (v->end == UI_END_DONE)
@@ -411,16 +418,31 @@ static void draw_header(ui_view *v, const layout *L)
         snprintf(q, sizeof q, "no preemption");
     if (v->dropped > 0)
         snprintf(extra, sizeof extra, " %s dropped %llu", G->dot, (unsigned long long)v->dropped);
-    snprintf(right, sizeof right, "cores %d (%d CPU%s) %s %s %s %s %s tick %lld %s %.1fs%s",
-             v->cores, v->cpus, v->cpus == 1 ? "" : "s", G->dot, q, G->dot, state,
+    /* more lanes than CPUs: said where it cannot be missed, in warning
+     * colours, instead of "cores N (M CPUs)" */
+    if (over)
+        snprintf(where, sizeof where, "%s %d lanes on %d CPU%s", G->warn, v->cores, v->cpus,
+                 v->cpus == 1 ? "" : "s");
+    else
+        snprintf(where, sizeof where, "cores %d (%d CPU%s)", v->cores, v->cpus,
+                 v->cpus == 1 ? "" : "s");
+    snprintf(right, sizeof right, " %s %s %s %s %s tick %lld %s %.1fs%s",
+             G->dot, q, G->dot, state,
              G->dot, (long long)(ui_model_last_tick(m) + 1), G->dot, t, extra);
-    rw = width(right);
+    ww = width(where);
+    rw = ww + width(right);
     if (rw > cols - 22) {
-        snprintf(right, sizeof right, "%d core%s/%d CPU%s %s q%d %s %s %s t%lld%s", v->cores,
-                 v->cores == 1 ? "" : "s", v->cpus, v->cpus == 1 ? "" : "s",
+        if (over)
+            snprintf(where, sizeof where, "%s%d lanes/%d CPU%s", G->warn, v->cores, v->cpus,
+                     v->cpus == 1 ? "" : "s");
+        else
+            snprintf(where, sizeof where, "%d core%s/%d CPU%s", v->cores,
+                     v->cores == 1 ? "" : "s", v->cpus, v->cpus == 1 ? "" : "s");
+        snprintf(right, sizeof right, " %s q%d %s %s %s t%lld%s",
                  G->dot, v->quantum, G->dot, state, G->dot,
                  (long long)(ui_model_last_tick(m) + 1), extra);
-        rw = width(right);
+        ww = width(where);
+        rw = ww + width(right);
     }
     x = 0;
     if (v->title == NULL || width(v->title) + 8 <= cols - rw - 2) {
@@ -429,57 +451,38 @@ static void draw_header(ui_view *v, const layout *L)
         x = put(0, x, cols - rw - 2, role[R_TITLE], " ");
     }
     put(0, x, cols - rw - 2, role[R_TITLE], v->title != NULL ? v->title : "");
-    put(0, cols - rw, cols, v->end == UI_END_DONE ? role[R_OK]
-                           : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL, right);
+    x = put(0, cols - rw, cols, over ? role[R_WARN] : ra, where);
+    put(0, x, cols, ra, right);
 
-    /* second row: the scenario's about, and the honest warning */
-    if (v->cores > v->cpus && v->cpus > 0) {
-        char warn[128];
-        snprintf(warn, sizeof warn, "%d lanes on %d CPU%s: the OS time-slices the lanes",
-                 v->cores, v->cpus, v->cpus == 1 ? "" : "s");
-        rw = width(warn);
-        if (rw > cols)
-            rw = cols;
-        put(1, 0, cols - rw - 3, role[R_DIM], v->about != NULL ? v->about : "");
-        put(1, cols - rw, cols, role[R_WARN], warn);
-    } else {
-        put(1, 0, cols, role[R_DIM], v->about != NULL ? v->about : "");
-    }
+    /* the scenario's about (it says what to press): whole, on two rows
+     * when the layout gave it two, else ending in an ellipsis */
+    if (v->about != NULL)
+        wrap(1, L->about_n, 0, cols, role[R_DIM], v->about);
 }
 
-/* The routine's name in n cells: whole, or cut keeping an instance number
- * ("cook#1" in 3: "co1"), or its one letter. */
-static void short_name(const ui_routine *r, int n, char *out)
+/* A routine's label in n cells: its whole name, else its one short label
+ * (the model's abbr, "co1" for cook#1, the same everywhere), else nothing:
+ * a run too short for either is only its colour. */
+static const char *label_for(const ui_routine *r, int n)
 {
-    int len = (int)strlen(r->name);
-    const char *hash = strrchr(r->name, '#');
-    int dl = hash != NULL ? (int)strlen(hash + 1) : 0;
-
-    if (n <= 0) {
-        out[0] = '\0';
-    } else if (n >= len) {
-        memcpy(out, r->name, (size_t)len + 1);
-    } else if (n == 1) {
-        out[0] = r->letter;
-        out[1] = '\0';
-    } else if (hash != NULL && dl > 0 && n >= dl + 3) {
-        snprintf(out, UI_NAME, "%.*s#%s", n - dl - 1, r->name, hash + 1);
-    } else if (hash != NULL && dl > 0 && n > dl) {
-        snprintf(out, UI_NAME, "%.*s%s", n - dl, r->name, hash + 1);
-    } else {
-        snprintf(out, UI_NAME, "%.*s", n, r->name);
-    }
+    if (n >= width(r->name))
+        return r->name;
+    if (n >= width(r->abbr))
+        return r->abbr;
+    return "";
 }
 
 /* A lane's current routine in its name column of w cells. */
 static void name_chip(ui_view *v, int y, int x, int w, uint32_t id)
 {
     ui_routine *r = ui_model_routine(v->m, id);
-    char label[UI_NAME];
+    const char *label;
 
     if (r == NULL)
         return;
-    short_name(r, w, label);
+    label = label_for(r, w);
+    if (*label == '\0')
+        label = r->name;
     put(y, x, x + w, chip_attr(v, r), label);
     add_hit(v, y, x, x + width(label), id);
 }
@@ -490,7 +493,7 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
     const ui_model *m = v->m;
     int64_t last = ui_model_last_tick(m);
     const ui_cell *cells[1024];
-    char label[UI_NAME];
+    const char *label;
     int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e, k;
 
     for (c = 0; c < w; c++) {
@@ -507,35 +510,40 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
         if (cl->flags & UI_CELL_RUN) {
             ui_routine *r = ui_model_routine(v->m, cl->routine);
             attr_t a;
-            int len, nw, fits;
+            int len, lead, trail;
             if (r == NULL) {
                 put(y, x, x + 1, A_REVERSE, "?");
                 continue;
             }
+            /* a run: one routine's cells up to a preemption or a steal
+             * (without colour, up to a new slice too, so neighbouring
+             * runs alternate their attributes) */
             while (e + 1 < w && cells[e + 1] != NULL && (cells[e + 1]->flags & UI_CELL_RUN)
                    && cells[e + 1]->routine == cl->routine
                    && !(cells[e]->flags & UI_CELL_PREEMPT)
-                   && !(cells[e + 1]->flags & UI_CELL_STEAL))
+                   && !(cells[e + 1]->flags & UI_CELL_STEAL)
+                   && (npal > 1 || ((cells[e + 1]->flags ^ cells[e]->flags) & UI_CELL_ALT) == 0))
                 e++;
             len = e - c + 1;
-            nw = width(r->name);
-            fits = len >= nw + ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0);
+            lead = (cells[c]->flags & UI_CELL_STEAL) ? 1 : 0;
+            trail = (cells[e]->flags & UI_CELL_PREEMPT) && len > lead ? 1 : 0;
             a = pal_bg[r->colour % npal];
+            if (npal == 1 && (cl->flags & UI_CELL_ALT))
+                a |= A_UNDERLINE;       /* no colour: reverse, then reverse underlined */
             if (r->id == v->selected)
                 a |= A_UNDERLINE | A_BOLD;
-            short_name(r, len - ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0)
-                              - ((cells[e]->flags & UI_CELL_PREEMPT) ? 1 : 0), label);
+            label = label_for(r, len - lead - trail);
             for (k = 0; k < len; k++) {
                 const ui_cell *ck = cells[c + k];
-                char one[2] = { r->letter, '\0' };
+                char one[2] = { ' ', '\0' };
                 const char *g = one;
                 attr_t ak = a;
-                int ni = k - ((cells[c]->flags & UI_CELL_STEAL) ? 1 : 0);
-                /* the name, or as much of it as fits, then a solid bar
-                 * (UTF-8) or the letter: every busy cell shows something */
+                int ni = k - lead;
+                /* the name or short label, then a solid bar in the
+                 * routine's colour (UTF-8) or its colour as background */
                 if (ni >= 0 && ni < (int)strlen(label))
                     one[0] = label[ni];
-                else if (fits && G->fill != NULL && npal > 1) {
+                else if (G->fill != NULL && npal > 1) {
                     g = G->fill;
                     ak = pal_fg[r->colour % npal] | (a & (A_UNDERLINE | A_BOLD));
                 }
@@ -671,12 +679,16 @@ static int wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
         if (y >= 0) {
             int x = put(y + row, x0, xmax, a, line);
             /* the last row, and more to say: show that it goes on */
-            if (row + 1 == n && *p != '\0')
-                put(y + row, x < xmax - 1 ? x + 1 : xmax - 1, xmax, a, G->ell);
+            if (row + 1 == n && *p != '\0') {
+                int ew = width(G->ell);
+                put(y + row, x + 1 <= xmax - ew ? x + 1 : xmax - ew, xmax, a, G->ell);
+            }
         }
     }
     return row;
 }
+
+#define NOTE_MS 2500     /* how long a passing note stays */
 
 /* What the explain rows say, when they say one text: a message, what each
  * core did in the last step (a line a core), or how to step.  0 when the
@@ -688,6 +700,11 @@ static size_t explain_text(const ui_view *v, int cols, char *text, size_t size, 
     int l, first = 1;
 
     text[0] = '\0';
+    if (v->note[0] != '\0' && v->wall >= v->note_wall && v->wall - v->note_wall < NOTE_MS) {
+        *a = role[R_WARN];
+        snprintf(text, size, "%s%s%s", v->note, v->message[0] != '\0' ? "\n" : "", v->message);
+        return strlen(text);
+    }
     if (v->message[0] != '\0') {
         *a = v->end == UI_END_DONE ? role[R_OK]
            : v->end != UI_END_NONE ? role[R_ERROR] : role[R_WARN];
@@ -750,7 +767,11 @@ static void draw_explain(ui_view *v, const layout *L)
         int x = put(L->explain_y, 1, L->cols, role[R_LABEL], "latest ");
         put(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
     }
-    if (L->explain_n > 1 && v->end == UI_END_NONE)
+    if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > v->cpus && v->cpus > 0)
+        putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
+             "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores, v->cpus,
+             v->cpus == 1 ? "" : "s");
+    else if (L->explain_n > 1 && v->end == UI_END_NONE)
         put(L->explain_y + 1, 1, L->cols, role[R_DIM],
             "space pauses, s steps a tick and says what each core did");
 }
@@ -869,9 +890,13 @@ static void draw_sleep_done(ui_view *v, const layout *L)
         x = put(L->sleep_y, x, xmax, A_NORMAL, "  ");
     }
 
-    snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
-             (unsigned long long)m->items_done, G->dot,
-             secs > 0 ? (double)m->items_done / secs : 0.0, G->dot, ui_model_latency(m));
+    if (m->items_done == 0)     /* nothing served: no rate, no latency */
+        snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", G->dot, G->dash,
+                 G->dot, G->dash);
+    else
+        snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
+                 (unsigned long long)m->items_done, G->dot,
+                 secs > 0 ? (double)m->items_done / secs : 0.0, G->dot, ui_model_latency(m));
     rw = width(buf);
     put(L->done_y, 1, LABEL_W, role[R_LABEL], "finished");
     n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
@@ -896,19 +921,24 @@ static void draw_log(ui_view *v, const layout *L)
 static void draw_stats(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
-    char buf[256];
+    char buf[256], cpus[32] = "";
 
+    /* the model measures lane occupancy, not work done: with more lanes
+     * than CPUs it can pass the CPUs, so it is named for what it is */
+    if (v->cores > v->cpus && v->cpus > 0)
+        snprintf(cpus, sizeof cpus, " (%d CPU%s)", v->cpus, v->cpus == 1 ? "" : "s");
     if (L->cols >= 80)
         snprintf(buf, sizeof buf, "switches %llu %s steals %llu %s preemptions %llu %s "
-                 "parallelism %.2f of %d lane%s",
+                 "lanes busy %.2f of %d%s",
                  (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
                  (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m),
-                 v->cores, v->cores == 1 ? "" : "s");
+                 v->cores, cpus);
     else
         snprintf(buf, sizeof buf, "switches %llu %s steals %llu %s preempt %llu %s "
-                 "parallel %.2f/%d",
+                 "busy %.2f/%d%s",
                  (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
-                 (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m), v->cores);
+                 (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m), v->cores,
+                 width(cpus) + 50 < L->full ? cpus : "");
     put(L->stats_y, 1, L->full, A_NORMAL, buf);
 }
 
@@ -990,7 +1020,6 @@ static void draw_help(ui_view *v, const layout *L)
     int top = small ? 0 : 1, h = L->rows - top - (small ? 0 : 1);
     int i, y, xmax = x0 + w - 1;
 
-    (void)v;
     pane_box(top, x0, h, w, "keys");
     y = top + 1;
     for (i = 0; ui_keys[i].action != UI_ACT_NONE && y < top + h - 1; i++) {
@@ -1002,17 +1031,58 @@ static void draw_help(ui_view *v, const layout *L)
     }
     if (y + 4 < top + h - 1) {
         char buf[256];
+        const ui_model *m = v->m;
+        uint32_t id;
+        int x;
         y++;
         put(y++, x0 + 2, xmax, role[R_LABEL], "on the lanes");
-        snprintf(buf, sizeof buf, "a coloured run is a routine on that core; %s idle; %s core off",
-                 G->dot, G->park);
+        snprintf(buf, sizeof buf, "a %s run is a routine on that core; %s idle; %s core off",
+                 npal > 1 ? "coloured" : "reversed", G->dot, G->park);
         put(y++, x0 + 2, xmax, A_NORMAL, buf);
         snprintf(buf, sizeof buf, "%s preempted at the end of its slice; %s stolen from another core",
                  G->pre, G->steal);
         put(y++, x0 + 2, xmax, A_NORMAL, buf);
         if (y < top + h - 1)
+            put(y++, x0 + 2, xmax, A_NORMAL, npal > 1
+                ? "a run shows the name, else its short label, else only its colour"
+                : "a run shows the name, else its short label; runs alternate underlined");
+        if (y < top + h - 1 && m != NULL && m->maxid > 0) {
+            /* the short labels, one routine of each kind ("c1 customer#1"
+             * stands for customer#2 too) */
+            uint32_t shown[16];
+            int ns = 0, j;
+            x = put(y, x0 + 2, xmax, A_NORMAL, "labels:");
+            for (id = 1; id <= m->maxid && id < m->nroutines; id++) {
+                const ui_routine *r = &m->routines[id];
+                const char *hs = strrchr(r->name, '#');
+                size_t bl = hs != NULL ? (size_t)(hs - r->name) : strlen(r->name);
+                if (r->id == 0 || strcmp(r->abbr, r->name) == 0)
+                    continue;
+                for (j = 0; j < ns; j++)
+                    if (strncmp(m->routines[shown[j]].name, r->name, bl) == 0 &&
+                        (m->routines[shown[j]].name[bl] == '#' || m->routines[shown[j]].name[bl] == '\0'))
+                        break;
+                if (j < ns)
+                    continue;
+                if (ns < 16)
+                    shown[ns++] = id;
+                snprintf(buf, sizeof buf, " %s %s", r->abbr, r->name);
+                if (x + width(buf) + 2 > xmax) {
+                    put(y, x, xmax, A_NORMAL, " ...");
+                    break;
+                }
+                x = put(y, x, xmax, A_NORMAL, buf);
+                if (id < m->maxid)
+                    x = put(y, x, xmax, role[R_DIM], " ");
+            }
+            y++;
+        }
+        if (y < top + h - 1)
             put(y++, x0 + 2, xmax, A_NORMAL,
                 "one column is one tick of runtime time; a highlighted name just moved");
+        if (y < top + h - 1)
+            putf(y++, x0 + 2, xmax, A_NORMAL,
+                 "%s N lanes on M CPUs: more lanes than CPUs, the OS time-slices them", G->warn);
     }
     put(top + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
 }
@@ -1052,8 +1122,10 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
     putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks", (double)r->cpu_mt / 1000.0);
     putf(y++, x0 + 2, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
          r->runs, G->dot, r->preempts, G->dot, r->steals);
-    putf(y++, x0 + 2, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks",
-         r->waits, r->waits == 1 ? "" : "s", (double)r->wait_mt / 1000.0);
+    putf(y++, x0 + 2, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks%s",
+         r->waits, r->waits == 1 ? "" : "s", (double)ui_model_wait_mt(m, r) / 1000.0,
+         r->at == UI_AT_SEND || r->at == UI_AT_RECV || r->at == UI_AT_SELECT
+         ? " (waiting now)" : "");
     x = x0 + 2;
     x = put(y, x, xmax, A_NORMAL, "ran on cores:");
     if (r->lanes_mask == 0)
@@ -1067,9 +1139,13 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
     prog = v->src_program != NULL ? v->src_program(v->src_ctx, r->id, &first_line) : NULL;
     if (prog != NULL && *prog != '\0') {
         const char *p;
-        int total = 0, first, room = h - (y - top) - 1 - 4;
-        if (room < 3)
-            room = 3;
+        /* rows inside the box below the program's heading; a few stay
+         * for the decisions when there are plenty */
+        int total = 0, first, room = top + h - 1 - (y + 1);
+        if (room > 8)
+            room -= 4;
+        if (room < 0)
+            room = 0;
         for (p = prog; *p != '\0'; p++)
             total += *p == '\n';
         if (p > prog && p[-1] != '\n')
@@ -1086,7 +1162,7 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
             const char *nl = strchr(p, '\n');
             size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
             int no = first_line + i;
-            if (i >= first) {
+            if (i >= first && y < top + h - 1) {
                 char text[256];
                 snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), p);
                 putf(y, x0 + 2, xmax, no == line ? A_BOLD : role[R_DIM], "%s%4d ",

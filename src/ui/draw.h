@@ -53,10 +53,13 @@ typedef struct ui_view {
     int         end;           /* UI_END_*                                   */
     char        message[512];  /* the message line (reports, end, errors)    */
     uint64_t    message_wall;  /* wall ms it was set                         */
+    char        note[160];     /* a passing word over the message line       */
+    uint64_t    note_wall;     /* wall ms it was set                         */
     uint64_t    wall;          /* wall ms now                                */
     uint32_t    selected;      /* routine id, 0 = none                       */
     int         detail;        /* the detail pane is open                    */
     int         help;          /* the help screen is open                    */
+    int         side_hidden;   /* Esc hid the wide screen's side pane        */
     int         lane_scroll;   /* first lane shown when they do not all fit  */
     int         utf8;          /* UTF-8 glyphs                               */
 

@@ -287,22 +287,27 @@ static void frame(ui_state *s, uint64_t now)
 
 /* ---- actions ----------------------------------------------------------------- */
 
+/* Tab and Shift-Tab: live routines first, then the finished ones. */
 static void select_step(ui_state *s, int dir)
 {
-    ui_model *m = &s->model;
-    uint32_t id = s->view.selected, tries;
+    uint32_t id = ui_model_next(&s->model, s->view.selected, dir);
 
-    if (m->maxid == 0)
-        return;
-    for (tries = 0; tries <= m->maxid; tries++) {
-        if (dir > 0)
-            id = id >= m->maxid ? 1 : id + 1;
-        else
-            id = id <= 1 ? m->maxid : id - 1;
-        if (ui_model_routine(m, id) != NULL) {
-            s->view.selected = id;
-            return;
-        }
+    if (id != 0)
+        s->view.selected = id;
+    s->view.side_hidden = 0;
+}
+
+/* After the end the picture stays as it ended: these still act, the
+ * others (which would run the runtime again) only say so. */
+static int acts_after_end(int action)
+{
+    switch (action) {
+    case UI_ACT_RESTART: case UI_ACT_QUIT: case UI_ACT_NEXT: case UI_ACT_PREV:
+    case UI_ACT_DETAIL: case UI_ACT_BACK: case UI_ACT_HELP:
+    case UI_ACT_SCROLL_UP: case UI_ACT_SCROLL_DOWN: case UI_ACT_NONE:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -321,6 +326,11 @@ static void act(ui_state *s, int action, int code)
     ui_view *v = &s->view;
 
     s->dirty = 1;
+    if (s->ended && !acts_after_end(action)) {
+        snprintf(v->note, sizeof v->note, "the run has ended: r runs it again, q quits");
+        v->note_wall = mono_ms();
+        return;
+    }
     switch (action) {
     case UI_ACT_PAUSE:
         if (lanes_paused(s->rt))
@@ -369,6 +379,7 @@ static void act(ui_state *s, int action, int code)
         }
         v->selected = 0;
         v->detail = 0;
+        v->note[0] = '\0';
         say(s, "restarted");
         break;
     }
@@ -379,10 +390,17 @@ static void act(ui_state *s, int action, int code)
             select_step(s, 1);
         v->detail = v->selected != 0;
         v->help = 0;
+        v->side_hidden = 0;
         break;
     case UI_ACT_BACK:
-        v->detail = 0;
-        v->help = 0;
+        /* closes what is open: help, else the detail, and the side pane
+         * of a wide screen until Tab or Enter */
+        if (v->help) {
+            v->help = 0;
+        } else {
+            v->detail = 0;
+            v->side_hidden = 1;
+        }
         break;
     case UI_ACT_HELP:
         v->help = !v->help;
@@ -413,8 +431,10 @@ static void key(ui_state *s, int code)
         MEVENT me;
         if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
             uint32_t id = ui_draw_hit(&s->view, me.y, me.x);
-            if (id != 0)
+            if (id != 0) {
                 s->view.selected = id;
+                s->view.side_hidden = 0;
+            }
             s->dirty = 1;
         }
         return;
@@ -524,7 +544,28 @@ static int loop(ui_state *s, int sigfd)
     return s->ended ? s->status : EXIT_DONE;
 }
 
-int ui_main(const lanes_opts *opts, scn_program *prog)
+/* The scenario's warnings (lines with ": warning: ", without their source
+ * and caret lines) for the message line: stderr is hidden by the screen. */
+static void say_warnings(ui_state *s, const char *messages)
+{
+    char text[sizeof s->view.message];
+    size_t n = 0;
+    const char *p = messages;
+
+    text[0] = '\0';
+    while (p != NULL && *p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        if (len < 512 && memmem(p, len, ": warning: ", 11) != NULL && n + len + 2 < sizeof text)
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s%.*s", n ? "\n" : "",
+                                  (int)len, p);
+        p = nl != NULL ? nl + 1 : NULL;
+    }
+    if (n > 0)
+        say(s, "%s", text);
+}
+
+int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
 {
     ui_state *s;
     char err[256] = "";
@@ -591,6 +632,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog)
     s->view.src_program = program_of;
     s->view.src_file = scn_filename(prog);
     ui_draw_setup(&s->view, colour, utf8);
+    say_warnings(s, messages);
 
     status = loop(s, sigfd);
 

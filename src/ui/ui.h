@@ -8,7 +8,8 @@
 #include "scn/scn.h"
 
 /* Plays `prog` until the user quits or it ends; returns an exit status
- * (options.h).  Restores the terminal on every way out. */
-int ui_main(const lanes_opts *opts, scn_program *prog);
+ * (options.h).  Restores the terminal on every way out.  `messages`: what
+ * scn_load said (may be NULL); its warnings show on the message line. */
+int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages);
 
 #endif

@@ -535,8 +535,13 @@ START_TEST(test_draw_detail_stays_in_its_box)
     V.detail = 1;
     V.src_program = long_program;
     V.src_file = "workers.lanes";
+    V.about = "A dispatcher fans 16 jobs out to four workers and a collector gathers the "
+              "results. Press 4: four jobs at once; press 1 to compare.";
     resize_term(24, 80);
     draw(1);
+    /* the pane covers the lanes, never the about's two rows */
+    ck_assert_ptr_nonnull(strstr(row_text(2), "Press 4: four jobs at once"));
+    ck_assert_int_eq(row_text(3)[0], '+');
     ck_assert_msg(strncmp(row_text(23), " space pause", 12) == 0, "hints: %s", row_text(23));
     ck_assert_int_eq(row_text(22)[0], '+');
     for (y = 0; y < 22; y++)

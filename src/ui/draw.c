@@ -1238,7 +1238,7 @@ void ui_draw(ui_view *v)
         /* below the lanes, so they stay in sight; over them when short */
         int top = L.lanes_y + L.lanes_h;
         if (L.rows - 1 - top < 10)
-            top = 2;
+            top = L.lanes_y;          /* the header (and its about) stays */
         draw_detail(v, top, 0, L.rows - 1 - top, L.cols);
     }
 }

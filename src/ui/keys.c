@@ -37,7 +37,7 @@ const ui_key ui_keys[] = {
     { { '\n', '\r', KEY_ENTER, 0 }, "Enter",      UI_ACT_DETAIL,
       "selected routine: program, counters", "Enter detail" },
     { { ESC, KEY_BACKSPACE, 0 },   "Esc",         UI_ACT_BACK,
-      "close the detail or help pane", NULL },
+      "close help or detail; hide the side pane", NULL },
     { { KEY_PPAGE, 0 },            "PgUp  PgDn",  UI_ACT_SCROLL_UP,
       "scroll lanes that do not all fit", NULL },
     { { KEY_NPAGE, 0 },            NULL,          UI_ACT_SCROLL_DOWN, NULL, NULL },

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,10 @@ static int curses_on;
 static int held_fd = -1;       /* where stderr goes while curses runs  */
 static int real_err = -1;      /* the real stderr, kept aside           */
 static SCREEN *screen;
-static volatile sig_atomic_t in_crash;
+/* Set by the first crash handler to run, on whichever thread: a lock-free
+ * atomic, since the second signal may land on another thread (a
+ * sig_atomic_t is only safe against its own thread's handler). */
+static atomic_int in_crash;
 
 static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
 static struct sigaction old_crash[sizeof crash_sigs / sizeof crash_sigs[0]];
@@ -107,9 +111,8 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
         "Please report this with the scenario and the keys pressed.\n";
     size_t i;
 
-    if (in_crash)
+    if (atomic_exchange(&in_crash, 1))
         _exit(128 + sig);
-    in_crash = 1;
     if (curses_on) {
         write_all(STDOUT_FILENO, restore, sizeof restore - 1);
         if (have_tios)

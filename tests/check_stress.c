@@ -13,7 +13,8 @@
  * consumer waits for it in turn.  The lanes' rings are small and lossless,
  * so the lanes cannot run far ahead of the consumer, and every change
  * lands while routines are running, on any machine at any speed.
- * Sanitizer builds (slower by 5-20x) use fewer routines and changes.
+ * The same numbers in every build: about 0.2 s plain, 0.8 s under ASan,
+ * 6 s and 1 GB under TSan (its shadow of 1,000 routine stacks).
  */
 #include "config.h"
 
@@ -29,13 +30,7 @@
 #include "scn/scn.h"
 #include "out/summary.h"
 
-#if defined(LANES_TSAN)
-enum { ROUTINES = 200, CHANGES = 200, ITEMS = 2000, RING = 512 };
-#elif defined(LANES_ASAN)
-enum { ROUTINES = 1000, CHANGES = 500, ITEMS = 8000, RING = 2048 };
-#else
 enum { ROUTINES = 1000, CHANGES = 1000, ITEMS = 8000, RING = 2048 };
-#endif
 
 /* RING is each ring's capacity.  The control ring holds the SPAWN events
  * of every routine until the run starts, before lossless mode can be on.

@@ -316,7 +316,7 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
      * channels, sleeping, done, stats, hints; the lanes come first,
      * channels give way down to one row */
     L->about_n = 1;
-    if (rows >= 20 && v->about != NULL && width(v->about) > cols - 1)
+    if (rows >= 20 && v->about != NULL && width(v->about) > L->full)
         L->about_n = 2;
     avail = rows - 1 - L->about_n - 6;
     L->lanes_y = 1 + L->about_n;
@@ -495,6 +495,8 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
     const ui_cell *cells[1024];
     const char *label;
     int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e, k;
+    int prev_e = -2, prev_alt = 0;     /* the run before, without colour */
+    uint32_t prev_routine = 0;
 
     for (c = 0; c < w; c++) {
         int64_t tick = last - (w - 1 - c);
@@ -515,23 +517,35 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
                 put(y, x, x + 1, A_REVERSE, "?");
                 continue;
             }
-            /* a run: one routine's cells up to a preemption or a steal
-             * (without colour, up to a new slice too, so neighbouring
-             * runs alternate their attributes) */
+            /* a run: one routine's cells up to a preemption or a steal */
             while (e + 1 < w && cells[e + 1] != NULL && (cells[e + 1]->flags & UI_CELL_RUN)
                    && cells[e + 1]->routine == cl->routine
                    && !(cells[e]->flags & UI_CELL_PREEMPT)
-                   && !(cells[e + 1]->flags & UI_CELL_STEAL)
-                   && (npal > 1 || ((cells[e + 1]->flags ^ cells[e]->flags) & UI_CELL_ALT) == 0))
+                   && !(cells[e + 1]->flags & UI_CELL_STEAL))
                 e++;
             len = e - c + 1;
             lead = (cells[c]->flags & UI_CELL_STEAL) ? 1 : 0;
             trail = (cells[e]->flags & UI_CELL_PREEMPT) && len > lead ? 1 : 0;
             a = pal_bg[r->colour % npal];
-            if (npal == 1 && (cl->flags & UI_CELL_ALT))
-                a |= A_UNDERLINE;       /* no colour: reverse, then reverse underlined */
-            if (r->id == v->selected)
+            if (npal == 1) {
+                /* no colour: runs are reversed, and a run next to another
+                 * routine's takes the other of reverse / reverse
+                 * underlined (the slice parity first, so it holds still) */
+                int alt = (cl->flags & UI_CELL_ALT) != 0;
+                if (prev_e == c - 1 && prev_routine == r->id)
+                    alt = prev_alt;
+                else if (prev_e == c - 1 && alt == prev_alt)
+                    alt = !alt;
+                prev_e = e;
+                prev_alt = alt;
+                prev_routine = r->id;
+                if (alt)
+                    a |= A_UNDERLINE;
+                if (r->id == v->selected)
+                    a |= A_BOLD;
+            } else if (r->id == v->selected) {
                 a |= A_UNDERLINE | A_BOLD;
+            }
             label = label_for(r, len - lead - trail);
             for (k = 0; k < len; k++) {
                 const ui_cell *ck = cells[c + k];
@@ -1229,7 +1243,7 @@ void ui_draw(ui_view *v)
     draw_stats(v, &L);
     draw_hints(v, &L);
     if (L.side_w > 0)
-        draw_detail(v, 2, L.side_x, L.rows - 4, L.side_w);
+        draw_detail(v, L.lanes_y, L.side_x, L.rows - 2 - L.lanes_y, L.side_w);
     if (v->help) {
         v->nhits = 0;
         L.cols = L.full;

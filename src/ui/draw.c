@@ -246,7 +246,9 @@ static int chips(ui_view *v, int y, int x, int xmax, const uint32_t *ids, size_t
     for (i = 0; i < n; i++) {
         ui_routine *r = ui_model_routine(v->m, ids[i]);
         int need = r != NULL ? width(r->name) + 1 : 0;
-        if (x + need > xmax - 4 && i + 1 < n) {
+        /* "+N" where the rest would not fit, the last one too (never
+         * a name cut short) */
+        if ((x + need > xmax - 4 && i + 1 < n) || x + need - 1 > xmax) {
             return putf(y, x, xmax, role[R_DIM], "+%zu", total - i);
         }
         if (i == 0 && prefix_first != NULL)

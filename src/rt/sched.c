@@ -98,9 +98,10 @@ typedef struct rt_lane {
     /* owner: the lane thread */
     _Alignas(64) rt_ctx sched;       /* the lane's scheduler context (its pthread stack) */
     rt_routine *cur;                 /* routine running on this lane, or NULL */
-    rt_routine *prev;                /* parked routine that switched straight
-                                        to `cur` (park_direct): `cur` finishes
+    rt_routine *prev;                /* routine that switched straight to
+                                        `cur` (switch_direct): `cur` finishes
                                         its switch-out (finish_prev) */
+    int       prev_from;             /* where `cur` came from then (RUN's arg) */
     uint32_t  schedtick;             /* scheduling decisions made */
     uint32_t  rn_streak;             /* routines taken from runnext in a row
                                         while the ring had some waiting; lane only */
@@ -892,20 +893,34 @@ static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int3
 
 /* ---- routines: entering and leaving ----------------------------------------- */
 
+static int switch_direct(rt_lane *l, rt_routine *r, int action);
+static void finish_prev(rt_lane *l);
+
 /* Routine context: hands the lane `action` and switches to the lane's
- * scheduler.  Returns when the routine is resumed, maybe on another lane. */
+ * scheduler, or for a yield, park or exit straight to the routine the
+ * lane would run next (switch_direct).  Returns when the routine is
+ * resumed, maybe on another lane; a routine that switched straight to it
+ * is then finished here. */
 static void switch_out(rt_routine *r, int action)
 {
     rt_lane *l = cur_lane();
     RT_ASSERT(l != NULL && l->cur == r);
     r->action = action;
-    ctx_switch(&r->ctx, &l->sched, action == ACT_EXIT || action == ACT_ABANDON);
+    if (!switch_direct(l, r, action))
+        ctx_switch(&r->ctx, &l->sched, action == ACT_EXIT || action == ACT_ABANDON);
+    l = cur_lane();
+    if (l->prev != NULL)
+        finish_prev(l);
 }
 
 static void routine_entry(void *p)
 {
     rt_routine *r = p;
+    rt_lane *l;
     ctx_entered();
+    l = cur_lane();
+    if (l->prev != NULL)        /* started straight from another routine */
+        finish_prev(l);
     r->fn(r->arg);
     switch_out(r, ACT_EXIT);
     RT_ASSERT(!"an exited routine was resumed");
@@ -1187,6 +1202,8 @@ static rt_routine *find_work(rt_lane *l, int *from)
     }
 }
 
+static void finish_stop(rt_lane *l, rt_routine *r);
+
 /* Lane context: runs r until it switches out, then does what it asked. */
 static void run(rt_lane *l, rt_routine *r, int from)
 {
@@ -1214,11 +1231,27 @@ static void run(rt_lane *l, rt_routine *r, int from)
     set_self(r);
     ctx_switch(&l->sched, &r->ctx, 0);
     set_self(NULL);
-    r = l->cur;                 /* r may have handed the lane to others (park_direct) */
+    r = l->cur;                 /* r may have handed the lane to others (switch_direct) */
     RT_ASSERT(r != NULL && l->prev == NULL);
     l->cur = NULL;
     if (!stk_canary_ok(r->stk))
         overflow_die(r);
+
+    if (r->action == ACT_CORES) {
+        set_state(&r->state, RS_RUNNABLE);
+        emit(rt, l, LANES_EV_STOP, r->id, LANES_Q_GLOBAL, LANES_STOP_CORES, (uint16_t)l->idx);
+        lane_switch_off(l, r);
+    } else if (r->action != ACT_ABANDON) {  /* closing: lanes_close frees it */
+        finish_stop(l, r);
+    }
+}
+
+/* After r switched out (its registers saved, no lane on its stack), on the
+ * lane's thread: what r asked for by yielding, sleeping, parking or
+ * exiting.  From run(), or from the routine r switched straight to. */
+static void finish_stop(rt_lane *l, rt_routine *r)
+{
+    lanes_rt *rt = l->rt;
 
     switch (r->action) {
     case ACT_YIELD:
@@ -1256,16 +1289,80 @@ static void run(rt_lane *l, rt_routine *r, int from)
         stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
         census_add(rt, (uint64_t)0 - LIVE1);
         break;
-    case ACT_CORES:
-        set_state(&r->state, RS_RUNNABLE);
-        emit(rt, l, LANES_EV_STOP, r->id, LANES_Q_GLOBAL, LANES_STOP_CORES, (uint16_t)l->idx);
-        lane_switch_off(l, r);
-        break;
-    case ACT_ABANDON:
-        break;                  /* closing: lanes_close frees it */
     default:
         RT_ASSERT(!"unknown action");
     }
+}
+
+/*
+ * Routine context, r switching out to yield, park or exit: when the lane
+ * has nothing to do first (no pause, close, core change or timer; no look
+ * at the global queue due; for a yield, nobody waiting in the global
+ * queue, which r would have to queue behind) and the routine it would run
+ * next is in its runnext slot or ring, switches from r straight to that
+ * one: one switch instead of two through the lane's context.  The same
+ * choice find_runnable makes.  The routine resumed finishes r's switch-out
+ * on its own stack (finish_prev), so r's registers are saved and no lane
+ * is on r's stack before anyone else can see r, and the events come in
+ * the same order as the lane's way.  0: take the lane's way.
+ */
+static int switch_direct(rt_lane *l, rt_routine *r, int action)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *n = NULL;
+    int from;
+
+    if ((action != ACT_YIELD && action != ACT_PARK && action != ACT_EXIT) ||
+        atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
+        atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
+        l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed) ||
+        atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != NO_TIMER ||
+        (l->schedtick + 1) % GLOBAL_EVERY == 0 ||
+        (action == ACT_YIELD && atomic_load_explicit(&rt->gq_len, memory_order_relaxed) > 0))
+        return 0;
+    if (l->rn_streak >= RUNNEXT_STREAK && (n = rq_get(l)) != NULL) {
+        l->rn_streak = 0;
+        from = LANES_Q_LOCAL;
+    } else if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL &&
+               (n = atomic_exchange(&l->runnext, NULL)) != NULL) {
+        l->rn_streak = rq_len(l) > 0 ? l->rn_streak + 1 : 0;
+        from = LANES_Q_RUNNEXT;
+    } else if ((n = rq_get(l)) != NULL) {
+        l->rn_streak = 0;
+        from = LANES_Q_LOCAL;
+    } else {
+        return 0;
+    }
+    if (!stk_canary_ok(r->stk))
+        overflow_die(r);
+    l->schedtick++;
+    if (from != LANES_Q_RUNNEXT)
+        l->slice = 0;           /* a woken routine inherits its waker's slice */
+    RT_ASSERT(n->rt == rt && atomic_load_explicit(&n->state, memory_order_relaxed) == RS_RUNNABLE);
+    set_state(&n->state, RS_RUNNING);
+    l->prev = r;
+    l->prev_from = from;
+    l->cur = n;
+    set_self(n);
+    ctx_switch(&r->ctx, &n->ctx, action == ACT_EXIT);
+    return 1;
+}
+
+/* The lane-context half of a direct switch, on the new routine's stack:
+ * what run() does after its switch back, then the RUN of the new one. */
+static __attribute__((noinline)) void finish_prev(rt_lane *l)
+{
+    lanes_rt *rt = l->rt;
+    rt_routine *p = l->prev, *r = l->cur;
+    int cpu = -1;
+
+    l->prev = NULL;
+    finish_stop(l, p);
+#ifdef HAVE_SCHED_GETCPU
+    if (rt->trace_on)
+        cpu = sched_getcpu();
+#endif
+    emit(rt, l, LANES_EV_RUN, r->id, (uint32_t)cpu, l->prev_from, (uint16_t)l->idx);
 }
 
 /* ---- signals: stack overflow ------------------------------------------------ */
@@ -1700,72 +1797,9 @@ rt_routine *sched_self(void) { return cur_self(); }
 uint32_t sched_routine_id(const rt_routine *r) { return r->id; }
 lanes_rt *sched_routine_rt(const rt_routine *r) { return r->rt; }
 
-/*
- * The lane-context half of a park, done by the routine that runs next when
- * the parked one switched straight to it (park_direct): what run() does
- * after an ACT_PARK, then the RUN of the new one.  On the new routine's
- * stack, so the parked one's registers are saved and no lane is on its
- * stack when its channel is unlocked.
- */
-static __attribute__((noinline)) void finish_prev(rt_lane *l)
-{
-    lanes_rt *rt = l->rt;
-    rt_routine *p = l->prev, *r = l->cur;
-    int cpu = -1;
-
-    l->prev = NULL;
-    emit(rt, l, LANES_EV_STOP, p->id, p->act_obj, p->act_arg, (uint16_t)l->idx);
-    census_add(rt, 1);          /* after its STOP, as in run() */
-    p->unlock(p->unlock_arg);
-#ifdef HAVE_SCHED_GETCPU
-    if (rt->trace_on)
-        cpu = sched_getcpu();
-#endif
-    emit(rt, l, LANES_EV_RUN, r->id, (uint32_t)cpu, LANES_Q_RUNNEXT, (uint16_t)l->idx);
-}
-
-/*
- * Routine context, parking r: when the next routine is simply the one a
- * partner left in runnext (a ping-pong) and the lane has nothing else to
- * do first (no pause, close, core change, timer, look at the global
- * queue, or turn of the local ring due), switches from r straight to it: one switch instead of two
- * through the lane's context.  The same decision find_work would make, the
- * same events in the same order (finish_prev).  0: take the lane's way.
- */
-static int park_direct(rt_lane *l, rt_routine *r)
-{
-    lanes_rt *rt = l->rt;
-    rt_routine *n;
-
-    if (atomic_load_explicit(&l->runnext, memory_order_relaxed) == NULL ||
-        atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
-        atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
-        l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed) ||
-        atomic_load_explicit(&rt->timer_next, memory_order_relaxed) != NO_TIMER ||
-        (l->schedtick + 1) % GLOBAL_EVERY == 0 ||
-        (l->rn_streak >= RUNNEXT_STREAK && rq_len(l) > 0))
-        return 0;
-    n = atomic_exchange(&l->runnext, NULL);     /* a thief may have it */
-    if (n == NULL)
-        return 0;
-    l->rn_streak = rq_len(l) > 0 ? l->rn_streak + 1 : 0;
-    if (!stk_canary_ok(r->stk))
-        overflow_die(r);
-    l->schedtick++;
-    RT_ASSERT(n->rt == rt && atomic_load_explicit(&n->state, memory_order_relaxed) == RS_RUNNABLE);
-    set_state(&n->state, RS_RUNNING);
-    r->action = ACT_PARK;
-    l->prev = r;
-    l->cur = n;
-    set_self(n);
-    ctx_switch(&r->ctx, &n->ctx, 0);
-    return 1;
-}
-
 void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), void *arg)
 {
     rt_routine *r = cur_self();
-    rt_lane *l;
     RT_ASSERT(r != NULL);
     RT_ASSERT(unlock != NULL);
     r->act_arg = reason;
@@ -1777,15 +1811,7 @@ void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), vo
     atomic_store_explicit(&r->block_chan, chan_id, memory_order_relaxed);
     atomic_store_explicit(&r->block_op, op, memory_order_relaxed);
     atomic_store_explicit(&r->state, RS_BLOCKED, memory_order_release);
-    l = cur_lane();
-    RT_ASSERT(l != NULL && l->cur == r);
-    if (!park_direct(l, r))
-        switch_out(r, ACT_PARK);
-    /* resumed, maybe on another lane, maybe by a routine that parked
-     * straight into r: then r finishes that one's park */
-    l = cur_lane();
-    if (l->prev != NULL)
-        finish_prev(l);
+    switch_out(r, ACT_PARK);
 }
 
 void sched_ready(rt_routine *r)

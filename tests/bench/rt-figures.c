@@ -70,7 +70,11 @@ static double bare_switch_ns(long n)
     return (double)t / (2.0 * (double)n);   /* two switches per round trip */
 }
 
-/* ---- 2. a yield through the scheduler: routine -> lane -> routine ------- */
+/* ---- 2. a yield through the scheduler ------------------------------------ *
+ * Two yielders spawned by a routine sit in its lane's ring, and a yield
+ * switches straight to the other one.  Spawned from main, they sit in the
+ * global queue, and a yield must go behind whoever waits there: through
+ * the global queue and the lane's context every time. */
 
 static long yields;
 
@@ -81,20 +85,33 @@ static void yielder(void *a)
         lanes_yield();
 }
 
-static double yield_ns(long n)
+static void yield_parent(void *a)
+{
+    lanes_go(a, "a", yielder, NULL);
+    lanes_go(a, "b", yielder, NULL);
+}
+
+static double yield_ns(long n, int from_main)
 {
     lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 1000000, .trace_events = 0 };
     lanes_rt *rt = lanes_open(&c);
     uint64_t t;
     yields = n;
-    lanes_go(rt, "a", yielder, NULL);
-    lanes_go(rt, "b", yielder, NULL);
+    if (from_main) {
+        lanes_go(rt, "a", yielder, NULL);
+        lanes_go(rt, "b", yielder, NULL);
+    } else {
+        lanes_go(rt, "parent", yield_parent, rt);
+    }
     t = now_ns();
     lanes_wait(rt);
     t = now_ns() - t;
     lanes_close(rt);
     return (double)t / (2.0 * (double)n);
 }
+
+static double yield_ring_ns(long n) { return yield_ns(n, 0); }
+static double yield_global_ns(long n) { return yield_ns(n, 1); }
 
 /* ---- 3. ping-pong: a value there and back over two unbuffered channels ---- */
 
@@ -221,8 +238,10 @@ int main(int argc, char **argv)
            "ucontext"
 #endif
     );
-    printf("yield via the scheduler:  %6.1f ns (routine to routine, two switches)\n",
-           best(yield_ns, n));
+    printf("yield, local ring:        %6.1f ns (routine to routine, one switch)\n",
+           best(yield_ring_ns, n));
+    printf("yield, global queue:      %6.1f ns (spawned from main: via the lane, two switches)\n",
+           best(yield_global_ns, n));
     printf("ping-pong, 1 lane:        %6.1f ns (round trip, unbuffered)\n", best(pingpong1_ns, n));
     printf("ping-pong, 2 lanes:       %6.1f ns (round trip, unbuffered)\n", best(pingpong2_ns, n));
     printf("spawn + exit:             %6.1f ns per routine\n", best(spawn_ns, n));

@@ -102,6 +102,10 @@ typedef struct rt_lane {
                                         `cur` (switch_direct): `cur` finishes
                                         its switch-out (finish_prev) */
     int       prev_from;             /* where `cur` came from then (RUN's arg) */
+    int64_t   census_due;            /* blocked-count change not yet in
+                                        rt->census: -1 per routine the running
+                                        routine woke into runnext while this
+                                        was the only lane (see census) */
     uint32_t  schedtick;             /* scheduling decisions made */
     uint32_t  rn_streak;             /* routines taken from runnext in a row
                                         while the ring had some waiting; lane only */
@@ -155,7 +159,15 @@ struct lanes_rt {
     rt_routine    **heap;            /* under tmu */
     size_t          nheap, capheap;  /* under tmu */
     _Atomic uint64_t timer_next;     /* earliest wake_at, NO_TIMER when none */
-    /* census: live routines << 32 | blocked ones */
+    /* census: live routines << 32 | blocked ones.  Exact but for one case:
+     * while a single lane was ever started (no thieves), a routine a running
+     * routine wakes into runnext leaves its -1 in rt_lane.census_due, paid
+     * with the waker's own change when it stops (a park's +1 cancels it: no
+     * atomic at all in a ping-pong), or before anything lets the woken one
+     * run or be taken (a tick, the slot's occupant going to the ring).  So
+     * the over-count is of routines that cannot run, while their waker
+     * counts as not blocked: live == blocked is never seen early, and the
+     * last park of a real deadlock pays everything. */
     _Alignas(64) _Atomic uint64_t census;
     pthread_mutex_t wait_mu;
     pthread_cond_t  wait_cv;
@@ -682,6 +694,15 @@ static void census_add(lanes_rt *rt, uint64_t d)
     }
 }
 
+/* Pays what l's wakes still owe the census (rt_lane.census_due). */
+static inline void census_flush(rt_lane *l)
+{
+    if (l->census_due != 0) {
+        census_add(l->rt, (uint64_t)l->census_due);
+        l->census_due = 0;
+    }
+}
+
 static int wait_common(lanes_rt *rt, const struct timespec *deadline)
 {
     int ret;
@@ -1005,8 +1026,9 @@ static void safepoint(rt_routine *r)
     int q;
 
     l->slice++;
+    census_flush(l);            /* before the tick lets a thief take runnext */
     atomic_store_explicit(&l->ticks, atomic_load_explicit(&l->ticks, memory_order_relaxed) + 1,
-                          memory_order_relaxed);
+                          memory_order_release);
     if (!stk_canary_ok(r->stk))     /* every tick too: a long slice is caught early */
         overflow_die(r);
     if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
@@ -1238,11 +1260,14 @@ static void run(rt_lane *l, rt_routine *r, int from)
         overflow_die(r);
 
     if (r->action == ACT_CORES) {
+        census_flush(l);
         set_state(&r->state, RS_RUNNABLE);
         emit(rt, l, LANES_EV_STOP, r->id, LANES_Q_GLOBAL, LANES_STOP_CORES, (uint16_t)l->idx);
         lane_switch_off(l, r);
     } else if (r->action != ACT_ABANDON) {  /* closing: lanes_close frees it */
         finish_stop(l, r);
+    } else {
+        census_flush(l);
     }
 }
 
@@ -1252,7 +1277,11 @@ static void run(rt_lane *l, rt_routine *r, int from)
 static void finish_stop(rt_lane *l, rt_routine *r)
 {
     lanes_rt *rt = l->rt;
+    int64_t due = l->census_due;    /* r's wakes: paid before r is anywhere else */
 
+    l->census_due = 0;
+    if (due != 0 && r->action != ACT_PARK && r->action != ACT_EXIT)
+        census_add(rt, (uint64_t)due);
     switch (r->action) {
     case ACT_YIELD:
     case ACT_PREEMPT:
@@ -1270,8 +1299,8 @@ static void finish_stop(rt_lane *l, rt_routine *r)
         /* r's registers are saved and no lane is on its stack: now the
          * channel may let a waker see it */
         emit(rt, l, LANES_EV_STOP, r->id, r->act_obj, r->act_arg, (uint16_t)l->idx);
-        census_add(rt, 1);      /* blocked from now: after its STOP, so a
-                                   DEADLOCK event always follows it */
+        if (due + 1 != 0)       /* blocked from now: after its STOP, so a */
+            census_add(rt, (uint64_t)(due + 1));  /* DEADLOCK event always follows it */
         r->unlock(r->unlock_arg);
         break;
     case ACT_EXIT:
@@ -1287,7 +1316,7 @@ static void finish_stop(rt_lane *l, rt_routine *r)
         pthread_mutex_unlock(&rt->all_mu);
         ctx_free(&r->ctx);
         stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
-        census_add(rt, (uint64_t)0 - LIVE1);
+        census_add(rt, (uint64_t)due - LIVE1);
         break;
     default:
         RT_ASSERT(!"unknown action");
@@ -1823,13 +1852,19 @@ void sched_ready(rt_routine *r)
 
     RT_ASSERT(atomic_load(&r->state) == RS_BLOCKED);
     set_state(&r->state, RS_RUNNABLE);
-    census_add(rt, (uint64_t)-1);
     if (l != NULL && l->rt == rt &&
         (atomic_load_explicit(&l->runnext, memory_order_relaxed) == NULL || rq_room(l))) {
         /* Only this lane makes runnext non-empty, thieves only empty it: an
          * empty slot takes a plain (release) store, a full one an exchange
          * (a thief may take the old one meanwhile). */
         rt_routine *old = atomic_load_explicit(&l->runnext, memory_order_relaxed);
+        if (old == NULL && me != NULL && atomic_load(&rt->nstarted) == 1) {
+            l->census_due--;    /* r cannot run before `me` stops: see census */
+        } else {
+            /* the old one goes to the ring, where it may run at once */
+            census_add(rt, (uint64_t)(l->census_due - 1));
+            l->census_due = 0;
+        }
         emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_RUNNEXT, (uint16_t)l->idx);
         atomic_store_explicit(&l->runnext_stamp,
                               atomic_load_explicit(&l->ticks, memory_order_relaxed),
@@ -1848,6 +1883,7 @@ void sched_ready(rt_routine *r)
         }
         return;
     }
+    census_add(rt, (uint64_t)-1);
     if (l != NULL && l->rt != rt)
         l = NULL;
     emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_GLOBAL, LANES_NO_LANE);

@@ -23,6 +23,20 @@ void *out_xrealloc(void *p, size_t n)
     return q;
 }
 
+void *out_grow(void *tab, size_t *len, size_t elem, uint32_t id)
+{
+    size_t n = *len != 0 ? *len : 16;
+
+    if (id < *len)
+        return tab;
+    while (n <= id)
+        n *= 2;
+    tab = out_xrealloc(tab, n * elem);
+    memset((char *)tab + *len * elem, 0, (n - *len) * elem);
+    *len = n;
+    return tab;
+}
+
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
 static size_t utf8_len(const unsigned char *s)
 {

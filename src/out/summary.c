@@ -32,28 +32,13 @@ void out_summary_free(out_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Grows a table indexed by id so that `id` is a valid index. */
-static void *grow_table(void *tab, size_t *len, size_t elem, uint32_t id)
-{
-    size_t n = *len != 0 ? *len : 16;
-
-    if (id < *len)
-        return tab;
-    while (n <= id)
-        n *= 2;
-    tab = out_xrealloc(tab, n * elem);
-    memset((char *)tab + *len * elem, 0, (n - *len) * elem);
-    *len = n;
-    return tab;
-}
-
 static out_routine_stats *routine(out_summary *s, uint32_t id)
 {
     out_routine_stats *r;
 
     if (id == 0 || id >= ID_LIMIT)
         return NULL;
-    s->routines = grow_table(s->routines, &s->routines_len, sizeof *s->routines, id);
+    s->routines = out_grow(s->routines, &s->routines_len, sizeof *s->routines, id);
     r = &s->routines[id];
     r->id = id;
     return r;
@@ -65,7 +50,7 @@ static out_chan_stats *chan(out_summary *s, uint32_t id)
 
     if (id == 0 || id >= ID_LIMIT)
         return NULL;
-    s->chans = grow_table(s->chans, &s->chans_len, sizeof *s->chans, id);
+    s->chans = out_grow(s->chans, &s->chans_len, sizeof *s->chans, id);
     c = &s->chans[id];
     if (c->id == 0) {
         c->id = id;

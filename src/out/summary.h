@@ -134,6 +134,10 @@ size_t out_json_quote(char *buf, size_t n, const char *s);
  * message (DESIGN: out-of-memory aborts). */
 void *out_xrealloc(void *p, size_t n);
 
+/* Grows a zero-filled table of `elem`-byte entries indexed by id, of *len
+ * entries, so that `id` is a valid index (doubling); returns the table. */
+void *out_grow(void *tab, size_t *len, size_t elem, uint32_t id);
+
 /* Name of routine / channel id into buf via names (fallbacks as out.h says). */
 void out_routine_name(const out_names *names, uint32_t id, char *buf, size_t n);
 void out_chan_name(const out_names *names, uint32_t id, char *buf, size_t n);

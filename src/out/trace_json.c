@@ -259,27 +259,13 @@ static void meta(out_trace *w, int pid, long tid, const char *what, const char *
 
 /* ---- names and per-object state ----------------------------------------- */
 
-static void *grow(void *tab, size_t *len, size_t elem, uint32_t id)
-{
-    size_t n = *len != 0 ? *len : 16;
-
-    if (id < *len)
-        return tab;
-    while (n <= id)
-        n *= 2;
-    tab = out_xrealloc(tab, n * elem);
-    memset((char *)tab + *len * elem, 0, (n - *len) * elem);
-    *len = n;
-    return tab;
-}
-
 static routine_state *rs(out_trace *w, uint32_t id)
 {
     routine_state *r;
 
     if (id == 0 || id >= ID_LIMIT)
         return NULL;
-    w->routines = grow(w->routines, &w->routines_len, sizeof *w->routines, id);
+    w->routines = out_grow(w->routines, &w->routines_len, sizeof *w->routines, id);
     r = &w->routines[id];
     if (!r->named) {
         out_routine_name(w->names, id, r->name, sizeof r->name);
@@ -300,7 +286,7 @@ static chan_state *cs(out_trace *w, uint32_t id)
 
     if (id == 0 || id >= ID_LIMIT)
         return NULL;
-    w->chans = grow(w->chans, &w->chans_len, sizeof *w->chans, id);
+    w->chans = out_grow(w->chans, &w->chans_len, sizeof *w->chans, id);
     c = &w->chans[id];
     if (!c->named) {
         out_chan_name(w->names, id, c->name, sizeof c->name);

@@ -375,18 +375,23 @@ static void unlock_one(void *arg)
     lock_drop(&((lanes_chan *)arg)->lock);
 }
 
-static int chan_send(lanes_chan *ch, const void *elem, int block)
+/* One send (op LANES_SEND) or receive (LANES_RECV): at once when a partner
+ * or the buffer allows, else LANES_WOULDBLOCK (block 0) or park on the
+ * channel's queue for that direction until a partner or close serves it. */
+static int chan_op(lanes_chan *ch, void *elem, int op, int block)
 {
     rt_routine *self = sched_self(), *wake = NULL;
     chan_waiter w;
-    int res;
+    int res, done;
 
     if (ch == NULL)
         return -EINVAL;
     if (block && self == NULL)
         return -EPERM;
     lock_take(&ch->lock);
-    if (send_now(ch, elem, &res, &wake)) {
+    done = op == LANES_SEND ? send_now(ch, elem, &res, &wake)
+                            : recv_now(ch, elem, &res, &wake);
+    if (done) {
         lock_drop(&ch->lock);
         if (wake != NULL)
             sched_ready(wake);
@@ -399,46 +404,18 @@ static int chan_send(lanes_chan *ch, const void *elem, int block)
     memset(&w, 0, sizeof w);
     w.ch = ch;
     w.r = self;
-    w.elem = (void *)(uintptr_t)elem;   /* only read by the receiver */
-    waitq_push(&ch->sendq, &w);
-    sched_park(LANES_STOP_SEND, ch->id, LANES_SEND, unlock_one, ch);
+    w.elem = elem;              /* a sender's is only read by the receiver */
+    waitq_push(op == LANES_SEND ? &ch->sendq : &ch->recvq, &w);
+    sched_park(op == LANES_SEND ? LANES_STOP_SEND : LANES_STOP_RECV, ch->id, op,
+               unlock_one, ch);
     return w.result;
 }
 
-static int chan_recv(lanes_chan *ch, void *elem, int block)
-{
-    rt_routine *self = sched_self(), *wake = NULL;
-    chan_waiter w;
-    int res;
-
-    if (ch == NULL)
-        return -EINVAL;
-    if (block && self == NULL)
-        return -EPERM;
-    lock_take(&ch->lock);
-    if (recv_now(ch, elem, &res, &wake)) {
-        lock_drop(&ch->lock);
-        if (wake != NULL)
-            sched_ready(wake);
-        return res;
-    }
-    if (!block) {
-        lock_drop(&ch->lock);
-        return LANES_WOULDBLOCK;
-    }
-    memset(&w, 0, sizeof w);
-    w.ch = ch;
-    w.r = self;
-    w.elem = elem;
-    waitq_push(&ch->recvq, &w);
-    sched_park(LANES_STOP_RECV, ch->id, LANES_RECV, unlock_one, ch);
-    return w.result;
-}
-
-int lanes_send(lanes_chan *ch, const void *elem)     { return chan_send(ch, elem, 1); }
-int lanes_try_send(lanes_chan *ch, const void *elem) { return chan_send(ch, elem, 0); }
-int lanes_recv(lanes_chan *ch, void *elem)           { return chan_recv(ch, elem, 1); }
-int lanes_try_recv(lanes_chan *ch, void *elem)       { return chan_recv(ch, elem, 0); }
+#define UNCONST(p) ((void *)(uintptr_t)(p))
+int lanes_send(lanes_chan *ch, const void *elem)     { return chan_op(ch, UNCONST(elem), LANES_SEND, 1); }
+int lanes_try_send(lanes_chan *ch, const void *elem) { return chan_op(ch, UNCONST(elem), LANES_SEND, 0); }
+int lanes_recv(lanes_chan *ch, void *elem)           { return chan_op(ch, elem, LANES_RECV, 1); }
+int lanes_try_recv(lanes_chan *ch, void *elem)       { return chan_op(ch, elem, LANES_RECV, 0); }
 
 int lanes_chan_close(lanes_chan *ch)
 {

@@ -18,8 +18,8 @@ check-local: check-TESTS
 # Replay the command-line fuzz corpus with any compiler.
 check_PROGRAMS += tests/fuzz/replay_cli
 TESTS += tests/fuzz/replay_cli
-tests_fuzz_replay_cli_SOURCES = tests/fuzz/fuzz_cli.c
-tests_fuzz_replay_cli_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_REPLAY
+tests_fuzz_replay_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/replay.c
+tests_fuzz_replay_cli_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"cli"'
 tests_fuzz_replay_cli_LDADD = src/libcli.a src/scn/libscn.a src/rt/liblanes.a
 EXTRA_DIST += tests/fuzz/corpus/cli
 

@@ -36,8 +36,8 @@ tests_check_scn_LDADD = $(SCN_TEST_LIBS)
 # The parser's fuzz corpus, replayed by make check with any compiler.
 check_PROGRAMS += tests/fuzz/replay_parse
 TESTS += tests/fuzz/replay_parse
-tests_fuzz_replay_parse_SOURCES = tests/fuzz/fuzz_parse.c
-tests_fuzz_replay_parse_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_REPLAY
+tests_fuzz_replay_parse_SOURCES = tests/fuzz/fuzz_parse.c tests/fuzz/replay.c
+tests_fuzz_replay_parse_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"parse"'
 tests_fuzz_replay_parse_LDADD = src/scn/libscn.a src/rt/liblanes.a
 EXTRA_DIST += tests/fuzz/corpus/parse tests/fuzz/lanes.dict
 

@@ -3,8 +3,8 @@
  * at NUL and newline bytes into arguments; cli_parse must return a
  * documented status for every argv and never crash, hang or leak.
  *
- * Built two ways: with libFuzzer (make fuzz, clang) and, with FUZZ_REPLAY
- * defined, as a plain program that replays tests/fuzz/corpus/cli/ in
+ * Built two ways: with libFuzzer (make fuzz, clang) and, linked with
+ * replay.c, as a plain program that replays tests/fuzz/corpus/cli/ in
  * make check with any compiler.
  */
 #include "config.h"
@@ -52,49 +52,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(buf);
     return 0;
 }
-
-#ifdef FUZZ_REPLAY
-#include <dirent.h>
-
-/* Replays every file of the corpus directories named on the command line
- * (or $top_srcdir/tests/fuzz/corpus/cli); prints how many it ran. */
-int main(int argc, char **argv)
-{
-    char dflt[4096], path[8192];
-    const char *top = getenv("top_srcdir");
-    int i, n = 0;
-
-    if (argc < 2) {
-        snprintf(dflt, sizeof dflt, "%s/tests/fuzz/corpus/cli", top ? top : ".");
-        argv[1] = dflt;
-        argc = 2;
-    }
-    for (i = 1; i < argc; i++) {
-        DIR *d = opendir(argv[i]);
-        struct dirent *e;
-
-        if (d == NULL) {
-            perror(argv[i]);
-            return 1;
-        }
-        while ((e = readdir(d)) != NULL) {
-            FILE *f;
-            static uint8_t data[1 << 20];
-            size_t len;
-
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-            if ((f = fopen(path, "rb")) == NULL)
-                continue;
-            len = fread(data, 1, sizeof data, f);
-            fclose(f);
-            LLVMFuzzerTestOneInput(data, len);
-            n++;
-        }
-        closedir(d);
-    }
-    printf("replayed %d inputs\n", n);
-    return n > 0 ? 0 : 1;
-}
-#endif

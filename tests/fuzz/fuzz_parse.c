@@ -4,8 +4,8 @@
  * most 10 errors, every error with a message, nothing printed, no crash,
  * no leak, no hang.
  *
- * Built two ways: with libFuzzer (make fuzz-parse, clang) and, with
- * FUZZ_REPLAY defined, as a plain program that make check runs over
+ * Built two ways: with libFuzzer (make fuzz-parse, clang) and, linked
+ * with replay.c, as a plain program that make check runs over
  * tests/fuzz/corpus/parse/ with any compiler.
  */
 #include "config.h"
@@ -40,53 +40,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scn_result_free(&r);
     return 0;
 }
-
-#ifdef FUZZ_REPLAY
-#include <dirent.h>
-
-/* Replays every file of the corpus directories named on the command line
- * (or $top_srcdir/tests/fuzz/corpus/parse). */
-int main(int argc, char **argv)
-{
-    char dflt[4096], path[8192];
-    const char *top = getenv("top_srcdir");
-    static uint8_t data[1 << 20];
-    int i, n = 0;
-
-    if (argc < 2) {
-        snprintf(dflt, sizeof dflt, "%s/tests/fuzz/corpus/parse", top ? top : ".");
-        argv[1] = dflt;
-        argc = 2;
-    }
-    for (i = 1; i < argc; i++) {
-        DIR *d = opendir(argv[i]);
-        struct dirent *e;
-
-        if (d == NULL) {
-            perror(argv[i]);
-            return 1;
-        }
-        while ((e = readdir(d)) != NULL) {
-            FILE *f;
-            size_t len;
-
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-            f = fopen(path, "rb");
-            if (f == NULL) {
-                perror(path);
-                closedir(d);
-                return 1;
-            }
-            len = fread(data, 1, sizeof data, f);
-            fclose(f);
-            LLVMFuzzerTestOneInput(data, len);
-            n++;
-        }
-        closedir(d);
-    }
-    printf("replay_parse: %d inputs\n", n);
-    return n > 0 ? 0 : 1;
-}
-#endif

@@ -49,7 +49,7 @@ struct scn_inst {
     /* monitor thread only: */
     uint32_t   seen_epoch;          /* parked in this check                */
     int        freed;               /* can still be released (this check)  */
-    int        suspect;             /* judged stuck in the previous check  */
+    int        suspect;             /* looks in a row it was judged stuck  */
     uint32_t   suspect_progress;    /* its progress then                   */
     int        stuck;               /* judged stuck in this check          */
     uint32_t   now_progress;
@@ -606,6 +606,12 @@ static void compute_sets(scn_run *run)
 
 /* ---- the monitor ------------------------------------------------------------ */
 
+/* Looks in a row (2 ms apart) that must find the same routines stuck, none
+ * of them having moved, before a partial deadlock is reported: a routine
+ * caught between a wake and its next park in one racy snapshot (slow under
+ * ThreadSanitizer) must not make its partners look stuck. */
+#define STUCK_LOOKS 3
+
 static void add_sets(scn_run *run, int pc, int *cs, int *cr)
 {
     const uint64_t *s = run->can_send + (size_t)pc * (size_t)run->words;
@@ -771,7 +777,8 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         scn_inst *x = parked[k];
         x->stuck = !x->freed && atomic_load(&x->pc) >= 0;
         x->now_progress = atomic_load(&x->progress);
-        if (x->stuck && !(x->suspect && x->suspect_progress == x->now_progress))
+        if (x->stuck && !(x->suspect >= STUCK_LOOKS - 1 &&
+                          x->suspect_progress == x->now_progress))
             stable = 0;
     }
     for (k = 0; k < nparked; k++) {
@@ -792,7 +799,8 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             add_report(run, msg);
             x->reported = 1;
         }
-        x->suspect = 1;
+        x->suspect = x->suspect != 0 && x->suspect_progress == x->now_progress
+                     ? x->suspect + 1 : 1;
         x->suspect_progress = x->now_progress;
     }
     forget_suspects(run, epoch);

@@ -340,9 +340,16 @@ static void clk_write(lanes_rt *rt, const clk_snap *c)
 
 static uint64_t clk_at(const clk_snap *c, uint64_t mono)
 {
+    uint64_t d = mono - c->base_mono;
     if (c->paused || mono <= c->base_mono)
         return c->base_rt;
-    return c->base_rt + (uint64_t)(((unsigned __int128)(mono - c->base_mono) * 1000u) / c->tick);
+    /* the same quotient as the 128-bit form, without its library call
+     * while the product fits (208 days of runtime time at 1 us ticks) */
+    if (c->tick == 1000)
+        return c->base_rt + d;
+    if (d <= UINT64_MAX / 1000u)
+        return c->base_rt + d * 1000u / c->tick;
+    return c->base_rt + (uint64_t)(((unsigned __int128)d * 1000u) / c->tick);
 }
 
 static uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono)
@@ -376,13 +383,13 @@ static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
 {
     trace_ev e = { routine, obj, arg, lane, (uint16_t)kind };
     if (l != NULL) {
-        trace_put(&l->ring, &e, trace_clock, rt, &rt->lossless, &rt->closing, &rt->dropped);
+        trace_put(&l->ring, &e, trace_clock, rt, &rt->lossless, &rt->closing);
     } else {
         /* The consumer itself (a UI thread pressing keys) must not wait for
          * room only it can make: for it a full control ring drops. */
         const atomic_int *lossless = tl_consumer_of == rt ? &never : &rt->lossless;
         pthread_mutex_lock(&rt->ctl_mu);
-        trace_put(&rt->ctl_ring, &e, trace_clock, rt, lossless, &rt->closing, &rt->dropped);
+        trace_put(&rt->ctl_ring, &e, trace_clock, rt, lossless, &rt->closing);
         pthread_mutex_unlock(&rt->ctl_mu);
     }
 }
@@ -437,12 +444,29 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
     rings[0] = &rt->ctl_ring;
     for (int i = 0; i < n; i++)
         rings[1 + i] = atomic_load_explicit(&rt->rings[i], memory_order_acquire);
-    return trace_merge(rings, (size_t)n + 1, limit, out, max);
+    return trace_merge(rings, (size_t)n + 1, limit, out, max, &rt->dropped);
 }
 
+/* The merge counts what it finds overwritten; add what is overwritten but
+ * not yet looked at (the running total first: see trace_merge). */
 uint64_t lanes_trace_dropped(const lanes_rt *rt)
 {
-    return rt != NULL ? atomic_load(&((lanes_rt *)rt)->dropped) : 0;
+    lanes_rt *w = (lanes_rt *)rt;
+    uint64_t d;
+    int n;
+    if (rt == NULL)
+        return 0;
+    d = atomic_load_explicit(&w->dropped, memory_order_acquire);
+    if (!rt->trace_on)
+        return d;
+    d += trace_ring_lapped(&w->ctl_ring);
+    n = atomic_load(&w->nstarted);
+    for (int i = 0; i < n; i++) {
+        trace_ring *r = atomic_load_explicit(&w->rings[i], memory_order_acquire);
+        if (r != NULL)
+            d += trace_ring_lapped(r);
+    }
+    return d;
 }
 
 void lanes_trace_lossless(lanes_rt *rt, int on)

@@ -23,7 +23,7 @@ int trace_ring_init(trace_ring *r, size_t cap)
     while (c < cap)
         c <<= 1;
     memset(r, 0, sizeof *r);
-    r->w = calloc(c * 4, sizeof(uint64_t));
+    r->w = calloc(c * TRACE_SLOT_WORDS, sizeof(uint64_t));
     if (r->w == NULL)
         return -ENOMEM;
     r->mask = c - 1;
@@ -52,12 +52,12 @@ static void backoff(unsigned *spins)
 }
 
 void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
-               const atomic_int *lossless, const atomic_int *closing,
-               _Atomic uint64_t *dropped)
+               const atomic_int *lossless, const atomic_int *closing)
 {
     uint64_t cap = r->mask + 1;
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
-    uint64_t h, t_ns, t_rt;
+    uint64_t b = atomic_load_explicit(&r->busy, memory_order_relaxed);
+    uint64_t t_ns, t_rt;
     unsigned spins = 0;
 
     /* Lossless: wait for room before going busy, so the consumer (which
@@ -67,68 +67,96 @@ void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_a
            !atomic_load_explicit(closing, memory_order_relaxed))
         backoff(&spins);
 
-    atomic_fetch_add_explicit(&r->busy, 1, memory_order_seq_cst);
-    RT_FENCE(memory_order_seq_cst);
+    /* Busy (odd) before the clock read: only this thread writes busy, so a
+     * plain store would do but for the store-load order against the clock;
+     * the exchange is that full barrier in one locked instruction. */
+    atomic_exchange_explicit(&r->busy, b + 1, memory_order_seq_cst);
     t_ns = clk(clk_arg, &t_rt);
 
-    h = atomic_load_explicit(&r->head, memory_order_acquire);
-    while (t - h >= cap) {
-        /* full: drop the oldest */
-        if (atomic_compare_exchange_weak_explicit(&r->head, &h, h + 1,
-                memory_order_acq_rel, memory_order_acquire)) {
-            atomic_fetch_add_explicit(dropped, 1, memory_order_relaxed);
-            h++;
-        }
-    }
-    _Atomic uint64_t *w = &r->w[(t & r->mask) * 4];
+    /* Full or not, write slot t: when full it held position t - cap, which
+     * the consumer will find torn or newer and count as dropped. */
+    _Atomic uint64_t *w = &r->w[(t & r->mask) * TRACE_SLOT_WORDS];
+    atomic_store_explicit(&w[4], 2 * t + 1, memory_order_relaxed);
+    RT_FENCE(memory_order_release);
     atomic_store_explicit(&w[0], t_ns, memory_order_relaxed);
     atomic_store_explicit(&w[1], t_rt, memory_order_relaxed);
     atomic_store_explicit(&w[2], (uint64_t)e->routine | ((uint64_t)e->obj << 32),
                           memory_order_relaxed);
     atomic_store_explicit(&w[3], (uint64_t)(uint32_t)e->arg | ((uint64_t)e->lane << 32) |
                           ((uint64_t)e->kind << 48), memory_order_relaxed);
+    atomic_store_explicit(&w[4], 2 * t + 2, memory_order_release);
     atomic_store_explicit(&r->tail, t + 1, memory_order_release);
-    atomic_fetch_add_explicit(&r->busy, 1, memory_order_release);
+    atomic_store_explicit(&r->busy, b + 2, memory_order_release);
 }
 
-/* Reads the oldest event of r into *ev without consuming it.  0: empty. */
-static int peek(trace_ring *r, uint64_t *at, lanes_event *ev)
+/* Reads the oldest event of r still intact into *ev without consuming it,
+ * skipping (and adding to *lost) those the producer overwrote.  0: empty. */
+static int peek(trace_ring *r, uint64_t *at, lanes_event *ev, uint64_t *lost)
 {
-    uint64_t h = atomic_load_explicit(&r->head, memory_order_acquire);
-    uint64_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
-    if (h == t)
-        return 0;
-    _Atomic uint64_t *w = &r->w[(h & r->mask) * 4];
-    uint64_t w2, w3;
-    ev->t_ns = atomic_load_explicit(&w[0], memory_order_relaxed);
-    ev->t_rt = atomic_load_explicit(&w[1], memory_order_relaxed);
-    w2 = atomic_load_explicit(&w[2], memory_order_relaxed);
-    w3 = atomic_load_explicit(&w[3], memory_order_relaxed);
-    ev->routine = (uint32_t)w2;
-    ev->obj = (uint32_t)(w2 >> 32);
-    ev->arg = (int32_t)(uint32_t)w3;
-    ev->lane = (uint16_t)(w3 >> 32);
-    ev->kind = (uint16_t)(w3 >> 48);
-    *at = h;
-    return 1;
+    uint64_t cap = r->mask + 1;
+    uint64_t h0 = atomic_load_explicit(&r->head, memory_order_relaxed);
+    uint64_t h = h0;
+    int got = 0;
+    for (;;) {
+        uint64_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
+        if (h == t)
+            break;
+        if (t - h > cap) {              /* positions below t - cap are gone */
+            *lost += t - cap - h;
+            h = t - cap;
+        }
+        _Atomic uint64_t *w = &r->w[(h & r->mask) * TRACE_SLOT_WORDS];
+        uint64_t s1 = atomic_load_explicit(&w[4], memory_order_acquire), s2, w2, w3;
+        if (s1 == 2 * h + 2) {
+            ev->t_ns = atomic_load_explicit(&w[0], memory_order_relaxed);
+            ev->t_rt = atomic_load_explicit(&w[1], memory_order_relaxed);
+            w2 = atomic_load_explicit(&w[2], memory_order_relaxed);
+            w3 = atomic_load_explicit(&w[3], memory_order_relaxed);
+            RT_FENCE(memory_order_acquire);
+            s2 = atomic_load_explicit(&w[4], memory_order_relaxed);
+            if (s2 == s1) {
+                ev->routine = (uint32_t)w2;
+                ev->obj = (uint32_t)(w2 >> 32);
+                ev->arg = (int32_t)(uint32_t)w3;
+                ev->lane = (uint16_t)(w3 >> 32);
+                ev->kind = (uint16_t)(w3 >> 48);
+                *at = h;
+                got = 1;
+                break;
+            }
+        }
+        (*lost)++;                      /* overwritten (or being) under us */
+        h++;
+    }
+    if (h != h0)
+        atomic_store_explicit(&r->head, h, memory_order_release);
+    return got;
 }
 
-/* Consumes the event peeked at position h; 0 when a producer dropped it
- * meanwhile (the copy may be torn: peek again). */
-static int claim(trace_ring *r, uint64_t h)
+/* Consumes the event peeked at position h (the copy is whole even if the
+ * producer has overwritten the slot since). */
+static void claim(trace_ring *r, uint64_t h)
 {
-    return atomic_compare_exchange_strong_explicit(&r->head, &h, h + 1,
-            memory_order_acq_rel, memory_order_relaxed);
+    atomic_store_explicit(&r->head, h + 1, memory_order_release);
+}
+
+uint64_t trace_ring_lapped(const trace_ring *r)
+{
+    trace_ring *w = (trace_ring *)r;
+    uint64_t h = atomic_load_explicit(&w->head, memory_order_acquire);
+    uint64_t t = atomic_load_explicit(&w->tail, memory_order_acquire);
+    return t - h > r->mask + 1 ? t - h - (r->mask + 1) : 0;
 }
 
 size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
-                   lanes_event *out, size_t max)
+                   lanes_event *out, size_t max, _Atomic uint64_t *dropped)
 {
     enum { MAXR = LANES_MAX_CORES + 1 };
     lanes_event head[MAXR];
     uint64_t at[MAXR];
     int have[MAXR];
     size_t k = 0;
+    uint64_t lost = 0;
 
     RT_ASSERT(n <= MAXR);
     RT_FENCE(memory_order_seq_cst);
@@ -142,7 +170,7 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
         if (b & 1)
             while (atomic_load_explicit(&rings[i]->busy, memory_order_acquire) == b)
                 backoff(&spins);
-        have[i] = peek(rings[i], &at[i], &head[i]);
+        have[i] = peek(rings[i], &at[i], &head[i], &lost);
     }
     while (k < max) {
         size_t best = n;
@@ -152,9 +180,12 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
                 best = i;
         if (best == n)
             break;
-        if (claim(rings[best], at[best]))
-            out[k++] = head[best];
-        have[best] = peek(rings[best], &at[best], &head[best]);
+        claim(rings[best], at[best]);
+        out[k++] = head[best];
+        have[best] = peek(rings[best], &at[best], &head[best], &lost);
     }
+    /* after the heads moved: lanes_trace_dropped reads this total first */
+    if (lost > 0)
+        atomic_fetch_add_explicit(dropped, lost, memory_order_release);
     return k;
 }

@@ -1,8 +1,9 @@
 /*
  * trace.h - trace rings.  Each lane writes its own single-producer ring;
  * plain threads write the control ring under its lock.  One consumer merges
- * them in time order.  A full ring drops its oldest event (counted) or, in
- * lossless mode, makes its producer wait for the consumer.
+ * them in time order.  A full ring overwrites its oldest event (the consumer
+ * notices and counts the drop) or, in lossless mode, makes its producer wait
+ * for the consumer.
  */
 #ifndef LANES_TRACE_H
 #define LANES_TRACE_H
@@ -14,16 +15,20 @@
 #include "lanes.h"
 
 /*
- * One event is four 64-bit words, written and read with relaxed atomics so
- * that a reader racing with a dropping producer reads a torn event, notices
- * (its claim on head fails) and throws it away.
+ * One event is four 64-bit words plus a sequence word, all written and read
+ * with relaxed atomics.  The slot of position p says 2p+1 while being
+ * written and 2p+2 once whole, so a reader racing with a producer that
+ * laps it (overwriting the oldest) sees a torn or newer slot, throws it
+ * away and counts what it missed.  The producer never writes head: one
+ * producer, one consumer, no read-modify-write on the shared indices.
  */
+#define TRACE_SLOT_WORDS 5
 typedef struct trace_ring {
-    _Atomic uint64_t head;      /* next to read; consumer, or a producer dropping the oldest */
+    _Atomic uint64_t head;      /* next to read; the consumer only */
     _Atomic uint64_t tail;      /* next to write; the producer only */
     _Atomic uint64_t busy;      /* odd while the producer is between its clock read and publishing */
     uint64_t mask;              /* capacity - 1 (power of two); immutable */
-    _Atomic uint64_t *w;        /* 4 words per slot; freed by trace_ring_free */
+    _Atomic uint64_t *w;        /* TRACE_SLOT_WORDS per slot; freed by trace_ring_free */
 } trace_ring;
 
 typedef struct trace_ev {       /* what a producer fills in */
@@ -39,13 +44,18 @@ void trace_ring_free(trace_ring *r);
  * inside the busy window.  *lossless and *closing are read when full. */
 typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
 void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
-               const atomic_int *lossless, const atomic_int *closing,
-               _Atomic uint64_t *dropped);
+               const atomic_int *lossless, const atomic_int *closing);
 
 /* Consumer: merges rings[0..n) (NULL entries skipped), events with
  * t_ns < limit only, oldest first; at most max.  Waits for producers that
- * are mid-event so nothing older can appear later. */
+ * are mid-event so nothing older can appear later.  Events overwritten
+ * before being read are added to *dropped. */
 size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
-                   lanes_event *out, size_t max);
+                   lanes_event *out, size_t max, _Atomic uint64_t *dropped);
+
+/* Events overwritten in r and not yet counted by a merge (racy: a hint
+ * that never counts one twice against a merge that runs meanwhile when
+ * read after the merge's running total). */
+uint64_t trace_ring_lapped(const trace_ring *r);
 
 #endif

@@ -121,6 +121,7 @@ struct lanes_chan {
     size_t      head;           /* slot of the oldest item                   */
     size_t      len;            /* items buffered                            */
     int         closed;
+    int         traced;         /* constant: the runtime records events      */
     uint32_t    nsent;          /* messages that entered the channel (trace
                                    arg for elements shorter than 4 bytes)    */
     uint32_t    nrecv;          /* messages that left it; FIFO keeps them in
@@ -180,21 +181,45 @@ static chan_waiter *waitq_claim(chan_waitq *q)
 
 /* ---- buffer and trace helpers (channel locked) ----------------------------- */
 
+/* i < cap and head < cap: one compare wraps (no division per message). */
 static unsigned char *slot(lanes_chan *ch, size_t i)
 {
+    size_t k = ch->head + i;
     if (ch->buf == NULL)        /* zero-size elements: only the count moves */
         return NULL;
-    return ch->buf + ((ch->head + i) % ch->cap) * ch->elem_size;
+    if (k >= ch->cap)
+        k -= ch->cap;
+    return ch->buf + k * ch->elem_size;
 }
 
+static void advance_head(lanes_chan *ch)
+{
+    if (++ch->head == ch->cap)
+        ch->head = 0;
+}
+
+/* Ints and pointers, the common elements, as one load and store. */
 static void copy_elem(const lanes_chan *ch, void *dst, const void *src)
 {
-    if (dst == NULL || ch->elem_size == 0)
+    if (dst == NULL)
         return;
-    if (src != NULL)
-        memcpy(dst, src, ch->elem_size);
-    else
+    if (src == NULL) {
         memset(dst, 0, ch->elem_size);
+        return;
+    }
+    switch (ch->elem_size) {
+    case 0:
+        break;
+    case 4:
+        memcpy(dst, src, 4);
+        break;
+    case 8:
+        memcpy(dst, src, 8);
+        break;
+    default:
+        memcpy(dst, src, ch->elem_size);
+        break;
+    }
 }
 
 /* The `arg` of SEND/RECV: the element's first 4 bytes when it has them,
@@ -215,6 +240,9 @@ static void trace_xfer(lanes_chan *ch, int kind, const rt_routine *who, int32_t 
     sched_trace(ch->rt, kind, who != NULL ? sched_routine_id(who) : 0, ch->id, item);
 }
 
+/* Without tracing, the message numbers and items are never looked at. */
+#define TRACED(ch) __builtin_expect((ch)->traced, 0)
+
 /* ---- the three ways an operation completes at once (channel locked) -------
  * Each returns 1 and sets *res when the operation completed (or failed for
  * good), 0 when it would have to wait.  A partner it served is left in
@@ -232,11 +260,13 @@ static int send_now(lanes_chan *ch, const void *elem, int *res, rt_routine **wak
     if ((w = waitq_claim(&ch->recvq)) != NULL) {
         /* a parked receiver implies an empty buffer: hand over directly */
         rt_routine *r = w->r;
-        int32_t item = item_of(ch, elem, ++ch->nsent);
-        ch->nrecv++;
         copy_elem(ch, w->elem, elem);
-        trace_xfer(ch, LANES_EV_SEND, NULL, item);
-        trace_xfer(ch, LANES_EV_RECV, r, item);
+        if (TRACED(ch)) {
+            int32_t item = item_of(ch, elem, ++ch->nsent);
+            ch->nrecv++;
+            trace_xfer(ch, LANES_EV_SEND, NULL, item);
+            trace_xfer(ch, LANES_EV_RECV, r, item);
+        }
         w->result = 0;
         *wake = r;
         *res = 0;
@@ -246,7 +276,8 @@ static int send_now(lanes_chan *ch, const void *elem, int *res, rt_routine **wak
         unsigned char *s = slot(ch, ch->len);
         copy_elem(ch, s, elem);
         ch->len++;
-        trace_xfer(ch, LANES_EV_SEND, NULL, item_of(ch, s, ++ch->nsent));
+        if (TRACED(ch))
+            trace_xfer(ch, LANES_EV_SEND, NULL, item_of(ch, s, ++ch->nsent));
         *res = 0;
         return 1;
     }
@@ -260,20 +291,24 @@ static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
     if ((w = waitq_claim(&ch->sendq)) != NULL) {
         rt_routine *s = w->r;
         if (ch->cap == 0) {
-            int32_t item = item_of(ch, w->elem, ++ch->nsent);
-            ch->nrecv++;
             copy_elem(ch, elem, w->elem);
-            trace_xfer(ch, LANES_EV_SEND, s, item);
-            trace_xfer(ch, LANES_EV_RECV, NULL, item);
+            if (TRACED(ch)) {
+                int32_t item = item_of(ch, w->elem, ++ch->nsent);
+                ch->nrecv++;
+                trace_xfer(ch, LANES_EV_SEND, s, item);
+                trace_xfer(ch, LANES_EV_RECV, NULL, item);
+            }
         } else {
             /* full buffer: take the oldest, the sender's value goes last */
             unsigned char *h = slot(ch, 0);
-            int32_t out = item_of(ch, h, ++ch->nrecv);
+            int32_t out = TRACED(ch) ? item_of(ch, h, ++ch->nrecv) : 0;
             copy_elem(ch, elem, h);
             copy_elem(ch, h, w->elem);  /* head slot becomes the tail slot */
-            ch->head = (ch->head + 1) % ch->cap;
-            trace_xfer(ch, LANES_EV_RECV, NULL, out);
-            trace_xfer(ch, LANES_EV_SEND, s, item_of(ch, h, ++ch->nsent));
+            advance_head(ch);
+            if (TRACED(ch)) {
+                trace_xfer(ch, LANES_EV_RECV, NULL, out);
+                trace_xfer(ch, LANES_EV_SEND, s, item_of(ch, h, ++ch->nsent));
+            }
         }
         w->result = 0;
         *wake = s;
@@ -282,9 +317,10 @@ static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
     }
     if (ch->len > 0) {
         unsigned char *h = slot(ch, 0);
-        trace_xfer(ch, LANES_EV_RECV, NULL, item_of(ch, h, ++ch->nrecv));
+        if (TRACED(ch))
+            trace_xfer(ch, LANES_EV_RECV, NULL, item_of(ch, h, ++ch->nrecv));
         copy_elem(ch, elem, h);
-        ch->head = (ch->head + 1) % ch->cap;
+        advance_head(ch);
         ch->len--;
         *res = 0;
         return 1;
@@ -318,6 +354,7 @@ lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, si
     ch->rt = rt;
     ch->elem_size = elem_size;
     ch->cap = cap;
+    ch->traced = sched_tracing(rt);
     atomic_init(&ch->lock.held, 0);
     ch->id = sched_chan_register(rt, ch, name != NULL ? name : "");
     if (ch->id == 0)
@@ -401,10 +438,13 @@ static int chan_op(lanes_chan *ch, void *elem, int op, int block)
         lock_drop(&ch->lock);
         return LANES_WOULDBLOCK;
     }
-    memset(&w, 0, sizeof w);
+    /* every field a claimer or we read; waitq_push sets the links */
     w.ch = ch;
     w.r = self;
+    w.sel = NULL;
     w.elem = elem;              /* a sender's is only read by the receiver */
+    w.index = 0;
+    w.result = 0;
     waitq_push(op == LANES_SEND ? &ch->sendq : &ch->recvq, &w);
     sched_park(op == LANES_SEND ? LANES_STOP_SEND : LANES_STOP_RECV, ch->id, op,
                unlock_one, ch);
@@ -566,7 +606,7 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
     for (i = 0; i < n; i++) {
         chan_waiter *w = &waiters[i];
         lanes_case *c = &cases[i];
-        memset(w, 0, sizeof *w);
+        w->queued = 0;          /* pass 3 reads it for every case */
         if (c->ch == NULL)
             continue;
         w->ch = c->ch;
@@ -574,6 +614,7 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         w->sel = &sel;
         w->elem = c->elem;
         w->index = i;
+        w->result = 0;
         waitq_push(c->op == LANES_SEND ? &c->ch->sendq : &c->ch->recvq, w);
         if (first_id == 0)
             first_id = c->ch->id;

@@ -47,6 +47,10 @@ void sched_ready(rt_routine *r);
 /* A fast per-lane (per-thread) pseudo-random number. */
 uint32_t sched_rand(void);
 
+/* Whether rt records trace events; fixed at lanes_open, so callers may
+ * cache it (channels skip work only the trace would use). */
+int sched_tracing(const lanes_rt *rt);
+
 /* Records a trace event from the current lane's ring (a routine) or the
  * control ring (a plain thread).  routine 0 means "the current routine". */
 void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg);

@@ -424,6 +424,11 @@ static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, int kind, uin
     emit_here(rt, kind, routine, obj, arg, 1, LANES_NO_LANE);
 }
 
+int sched_tracing(const lanes_rt *rt)
+{
+    return rt->trace_on;
+}
+
 /* Channels call this four times a round trip: with tracing off it must be
  * a test and a return, not a stack frame. */
 void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg)

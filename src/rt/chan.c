@@ -240,6 +240,14 @@ static void trace_xfer(lanes_chan *ch, int kind, const rt_routine *who, int32_t 
     sched_trace(ch->rt, kind, who != NULL ? sched_routine_id(who) : 0, ch->id, item);
 }
 
+/* Both halves of one exchange: one timestamp. */
+static void trace_xfer2(lanes_chan *ch, int kind0, const rt_routine *who0, int32_t item0,
+                        int kind1, const rt_routine *who1, int32_t item1)
+{
+    sched_trace2(ch->rt, ch->id, kind0, who0 != NULL ? sched_routine_id(who0) : 0, item0,
+                 kind1, who1 != NULL ? sched_routine_id(who1) : 0, item1);
+}
+
 /* Without tracing, the message numbers and items are never looked at. */
 #define TRACED(ch) __builtin_expect((ch)->traced, 0)
 
@@ -264,8 +272,7 @@ static int send_now(lanes_chan *ch, const void *elem, int *res, rt_routine **wak
         if (TRACED(ch)) {
             int32_t item = item_of(ch, elem, ++ch->nsent);
             ch->nrecv++;
-            trace_xfer(ch, LANES_EV_SEND, NULL, item);
-            trace_xfer(ch, LANES_EV_RECV, r, item);
+            trace_xfer2(ch, LANES_EV_SEND, NULL, item, LANES_EV_RECV, r, item);
         }
         w->result = 0;
         *wake = r;
@@ -295,8 +302,7 @@ static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
             if (TRACED(ch)) {
                 int32_t item = item_of(ch, w->elem, ++ch->nsent);
                 ch->nrecv++;
-                trace_xfer(ch, LANES_EV_SEND, s, item);
-                trace_xfer(ch, LANES_EV_RECV, NULL, item);
+                trace_xfer2(ch, LANES_EV_SEND, s, item, LANES_EV_RECV, NULL, item);
             }
         } else {
             /* full buffer: take the oldest, the sender's value goes last */
@@ -306,8 +312,8 @@ static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
             copy_elem(ch, h, w->elem);  /* head slot becomes the tail slot */
             advance_head(ch);
             if (TRACED(ch)) {
-                trace_xfer(ch, LANES_EV_RECV, NULL, out);
-                trace_xfer(ch, LANES_EV_SEND, s, item_of(ch, h, ++ch->nsent));
+                trace_xfer2(ch, LANES_EV_RECV, NULL, out,
+                            LANES_EV_SEND, s, item_of(ch, h, ++ch->nsent));
             }
         }
         w->result = 0;

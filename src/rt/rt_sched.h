@@ -55,6 +55,11 @@ int sched_tracing(const lanes_rt *rt);
  * control ring (a plain thread).  routine 0 means "the current routine". */
 void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg);
 
+/* Two events about obj that happen at one point (a message's SEND and RECV
+ * in one exchange): in this order, with one timestamp. */
+void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int32_t arg0,
+                  int kind1, uint32_t routine1, int32_t arg1);
+
 /* Channel registry, owned by sched.c: ids are 1, 2, ... per runtime.  The
  * runtime keeps every channel until lanes_close, which calls chan_destroy on
  * each (channels may still have parked routines then: chan_destroy must not

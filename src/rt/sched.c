@@ -378,20 +378,25 @@ static uint64_t trace_clock(void *arg, uint64_t *t_rt)
 static _Thread_local lanes_rt *tl_consumer_of;
 static const atomic_int never;
 
-static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
-                      uint32_t obj, int32_t arg, uint16_t lane)
+static void emit_n(lanes_rt *rt, rt_lane *l, const trace_ev *e, size_t n)
 {
-    trace_ev e = { routine, obj, arg, lane, (uint16_t)kind };
     if (l != NULL) {
-        trace_put(&l->ring, &e, trace_clock, rt, &rt->lossless, &rt->closing);
+        trace_put(&l->ring, e, n, trace_clock, rt, &rt->lossless, &rt->closing);
     } else {
         /* The consumer itself (a UI thread pressing keys) must not wait for
          * room only it can make: for it a full control ring drops. */
         const atomic_int *lossless = tl_consumer_of == rt ? &never : &rt->lossless;
         pthread_mutex_lock(&rt->ctl_mu);
-        trace_put(&rt->ctl_ring, &e, trace_clock, rt, lossless, &rt->closing);
+        trace_put(&rt->ctl_ring, e, n, trace_clock, rt, lossless, &rt->closing);
         pthread_mutex_unlock(&rt->ctl_mu);
     }
+}
+
+static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
+                      uint32_t obj, int32_t arg, uint16_t lane)
+{
+    trace_ev e = { routine, obj, arg, lane, (uint16_t)kind };
+    emit_n(rt, l, &e, 1);
 }
 
 /* l: the emitting lane (its ring), NULL for the control ring.  `lane` is
@@ -404,24 +409,21 @@ static inline void emit(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
     emit_slow(rt, l, kind, routine, obj, arg, lane);
 }
 
-/* Emits from wherever the caller runs: its lane's ring, or the control ring. */
-static void emit_here(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj,
-                      int32_t arg, int lane_field_is_lane, uint16_t lane_other)
+/* Emits e[0..n) from wherever the caller runs: its lane's ring (lane
+ * field: that lane), or the control ring (no lane); routine 0 in an event
+ * means the calling routine. */
+static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, trace_ev *e, size_t n)
 {
+    rt_routine *me = cur_self();
     rt_lane *l = cur_lane();
     if (l != NULL && l->rt != rt)
         l = NULL;
-    emit(rt, l, kind, routine, obj, arg,
-         l != NULL && lane_field_is_lane ? (uint16_t)l->idx : lane_other);
-}
-
-static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, int kind, uint32_t routine,
-                                                     uint32_t obj, int32_t arg)
-{
-    rt_routine *me;
-    if (routine == 0 && (me = cur_self()) != NULL)
-        routine = me->id;
-    emit_here(rt, kind, routine, obj, arg, 1, LANES_NO_LANE);
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].routine == 0 && me != NULL)
+            e[i].routine = me->id;
+        e[i].lane = l != NULL ? (uint16_t)l->idx : LANES_NO_LANE;
+    }
+    emit_n(rt, l, e, n);
 }
 
 int sched_tracing(const lanes_rt *rt)
@@ -433,8 +435,20 @@ int sched_tracing(const lanes_rt *rt)
  * a test and a return, not a stack frame. */
 void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg)
 {
-    if (rt != NULL && rt->trace_on)
-        sched_trace_on(rt, kind, routine, obj, arg);
+    if (rt != NULL && rt->trace_on) {
+        trace_ev e = { routine, obj, arg, 0, (uint16_t)kind };
+        sched_trace_on(rt, &e, 1);
+    }
+}
+
+void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int32_t arg0,
+                  int kind1, uint32_t routine1, int32_t arg1)
+{
+    if (rt != NULL && rt->trace_on) {
+        trace_ev e[2] = { { routine0, obj, arg0, 0, (uint16_t)kind0 },
+                          { routine1, obj, arg1, 0, (uint16_t)kind1 } };
+        sched_trace_on(rt, e, 2);
+    }
 }
 
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)

@@ -51,8 +51,8 @@ static void backoff(unsigned *spins)
     nanosleep(&(struct timespec){ 0, 50000 }, NULL);
 }
 
-void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
-               const atomic_int *lossless, const atomic_int *closing)
+void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
+               void *clk_arg, const atomic_int *lossless, const atomic_int *closing)
 {
     uint64_t cap = r->mask + 1;
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
@@ -62,7 +62,8 @@ void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_a
 
     /* Lossless: wait for room before going busy, so the consumer (which
      * waits for busy producers) can never wait for us while we wait. */
-    while (t - atomic_load_explicit(&r->head, memory_order_acquire) >= cap &&
+    RT_ASSERT(n >= 1 && n <= cap);
+    while (t - atomic_load_explicit(&r->head, memory_order_acquire) > cap - n &&
            atomic_load_explicit(lossless, memory_order_relaxed) &&
            !atomic_load_explicit(closing, memory_order_relaxed))
         backoff(&spins);
@@ -74,18 +75,22 @@ void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_a
     t_ns = clk(clk_arg, &t_rt);
 
     /* Full or not, write slot t: when full it held position t - cap, which
-     * the consumer will find torn or newer and count as dropped. */
-    _Atomic uint64_t *w = &r->w[(t & r->mask) * TRACE_SLOT_WORDS];
-    atomic_store_explicit(&w[4], 2 * t + 1, memory_order_relaxed);
-    RT_FENCE(memory_order_release);
-    atomic_store_explicit(&w[0], t_ns, memory_order_relaxed);
-    atomic_store_explicit(&w[1], t_rt, memory_order_relaxed);
-    atomic_store_explicit(&w[2], (uint64_t)e->routine | ((uint64_t)e->obj << 32),
-                          memory_order_relaxed);
-    atomic_store_explicit(&w[3], (uint64_t)(uint32_t)e->arg | ((uint64_t)e->lane << 32) |
-                          ((uint64_t)e->kind << 48), memory_order_relaxed);
-    atomic_store_explicit(&w[4], 2 * t + 2, memory_order_release);
-    atomic_store_explicit(&r->tail, t + 1, memory_order_release);
+     * the consumer will find torn or newer and count as dropped.  Events
+     * put together share the one clock read (they happen at one point). */
+    for (size_t i = 0; i < n; i++, t++) {
+        const trace_ev *e = &ev[i];
+        _Atomic uint64_t *w = &r->w[(t & r->mask) * TRACE_SLOT_WORDS];
+        atomic_store_explicit(&w[4], 2 * t + 1, memory_order_relaxed);
+        RT_FENCE(memory_order_release);
+        atomic_store_explicit(&w[0], t_ns, memory_order_relaxed);
+        atomic_store_explicit(&w[1], t_rt, memory_order_relaxed);
+        atomic_store_explicit(&w[2], (uint64_t)e->routine | ((uint64_t)e->obj << 32),
+                              memory_order_relaxed);
+        atomic_store_explicit(&w[3], (uint64_t)(uint32_t)e->arg | ((uint64_t)e->lane << 32) |
+                              ((uint64_t)e->kind << 48), memory_order_relaxed);
+        atomic_store_explicit(&w[4], 2 * t + 2, memory_order_release);
+    }
+    atomic_store_explicit(&r->tail, t, memory_order_release);
     atomic_store_explicit(&r->busy, b + 2, memory_order_release);
 }
 

@@ -40,11 +40,12 @@ typedef struct trace_ev {       /* what a producer fills in */
 int  trace_ring_init(trace_ring *r, size_t cap);     /* 0 or -ENOMEM */
 void trace_ring_free(trace_ring *r);
 
-/* Producer side.  clock(arg, &t_rt) returns t_ns and sets t_rt; it is read
- * inside the busy window.  *lossless and *closing are read when full. */
+/* Producer side: puts ev[0..n) (1 <= n <= capacity), in order, stamped
+ * with one clock read.  clock(arg, &t_rt) returns t_ns and sets t_rt; it is
+ * read inside the busy window.  *lossless and *closing are read when full. */
 typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
-void trace_put(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
-               const atomic_int *lossless, const atomic_int *closing);
+void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
+               void *clk_arg, const atomic_int *lossless, const atomic_int *closing);
 
 /* Consumer: merges rings[0..n) (NULL entries skipped), events with
  * t_ns < limit only, oldest first; at most max.  Waits for producers that

@@ -63,10 +63,13 @@ void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
     /* Lossless: wait for room before going busy, so the consumer (which
      * waits for busy producers) can never wait for us while we wait. */
     RT_ASSERT(n >= 1 && n <= cap);
-    while (t - atomic_load_explicit(&r->head, memory_order_acquire) > cap - n &&
+    while (t - r->head_seen > cap - n &&
            atomic_load_explicit(lossless, memory_order_relaxed) &&
-           !atomic_load_explicit(closing, memory_order_relaxed))
-        backoff(&spins);
+           !atomic_load_explicit(closing, memory_order_relaxed)) {
+        r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+        if (t - r->head_seen > cap - n)
+            backoff(&spins);
+    }
 
     /* Busy (odd) before the clock read: only this thread writes busy, so a
      * plain store would do but for the store-load order against the clock;
@@ -100,12 +103,14 @@ static int peek(trace_ring *r, uint64_t *at, lanes_event *ev, uint64_t *lost)
 {
     uint64_t cap = r->mask + 1;
     uint64_t h0 = atomic_load_explicit(&r->head, memory_order_relaxed);
-    uint64_t h = h0;
+    uint64_t h = h0, t = r->tail_seen;
     int got = 0;
     for (;;) {
-        uint64_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
-        if (h == t)
-            break;
+        if (h == t) {                   /* read all we knew of: look again */
+            t = atomic_load_explicit(&r->tail, memory_order_acquire);
+            if (h == t)
+                break;
+        }
         if (t - h > cap) {              /* positions below t - cap are gone */
             *lost += t - cap - h;
             h = t - cap;
@@ -132,7 +137,9 @@ static int peek(trace_ring *r, uint64_t *at, lanes_event *ev, uint64_t *lost)
         }
         (*lost)++;                      /* overwritten (or being) under us */
         h++;
+        t = atomic_load_explicit(&r->tail, memory_order_acquire);  /* how far ahead? */
     }
+    r->tail_seen = t;
     if (h != h0)
         atomic_store_explicit(&r->head, h, memory_order_release);
     return got;

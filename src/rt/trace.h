@@ -23,12 +23,24 @@
  * producer, one consumer, no read-modify-write on the shared indices.
  */
 #define TRACE_SLOT_WORDS 5
+
+/* The fields each side writes sit apart (128 bytes, so apart even where
+ * the ring's memory is only 16-byte aligned), and each side keeps the
+ * other's index as last seen: a producer touches the consumer's line only
+ * when its ring looks full in lossless mode, the consumer the producer's
+ * only when it has read up to the tail it knew. */
 typedef struct trace_ring {
-    _Atomic uint64_t head;      /* next to read; the consumer only */
-    _Atomic uint64_t tail;      /* next to write; the producer only */
-    _Atomic uint64_t busy;      /* odd while the producer is between its clock read and publishing */
+    char pad_lead[128 - 8];     /* nothing of the lane's before it either */
     uint64_t mask;              /* capacity - 1 (power of two); immutable */
     _Atomic uint64_t *w;        /* TRACE_SLOT_WORDS per slot; freed by trace_ring_free */
+    char pad0[128 - 2 * 8];
+    _Atomic uint64_t tail;      /* next to write; the producer only */
+    _Atomic uint64_t busy;      /* odd while the producer is between its clock read and publishing */
+    uint64_t head_seen;         /* the producer's: a head it read, <= head */
+    char pad1[128 - 3 * 8];
+    _Atomic uint64_t head;      /* next to read; the consumer only */
+    uint64_t tail_seen;         /* the consumer's: a tail it read, <= tail */
+    char pad2[128 - 2 * 8];     /* and nothing of the lane's after it */
 } trace_ring;
 
 typedef struct trace_ev {       /* what a producer fills in */

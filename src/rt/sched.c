@@ -2040,6 +2040,8 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         err = ENOMEM;
         goto fail;
     }
+    if (rt->trace_on)
+        trace_asym_init();      /* before any event: see trace.c */
 
     rt->t0 = mono_ns();
     clk.base_rt = 0;

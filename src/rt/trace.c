@@ -16,6 +16,51 @@
 #include <time.h>
 #include "rassert.h"
 #include "trace.h"
+#ifdef __linux__
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+/*
+ * The store-load barrier a producer needs between "busy" and its clock
+ * read costs a locked instruction per event.  Where the kernel offers
+ * membarrier, the consumer pays for it instead, once per merge: its
+ * membarrier makes every running thread of the process pass a full
+ * barrier, so a producer's busy store is either visible after it or was
+ * made after it, and then its clock read is later than the consumer's
+ * limit.  Set once, before any lane runs (trace_asym_init); else 0.
+ */
+static atomic_int asym;
+static pthread_once_t asym_once = PTHREAD_ONCE_INIT;
+
+static void asym_register(void)
+{
+#if defined(__linux__) && defined(__NR_membarrier)
+    if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 &&
+        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+        atomic_store(&asym, 1);
+#endif
+}
+
+void trace_asym_init(void)
+{
+    pthread_once(&asym_once, asym_register);
+}
+
+/* A forked child may not inherit the registration: register again, and
+ * as a last resort use the (slow) global command, which needs none. */
+static void asym_barrier(void)
+{
+#if defined(__linux__) && defined(__NR_membarrier)
+    if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+        return;
+    if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 &&
+        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+        return;
+    RT_ASSERT(syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) == 0);
+#endif
+}
 
 int trace_ring_init(trace_ring *r, size_t cap)
 {
@@ -74,7 +119,12 @@ void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
     /* Busy (odd) before the clock read: only this thread writes busy, so a
      * plain store would do but for the store-load order against the clock;
      * the exchange is that full barrier in one locked instruction. */
-    atomic_exchange_explicit(&r->busy, b + 1, memory_order_seq_cst);
+    if (atomic_load_explicit(&asym, memory_order_relaxed)) {
+        atomic_store_explicit(&r->busy, b + 1, memory_order_relaxed);
+        atomic_signal_fence(memory_order_seq_cst);  /* the consumer fences for us */
+    } else {
+        atomic_exchange_explicit(&r->busy, b + 1, memory_order_seq_cst);
+    }
     t_ns = clk(clk_arg, &t_rt);
 
     /* Full or not, write slot t: when full it held position t - cap, which
@@ -172,6 +222,8 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
 
     RT_ASSERT(n <= MAXR);
     RT_FENCE(memory_order_seq_cst);
+    if (atomic_load_explicit(&asym, memory_order_relaxed))
+        asym_barrier();
     for (size_t i = 0; i < n; i++) {
         unsigned spins = 0;
         uint64_t b;

@@ -50,6 +50,11 @@ typedef struct trace_ev {       /* what a producer fills in */
 } trace_ev;
 
 int  trace_ring_init(trace_ring *r, size_t cap);     /* 0 or -ENOMEM */
+
+/* Once per process, before the first traced runtime's lanes start: lets
+ * producers skip their per-event barrier where the consumer can issue one
+ * for all of them (Linux membarrier).  Safe to call again. */
+void trace_asym_init(void);
 void trace_ring_free(trace_ring *r);
 
 /* Producer side: puts ev[0..n) (1 <= n <= capacity), in order, stamped

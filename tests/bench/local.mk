@@ -6,13 +6,10 @@
 EXTRA_PROGRAMS = tests/bench/lanes-bench
 tests_bench_lanes_bench_SOURCES = tests/bench/lanes-bench.c tests/bench/ui-bench.c \
 	tests/bench/bench.h
-# -iquote, not -I, for src/rt: its sched.h must not shadow the system <sched.h>
-# that <pthread.h> includes.
 tests_bench_lanes_bench_CPPFLAGS = -I$(top_srcdir)/src -iquote $(top_srcdir)/src/rt -I$(top_builddir)
 tests_bench_lanes_bench_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)
 tests_bench_lanes_bench_LDADD = src/ui/libui.a src/rt/liblanes.a $(CURSES_LIBS)
-EXTRA_DIST += tests/bench/peers/main.go tests/bench/compare.sh \
-	tests/bench/PERFORMANCE.txt
+EXTRA_DIST += tests/bench/peers/main.go tests/bench/compare.sh
 CLEANFILES += tests/bench/lanes-peers
 
 GO ?= go

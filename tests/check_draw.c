@@ -18,36 +18,16 @@
 
 #include "ui/draw.h"
 #include "ui/model.h"
+#include "modelfeed.h"
 
 static ui_model M;
 static ui_view V;
 static SCREEN *scr;
 static FILE *out, *in;
 
-static const char *names[] = { "", "cashier", "cook#1", "cook#2", "attendant" };
-static const char *chans[] = { "", "orders", "meals" };
-
-static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
-{
-    (void)ctx;
-    if (kind == 0 && id < 5)
-        snprintf(buf, n, "%s", names[id]);
-    else if (kind == 1 && id < 3)
-        snprintf(buf, n, "%s", chans[id]);
-}
-
 static void ev(uint64_t t_rt, int kind, int lane, uint32_t routine, uint32_t obj, int32_t arg)
 {
-    lanes_event e;
-
-    memset(&e, 0, sizeof e);
-    e.t_rt = t_rt;
-    e.kind = (uint16_t)kind;
-    e.lane = lane < 0 ? LANES_NO_LANE : (uint16_t)lane;
-    e.routine = routine;
-    e.obj = obj;
-    e.arg = arg;
-    ui_model_fold(&M, &e, 1, 1000);
+    feed(&M, t_rt, kind, lane, routine, obj, arg, 1000);
 }
 
 static void term_open(int rows, int cols)

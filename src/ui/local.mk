@@ -11,13 +11,13 @@ UI_TEST_LDADD = src/ui/libui.a src/out/libout.a src/scn/libscn.a src/rt/liblanes
 
 check_PROGRAMS += tests/check_model
 TESTS += tests/check_model
-tests_check_model_SOURCES = tests/check_model.c
+tests_check_model_SOURCES = tests/check_model.c tests/modelfeed.h
 tests_check_model_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
 tests_check_model_LDADD = $(UI_TEST_LDADD)
 
 check_PROGRAMS += tests/check_draw
 TESTS += tests/check_draw
-tests_check_draw_SOURCES = tests/check_draw.c
+tests_check_draw_SOURCES = tests/check_draw.c tests/modelfeed.h
 tests_check_draw_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
 tests_check_draw_LDADD = $(UI_TEST_LDADD)
 

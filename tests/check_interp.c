@@ -270,6 +270,36 @@ START_TEST(test_interp_fault_in_select)
 }
 END_TEST
 
+/* A spawn beyond the language's limit (8,192 routines alive at once) is
+ * the scenario's fault; a spawn the system cannot serve (no stack) is not
+ * (SCN_ERROR, exit 1: tests/faults.sh makes one under ulimit -v). */
+START_TEST(test_interp_fault_spawn_beyond_limit)
+{
+    static const char src[] =
+        "chan gate 0\n"
+        "routine boss\n"
+        "  repeat 8200\n"
+        "    spawn part\n"
+        "  end\n"
+        "  close gate\n"
+        "end\n"
+        "routine part x0\n"
+        "  range gate\n"
+        "  end\n"
+        "end\n";
+    scn_result r;
+
+#ifdef LANES_TSAN
+    return;     /* ThreadSanitizer keeps at most ~8k live fibers */
+#endif
+    run_prog(parse(&r, "l.lanes", src), 2, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_FAULT);
+    ck_assert_str_eq(F.end, "lanes: boss: cannot spawn 'part': more than 8192 routines "
+                            "alive at once (l.lanes:4)\n");
+    scn_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_interp_whole_deadlock)
 {
     scn_result r = scn_load("deadlock");
@@ -578,6 +608,7 @@ static Suite *interp_suite(void)
     tcase_add_test(tc, test_interp_fault_send_on_closed);
     tcase_add_test(tc, test_interp_fault_close_of_closed);
     tcase_add_test(tc, test_interp_fault_in_select);
+    tcase_add_test(tc, test_interp_fault_spawn_beyond_limit);
     tcase_add_loop_test(tc, test_interp_whole_deadlock, 0, 2);
     tcase_add_test(tc, test_interp_partial_deadlock);
     tcase_add_test(tc, test_interp_partial_deadlock_kinds);

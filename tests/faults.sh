@@ -10,7 +10,15 @@
 #      than the slack of the C library), so `workers` itself is run too
 #      but may land on either side.  Skipped under a sanitizer, whose
 #      shadow memory needs terabytes of address space.
-#   2. no threads for the lanes (RLIMIT_NPROC, ulimit -u): exit 1 and a
+#   2. a `spawn` step that finds no stack while the run goes on (ulimit -v
+#      again, on a scenario whose one routine spawns 1,000 that stay): a
+#      system error, so exit 1 and "lanes: boss: cannot map a stack for
+#      part#N: ..." with the step's place, never the scenario's fault
+#      status 4; out of memory elsewhere also exits 1 ("lanes: out of
+#      memory"), no crash.  Some limit must stop it at such a spawn.
+#      A spawn beyond the language's limit (8,192 routines alive) stays a
+#      scenario fault: exit 4 (this one runs under AddressSanitizer too).
+#   3. no threads for the lanes (RLIMIT_NPROC, ulimit -u): exit 1 and a
 #      message that the lanes' threads could not be created.  Root is not
 #      held to RLIMIT_NPROC, so as root the run is made as the user nobody
 #      (setpriv) with a copy of the program in a world-readable directory;
@@ -40,6 +48,25 @@ routine worker x1000
   end
 end
 EOF
+
+# one routine spawns N parts that all wait at a gate; N from $1
+spawner() {
+    cat <<EOF
+chan gate 0
+routine boss
+  repeat $1
+    spawn part
+  end
+  close gate
+end
+routine part x0
+  range gate
+  end
+end
+EOF
+}
+spawner 1000 >"$tmp/spawn.lanes"
+spawner 8200 >"$tmp/limit.lanes"
 
 # run LIMIT SCENARIO...: lanes under `ulimit -v LIMIT` (KiB); sets $st
 run_v() {
@@ -76,6 +103,42 @@ else
     echo "ulimit -v: $oks runs done, $stack_fails stopped for a stack, $lane_fails for the lanes"
     [ $stack_fails -gt 0 ] || { : >"$tmp/err"; fail "no limit made the stacks fail alone"; }
     [ $oks -gt 0 ] || { : >"$tmp/err"; fail "no limit let the scenarios run"; }
+
+    # 2. mid-run: the runtime and `boss` start, a `spawn part` finds no stack
+    spawn_fails=0 oks=0 others=0
+    for v in 400000 300000 250000 200000 170000 150000 130000 110000 100000 90000 80000 70000 60000; do
+        run_v $v "$tmp/spawn.lanes"
+        msg=$(head -1 "$tmp/err")
+        case $st:$msg in
+        0:*) oks=$((oks + 1)) ;;
+        "1:lanes: boss: cannot map a stack for part#"*": "*" ($tmp/spawn.lanes:4)")
+            spawn_fails=$((spawn_fails + 1))
+            [ $spawn_fails = 1 ] && echo "ulimit -v $v, spawn: $msg" ;;
+        "1:lanes: out of memory"|"1:lanes: boss: out of memory ($tmp/spawn.lanes:4)"|\
+        "1:lanes: cannot start routine 'boss': "*|\
+        "1:lanes: cannot create a thread for each of the 8 lanes: "*|"1:lanes: cannot start the runtime: "*)
+            others=$((others + 1)) ;;
+        124:*) fail "ulimit -v $v, spawn: still running after 60 s" ;;
+        *) fail "ulimit -v $v, spawn: exit status $st (a stack a spawn cannot get is a system error: 1)" ;;
+        esac
+    done
+    echo "ulimit -v, spawn: $oks runs done, $spawn_fails stopped at a spawn, $others before or elsewhere"
+    [ $spawn_fails -gt 0 ] || { : >"$tmp/err"; fail "no limit made a spawn fail for its stack"; }
+fi
+
+# the language's limit, 8,192 routines alive, is the scenario's fault
+# (ThreadSanitizer keeps at most ~8k live fibers: not under it)
+if [ "$which" = thread ]; then
+    echo "skip: 8,192 routines alive under a thread sanitizer build"
+else
+    timeout 60 "$LANES" --headless -c 2 "$tmp/limit.lanes" >/dev/null 2>"$tmp/err"
+    st=$?
+    msg=$(head -1 "$tmp/err")
+    case $st:$msg in
+    "4:lanes: boss: cannot spawn 'part': more than 8192 routines alive at once ($tmp/limit.lanes:4)")
+        echo "spawn beyond the limit: $msg" ;;
+    *) fail "spawn beyond the limit: exit status $st, wanted 4 and the limit's message" ;;
+    esac
 fi
 
 # run_u [NPROC]: lanes --headless -c 8 workers under RLIMIT_NPROC (none

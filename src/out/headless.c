@@ -204,6 +204,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     case SCN_DONE:     status = EXIT_DONE;     info.status = "done";     break;
     case SCN_DEADLOCK: status = EXIT_DEADLOCK; info.status = "deadlock"; break;
     case SCN_FAULT:    status = EXIT_FAULT;    info.status = "fault";    break;
+    case SCN_ERROR:    status = EXIT_SYSTEM;   info.status = "error";    break;
     default:           status = EXIT_SYSTEM;   info.status = "stopped";  break;
     }
     if (st == SCN_TIMEOUT && stop_signal != 0) {

@@ -1,7 +1,7 @@
 /*
  * json.c - small pieces the printers and the trace writer share: JSON string
  * quoting that always yields valid UTF-8, names with their fallbacks, and
- * an allocator that ends the process on out-of-memory.
+ * an allocator that ends the process with status 1 on out-of-memory.
  * Owns no state.
  */
 #include "config.h"
@@ -9,16 +9,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "out/summary.h"
+
+/* Set once, before any fold starts (out_on_out_of_memory). */
+static void (*oom_hook)(void);
+
+void out_on_out_of_memory(void (*fn)(void))
+{
+    oom_hook = fn;
+}
 
 void *out_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n != 0 ? n : 1);
 
     if (q == NULL) {
+        /* a system error (exit 1), not a crash */
+        if (oom_hook != NULL)
+            oom_hook();
         fputs("lanes: out of memory\n", stderr);
-        abort();
+        _exit(EXIT_SYSTEM);
     }
     return q;
 }

@@ -21,6 +21,12 @@
  * trace event was dropped), 3 deadlock, 4 scenario fault. */
 int out_headless(const lanes_opts *opts, scn_program *prog);
 
+/* When memory runs out, the folds and the trace writer call `fn` (the
+ * screen restores the terminal there; it must be async-signal-safe), say
+ * "lanes: out of memory" on stderr and end the process with status 1.
+ * Set before the first fold; NULL: nothing to restore. */
+void out_on_out_of_memory(void (*fn)(void));
+
 /* ---- names ----------------------------------------------------------------
  * How a fold turns routine and channel ids into names.  A NULL table, or a
  * NULL function in it, or an empty name, gives "r<id>" / "ch<id>". */

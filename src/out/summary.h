@@ -108,7 +108,8 @@ double out_summary_parallelism(const out_summary *s);
 typedef struct out_run_info {
     const char *scenario;    /* name or path given                         */
     const char *title;
-    const char *status;      /* "done", "deadlock", "fault", "stopped"     */
+    const char *status;      /* "done", "deadlock", "fault", "error",
+                                "interrupted", "stopped"                  */
     int      exit_status;
     int      cores;          /* at start                                   */
     int      quantum;

@@ -2,23 +2,38 @@
  * diag.c - diagnostics of one parse: collected as they are found (at most
  * SCN_MAX_ERRORS errors and SCN_MAX_WARNINGS warnings), then sorted by
  * place and formatted GCC-style, each with its source line and a caret.
- * Owns the scn_diag array of a scn_pstate; never prints.
+ * Owns the scn_diag array of a scn_pstate; never prints.  Also the layer's
+ * allocator, which ends the process with status 1 when memory runs out.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "options.h"
 #include "scn/parse_int.h"
+
+/* Set once, before any run starts (scn_on_out_of_memory). */
+static void (*oom_hook)(void);
+
+void scn_on_out_of_memory(void (*fn)(void))
+{
+    oom_hook = fn;
+}
 
 void *scn_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n != 0 ? n : 1);
 
     if (q == NULL) {
+        /* a system error (exit 1), not a crash: nothing here is wrong but
+         * the machine's answer */
+        if (oom_hook != NULL)
+            oom_hook();
         fputs("lanes: out of memory\n", stderr);
-        abort();
+        _exit(EXIT_SYSTEM);
     }
     return q;
 }

@@ -71,7 +71,9 @@ struct scn_run {
     size_t      by_id_cap;
     _Atomic int *next_number;       /* per declaration: next instance number */
     _Atomic int live;               /* instances not yet done              */
-    _Atomic int faulted;
+    _Atomic int faulted;            /* set once, after fault_msg and fault_sys */
+    int         fault_sys;          /* the fault is the system's (exit 1), not
+                                       the scenario's: no stack, no memory  */
     char        fault_msg[512];
     int         ended;              /* scn_wait saw the end                */
     int         end_status;
@@ -125,18 +127,30 @@ static scn_inst *find_id(scn_run *run, uint32_t id)
     return x;
 }
 
-static int record_fault(scn_inst *x, const scn_step *st, const char *what, const char *chan)
+/* Stops the run with `msg` ("lanes: NAME: what (file:line)"): the first
+ * one recorded wins.  `sys`: the system said no (memory, a stack), which
+ * the end reports as SCN_ERROR rather than as the scenario's fault. */
+static int record_msg(scn_inst *x, const scn_step *st, int sys, const char *what)
 {
     scn_run *run = x->run;
 
     pthread_mutex_lock(&run->lock);
     if (!atomic_load(&run->faulted)) {
-        snprintf(run->fault_msg, sizeof run->fault_msg, "lanes: %s: %s '%s' (%s:%ld)",
-                 x->name, what, chan, run->p->filename, (long)st->line);
+        snprintf(run->fault_msg, sizeof run->fault_msg, "lanes: %s: %s (%s:%ld)",
+                 x->name, what, run->p->filename, (long)st->line);
+        run->fault_sys = sys;
         atomic_store(&run->faulted, 1);
     }
     pthread_mutex_unlock(&run->lock);
     return -1;
+}
+
+static int record_fault(scn_inst *x, const scn_step *st, const char *what, const char *chan)
+{
+    char m[300];
+
+    snprintf(m, sizeof m, "%s '%s'", what, chan);
+    return record_msg(x, st, 0, m);
 }
 
 static void routine_main(void *arg);
@@ -153,9 +167,29 @@ static void retire(scn_run *run, scn_inst *x)
     pthread_mutex_unlock(&run->lock);
 }
 
+/* Grows *arr (of *cap pointers) to hold one more than n; 0, or -1 when
+ * memory is short (the array is left as it was). */
+static int room_for_one(void ***arr, size_t *cap, size_t n)
+{
+    void **p;
+    size_t nc;
+
+    if (n < *cap)
+        return 0;
+    nc = *cap ? *cap * 2 : 64;
+    p = realloc(*arr, nc * sizeof *p);
+    if (p == NULL)
+        return -1;
+    *arr = p;
+    *cap = nc;
+    return 0;
+}
+
 /* Creates instance `number` of routine `decl` and starts it; the instance
  * counts as live before its routine exists, so the monitor never misses
- * what it can do.  Returns the routine id, or a negative errno / -1. */
+ * what it can do.  Returns the routine id; -1 when the language's limits
+ * forbid it (a scenario fault); or -errno when the system said no (no
+ * memory, no stack: -ENOMEM), with `why` saying which. */
 static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t whylen)
 {
     const scn_program *p = run->p;
@@ -164,13 +198,22 @@ static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t 
 
     pthread_mutex_lock(&run->lock);
     if (run->ninst >= SCN_MAX_SPAWNED || atomic_load(&run->live) >= SCN_MAX_LIVE) {
+        int alive = atomic_load(&run->live) >= SCN_MAX_LIVE;
         pthread_mutex_unlock(&run->lock);
-        snprintf(why, whylen, "more than %d routines alive or %d in one run",
-                 SCN_MAX_LIVE, SCN_MAX_SPAWNED);
+        if (alive)
+            snprintf(why, whylen, "more than %d routines alive at once", SCN_MAX_LIVE);
+        else
+            snprintf(why, whylen, "more than %d routines started in one run", SCN_MAX_SPAWNED);
         return -1;
     }
-    x = scn_xrealloc(NULL, sizeof *x);
-    memset(x, 0, sizeof *x);
+    x = calloc(1, sizeof *x);
+    if (x == NULL || room_for_one((void ***)&run->insts, &run->inst_cap, run->ninst) != 0 ||
+        room_for_one((void ***)&run->alive, &run->alive_cap, run->nalive) != 0) {
+        pthread_mutex_unlock(&run->lock);
+        free(x);
+        snprintf(why, whylen, "out of memory");
+        return -ENOMEM;
+    }
     x->run = run;
     x->decl = decl;
     x->number = number;
@@ -181,15 +224,7 @@ static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t 
     atomic_init(&x->held, 0);
     x->rng = run->seed ^ ((uint64_t)(decl + 1) << 40) ^ (uint64_t)number * 0x2545f4914f6cdd1dull;
     splitmix(&x->rng);
-    if (run->ninst == run->inst_cap) {
-        run->inst_cap = run->inst_cap ? run->inst_cap * 2 : 64;
-        run->insts = scn_xrealloc(run->insts, run->inst_cap * sizeof *run->insts);
-    }
     run->insts[run->ninst++] = x;
-    if (run->nalive == run->alive_cap) {
-        run->alive_cap = run->alive_cap ? run->alive_cap * 2 : 64;
-        run->alive = scn_xrealloc(run->alive, run->alive_cap * sizeof *run->alive);
-    }
     x->live_index = run->nalive;
     run->alive[run->nalive++] = x;
     atomic_fetch_add(&run->live, 1);
@@ -203,7 +238,7 @@ static int spawn_instance(scn_run *run, int decl, int number, char *why, size_t 
         else
             snprintf(why, whylen, "the runtime refused %s: %s", x->name,
                      strerror(id < 0 ? -id : EAGAIN));
-        return id < 0 ? id : -1;
+        return id < -1 ? id : -EAGAIN;
     }
     pthread_mutex_lock(&run->lock);
     atomic_store(&x->id, (uint32_t)id);
@@ -341,14 +376,16 @@ int scn_run_yield(scn_inst *x, const scn_step *st, int pc)
 int scn_run_spawn(scn_inst *x, const scn_step *st, int pc)
 {
     scn_run *run = x->run;
-    char why[160];
+    char why[160], what[240];
     int n = atomic_fetch_add(&run->next_number[st->ref], 1);
+    int id = spawn_instance(run, st->ref, n, why, sizeof why);
 
-    if (spawn_instance(run, st->ref, n, why, sizeof why) < 0) {
-        char what[200];
-        snprintf(what, sizeof what, "cannot spawn (%s):", why);
-        return record_fault(x, st, what, run->p->routs[st->ref].name);
+    if (id == -1) {             /* the language's limits: the scenario's fault */
+        snprintf(what, sizeof what, "cannot spawn '%s': %s", run->p->routs[st->ref].name, why);
+        return record_msg(x, st, 0, what);
     }
+    if (id < 0)                 /* the system's: no memory, no stack */
+        return record_msg(x, st, 1, why);
     return pc + 1;
 }
 
@@ -985,13 +1022,15 @@ int scn_wait(scn_run *run, uint64_t timeout_ns)
 
         if (atomic_load(&run->faulted)) {
             char *m;
+            int end;
             lanes_pause(run->rt);
             pthread_mutex_lock(&run->lock);
             m = scn_xrealloc(NULL, strlen(run->fault_msg) + 2);
             sprintf(m, "%s\n", run->fault_msg);
+            end = run->fault_sys ? SCN_ERROR : SCN_FAULT;
             pthread_mutex_unlock(&run->lock);
-            end_with(run, SCN_FAULT, m);
-            return SCN_FAULT;
+            end_with(run, end, m);
+            return end;
         }
         if (timeout_ns > 0) {
             if (waited >= timeout_ns)

@@ -62,6 +62,12 @@ int         scn_routine_count(const scn_program *p);
 const char *scn_routine_decl_name(const scn_program *p, int r);
 const char *scn_routine_decl_text(const scn_program *p, int r, int *first_line);
 
+/* When memory runs out, the scenario layer (any thread) calls `fn` (the
+ * screen restores the terminal there; it must be async-signal-safe), says
+ * "lanes: out of memory" on stderr and ends the process with status 1.
+ * Set before the first run; NULL: nothing to restore. */
+void scn_on_out_of_memory(void (*fn)(void));
+
 /* ---- running a program ------------------------------------------------- */
 
 typedef struct scn_run scn_run;
@@ -82,16 +88,20 @@ typedef struct scn_settings {
 scn_run  *scn_start(const scn_program *p, const scn_settings *s, char *err, size_t errlen);
 lanes_rt *scn_rt(scn_run *run);
 
-enum { SCN_DONE = 0, SCN_TIMEOUT, SCN_DEADLOCK, SCN_FAULT };
+enum { SCN_DONE = 0, SCN_TIMEOUT, SCN_DEADLOCK, SCN_FAULT, SCN_ERROR };
 
 /* Waits up to timeout_ns (0: forever) for the run to end: every routine
  * returned (SCN_DONE), all blocked (SCN_DEADLOCK), a scenario fault
- * (SCN_FAULT, the run is stopped), or SCN_TIMEOUT. */
+ * (SCN_FAULT: a send on a closed channel, a spawn beyond the language's
+ * limits; the run is stopped), a system error while running (SCN_ERROR: a
+ * spawn step found no memory or no stack; the run is stopped, exit status
+ * 1), or SCN_TIMEOUT. */
 int scn_wait(scn_run *run, uint64_t timeout_ns);
 
 /* Messages for people, one per line, each ending in '\n', about the end of
  * the run: the fault ("lanes: cook#1: send on closed channel 'meals'
- * (restaurant.lanes:14)"), or after SCN_DEADLOCK a first line
+ * (restaurant.lanes:14)"), the system error ("lanes: boss: cannot map a
+ * stack for part#12: Cannot allocate memory (spawn.lanes:4)"), or after SCN_DEADLOCK a first line
  * "lanes: deadlock: 2 routines are blocked forever, and no other can run:"
  * then one line per routine in id order ("  alice waits on 'left'
  * (deadlock.lanes:13)", "waits to send on", "waits in select on 'a', 'b'").

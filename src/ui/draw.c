@@ -408,6 +408,8 @@ static void draw_header(ui_view *v, const layout *L)
         snprintf(state, sizeof state, "%s done", G->stop);
     else if (v->end == UI_END_DEADLOCK)
         snprintf(state, sizeof state, "%s deadlock", G->stop);
+    else if (v->end == UI_END_ERROR)
+        snprintf(state, sizeof state, "%s error", G->stop);
     else if (v->end != UI_END_NONE)
         snprintf(state, sizeof state, "%s fault", G->stop);
     else if (v->paused)

@@ -38,7 +38,7 @@ int ui_key_action(int code);
 
 typedef struct ui_hit { int y, x0, x1; uint32_t routine; } ui_hit;
 
-enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT };
+enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR };
 
 typedef struct ui_view {
     ui_model   *m;

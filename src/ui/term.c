@@ -102,10 +102,29 @@ static void release_stderr(void)
     real_err = -1;
 }
 
-static void crash_handler(int sig, siginfo_t *si, void *uc)
+/* The terminal back as it was, and stderr let through, without curses:
+ * async-signal-safe, from any thread. */
+static void restore_at_once(void)
 {
     static const char restore[] =
         "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+
+    if (curses_on) {
+        write_all(STDOUT_FILENO, restore, sizeof restore - 1);
+        if (have_tios)
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved_tios);
+    }
+    release_stderr();
+}
+
+void ui_term_restore_for_exit(void)
+{
+    if (!atomic_exchange(&in_crash, 1))
+        restore_at_once();
+}
+
+static void crash_handler(int sig, siginfo_t *si, void *uc)
+{
     static const char banner[] =
         "lanes: crashed (fatal signal); the terminal was restored. "
         "Please report this with the scenario and the keys pressed.\n";
@@ -113,12 +132,7 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
 
     if (atomic_exchange(&in_crash, 1))
         _exit(128 + sig);
-    if (curses_on) {
-        write_all(STDOUT_FILENO, restore, sizeof restore - 1);
-        if (have_tios)
-            tcsetattr(STDIN_FILENO, TCSANOW, &saved_tios);
-    }
-    release_stderr();
+    restore_at_once();
     write_all(STDERR_FILENO, banner, sizeof banner - 1);
     (void)uc;
     if (si == NULL || si->si_code <= 0) {

@@ -20,6 +20,12 @@ int ui_term_signals(void);
  * fault repeats under the old handler.  Once per process. */
 void ui_term_crash_handlers(void);
 
+/* For a process about to end at once (out of memory, any thread): the
+ * terminal back as it was before curses, and the held stderr printed,
+ * without curses; async-signal-safe.  Once per process, shared with the
+ * crash handlers. */
+void ui_term_restore_for_exit(void);
+
 /* Starts curses on stdin/stdout; from here on stderr is held in a file.
  * 0, or -1 with nothing changed. */
 int ui_term_start(int mouse);

@@ -225,12 +225,16 @@ static void check_end(ui_state *s)
         s->status = EXIT_DONE;
     } else {
         const char *msg = scn_end_message(s->run);
-        s->view.end = st == SCN_DEADLOCK ? UI_END_DEADLOCK : UI_END_FAULT;
-        s->status = st == SCN_DEADLOCK ? EXIT_DEADLOCK : EXIT_FAULT;
-        const char *shown = msg != NULL && *msg ? msg
-                          : st == SCN_DEADLOCK ? "deadlock: every routine left is blocked forever"
-                                               : "the scenario faulted";
+        const char *what = st == SCN_DEADLOCK ? "deadlock: every routine left is blocked forever"
+                         : st == SCN_ERROR ? "a system error stopped the run"
+                                           : "the scenario faulted";
+        const char *shown = msg != NULL && *msg ? msg : what;
         size_t len;
+
+        s->view.end = st == SCN_DEADLOCK ? UI_END_DEADLOCK
+                    : st == SCN_ERROR ? UI_END_ERROR : UI_END_FAULT;
+        s->status = st == SCN_DEADLOCK ? EXIT_DEADLOCK
+                  : st == SCN_ERROR ? EXIT_SYSTEM : EXIT_FAULT;
         if (strncmp(shown, "lanes: ", 7) == 0)
             shown += 7;
         snprintf(s->view.message, sizeof s->view.message, "%s", shown);
@@ -238,16 +242,12 @@ static void check_end(ui_state *s)
         while (len > 0 && s->view.message[len - 1] == '\n')
             s->view.message[--len] = '\0';
         snprintf(s->view.message + len, sizeof s->view.message - len,
-                 "\nq quits (status %d), r runs it again",
-                 st == SCN_DEADLOCK ? EXIT_DEADLOCK : EXIT_FAULT);
-        if (msg != NULL && *msg) {
+                 "\nq quits (status %d), r runs it again", s->status);
+        if (msg != NULL && *msg)
             snprintf(s->end_text, sizeof s->end_text, "%s%s", msg,
                      msg[strlen(msg) - 1] == '\n' ? "" : "\n");
-        } else {
-            snprintf(s->end_text, sizeof s->end_text, "lanes: %s\n",
-                     st == SCN_DEADLOCK ? "deadlock: every routine left is blocked forever"
-                                        : "the scenario faulted");
-        }
+        else
+            snprintf(s->end_text, sizeof s->end_text, "lanes: %s\n", what);
     }
 }
 
@@ -613,6 +613,9 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
         goto out;
     }
     ui_term_crash_handlers();       /* after the runtime's own handler */
+    /* out of memory ends the process (status 1): the terminal first */
+    scn_on_out_of_memory(ui_term_restore_for_exit);
+    out_on_out_of_memory(ui_term_restore_for_exit);
     if (ui_term_start(!opts->no_mouse) != 0) {
         fprintf(stderr, "lanes: no terminal description for TERM=%s; set TERM to one this "
                         "system knows (such as xterm), or use --headless\n", getenv("TERM"));

@@ -590,6 +590,91 @@ START_TEST(test_draw_note_over_end_message)
 }
 END_TEST
 
+/* The restaurant with cook#1 preempted at tick 12: the newest decision,
+ * "t 12: core 0: cook#1 used its 4-tick slice, preempted to the global
+ * queue", is longer than a 60-column row has room for. */
+static void restaurant_preempted(void)
+{
+    restaurant(2);
+    ev(12000, LANES_EV_STOP, 0, 2, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
+}
+
+/* Rows holding `what`, trailing blanks dropped, each checked to end in
+ * "..." (cut) or not (whole); returns how many. */
+static int rows_ending(const char *what, int cut)
+{
+    int y, found = 0;
+
+    for (y = 0; y < LINES; y++) {
+        const char *r = row_text(y);
+        size_t n = strlen(r);
+        if (strstr(r, what) == NULL)
+            continue;
+        while (n > 0 && r[n - 1] == ' ')
+            n--;
+        if (cut)
+            ck_assert_msg(n >= 3 && strncmp(r + n - 3, "...", 3) == 0,
+                          "cut without an ellipsis: [%s]", r);
+        else
+            ck_assert_msg(strstr(r, "...") == NULL, "a whole line with an ellipsis: [%s]", r);
+        found++;
+    }
+    return found;
+}
+
+/* At 60x16 a decision too long for its row ends in an ellipsis ("..."
+ * without UTF-8, as the about line), never in a silent cut; one that fits
+ * is whole.  Both the "decisions" row and the "latest" one. */
+START_TEST(test_draw_decisions_cut_with_ellipsis)
+{
+    const char *s;
+
+    restaurant_preempted();
+    resize_term(16, 60);
+    draw(1);
+    s = grab();
+    ck_assert_msg(strstr(s, " decisions  t 12: core 0: cook#1 used its") != NULL,
+                  "no decisions row:\n%s", s);
+    ck_assert_msg(rows_ending("t 12: core 0: cook#1 used its", 1) == 2, "%s", s);
+
+    ev(12000, LANES_EV_RUN, 0, 3, 0, LANES_Q_GLOBAL);
+    draw(1);
+    s = grab();
+    ck_assert_msg(rows_ending("t 12: core 0 took cook#2 from the global queue", 0) == 2,
+                  "%s", s);
+}
+END_TEST
+
+/* The same with UTF-8: one "\u2026" in the last column the text may use. */
+START_TEST(test_draw_decisions_ellipsis_utf8)
+{
+    wchar_t row[256];
+    int y, found = 0;
+
+    if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+        return;
+    teardown();
+    term_open(16, 60);
+    restaurant_preempted();
+    ui_draw_setup(&V, 1, 1);
+    ui_draw(&V);
+    for (y = 0; y < LINES; y++) {
+        int n;
+        mvinnwstr(y, 0, row, 60);
+        if (wcsstr(row, L"t 12: core 0: cook#1 used its") == NULL)
+            continue;
+        n = (int)wcslen(row);
+        while (n > 0 && row[n - 1] == L' ')
+            n--;
+        ck_assert_msg(n > 0 && row[n - 1] == L'\x2026', "row %d ends in U+%04X", y,
+                      n > 0 ? (unsigned)row[n - 1] : 0u);
+        found++;
+    }
+    ck_assert_int_gt(found, 0);
+    setlocale(LC_ALL, "C");
+}
+END_TEST
+
 static Suite *draw_suite(void)
 {
     Suite *s = suite_create("draw");
@@ -614,6 +699,8 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_detail_counts_wait_in_progress);
     tcase_add_test(tc, test_draw_side_pane_hides);
     tcase_add_test(tc, test_draw_note_over_end_message);
+    tcase_add_test(tc, test_draw_decisions_cut_with_ellipsis);
+    tcase_add_test(tc, test_draw_decisions_ellipsis_utf8);
     suite_add_tcase(s, tc);
     return s;
 }

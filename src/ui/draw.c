@@ -177,6 +177,18 @@ static int width(const char *s)
     return w;
 }
 
+/* Like put, but a string that does not fit ends in the ellipsis (as the
+ * about line does), so a cut line never passes for a whole one. */
+static int put_cut(int y, int x, int xmax, attr_t a, const char *s)
+{
+    int ew = width(G->ell);
+
+    if (x + width(s) <= xmax || xmax - x <= ew)
+        return put(y, x, xmax, a, s);
+    x = put(y, x, xmax - ew, a, s);
+    return put(y, x, xmax, a, G->ell);
+}
+
 static void repeat(int y, int x0, int x1, attr_t a, const char *g)
 {
     int x;
@@ -454,7 +466,7 @@ static void draw_header(ui_view *v, const layout *L)
         x = put(0, x, cols - rw - 2, role[R_DIM], G->dot);
         x = put(0, x, cols - rw - 2, role[R_TITLE], " ");
     }
-    put(0, x, cols - rw - 2, role[R_TITLE], v->title != NULL ? v->title : "");
+    put_cut(0, x, cols - rw - 2, role[R_TITLE], v->title != NULL ? v->title : "");
     x = put(0, cols - rw, cols, over ? role[R_WARN] : ra, where);
     put(0, x, cols, ra, right);
 
@@ -783,7 +795,7 @@ static void draw_explain(ui_view *v, const layout *L)
     }
     if (ui_model_log(m, 0) != NULL) {
         int x = put(L->explain_y, 1, L->cols, role[R_LABEL], "latest ");
-        put(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
+        put_cut(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
     }
     if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > v->cpus && v->cpus > 0)
         putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
@@ -932,7 +944,7 @@ static void draw_log(ui_view *v, const layout *L)
             put(L->log_y, 1, LABEL_W, role[R_LABEL], "decisions");
         if (s == NULL)
             break;
-        put(L->log_y + i, LABEL_W + 1, L->cols - 1, i == 0 ? A_NORMAL : role[R_DIM], s);
+        put_cut(L->log_y + i, LABEL_W + 1, L->cols - 1, i == 0 ? A_NORMAL : role[R_DIM], s);
     }
 }
 
@@ -1204,7 +1216,7 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
             size_t nl = strlen(r->name);
             if (p == NULL || (p[nl] >= '0' && p[nl] <= '9'))
                 continue;
-            put(y++, x0 + 2, xmax, A_NORMAL, s);
+            put_cut(y++, x0 + 2, xmax, A_NORMAL, s);
         }
     }
     putf(top + h - 1, x0 + 2, xmax, role[R_DIM], " Tab next %s Shift-Tab previous ", G->dot);

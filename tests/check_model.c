@@ -120,6 +120,62 @@ START_TEST(test_model_step_switch_leaves_no_gap)
 }
 END_TEST
 
+/* Paused mid-tick (the clock frozen at 3.4 ticks): the newest column,
+ * tick 3, shows what the trace says of [3000, 3400) and nothing more -
+ * the routine whose RUN has no STOP yet runs up to the paused time, an
+ * idle lane is idle up to it, and no column past it exists.  The step
+ * brings the rest of tick 3: the running routine's column stays its, and
+ * the idle lane's turns busy, as a routine taken in the step ran in the
+ * step's tick (tests/tty/pause.sh allows exactly these changes). */
+START_TEST(test_model_pause_paints_to_paused_time)
+{
+    const ui_cell *c;
+
+    ui_model_free(&M);
+    ui_model_init(&M, 2, 4, namer, NULL);
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_SPAWN, -1, 3, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 1, 2, 0, LANES_Q_GLOBAL);
+    ev(2300, LANES_EV_STOP, 1, 2, 1, LANES_STOP_RECV);
+    ev(3400, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ui_model_advance(&M, 3400, 0);
+    ui_model_advance(&M, 3400, 0);          /* frames while paused */
+    ck_assert_int_eq(ui_model_last_tick(&M), 3);
+    c = ui_model_cell(&M, 0, 3);
+    ck_assert_ptr_nonnull(c);
+    ck_assert(c->flags & UI_CELL_RUN);
+    ck_assert_uint_eq(c->routine, 1);
+    ck_assert_uint_eq(c->amount, 400);
+    c = ui_model_cell(&M, 1, 3);
+    ck_assert_ptr_nonnull(c);
+    ck_assert(!(c->flags & UI_CELL_RUN));
+    ck_assert_ptr_null(ui_model_cell(&M, 0, 4));
+    ck_assert_ptr_null(ui_model_cell(&M, 1, 4));
+    ck_assert_uint_eq(M.lanes[0].busy_mt, 3400);
+
+    /* s: the clock moves to 4.4 first; then lane 0 preempts routine 1 at
+     * its safepoint and lane 1 takes routine 3 */
+    ev(3400, LANES_EV_STEP, -1, 0, 1, 1);
+    ev(4400, LANES_EV_STOP, 0, 1, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
+    ev(4400, LANES_EV_RUN, 1, 3, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 4400, 0);
+    ck_assert_int_eq(ui_model_last_tick(&M), 4);
+    c = ui_model_cell(&M, 0, 3);
+    ck_assert_uint_eq(c->routine, 1);
+    ck_assert_uint_eq(c->amount, 1000);
+    c = ui_model_cell(&M, 0, 4);
+    ck_assert_uint_eq(c->routine, 1);
+    ck_assert(c->flags & UI_CELL_PREEMPT);
+    c = ui_model_cell(&M, 1, 3);
+    ck_assert(c->flags & UI_CELL_RUN);
+    ck_assert_uint_eq(c->routine, 3);
+    ck_assert_uint_eq(c->amount, 600);
+    ck_assert_ptr_null(ui_model_cell(&M, 0, 5));
+}
+END_TEST
+
 /* One short label per routine, the same in every run: first letters of the
  * base name plus the instance, as few letters as keep them unique. */
 START_TEST(test_model_labels_unique_and_stable)
@@ -431,6 +487,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_exit_and_reset);
     tcase_add_test(tc, test_model_long_gap_keeps_ring_sane);
     tcase_add_test(tc, test_model_many_routines_stay_cheap);
+    tcase_add_test(tc, test_model_pause_paints_to_paused_time);
     suite_add_tcase(s, tc);
     return s;
 }

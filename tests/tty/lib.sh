@@ -17,6 +17,43 @@ trap cleanup EXIT
 
 screen() { tm capture-pane -p -t s; }
 
+# The screen as text, but a blank shown with a background colour or in
+# reverse (a run's bar, which without UTF-8 is made of blanks) reads '#':
+# what a person sees as painted is never taken for a cell with nothing in
+# it.  Plain awk over the SGR sequences tmux writes with capture-pane -e.
+screen_bars() {
+    tm capture-pane -p -e -t s | awk '{
+        out = ""; bg = 0; rv = 0; s = $0
+        while (s != "") {
+            c = substr(s, 1, 1)
+            if (c == "\033" && substr(s, 2, 1) == "[") {
+                e = index(s, "m")
+                if (e == 0)
+                    break
+                n = split(substr(s, 3, e - 3), a, ";")
+                if (n == 0) { n = 1; a[1] = 0 }
+                s = substr(s, e + 1)
+                for (i = 1; i <= n; i++) {
+                    v = a[i] + 0
+                    if (v == 0) { bg = 0; rv = 0 }
+                    else if (v == 7) rv = 1
+                    else if (v == 27) rv = 0
+                    else if (v == 49) bg = 0
+                    else if ((v >= 40 && v <= 47) || (v >= 100 && v <= 107)) bg = 1
+                    if (v == 38 || v == 48) {
+                        if (v == 48) bg = 1
+                        i += a[i + 1] == 2 ? 4 : 2
+                    }
+                }
+                continue
+            }
+            s = substr(s, 2)
+            out = out ((c == " " && (bg || rv)) ? "#" : c)
+        }
+        print out
+    }'
+}
+
 fail() {
     echo "FAIL: $*"
     echo "--- screen:"

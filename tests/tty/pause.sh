@@ -20,26 +20,38 @@ if [ "$("${top_builddir:-.}/tests/bite" which 2>/dev/null)" = none ]; then
     c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     [ $((c1 - c0)) -le $((hz * 5 * 2 / 100)) ] || fail "paused, lanes used $((c1 - c0)) of $((hz * 5)) clock ticks"
 fi
+bars_b=$(screen_bars)
 t0=$(tick_now)
 keys s
 n=0
 while [ "$(tick_now)" = "$t0" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 sleep 0.5
-c=$(screen)
+bars_c=$(screen_bars)
 t1=$(tick_now)
 [ "$t1" = $((t0 + 1)) ] || fail "s went from tick $t0 to tick $t1"
-# every lane row moved left by exactly one column (inside the timeline);
-# cells compared as busy (X), idle (.) or off (-), since a run's name is
-# written anew as the run grows.  The newest column before the step is left
-# out: it is the tick a lane was finishing when the pause came, and it is
-# drawn busy only once that lane's next event arrives (with the step).
-rows_b=$(printf '%s\n' "$b" | grep '^| ' | cut -c22-95 | tr -c ' .\n-' 'X')
-rows_c=$(printf '%s\n' "$c" | grep '^| ' | cut -c21-94 | tr -c ' .\n-' 'X')
+# every lane row moved left by exactly one column (inside the timeline,
+# columns 22-98 of 100); cells compared as busy (X: a name, a mark or a
+# bar), idle (.), off (-) or nothing ( ), since a run's name is written
+# anew as the run grows.  The newest column before the step is the tick a
+# lane was in when the pause came: painted up to the paused time (a
+# routine running, or idle), never blank; the step brings the rest of that
+# tick, so there an idle cell may turn busy, and nothing else may change.
+cells() { printf '%s\n' "$1" | grep '^| ' | cut -c"$2" | tr -c ' .\n-' 'X'; }
+rows_b=$(cells "$bars_b" 22-97)
+rows_c=$(cells "$bars_c" 21-96)
 [ -n "$rows_b" ] || fail "no lane rows"
 [ "$rows_b" = "$rows_c" ] || fail "the timelines did not shift by one column:
 $rows_b
 ---
 $rows_c"
+new_b=$(cells "$bars_b" 98 | tr -d '\n')
+new_c=$(cells "$bars_c" 97 | tr -d '\n')
+case $new_b in *" "*) fail "the newest column of a paused screen has a lane with nothing: [$new_b]" ;; esac
+printf '%s\n%s\n' "$new_b" "$new_c" | awk 'NR == 1 { b = $0; next }
+    { for (i = 1; i <= length(b); i++) {
+          x = substr(b, i, 1); y = substr($0, i, 1)
+          if (x != y && !(x == "." && y == "X")) exit 1
+      } }' || fail "the newest column changed at the step: [$new_b] -> [$new_c]"
 keys s
 wait_for "tick $((t0 + 2))"
 keys Space

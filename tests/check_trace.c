@@ -1,6 +1,6 @@
 /*
  * check_trace.c - the trace rings: time order across lanes, drop counting,
- * lossless mode, names of kinds.
+ * lossless mode, causal order across lanes, names of kinds.
  */
 #include "config.h"
 #include <check.h>
@@ -118,6 +118,153 @@ START_TEST(test_trace_lossless)
 }
 END_TEST
 
+/* ---- causality: the merged order never contradicts what made what ----- */
+
+enum { PP_PAIRS = 3, PP_ITEMS = 3000, BUF_ITEMS = 6000 };
+
+typedef struct pp_end {
+    lanes_chan *in, *out;
+    int first;                  /* sends before it receives */
+} pp_end;
+
+static void pp_player(void *a)
+{
+    pp_end *e = a;
+    for (int i = 0; i < PP_ITEMS; i++) {
+        int v = i, got = -1;
+        if (e->first) {
+            ck_assert_int_eq(lanes_send(e->out, &v), 0);
+            ck_assert_int_eq(lanes_recv(e->in, &got), 0);
+        } else {
+            ck_assert_int_eq(lanes_recv(e->in, &got), 0);
+            ck_assert_int_eq(lanes_send(e->out, &v), 0);
+        }
+        ck_assert_int_eq(got, i);
+    }
+}
+
+static void buf_producer(void *a)
+{
+    for (int i = 0; i < BUF_ITEMS; i++)
+        ck_assert_int_eq(lanes_send(a, &i), 0);
+}
+
+static void buf_consumer(void *a)
+{
+    int v;
+    for (int i = 0; i < BUF_ITEMS; i++) {
+        ck_assert_int_eq(lanes_recv(a, &v), 0);
+        ck_assert_int_eq(v, i);
+    }
+}
+
+enum { ST_NONE, ST_RUNNABLE, ST_RUNNING, ST_BLOCKED, ST_DEAD };
+
+/* Ping-pong pairs and a buffered pipe on two lanes, traced losslessly
+ * through small rings while a reader drains them: in the merged trace every
+ * RECV of an item comes after its SEND, a routine runs only after the
+ * SPAWN, WAKE or STOP that made it runnable and is woken only after the
+ * STOP that blocked it, and a lane's slices do not overlap. */
+START_TEST(test_trace_causal_order)
+{
+    lanes_config c = { .cores = 2, .quantum = 1, .tick_ns = 10000, .trace_events = 64 };
+    static pp_end ends[PP_PAIRS][2];
+    static int state[64];
+    static uint32_t lane_cur[LANES_MAX_CORES];
+    static unsigned char sent[16][BUF_ITEMS];
+    pthread_t th;
+    size_t k, recvs = 0, runs = 0;
+
+    lossless_ev = malloc(sizeof(lanes_event) << 20);
+    lossless_n = 0;
+    atomic_store(&reader_stop, 0);
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    lanes_trace_lossless(rt, 1);
+    pthread_create(&th, NULL, reader, rt);
+    for (int p = 0; p < PP_PAIRS; p++) {
+        lanes_chan *a = lanes_chan_open(rt, "ping", sizeof(int), 0);
+        lanes_chan *b = lanes_chan_open(rt, "pong", sizeof(int), 0);
+        ends[p][0] = (pp_end){ b, a, 1 };
+        ends[p][1] = (pp_end){ a, b, 0 };
+        ck_assert_int_gt(lanes_go(rt, "ping", pp_player, &ends[p][0]), 0);
+        ck_assert_int_gt(lanes_go(rt, "pong", pp_player, &ends[p][1]), 0);
+    }
+    lanes_chan *pipe = lanes_chan_open(rt, "pipe", sizeof(int), 8);
+    ck_assert_int_gt(lanes_go(rt, "prod", buf_producer, pipe), 0);
+    ck_assert_int_gt(lanes_go(rt, "cons", buf_consumer, pipe), 0);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    atomic_store(&reader_stop, 1);
+    pthread_join(th, NULL);
+    while ((k = lanes_trace_read(rt, lossless_ev + lossless_n, (1 << 20) - lossless_n)) > 0)
+        lossless_n += k;
+    ck_assert_uint_eq(lanes_trace_dropped(rt), 0);
+
+    for (size_t i = 0; i < lossless_n; i++) {
+        const lanes_event *e = &lossless_ev[i];
+        int *st = e->routine < 64 ? &state[e->routine] : NULL;
+        if (i > 0)
+            ck_assert_uint_le(lossless_ev[i - 1].t_ns, e->t_ns);
+        switch (e->kind) {
+        case LANES_EV_SPAWN:
+            ck_assert_ptr_nonnull(st);
+            ck_assert_int_eq(*st, ST_NONE);
+            *st = ST_RUNNABLE;
+            break;
+        case LANES_EV_WAKE:
+            ck_assert_msg(*st == ST_BLOCKED, "event %zu: WAKE of %u in state %d",
+                          i, e->routine, *st);
+            *st = ST_RUNNABLE;
+            break;
+        case LANES_EV_STEAL:
+            ck_assert_msg(*st == ST_RUNNABLE, "event %zu: STEAL of %u in state %d",
+                          i, e->routine, *st);
+            break;
+        case LANES_EV_RUN:
+            ck_assert_msg(*st == ST_RUNNABLE, "event %zu: RUN of %u in state %d",
+                          i, e->routine, *st);
+            ck_assert_uint_lt(e->lane, LANES_MAX_CORES);
+            ck_assert_msg(lane_cur[e->lane] == 0, "event %zu: lane %u runs %u and %u",
+                          i, e->lane, lane_cur[e->lane], e->routine);
+            lane_cur[e->lane] = e->routine;
+            *st = ST_RUNNING;
+            runs++;
+            break;
+        case LANES_EV_STOP:
+            ck_assert_msg(*st == ST_RUNNING, "event %zu: STOP of %u in state %d",
+                          i, e->routine, *st);
+            ck_assert_uint_eq(lane_cur[e->lane], e->routine);
+            lane_cur[e->lane] = 0;
+            *st = e->arg == LANES_STOP_EXIT ? ST_DEAD
+                : e->arg == LANES_STOP_YIELD || e->arg == LANES_STOP_PREEMPT ||
+                  e->arg == LANES_STOP_CORES ? ST_RUNNABLE : ST_BLOCKED;
+            break;
+        case LANES_EV_SEND:
+        case LANES_EV_RECV:
+            ck_assert_uint_lt(e->obj, 16);
+            ck_assert_int_ge(e->arg, 0);
+            ck_assert_int_lt(e->arg, BUF_ITEMS);
+            if (e->kind == LANES_EV_SEND) {
+                ck_assert_int_eq(sent[e->obj][e->arg], 0);
+                sent[e->obj][e->arg] = 1;
+            } else {
+                ck_assert_msg(sent[e->obj][e->arg] == 1,
+                              "event %zu: RECV of item %d on channel %u before its SEND",
+                              i, e->arg, e->obj);
+                sent[e->obj][e->arg] = 2;
+                recvs++;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    ck_assert_uint_eq(recvs, PP_PAIRS * 2 * PP_ITEMS + BUF_ITEMS);
+    ck_assert_uint_ge(runs, PP_PAIRS * 2 * PP_ITEMS);
+    free(lossless_ev);
+}
+END_TEST
+
 /* Tracing off: nothing recorded, nothing read. */
 START_TEST(test_trace_off)
 {
@@ -149,6 +296,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_trace_time_order);
     tcase_add_test(tc, test_trace_drops_counted);
     tcase_add_test(tc, test_trace_lossless);
+    tcase_add_test(tc, test_trace_causal_order);
     tcase_add_test(tc, test_trace_off);
     tcase_add_test(tc, test_trace_names);
     suite_add_tcase(s, tc);

@@ -56,7 +56,8 @@ int sched_tracing(const lanes_rt *rt);
 void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg);
 
 /* Two events about obj that happen at one point (a message's SEND and RECV
- * in one exchange): in this order, with one timestamp. */
+ * in one exchange): in this order, with one timestamp - which the WAKE of
+ * the partner shares: the caller's next step must be sched_ready of it. */
 void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int32_t arg0,
                   int kind1, uint32_t routine1, int32_t arg1);
 

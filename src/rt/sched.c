@@ -114,6 +114,9 @@ typedef struct rt_lane {
     stk_cache cache;                 /* free stacks kept by this lane */
     void     *altstack;              /* our signal stack, or NULL */
     trace_ring ring;                 /* producer: this lane; consumer: lanes_trace_read */
+    int       tb_hold;               /* lane only: events go into one open batch (one
+                                        stamp) until emit_release; see emit_n */
+    int       tb_open;               /* lane only: that batch is open in `ring` */
     /* under rt->mu */
     pthread_cond_t cv;               /* the lane sleeps here (idle, gate, parked) */
     int       permits;               /* step ticks the lane may still pass */
@@ -248,11 +251,11 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* Every time that is compared with event times comes from the trace
+ * clock (trace.h); a condition variable's deadline is converted back. */
 static uint64_t mono_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return trace_now();
 }
 
 static uint64_t xorshift(uint64_t *s)
@@ -378,14 +381,46 @@ static uint64_t trace_clock(void *arg, uint64_t *t_rt)
 static _Thread_local lanes_rt *tl_consumer_of;
 static const atomic_int never;
 
+/* Events that happen at one point of a lane's work - a message's SEND
+ * and RECV and the WAKE of the routine that was waiting for it; the STOP
+ * of a routine and the RUN of the one it switches straight to - share one
+ * clock read: the first opens a batch (trace_open) when the lane holds
+ * (tb_hold), the others join it, emit_release publishes.  Between them the
+ * lane only drops locks and puts routines on queues: the consumer, which
+ * waits for an open batch, waits for nothing longer. */
+#define TB_ROOM 4
+
+static void emit_release(rt_lane *l)
+{
+    l->tb_hold = 0;
+    if (l->tb_open) {
+        l->tb_open = 0;
+        trace_close(&l->ring);
+    }
+}
+
 static void emit_n(lanes_rt *rt, rt_lane *l, const trace_ev *e, size_t n)
 {
     if (l != NULL) {
-        trace_put(&l->ring, e, n, trace_clock, rt, &rt->lossless, &rt->closing);
+        if (!l->tb_hold) {
+            trace_put(&l->ring, e, n, trace_clock, rt, &rt->lossless, &rt->closing);
+            return;
+        }
+        if (!l->tb_open) {
+            trace_open(&l->ring, TB_ROOM, trace_clock, rt, &rt->lossless, &rt->closing);
+            l->tb_open = 1;
+        }
+        for (size_t i = 0; i < n; i++)
+            trace_add(&l->ring, &e[i], trace_clock, rt, &rt->lossless, &rt->closing);
     } else {
         /* The consumer itself (a UI thread pressing keys) must not wait for
          * room only it can make: for it a full control ring drops. */
         const atomic_int *lossless = tl_consumer_of == rt ? &never : &rt->lossless;
+        rt_lane *me = cur_lane();
+        if (me != NULL && me->tb_open) {    /* never wait for room while busy */
+            me->tb_open = 0;
+            trace_close(&me->ring);
+        }
         pthread_mutex_lock(&rt->ctl_mu);
         trace_put(&rt->ctl_ring, e, n, trace_clock, rt, lossless, &rt->closing);
         pthread_mutex_unlock(&rt->ctl_mu);
@@ -412,12 +447,15 @@ static inline void emit(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
 /* Emits e[0..n) from wherever the caller runs: its lane's ring (lane
  * field: that lane), or the control ring (no lane); routine 0 in an event
  * means the calling routine. */
-static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, trace_ev *e, size_t n)
+static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, trace_ev *e, size_t n,
+                                                     int hold)
 {
     rt_routine *me = cur_self();
     rt_lane *l = cur_lane();
     if (l != NULL && l->rt != rt)
         l = NULL;
+    if (l != NULL && hold)
+        l->tb_hold = 1;
     for (size_t i = 0; i < n; i++) {
         if (e[i].routine == 0 && me != NULL)
             e[i].routine = me->id;
@@ -437,7 +475,7 @@ void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t
 {
     if (rt != NULL && rt->trace_on) {
         trace_ev e = { routine, obj, arg, 0, (uint16_t)kind };
-        sched_trace_on(rt, &e, 1);
+        sched_trace_on(rt, &e, 1, 0);
     }
 }
 
@@ -447,7 +485,7 @@ void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int3
     if (rt != NULL && rt->trace_on) {
         trace_ev e[2] = { { routine0, obj, arg0, 0, (uint16_t)kind0 },
                           { routine1, obj, arg1, 0, (uint16_t)kind1 } };
-        sched_trace_on(rt, e, 2);
+        sched_trace_on(rt, e, 2, 1);    /* the WAKE in sched_ready joins them */
     }
 }
 
@@ -800,7 +838,7 @@ int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
     if (rt == NULL)
         return -EINVAL;
     RT_ASSERT(cur_self() == NULL);
-    ts = abs_mono(mono_ns() + timeout_ns);
+    ts = abs_mono(trace_mono_of(mono_ns()) + timeout_ns);
     return wait_common(rt, &ts);
 }
 
@@ -1218,7 +1256,7 @@ static void idle_sleep(rt_lane *l)
                  ? c.base_mono + (uint64_t)(((unsigned __int128)(dl - c.base_rt) * c.tick) / 1000u) + 1000
                  : 0;
             if (wall > mono_ns()) {
-                struct timespec ts = abs_mono(wall);
+                struct timespec ts = abs_mono(trace_mono_of(wall));
                 pthread_cond_timedwait(&l->cv, &rt->mu, &ts);
             }
         }
@@ -1429,12 +1467,14 @@ static __attribute__((noinline)) void finish_prev(rt_lane *l)
     int cpu = -1;
 
     l->prev = NULL;
+    l->tb_hold = rt->trace_on;  /* p's STOP and r's RUN: one stamp */
     finish_stop(l, p);
 #ifdef HAVE_SCHED_GETCPU
     if (rt->trace_on)
         cpu = sched_getcpu();
 #endif
     emit(rt, l, LANES_EV_RUN, r->id, (uint32_t)cpu, l->prev_from, (uint16_t)l->idx);
+    emit_release(l);
 }
 
 /* ---- signals: stack overflow ------------------------------------------------ */
@@ -1909,6 +1949,7 @@ void sched_ready(rt_routine *r)
             l->census_due = 0;
         }
         emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_RUNNEXT, (uint16_t)l->idx);
+        emit_release(l);
         atomic_store_explicit(&l->runnext_stamp,
                               atomic_load_explicit(&l->ticks, memory_order_relaxed),
                               memory_order_relaxed);
@@ -1930,6 +1971,8 @@ void sched_ready(rt_routine *r)
     if (l != NULL && l->rt != rt)
         l = NULL;
     emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_GLOBAL, LANES_NO_LANE);
+    if (l != NULL)
+        emit_release(l);
     gq_push(rt, r);
     wake_idle(rt);
 }

@@ -34,10 +34,15 @@ typedef struct trace_ring {
     uint64_t mask;              /* capacity - 1 (power of two); immutable */
     _Atomic uint64_t *w;        /* TRACE_SLOT_WORDS per slot; freed by trace_ring_free */
     char pad0[128 - 2 * 8];
-    _Atomic uint64_t tail;      /* next to write; the producer only */
-    _Atomic uint64_t busy;      /* odd while the producer is between its clock read and publishing */
+    _Atomic uint64_t tail;      /* next to read up to; the producer only */
+    _Atomic uint64_t busy;      /* odd while a batch is open: from before its clock read to publishing */
     uint64_t head_seen;         /* the producer's: a head it read, <= head */
-    char pad1[128 - 3 * 8];
+    /* the producer's open batch (trace_open .. trace_close) */
+    uint64_t wtail;             /* next slot to write, >= tail */
+    uint64_t wroom;             /* slots it may still write before waiting for room */
+    uint64_t t_ns, t_rt;        /* its stamp */
+    uint64_t last_ns;           /* the newest stamp put: stamps never go back in a ring */
+    char pad1[128 - 8 * 8];
     _Atomic uint64_t head;      /* next to read; the consumer only */
     uint64_t tail_seen;         /* the consumer's: a tail it read, <= tail */
     char pad2[128 - 2 * 8];     /* and nothing of the lane's after it */
@@ -51,6 +56,21 @@ typedef struct trace_ev {       /* what a producer fills in */
 
 int  trace_ring_init(trace_ring *r, size_t cap);     /* 0 or -ENOMEM */
 
+/*
+ * The process's clock for everything that is compared with event times:
+ * monotonic ns, CLOCK_MONOTONIC's value at the first call and its rate to
+ * a few ppm.  Where the kernel's own clocksource is the TSC and the TSC is
+ * invariant, it is the TSC scaled once per process (half the cost of
+ * clock_gettime); else clock_gettime(CLOCK_MONOTONIC).  The first call
+ * calibrates (about 2 ms).  trace_now reads the TSC after every earlier
+ * load has completed (as the vDSO does), so a time read after seeing
+ * another thread's store is not earlier than one that thread read before
+ * making it.  trace_mono_of converts to CLOCK_MONOTONIC for a deadline.
+ */
+uint64_t trace_now(void);
+uint64_t trace_mono_of(uint64_t t);
+int      trace_clock_is_tsc(void);
+
 /* Once per process, before the first traced runtime's lanes start: lets
  * producers skip their per-event barrier where the consumer can issue one
  * for all of them (Linux membarrier).  Safe to call again. */
@@ -63,6 +83,19 @@ void trace_ring_free(trace_ring *r);
 typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
 void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
                void *clk_arg, const atomic_int *lossless, const atomic_int *closing);
+
+/* The same in steps, for events that happen at one point but are known
+ * one by one: trace_open waits (lossless) for room for `room` events,
+ * marks the ring busy and reads the clock; trace_add writes one event with
+ * that stamp (past `room`, it publishes what it has and opens again, with a
+ * new stamp); trace_close publishes.  While a batch is open the consumer
+ * waits for it, so the span from open to close must be short and must not
+ * wait for the consumer (no lossless put into another ring). */
+void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, void *clk_arg,
+                const atomic_int *lossless, const atomic_int *closing);
+void trace_add(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
+               const atomic_int *lossless, const atomic_int *closing);
+void trace_close(trace_ring *r);
 
 /* Consumer: merges rings[0..n) (NULL entries skipped), events with
  * t_ns < limit only, oldest first; at most max.  Waits for producers that

@@ -675,6 +675,29 @@ START_TEST(test_draw_decisions_ellipsis_utf8)
 }
 END_TEST
 
+/* The waiters of every channel start in one column, however wide a
+ * channel's contents: a closed channel holding two items at 60 columns
+ * ("[#1 #2 .] 2/3 closed") moves the column for all rows. */
+START_TEST(test_draw_chan_waiters_aligned)
+{
+    int y, col[2] = { -1, -1 }, k = 0;
+
+    restaurant(1);
+    ev(12000, LANES_EV_SEND, 0, 2, 1, 2);
+    ev(12000, LANES_EV_CLOSE, 0, 2, 1, 0);
+    resize_term(16, 60);
+    draw(1);
+    for (y = 0; y < LINES && k < 2; y++) {
+        const char *r = row_text(y), *p = strstr(r, "send:");
+        if (p != NULL && (strncmp(r, " orders", 7) == 0 || strncmp(r, " meals", 6) == 0))
+            col[k++] = (int)(p - r);
+    }
+    ck_assert_msg(k == 2, "two channel rows expected:\n%s", grab());
+    ck_assert_msg(strstr(grab(), "2/3 closed") != NULL, "%s", grab());
+    ck_assert_msg(col[0] == col[1], "send: at columns %d and %d:\n%s", col[0], col[1], grab());
+}
+END_TEST
+
 static Suite *draw_suite(void)
 {
     Suite *s = suite_create("draw");
@@ -701,6 +724,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_note_over_end_message);
     tcase_add_test(tc, test_draw_decisions_cut_with_ellipsis);
     tcase_add_test(tc, test_draw_decisions_ellipsis_utf8);
+    tcase_add_test(tc, test_draw_chan_waiters_aligned);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -838,43 +838,62 @@ static void draw_runq(ui_view *v, const layout *L)
     }
 }
 
+/* The name and contents of channel c on row y; returns the column after. */
+static int chan_contents(int y, int xmax, const ui_chan *c)
+{
+    int x = LABEL_W + 1, i;
+    char buf[32];
+
+    put(y, 1, LABEL_W, role[R_LABEL], c->name);
+    if (c->cap == 0) {
+        x = put(y, x, xmax, role[R_DIM], "unbuffered");
+    } else {
+        x = put(y, x, xmax, A_NORMAL, "[");
+        for (i = 0; i < c->nbuf && x < LABEL_W + 1 + 24; i++) {
+            snprintf(buf, sizeof buf, "%s#%d", i ? " " : "", (int)c->buf[i]);
+            x = put(y, x, xmax, A_BOLD, buf);
+        }
+        if (i < c->nbuf)
+            x = putf(y, x, xmax, role[R_DIM], " +%d", c->nbuf - i);
+        for (i = c->nbuf; i < c->cap && i < 6; i++)
+            x = putf(y, x, xmax, role[R_DIM], "%s%s", i ? " " : "", G->dot);
+        x = put(y, x, xmax, A_NORMAL, "]");
+        x = putf(y, x, xmax, role[R_DIM], " %d/%d", c->nbuf, c->cap);
+    }
+    if (c->closed)
+        x = put(y, x, xmax, role[R_WARN], " closed");
+    return x;
+}
+
+/* Two passes: the contents of every shown channel first, so the waiters
+ * start in one column for all of them (the widest contents decide it, as
+ * far as the width allows). */
 static void draw_chans(ui_view *v, const layout *L)
 {
     ui_model *m = v->m;
     uint32_t id, ids[64];
-    int row = 0, xmax = L->cols - 1, narrow = L->cols < 90;
+    int row, xmax = L->cols - 1, narrow = L->cols < 90;
+    int col = LABEL_W + 1 + 18, colmax = xmax - (narrow ? 16 : 40);
+    size_t n;
 
-    for (id = 1; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
-        const ui_chan *c = &m->chans[id];
-        int y = L->chan_y + row, x, i;
-        size_t n;
-        char buf[32];
+    for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
+        int x;
+        if (m->chans[id].id == 0)
+            continue;
+        x = chan_contents(L->chan_y + row++, xmax, &m->chans[id]);
+        if (x > col)
+            col = x;
+    }
+    if (col > colmax)
+        col = colmax > LABEL_W + 1 + 18 ? colmax : LABEL_W + 1 + 18;
 
-        if (c->id == 0)
+    for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
+        int y = L->chan_y + row, x;
+
+        if (m->chans[id].id == 0)
             continue;
         row++;
-        put(y, 1, LABEL_W, role[R_LABEL], c->name);
-        x = LABEL_W + 1;
-        if (c->cap == 0) {
-            x = put(y, x, xmax, role[R_DIM], "unbuffered");
-        } else {
-            x = put(y, x, xmax, A_NORMAL, "[");
-            for (i = 0; i < c->nbuf && x < LABEL_W + 1 + 24; i++) {
-                snprintf(buf, sizeof buf, "%s#%d", i ? " " : "", (int)c->buf[i]);
-                x = put(y, x, xmax, A_BOLD, buf);
-            }
-            if (i < c->nbuf)
-                x = putf(y, x, xmax, role[R_DIM], " +%d", c->nbuf - i);
-            for (i = c->nbuf; i < c->cap && i < 6; i++)
-                x = putf(y, x, xmax, role[R_DIM], "%s%s", i ? " " : "", G->dot);
-            x = put(y, x, xmax, A_NORMAL, "]");
-            x = putf(y, x, xmax, role[R_DIM], " %d/%d", c->nbuf, c->cap);
-        }
-        if (c->closed)
-            x = put(y, x, xmax, role[R_WARN], " closed");
-        if (x < LABEL_W + 1 + 18)
-            x = LABEL_W + 1 + 18;
-        x = put(y, x, xmax, role[R_DIM], narrow ? "  send: " : "   senders waiting: ");
+        x = put(y, col, xmax, role[R_DIM], narrow ? "  send: " : "   senders waiting: ");
         n = ui_model_list(m, UI_AT_SEND, -1, id, ids, 64);
         x = chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
         x = put(y, x, xmax, role[R_DIM], narrow ? "  recv: " : "   receivers waiting: ");

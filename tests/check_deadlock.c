@@ -213,6 +213,73 @@ START_TEST(test_deadlock_close_with_parked)
 }
 END_TEST
 
+/* Routines spawned by plain threads and on every lane, some exiting on
+ * lanes other than their spawner's, the rest parked for good: the
+ * deadlock is seen (the exits' census shares are paid) and the blocked
+ * list finds every parked one, whichever list (lane) it is on. */
+
+#define EL_PARENTS  8
+#define EL_CHILDREN 64          /* per parent, every other one parks */
+
+typedef struct el_ctx {
+    lanes_rt   *rt;
+    lanes_chan *never;
+    atomic_int  ids[EL_PARENTS * (EL_CHILDREN / 2 + 1)];
+    atomic_int  nids;
+} el_ctx;
+
+static el_ctx el;
+
+static void el_exit(void *a)
+{
+    (void)a;
+    lanes_work(1);
+}
+
+static void el_park(void *a)
+{
+    int v;
+    (void)a;
+    lanes_recv(el.never, &v);
+}
+
+static void el_parent(void *a)
+{
+    (void)a;
+    lanes_work(2);              /* time for the other lane to take some of us */
+    for (int i = 0; i < EL_CHILDREN; i++) {
+        int id = lanes_go(el.rt, "child", i % 2 ? el_park : el_exit, NULL);
+        ck_assert_int_gt(id, 0);
+        if (i % 2)
+            atomic_store(&el.ids[atomic_fetch_add(&el.nids, 1)], id);
+        if (i % 8 == 7)
+            lanes_yield();
+    }
+    atomic_store(&el.ids[atomic_fetch_add(&el.nids, 1)], lanes_self());
+    el_park(NULL);
+}
+
+START_TEST(test_deadlock_every_list)
+{
+    enum { N = EL_PARENTS * (EL_CHILDREN / 2 + 1) };
+    lanes_blocked list[N + 1];
+    size_t n;
+
+    memset(&el, 0, sizeof el);
+    el.rt = ct_open(2);
+    el.never = ct_chan(el.rt, "never", sizeof(int), 0);
+    for (int i = 0; i < EL_PARENTS; i++)
+        ct_go(el.rt, "parent", el_parent, NULL);
+    ck_assert_int_eq(lanes_wait(el.rt), LANES_DEADLOCK);
+    ck_assert_int_eq(atomic_load(&el.nids), N);
+    n = lanes_blocked_list(el.rt, list, N + 1);
+    ck_assert_uint_eq(n, N);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_ge(find(list, n, (uint32_t)atomic_load(&el.ids[i])), 0);
+    lanes_close(el.rt);
+}
+END_TEST
+
 static Suite *deadlock_suite(void)
 {
     Suite *s = suite_create("deadlock");
@@ -224,6 +291,7 @@ static Suite *deadlock_suite(void)
     tcase_add_test(tc, test_deadlock_after_sleeper);
     tcase_add_test(tc, test_deadlock_select);
     tcase_add_test(tc, test_deadlock_close_with_parked);
+    tcase_add_test(tc, test_deadlock_every_list);
     suite_add_tcase(s, tc);
     return s;
 }

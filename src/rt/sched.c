@@ -50,10 +50,13 @@ enum { RS_RUNNABLE = 1, RS_RUNNING, RS_SLEEPING, RS_BLOCKED, RS_DEAD };
 /* What a lane waits for (rt_lane.waiting). */
 enum { W_NONE, W_IDLE, W_WOKEN, W_GATE, W_PARKED };
 
+typedef struct rt_home rt_home;
+
 /*
  * A routine.  The struct lives at the top of its own stack (under the
- * stk_node), so freeing the stack frees it.  Created by lanes_go; freed by
- * the lane that runs its exit, or by lanes_close for routines still alive.
+ * stk_node), so freeing the stack frees it.  Created by lanes_go; freed
+ * (its stack given back) by whoever unlinks it from its home's list after
+ * its exit (see rt_home), or by lanes_close for routines still alive.
  */
 struct rt_routine {
     rt_ctx    ctx;          /* registers while switched out; owner: whoever holds the routine */
@@ -76,7 +79,37 @@ struct rt_routine {
     uint64_t  wake_at;      /* RS_SLEEPING: runtime time to wake; under rt->tmu */
     size_t    heap_idx;     /* index in rt->heap; under rt->tmu */
     rt_routine *qnext;      /* link in the global queue; under rt->gq_mu */
-    rt_routine *all_prev, *all_next;  /* rt->all, every live routine; under rt->all_mu */
+    rt_home  *home;         /* immutable: the list it is on */
+    rt_routine *all_prev, *all_next;  /* home->all; under home->mu */
+    rt_routine *dead_next;  /* link in home->dead once exited (see rt_home) */
+};
+
+/*
+ * The routines one lane created (rt_lane.home), or plain threads created
+ * (lanes_rt.plain): every one that has not exited, and those that exited
+ * on another lane and wait in `dead` for their stacks to come home.  Only
+ * the list's own lane links and unlinks there on the fast path, so spawn
+ * and exit take a lock no other lane wants, and a stack goes back to the
+ * cache of the lane that will spawn on it again rather than migrating.
+ *
+ * An exit on another lane pushes the routine on `dead` (it is RS_DEAD,
+ * its stack untouched until unlinked); whoever holds `mu` may take the
+ * whole stack (home_reclaim): the owner when its stack cache runs dry, at
+ * a tick, and when it stops running routines (idle, switched off, closing),
+ * which it says by setting `away` first.  A pusher that then sees `away`
+ * reclaims itself: push and `away` are seq_cst on both sides, so one of
+ * the two always sees the other and no stack is stranded while its lane
+ * sleeps.  The plain list has no owner: `away` always, and its routines'
+ * exits unlink them directly, as every exit did before.
+ */
+struct rt_home {
+    pthread_mutex_t mu;              /* the links of `all`; the owner, walkers
+                                        (lanes_blocked_list) and reclaimers */
+    rt_routine *all;                 /* under mu */
+    int         plain;               /* immutable: lanes_rt.plain */
+    _Alignas(64) _Atomic(rt_routine *) dead;  /* pushed by any lane (CAS);
+                                        emptied by exchange under mu */
+    _Atomic int away;                /* written by the owner (see above) */
 };
 
 /*
@@ -106,6 +139,9 @@ typedef struct rt_lane {
                                         rt->census: -1 per routine the running
                                         routine woke into runnext while this
                                         was the only lane (see census) */
+    int64_t   exits_due;             /* exits on this lane not yet taken off
+                                        rt->census's live count; a spawn here
+                                        takes one instead of adding (census) */
     uint32_t  schedtick;             /* scheduling decisions made */
     uint32_t  rn_streak;             /* routines taken from runnext in a row
                                         while the ring had some waiting; lane only */
@@ -117,6 +153,7 @@ typedef struct rt_lane {
     int       tb_hold;               /* lane only: events go into one open batch (one
                                         stamp) until emit_release; see emit_n */
     int       tb_open;               /* lane only: that batch is open in `ring` */
+    rt_home   home;                  /* routines spawned on this lane; owner: the lane */
     /* under rt->mu */
     pthread_cond_t cv;               /* the lane sleeps here (idle, gate, parked) */
     int       permits;               /* step ticks the lane may still pass */
@@ -162,22 +199,29 @@ struct lanes_rt {
     rt_routine    **heap;            /* under tmu */
     size_t          nheap, capheap;  /* under tmu */
     _Atomic uint64_t timer_next;     /* earliest wake_at, NO_TIMER when none */
-    /* census: live routines << 32 | blocked ones.  Exact but for one case:
-     * while a single lane was ever started (no thieves), a routine a running
-     * routine wakes into runnext leaves its -1 in rt_lane.census_due, paid
-     * with the waker's own change when it stops (a park's +1 cancels it: no
-     * atomic at all in a ping-pong), or before anything lets the woken one
-     * run or be taken (a tick, the slot's occupant going to the ring).  So
-     * the over-count is of routines that cannot run, while their waker
-     * counts as not blocked: live == blocked is never seen early, and the
-     * last park of a real deadlock pays everything. */
+    /* census: live routines << 32 | blocked ones.  Exact but for two cases.
+     * (1) While a single lane was ever started (no thieves), a routine a
+     * running routine wakes into runnext leaves its -1 in
+     * rt_lane.census_due, paid with the waker's own change when it stops (a
+     * park's +1 cancels it: no atomic at all in a ping-pong), or before
+     * anything lets the woken one run or be taken (a tick, the slot's
+     * occupant going to the ring).  So the over-count is of routines that
+     * cannot run, while their waker counts as not blocked: blocked stays
+     * below live.  (2) An exit leaves its -1 live in rt_lane.exits_due, and
+     * a later spawn on that lane takes it back instead of adding 1 (no
+     * atomic at all while a lane spawns and its children exit there); the
+     * lane pays the rest with its next park or tick and whenever it looks
+     * for work and finds none.  Live is only ever over-counted, never
+     * under (a spawn's +1 is in before the routine is queued).  So neither
+     * live == 0 nor live == blocked is seen early; and since a lane pays
+     * everything before it idles, the last park of a real deadlock, or the
+     * lane of the last exit on its way to idle, makes the census exact. */
     _Alignas(64) _Atomic uint64_t census;
     pthread_mutex_t wait_mu;
     pthread_cond_t  wait_cv;
     uint64_t        deadlock_seen;   /* census last reported as deadlock; under wait_mu */
-    /* every live routine */
-    _Alignas(64) pthread_mutex_t all_mu;
-    rt_routine     *all;             /* under all_mu */
+    /* routines created by plain threads; the lanes' own in rt_lane.home */
+    _Alignas(64) rt_home plain;
     _Atomic uint32_t next_id;
     _Atomic uint32_t nchans;
     name_tab rnames, cnames;
@@ -775,13 +819,21 @@ static void census_add(lanes_rt *rt, uint64_t d)
     }
 }
 
-/* Pays what l's wakes still owe the census (rt_lane.census_due). */
+/* What l's wakes and exits owe the census (census_due, exits_due), as one
+ * addend, and none owed any more: the caller adds it. */
+static inline uint64_t census_take(rt_lane *l)
+{
+    uint64_t d = (uint64_t)l->census_due - (uint64_t)l->exits_due * LIVE1;
+    l->census_due = 0;
+    l->exits_due = 0;
+    return d;
+}
+
+/* Pays what l's wakes and exits still owe the census. */
 static inline void census_flush(rt_lane *l)
 {
-    if (l->census_due != 0) {
-        census_add(l->rt, (uint64_t)l->census_due);
-        l->census_due = 0;
-    }
+    if (l->census_due != 0 || l->exits_due != 0)
+        census_add(l->rt, census_take(l));
 }
 
 static int wait_common(lanes_rt *rt, const struct timespec *deadline)
@@ -842,13 +894,10 @@ int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
     return wait_common(rt, &ts);
 }
 
-size_t lanes_blocked_list(lanes_rt *rt, lanes_blocked *out, size_t max)
+static size_t blocked_in(rt_home *h, lanes_blocked *out, size_t max, size_t n)
 {
-    size_t n = 0;
-    if (rt == NULL)
-        return 0;
-    pthread_mutex_lock(&rt->all_mu);
-    for (rt_routine *r = rt->all; r != NULL; r = r->all_next) {
+    pthread_mutex_lock(&h->mu);
+    for (rt_routine *r = h->all; r != NULL; r = r->all_next) {
         if (atomic_load(&r->state) != RS_BLOCKED)
             continue;
         if (n < max && out != NULL)
@@ -856,8 +905,105 @@ size_t lanes_blocked_list(lanes_rt *rt, lanes_blocked *out, size_t max)
                                       atomic_load(&r->block_op) };
         n++;
     }
-    pthread_mutex_unlock(&rt->all_mu);
+    pthread_mutex_unlock(&h->mu);
     return n;
+}
+
+/* Walks every list, one lock at a time: a routine never changes lists,
+ * and a listed one's memory stays valid while its list is locked. */
+size_t lanes_blocked_list(lanes_rt *rt, lanes_blocked *out, size_t max)
+{
+    size_t n;
+    if (rt == NULL)
+        return 0;
+    n = blocked_in(&rt->plain, out, max, 0);
+    for (int i = 0; i < LANES_MAX_CORES; i++)
+        n = blocked_in(&rt->lanes[i].home, out, max, n);
+    return n;
+}
+
+/* ---- routine lists (rt_home) -------------------------------------------------- */
+
+static void home_init(rt_home *h, int plain)
+{
+    pthread_mutex_init(&h->mu, NULL);
+    h->all = NULL;
+    h->plain = plain;
+    atomic_store(&h->dead, NULL);
+    atomic_store(&h->away, plain);
+}
+
+/* Under h->mu. */
+static void home_link(rt_home *h, rt_routine *r)
+{
+    r->all_prev = NULL;
+    r->all_next = h->all;
+    if (h->all != NULL)
+        h->all->all_prev = r;
+    h->all = r;
+}
+
+/* Under h->mu. */
+static void home_unlink(rt_home *h, rt_routine *r)
+{
+    if (r->all_prev != NULL)
+        r->all_prev->all_next = r->all_next;
+    else
+        h->all = r->all_next;
+    if (r->all_next != NULL)
+        r->all_next->all_prev = r->all_prev;
+}
+
+/* Unlinks every routine waiting in h->dead and gives their stacks to
+ * cache c (NULL: the pool).  Any thread. */
+static void home_reclaim(lanes_rt *rt, rt_home *h, stk_cache *c)
+{
+    rt_routine *list;
+    pthread_mutex_lock(&h->mu);
+    list = atomic_exchange(&h->dead, NULL);
+    for (rt_routine *r = list; r != NULL; r = r->dead_next)
+        home_unlink(h, r);
+    pthread_mutex_unlock(&h->mu);
+    while (list != NULL) {
+        rt_routine *next = list->dead_next;
+        stk_put(&rt->stacks, c, list->stk);     /* frees list */
+        list = next;
+    }
+}
+
+/* Lane l stops running routines for a while (home_away) or runs them
+ * again (home_back): see rt_home for why `away` comes before the reclaim. */
+static void home_away(lanes_rt *rt, rt_lane *l)
+{
+    atomic_store(&l->home.away, 1);
+    home_reclaim(rt, &l->home, &l->cache);
+}
+
+static void home_back(rt_lane *l)
+{
+    atomic_store_explicit(&l->home.away, 0, memory_order_relaxed);
+}
+
+/* Lane l, after dead routine r's exit (no lane on its stack any more):
+ * off its home's list and its stack to l's cache, or (another lane's
+ * routine) on that home's dead stack for the owner to take. */
+static void home_release(rt_lane *l, rt_routine *r)
+{
+    lanes_rt *rt = l->rt;
+    rt_home *h = r->home;
+    if (h == &l->home || h->plain) {
+        pthread_mutex_lock(&h->mu);
+        home_unlink(h, r);
+        pthread_mutex_unlock(&h->mu);
+        stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
+        return;
+    }
+    rt_routine *top = atomic_load_explicit(&h->dead, memory_order_relaxed);
+    do
+        r->dead_next = top;
+    while (!atomic_compare_exchange_weak(&h->dead, &top, r));
+    if (atomic_load(&h->away))
+        home_reclaim(rt, h, &l->cache);
 }
 
 /* ---- timers ---------------------------------------------------------------- */
@@ -1049,6 +1195,8 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
     gq_push_head(rt, batch, n);
     if (n > 0)
         wake_idle(rt);
+    census_flush(l);
+    home_away(rt, l);
 
     pthread_mutex_lock(&rt->mu);
     l->permits = 0;             /* a step was for the lanes running then */
@@ -1057,6 +1205,7 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
         pthread_cond_wait(&l->cv, &rt->mu);
     l->waiting = W_NONE;
     pthread_mutex_unlock(&rt->mu);
+    home_back(l);
     if (!atomic_load(&rt->closing))
         emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
     l->slice = 0;
@@ -1112,6 +1261,8 @@ static void safepoint(rt_routine *r)
                           memory_order_release);
     if (!stk_canary_ok(r->stk))     /* every tick too: a long slice is caught early */
         overflow_die(r);
+    if (atomic_load_explicit(&l->home.dead, memory_order_relaxed) != NULL)
+        home_reclaim(rt, &l->home, &l->cache);      /* see rt_home */
     if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
         switch_out(r, ACT_ABANDON);
     if (l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed)) {
@@ -1239,6 +1390,7 @@ static int work_visible(rt_lane *l)
 static void idle_sleep(rt_lane *l)
 {
     lanes_rt *rt = l->rt;
+    home_away(rt, l);
     pthread_mutex_lock(&rt->mu);
     l->waiting = W_IDLE;
     atomic_fetch_add(&rt->nidle, 1);
@@ -1264,6 +1416,7 @@ static void idle_sleep(rt_lane *l)
     atomic_fetch_sub(&rt->nidle, 1);
     l->waiting = W_NONE;
     pthread_mutex_unlock(&rt->mu);
+    home_back(l);
 }
 
 /* Lane context: the next routine to run, blocking while there is none;
@@ -1274,6 +1427,7 @@ static rt_routine *find_work(rt_lane *l, int *from)
     for (;;) {
         int stepped;
         rt_routine *r;
+        census_flush(l);        /* exits: before this lane may wait */
         if (atomic_load(&rt->closing))
             return NULL;
         if (l->idx >= atomic_load(&rt->ncores)) {
@@ -1361,7 +1515,7 @@ static void finish_stop(rt_lane *l, rt_routine *r)
     int64_t due = l->census_due;    /* r's wakes: paid before r is anywhere else */
 
     l->census_due = 0;
-    if (due != 0 && r->action != ACT_PARK && r->action != ACT_EXIT)
+    if (due != 0 && r->action != ACT_PARK)
         census_add(rt, (uint64_t)due);
     switch (r->action) {
     case ACT_YIELD:
@@ -1380,24 +1534,22 @@ static void finish_stop(rt_lane *l, rt_routine *r)
         /* r's registers are saved and no lane is on its stack: now the
          * channel may let a waker see it */
         emit(rt, l, LANES_EV_STOP, r->id, r->act_obj, r->act_arg, (uint16_t)l->idx);
-        if (due + 1 != 0)       /* blocked from now: after its STOP, so a */
-            census_add(rt, (uint64_t)(due + 1));  /* DEADLOCK event always follows it */
+        /* blocked from now: after its STOP, so a DEADLOCK event always
+         * follows it; with the lane's unpaid exits, so a deadlock's last
+         * park leaves this lane's share exact */
+        if (due + 1 != 0 || l->exits_due != 0) {
+            uint64_t d = (uint64_t)(due + 1) - (uint64_t)l->exits_due * LIVE1;
+            l->exits_due = 0;
+            census_add(rt, d);
+        }
         r->unlock(r->unlock_arg);
         break;
     case ACT_EXIT:
         emit(rt, l, LANES_EV_STOP, r->id, 0, LANES_STOP_EXIT, (uint16_t)l->idx);
         set_state(&r->state, RS_DEAD);
-        pthread_mutex_lock(&rt->all_mu);
-        if (r->all_prev != NULL)
-            r->all_prev->all_next = r->all_next;
-        else
-            rt->all = r->all_next;
-        if (r->all_next != NULL)
-            r->all_next->all_prev = r->all_prev;
-        pthread_mutex_unlock(&rt->all_mu);
         ctx_free(&r->ctx);
-        stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
-        census_add(rt, (uint64_t)due - LIVE1);
+        l->exits_due++;         /* see census */
+        home_release(l, r);     /* frees r, now or later */
         break;
     default:
         RT_ASSERT(!"unknown action");
@@ -1643,6 +1795,7 @@ static void *lane_main(void *p)
     emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
     while ((r = find_work(l, &from)) != NULL)
         run(l, r, from);
+    home_away(rt, l);
     stk_cache_drain(&rt->stacks, &l->cache);
     altstack_off(l);
     tl_lane = NULL;
@@ -1987,11 +2140,15 @@ static void rt_free(lanes_rt *rt)
         if (s != NULL && s->ptr != NULL && chan_destroy != NULL)
             chan_destroy(s->ptr);
     }
-    for (rt_routine *r = rt->all, *next; r != NULL; r = next) {
-        next = r->all_next;
-        ctx_free(&r->ctx);
+    for (int i = -1; i < LANES_MAX_CORES; i++) {
+        rt_home *h = i < 0 ? &rt->plain : &rt->lanes[i].home;
+        for (rt_routine *r = h->all, *next; r != NULL; r = next) {
+            next = r->all_next;
+            ctx_free(&r->ctx);
+        }
+        h->all = NULL;
+        pthread_mutex_destroy(&h->mu);
     }
-    rt->all = NULL;
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
     names_fini(&rt->rnames);
@@ -2006,7 +2163,6 @@ static void rt_free(lanes_rt *rt)
     pthread_mutex_destroy(&rt->tmu);
     pthread_mutex_destroy(&rt->wait_mu);
     pthread_cond_destroy(&rt->wait_cv);
-    pthread_mutex_destroy(&rt->all_mu);
     pthread_mutex_destroy(&rt->ctl_mu);
     free(rt);
 }
@@ -2068,12 +2224,13 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     pthread_mutex_init(&rt->tmu, NULL);
     pthread_mutex_init(&rt->wait_mu, NULL);
     pthread_cond_init(&rt->wait_cv, &ca);
-    pthread_mutex_init(&rt->all_mu, NULL);
+    home_init(&rt->plain, 1);
     pthread_mutex_init(&rt->ctl_mu, NULL);
     for (int i = 0; i < LANES_MAX_CORES; i++) {
         rt->lanes[i].rt = rt;
         rt->lanes[i].idx = i;
         pthread_cond_init(&rt->lanes[i].cv, &ca);
+        home_init(&rt->lanes[i].home, 0);
     }
     pthread_condattr_destroy(&ca);
 
@@ -2128,6 +2285,10 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
         return -ESHUTDOWN;
     if (l != NULL && l->rt != rt)
         l = NULL;
+    /* children that exited on other lanes give their stacks back first */
+    if (l != NULL && l->cache.head == NULL &&
+        atomic_load_explicit(&l->home.dead, memory_order_relaxed) != NULL)
+        home_reclaim(rt, &l->home, &l->cache);
     s = stk_get(&rt->stacks, l != NULL ? &l->cache : NULL);
     if (s == NULL)
         return -ENOMEM;
@@ -2143,13 +2304,14 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
     set_state(&r->state, RS_RUNNABLE);
 
-    pthread_mutex_lock(&rt->all_mu);
-    r->all_next = rt->all;
-    if (rt->all != NULL)
-        rt->all->all_prev = r;
-    rt->all = r;
-    pthread_mutex_unlock(&rt->all_mu);
-    census_add(rt, LIVE1);
+    r->home = l != NULL ? &l->home : &rt->plain;
+    pthread_mutex_lock(&r->home->mu);
+    home_link(r->home, r);
+    pthread_mutex_unlock(&r->home->mu);
+    if (l != NULL && l->exits_due > 0)
+        l->exits_due--;         /* live already counts one more: see census */
+    else
+        census_add(rt, LIVE1);
 
     /* Once queued, r may run, exit and have its stack (and so its struct)
      * reused by another lanes_go before we return: keep the id. */

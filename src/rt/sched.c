@@ -232,6 +232,8 @@ struct lanes_rt {
     _Atomic(trace_ring *) rings[LANES_MAX_CORES];   /* lane rings once started */
     _Atomic uint64_t dropped;
     atomic_int       lossless;
+    uint64_t         read_limit;     /* the consumer's: the limit of its last merge */
+    int              read_full;      /* the consumer's: that merge filled its buffer */
     rt_lane lanes[LANES_MAX_CORES];
 };
 
@@ -533,19 +535,39 @@ void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int3
     }
 }
 
-size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
+/* The rings to merge: the limit must be read before nstarted, so that a
+ * lane started after that read only has events newer than the limit. */
+static size_t trace_rings(lanes_rt *rt, trace_ring **rings)
 {
-    trace_ring *rings[LANES_MAX_CORES + 1];
-    int n;
-    if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
-        return 0;
-    uint64_t limit = mono_ns() - rt->t0;
-    tl_consumer_of = rt;
-    n = atomic_load(&rt->nstarted);
+    int n = atomic_load(&rt->nstarted);
     rings[0] = &rt->ctl_ring;
     for (int i = 0; i < n; i++)
         rings[1 + i] = atomic_load_explicit(&rt->rings[i], memory_order_acquire);
-    return trace_merge(rings, (size_t)n + 1, limit, out, max, &rt->dropped);
+    return (size_t)n + 1;
+}
+
+size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
+{
+    trace_ring *rings[LANES_MAX_CORES + 1];
+    size_t k = 0, n;
+    if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
+        return 0;
+    tl_consumer_of = rt;
+    /* A reader that filled its buffer comes back at once: what is older
+     * than the limit it had is all in the rings, no need to wait for the
+     * producers (and interrupt them, see trace.c) again before that is
+     * read. */
+    if (rt->read_full) {
+        n = trace_rings(rt, rings);
+        k = trace_merge(rings, n, rt->read_limit, 0, out, max, &rt->dropped);
+        if (k == max)
+            return k;
+    }
+    rt->read_limit = mono_ns() - rt->t0;
+    n = trace_rings(rt, rings);
+    k += trace_merge(rings, n, rt->read_limit, 1, out + k, max - k, &rt->dropped);
+    rt->read_full = k == max;
+    return k;
 }
 
 /* The merge counts what it finds overwritten; add what is overwritten but

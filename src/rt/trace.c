@@ -379,7 +379,7 @@ uint64_t trace_ring_lapped(const trace_ring *r)
     return t - h > r->mask + 1 ? t - h - (r->mask + 1) : 0;
 }
 
-size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
+size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh,
                    lanes_event *out, size_t max, _Atomic uint64_t *dropped)
 {
     enum { MAXR = LANES_MAX_CORES + 1 };
@@ -390,9 +390,11 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
     uint64_t lost = 0;
 
     RT_ASSERT(n <= MAXR);
-    RT_FENCE(memory_order_seq_cst);
-    if (atomic_load_explicit(&asym, memory_order_relaxed))
-        asym_barrier();
+    if (fresh) {
+        RT_FENCE(memory_order_seq_cst);
+        if (atomic_load_explicit(&asym, memory_order_relaxed))
+            asym_barrier();
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned spins = 0;
         uint64_t b;
@@ -400,7 +402,7 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
         if (rings[i] == NULL)
             continue;
         b = atomic_load_explicit(&rings[i]->busy, memory_order_acquire);
-        if (b & 1)
+        if (fresh && (b & 1))
             while (atomic_load_explicit(&rings[i]->busy, memory_order_acquire) == b)
                 backoff(&spins);
         have[i] = peek(rings[i], &at[i], &head[i], &lost);

@@ -98,10 +98,12 @@ void trace_add(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_a
 void trace_close(trace_ring *r);
 
 /* Consumer: merges rings[0..n) (NULL entries skipped), events with
- * t_ns < limit only, oldest first; at most max.  Waits for producers that
- * are mid-event so nothing older can appear later.  Events overwritten
- * before being read are added to *dropped. */
-size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit,
+ * t_ns < limit only, oldest first; at most max.  Fresh (a limit just read
+ * from the clock): first waits for producers that are mid-batch, so that
+ * nothing older can appear later; a limit a fresh merge already waited for
+ * needs no second wait.  Events overwritten before being read are added to
+ * *dropped. */
+size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh,
                    lanes_event *out, size_t max, _Atomic uint64_t *dropped);
 
 /* Events overwritten in r and not yet counted by a merge (racy: a hint

@@ -32,10 +32,9 @@
  * to the jitter of two clock_gettime pairs (tens of ns in 2 ms: ~10-20
  * ppm).  Written once inside pthread_once, then read-only: the acquire of
  * tclk_kind publishes them. */
-enum { TCLK_UNKNOWN, TCLK_MONO, TCLK_TSC };
-static atomic_int tclk_kind;
+atomic_int trace_tclk_kind;
+struct trace_tclk trace_tclk;
 static pthread_once_t tclk_once = PTHREAD_ONCE_INIT;
-static uint64_t tclk_tsc0, tclk_ns0, tclk_mult;
 
 static uint64_t mono_now(void)
 {
@@ -45,22 +44,6 @@ static uint64_t mono_now(void)
 }
 
 #if defined(__x86_64__)
-/* RDTSC waits for no earlier instruction: LFENCE first makes it read the
- * counter only after every earlier load has completed (Intel SDM, RDTSC;
- * the vDSO's rdtsc_ordered). */
-static inline uint64_t tsc_ordered(void)
-{
-    __builtin_ia32_lfence();
-    return __builtin_ia32_rdtsc();
-}
-
-static inline uint64_t tsc_to_ns(uint64_t tsc)
-{
-    if (tsc <= tclk_tsc0)       /* only a read racing the calibration */
-        return tclk_ns0;
-    return tclk_ns0 + (uint64_t)(((unsigned __int128)(tsc - tclk_tsc0) * tclk_mult) >> 32);
-}
-
 /* The kernel keeps its own clock on the TSC only after checking that it
  * runs at one rate and in step on every CPU; invariant: CPUID says it does
  * not stop or change rate with power states. */
@@ -87,7 +70,7 @@ static void tsc_sample(uint64_t *tsc, uint64_t *ns)
 {
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < 7; i++) {
-        uint64_t m1 = mono_now(), t = tsc_ordered(), m2 = mono_now();
+        uint64_t m1 = mono_now(), t = trace_tsc_ordered(), m2 = mono_now();
         if (m2 - m1 < best) {
             best = m2 - m1;
             *tsc = t;
@@ -111,32 +94,32 @@ static void tclk_init(void)
         if (t1 > t0 && n1 > n0) {
             m = (uint64_t)(((unsigned __int128)(n1 - n0) << 32) / (t1 - t0));
             if (m >= (1ull << 32) / 100 && m <= (1ull << 32) * 10) {
-                tclk_tsc0 = t1;
-                tclk_ns0 = n1;
-                tclk_mult = m;
+                trace_tclk.tsc0 = t1;
+                trace_tclk.ns0 = n1;
+                trace_tclk.mult = m;
                 kind = TCLK_TSC;
             }
         }
     }
 #endif
-    atomic_store_explicit(&tclk_kind, kind, memory_order_release);
+    atomic_store_explicit(&trace_tclk_kind, kind, memory_order_release);
 }
 
 static int tclk(void)
 {
-    int k = atomic_load_explicit(&tclk_kind, memory_order_acquire);
+    int k = atomic_load_explicit(&trace_tclk_kind, memory_order_acquire);
     if (__builtin_expect(k == TCLK_UNKNOWN, 0)) {
         pthread_once(&tclk_once, tclk_init);
-        k = atomic_load_explicit(&tclk_kind, memory_order_acquire);
+        k = atomic_load_explicit(&trace_tclk_kind, memory_order_acquire);
     }
     return k;
 }
 
-uint64_t trace_now(void)
+uint64_t trace_now_slow(void)
 {
 #if defined(__x86_64__)
     if (tclk() == TCLK_TSC)
-        return tsc_to_ns(tsc_ordered());
+        return trace_tsc_to_ns(trace_tsc_ordered());
 #else
     (void)tclk();
 #endif
@@ -166,7 +149,7 @@ int trace_clock_is_tsc(void)
  * made after it, and then its clock read is later than the consumer's
  * limit.  Set once, before any lane runs (trace_asym_init); else 0.
  */
-static atomic_int asym;
+atomic_int trace_asym;
 static pthread_once_t asym_once = PTHREAD_ONCE_INIT;
 
 static void asym_register(void)
@@ -174,7 +157,7 @@ static void asym_register(void)
 #if defined(__linux__) && defined(__NR_membarrier)
     if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 &&
         syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
-        atomic_store(&asym, 1);
+        atomic_store(&trace_asym, 1);
 #endif
 }
 
@@ -231,89 +214,24 @@ static void backoff(unsigned *spins)
     nanosleep(&(struct timespec){ 0, 50000 }, NULL);
 }
 
-void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, void *clk_arg,
-                const atomic_int *lossless, const atomic_int *closing)
+/* Lossless: waits for room for `room` events before the batch goes busy,
+ * so the consumer (which waits for busy producers) can never wait for us
+ * while we wait.  Lossy: only learns how far the consumer got. */
+void trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
+                     const atomic_int *closing)
 {
     uint64_t cap = r->mask + 1;
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
-    uint64_t b = atomic_load_explicit(&r->busy, memory_order_relaxed);
-    uint64_t t_ns, t_rt;
     unsigned spins = 0;
 
-    /* Lossless: wait for room before going busy, so the consumer (which
-     * waits for busy producers) can never wait for us while we wait. */
-    RT_ASSERT(room >= 1 && room <= cap && !(b & 1));
+    RT_ASSERT(room >= 1 && room <= cap);
+    r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
     while (t - r->head_seen > cap - room &&
            atomic_load_explicit(lossless, memory_order_relaxed) &&
            !atomic_load_explicit(closing, memory_order_relaxed)) {
+        backoff(&spins);
         r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
-        if (t - r->head_seen > cap - room)
-            backoff(&spins);
     }
-
-    /* Busy (odd) before the clock read: only this thread writes busy, so a
-     * plain store would do but for the store-load order against the clock;
-     * the exchange is that full barrier in one locked instruction. */
-    if (atomic_load_explicit(&asym, memory_order_relaxed)) {
-        atomic_store_explicit(&r->busy, b + 1, memory_order_relaxed);
-        atomic_signal_fence(memory_order_seq_cst);  /* the consumer fences for us */
-    } else {
-        atomic_exchange_explicit(&r->busy, b + 1, memory_order_seq_cst);
-    }
-    t_ns = clk(clk_arg, &t_rt);
-    if (t_ns < r->last_ns)
-        t_ns = r->last_ns;
-    r->last_ns = t_ns;
-    r->t_ns = t_ns;
-    r->t_rt = t_rt;
-    r->wtail = t;
-    r->wroom = room;
-}
-
-/* Full or not, write slot t: when full it held position t - cap, which
- * the consumer will find torn or newer and count as dropped. */
-static inline void slot_write(trace_ring *r, uint64_t t, const trace_ev *e)
-{
-    _Atomic uint64_t *w = &r->w[(t & r->mask) * TRACE_SLOT_WORDS];
-    atomic_store_explicit(&w[4], 2 * t + 1, memory_order_relaxed);
-    RT_FENCE(memory_order_release);
-    atomic_store_explicit(&w[0], r->t_ns, memory_order_relaxed);
-    atomic_store_explicit(&w[1], r->t_rt, memory_order_relaxed);
-    atomic_store_explicit(&w[2], (uint64_t)e->routine | ((uint64_t)e->obj << 32),
-                          memory_order_relaxed);
-    atomic_store_explicit(&w[3], (uint64_t)(uint32_t)e->arg | ((uint64_t)e->lane << 32) |
-                          ((uint64_t)e->kind << 48), memory_order_relaxed);
-    atomic_store_explicit(&w[4], 2 * t + 2, memory_order_release);
-}
-
-void trace_close(trace_ring *r)
-{
-    uint64_t b = atomic_load_explicit(&r->busy, memory_order_relaxed);
-    RT_ASSERT(b & 1);
-    atomic_store_explicit(&r->tail, r->wtail, memory_order_release);
-    atomic_store_explicit(&r->busy, b + 1, memory_order_release);
-}
-
-void trace_add(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
-               const atomic_int *lossless, const atomic_int *closing)
-{
-    if (__builtin_expect(r->wroom == 0, 0)) {
-        trace_close(r);
-        trace_open(r, 1, clk, clk_arg, lossless, closing);
-    }
-    slot_write(r, r->wtail++, e);
-    r->wroom--;
-}
-
-void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
-               void *clk_arg, const atomic_int *lossless, const atomic_int *closing)
-{
-    /* events put together share the one clock read (they happen at one point) */
-    trace_open(r, n, clk, clk_arg, lossless, closing);
-    for (size_t i = 0; i < n; i++)
-        slot_write(r, r->wtail + i, &ev[i]);
-    r->wtail += n;
-    trace_close(r);
 }
 
 /* Reads the oldest event of r still intact into *ev without consuming it,
@@ -392,7 +310,7 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh
     RT_ASSERT(n <= MAXR);
     if (fresh) {
         RT_FENCE(memory_order_seq_cst);
-        if (atomic_load_explicit(&asym, memory_order_relaxed))
+        if (atomic_load_explicit(&trace_asym, memory_order_relaxed))
             asym_barrier();
     }
     for (size_t i = 0; i < n; i++) {

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lanes.h"
+#include "rassert.h"
 
 /*
  * One event is four 64-bit words plus a sequence word, all written and read
@@ -60,16 +61,49 @@ int  trace_ring_init(trace_ring *r, size_t cap);     /* 0 or -ENOMEM */
  * The process's clock for everything that is compared with event times:
  * monotonic ns, CLOCK_MONOTONIC's value at the first call and its rate to
  * a few ppm.  Where the kernel's own clocksource is the TSC and the TSC is
- * invariant, it is the TSC scaled once per process (half the cost of
+ * invariant, it is the TSC scaled once per process (a third less than
  * clock_gettime); else clock_gettime(CLOCK_MONOTONIC).  The first call
  * calibrates (about 2 ms).  trace_now reads the TSC after every earlier
  * load has completed (as the vDSO does), so a time read after seeing
  * another thread's store is not earlier than one that thread read before
  * making it.  trace_mono_of converts to CLOCK_MONOTONIC for a deadline.
  */
-uint64_t trace_now(void);
+enum { TCLK_UNKNOWN, TCLK_MONO, TCLK_TSC };
+struct trace_tclk { uint64_t tsc0, ns0, mult; };    /* ns = ns0 + (tsc - tsc0) * mult >> 32 */
+extern atomic_int trace_tclk_kind;      /* TCLK_*; its release publishes trace_tclk */
+extern struct trace_tclk trace_tclk;    /* written once, before trace_tclk_kind */
+uint64_t trace_now_slow(void);
 uint64_t trace_mono_of(uint64_t t);
 int      trace_clock_is_tsc(void);
+
+#if defined(__x86_64__)
+/* RDTSC waits for no earlier instruction: LFENCE first makes it read the
+ * counter only after every earlier load has completed (Intel SDM, RDTSC;
+ * the vDSO's rdtsc_ordered). */
+static inline uint64_t trace_tsc_ordered(void)
+{
+    __builtin_ia32_lfence();
+    return __builtin_ia32_rdtsc();
+}
+
+static inline uint64_t trace_tsc_to_ns(uint64_t tsc)
+{
+    if (tsc <= trace_tclk.tsc0)     /* another CPU a few cycles behind */
+        return trace_tclk.ns0;
+    return trace_tclk.ns0 +
+           (uint64_t)(((unsigned __int128)(tsc - trace_tclk.tsc0) * trace_tclk.mult) >> 32);
+}
+#endif
+
+static inline uint64_t trace_now(void)
+{
+#if defined(__x86_64__)
+    if (__builtin_expect(atomic_load_explicit(&trace_tclk_kind, memory_order_acquire) ==
+                         TCLK_TSC, 1))
+        return trace_tsc_to_ns(trace_tsc_ordered());
+#endif
+    return trace_now_slow();
+}
 
 /* Once per process, before the first traced runtime's lanes start: lets
  * producers skip their per-event barrier where the consumer can issue one
@@ -77,25 +111,96 @@ int      trace_clock_is_tsc(void);
 void trace_asym_init(void);
 void trace_ring_free(trace_ring *r);
 
-/* Producer side: puts ev[0..n) (1 <= n <= capacity), in order, stamped
- * with one clock read.  clock(arg, &t_rt) returns t_ns and sets t_rt; it is
- * read inside the busy window.  *lossless and *closing are read when full. */
+/* Producer side.  A batch of events with one stamp: trace_open waits
+ * (lossless) for room for `room` events, marks the ring busy and reads the
+ * clock - clk(arg, &t_rt) returns t_ns and sets t_rt; trace_add writes one
+ * event with that stamp (past `room`, it publishes what it has and opens
+ * again, with a new stamp); trace_close publishes.  While a batch is open
+ * the consumer waits for it, so the span from open to close must be short
+ * and must not wait for the consumer (no lossless put into another ring).
+ * trace_put is the three for events known at once (1 <= n <= capacity).
+ * *lossless and *closing are read when the ring looks full. */
 typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
-void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
-               void *clk_arg, const atomic_int *lossless, const atomic_int *closing);
+extern atomic_int trace_asym;           /* the consumer fences for producers: trace.c */
+void trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
+                     const atomic_int *closing);
 
-/* The same in steps, for events that happen at one point but are known
- * one by one: trace_open waits (lossless) for room for `room` events,
- * marks the ring busy and reads the clock; trace_add writes one event with
- * that stamp (past `room`, it publishes what it has and opens again, with a
- * new stamp); trace_close publishes.  While a batch is open the consumer
- * waits for it, so the span from open to close must be short and must not
- * wait for the consumer (no lossless put into another ring). */
-void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, void *clk_arg,
-                const atomic_int *lossless, const atomic_int *closing);
-void trace_add(trace_ring *r, const trace_ev *e, trace_clock_fn clk, void *clk_arg,
-               const atomic_int *lossless, const atomic_int *closing);
-void trace_close(trace_ring *r);
+static inline void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, void *clk_arg,
+                              const atomic_int *lossless, const atomic_int *closing)
+{
+    uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    uint64_t b = atomic_load_explicit(&r->busy, memory_order_relaxed);
+    uint64_t t_ns, t_rt;
+
+    RT_ASSERT(!(b & 1));
+    if (__builtin_expect(t - r->head_seen > r->mask + 1 - room, 0))
+        trace_wait_room(r, room, lossless, closing);
+    /* Busy (odd) before the clock read: only this thread writes busy, so a
+     * plain store would do but for the store-load order against the clock;
+     * the exchange is that full barrier in one locked instruction. */
+    if (atomic_load_explicit(&trace_asym, memory_order_relaxed)) {
+        atomic_store_explicit(&r->busy, b + 1, memory_order_relaxed);
+        atomic_signal_fence(memory_order_seq_cst);  /* the consumer fences for us */
+    } else {
+        atomic_exchange_explicit(&r->busy, b + 1, memory_order_seq_cst);
+    }
+    t_ns = clk(clk_arg, &t_rt);
+    if (t_ns < r->last_ns)
+        t_ns = r->last_ns;
+    r->last_ns = t_ns;
+    r->t_ns = t_ns;
+    r->t_rt = t_rt;
+    r->wtail = t;
+    r->wroom = room;
+}
+
+/* Full or not, writes slot t: when full it held position t - cap, which
+ * the consumer will find torn or newer and count as dropped. */
+static inline void trace_slot_write(trace_ring *r, uint64_t t, const trace_ev *e)
+{
+    _Atomic uint64_t *w = &r->w[(t & r->mask) * TRACE_SLOT_WORDS];
+    atomic_store_explicit(&w[4], 2 * t + 1, memory_order_relaxed);
+    RT_FENCE(memory_order_release);
+    atomic_store_explicit(&w[0], r->t_ns, memory_order_relaxed);
+    atomic_store_explicit(&w[1], r->t_rt, memory_order_relaxed);
+    atomic_store_explicit(&w[2], (uint64_t)e->routine | ((uint64_t)e->obj << 32),
+                          memory_order_relaxed);
+    atomic_store_explicit(&w[3], (uint64_t)(uint32_t)e->arg | ((uint64_t)e->lane << 32) |
+                          ((uint64_t)e->kind << 48), memory_order_relaxed);
+    atomic_store_explicit(&w[4], 2 * t + 2, memory_order_release);
+}
+
+static inline void trace_close(trace_ring *r)
+{
+    uint64_t b = atomic_load_explicit(&r->busy, memory_order_relaxed);
+    RT_ASSERT(b & 1);
+    atomic_store_explicit(&r->tail, r->wtail, memory_order_release);
+    atomic_store_explicit(&r->busy, b + 1, memory_order_release);
+}
+
+static inline void trace_add(trace_ring *r, const trace_ev *e, trace_clock_fn clk,
+                             void *clk_arg, const atomic_int *lossless,
+                             const atomic_int *closing)
+{
+    if (__builtin_expect(r->wroom == 0, 0)) {
+        trace_close(r);
+        trace_open(r, 1, clk, clk_arg, lossless, closing);
+    }
+    trace_slot_write(r, r->wtail++, e);
+    r->wroom--;
+}
+
+static inline void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_clock_fn clk,
+                             void *clk_arg, const atomic_int *lossless,
+                             const atomic_int *closing)
+{
+    /* events put together share the one clock read (they happen at one point) */
+    trace_open(r, n, clk, clk_arg, lossless, closing);
+    for (size_t i = 0; i < n; i++)
+        trace_slot_write(r, r->wtail + i, &ev[i]);
+    r->wtail += n;
+    trace_close(r);
+}
 
 /* Consumer: merges rings[0..n) (NULL entries skipped), events with
  * t_ns < limit only, oldest first; at most max.  Fresh (a limit just read

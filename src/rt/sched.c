@@ -150,8 +150,8 @@ typedef struct rt_lane {
     stk_cache cache;                 /* free stacks kept by this lane */
     void     *altstack;              /* our signal stack, or NULL */
     trace_ring ring;                 /* producer: this lane; consumer: lanes_trace_read */
-    int       tb_hold;               /* lane only: events go into one open batch (one
-                                        stamp) until emit_release; see emit_n */
+    int       tb_hold;               /* lane only: TB_*: events go into one open batch
+                                        (one stamp) until emit_release; see emit_n */
     int       tb_open;               /* lane only: that batch is open in `ring` */
     rt_home   home;                  /* routines spawned on this lane; owner: the lane */
     /* under rt->mu */
@@ -423,6 +423,16 @@ static uint64_t trace_clock(void *arg, uint64_t *t_rt)
     return m - rt->t0;
 }
 
+/* For a batch whose events follow only from earlier events of the same
+ * ring (trace_now_local). */
+static uint64_t trace_clock_local(void *arg, uint64_t *t_rt)
+{
+    lanes_rt *rt = arg;
+    uint64_t m = trace_now_local();
+    *t_rt = rt_time_at(rt, m);
+    return m - rt->t0;
+}
+
 /* The runtime whose trace the calling thread reads (lanes_trace_read). */
 static _Thread_local lanes_rt *tl_consumer_of;
 static const atomic_int never;
@@ -435,10 +445,11 @@ static const atomic_int never;
  * lane only drops locks and puts routines on queues: the consumer, which
  * waits for an open batch, waits for nothing longer. */
 #define TB_ROOM 4
+enum { TB_NONE, TB_HOLD, TB_HOLD_LOCAL /* and no event in it has a cause in another ring */ };
 
 static void emit_release(rt_lane *l)
 {
-    l->tb_hold = 0;
+    l->tb_hold = TB_NONE;
     if (l->tb_open) {
         l->tb_open = 0;
         trace_close(&l->ring);
@@ -453,7 +464,10 @@ static void emit_n(lanes_rt *rt, rt_lane *l, const trace_ev *e, size_t n)
             return;
         }
         if (!l->tb_open) {
-            trace_open(&l->ring, TB_ROOM, trace_clock, rt, &rt->lossless, &rt->closing);
+            if (l->tb_hold == TB_HOLD_LOCAL)
+                trace_open(&l->ring, TB_ROOM, trace_clock_local, rt, &rt->lossless, &rt->closing);
+            else
+                trace_open(&l->ring, TB_ROOM, trace_clock, rt, &rt->lossless, &rt->closing);
             l->tb_open = 1;
         }
         for (size_t i = 0; i < n; i++)
@@ -501,7 +515,7 @@ static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, trace_ev *e, 
     if (l != NULL && l->rt != rt)
         l = NULL;
     if (l != NULL && hold)
-        l->tb_hold = 1;
+        l->tb_hold = TB_HOLD;
     for (size_t i = 0; i < n; i++) {
         if (e[i].routine == 0 && me != NULL)
             e[i].routine = me->id;
@@ -1641,7 +1655,11 @@ static __attribute__((noinline)) void finish_prev(rt_lane *l)
     int cpu = -1;
 
     l->prev = NULL;
-    l->tb_hold = rt->trace_on;  /* p's STOP and r's RUN: one stamp */
+    /* p's STOP and r's RUN: one stamp.  Their causes are all in this
+     * lane's ring: p ran here; r came from this lane's runnext or local
+     * ring, which only this lane fills (a WAKE, STOP, SPAWN or STEAL of
+     * r in this ring).  So the clock need not wait (trace_now_local). */
+    l->tb_hold = rt->trace_on ? TB_HOLD_LOCAL : TB_NONE;
     finish_stop(l, p);
 #ifdef HAVE_SCHED_GETCPU
     if (rt->trace_on)

@@ -105,6 +105,34 @@ static inline uint64_t trace_now(void)
     return trace_now_slow();
 }
 
+extern atomic_int trace_asym;           /* the consumer fences for producers: trace.c */
+
+/*
+ * trace_now without the LFENCE (8 ns less here), for a producer's
+ * trace_open only, where the consumer fences for it (trace_asym), and only
+ * for events whose causes are all in the same ring.  Then nothing can be
+ * out of order: (1) against the consumer's limit, the membarrier IPI lands
+ * on an instruction boundary - a busy store before it is drained by the
+ * handler's barrier and seen by the consumer, and an RDTSC after it (the
+ * busy store precedes it in program order) executes after the IPI, so
+ * after the limit was read; (2) against later events anywhere, RDTSC
+ * executes before it retires, so before any later store (publishing, a
+ * lock release) becomes visible; (3) against earlier events of the same
+ * ring, the stamp is clamped to the ring's last.  What it may not be used
+ * for is an event caused by another lane's store (a message, a wake): an
+ * RDTSC that does not wait may execute before the load that saw that store.
+ */
+static inline uint64_t trace_now_local(void)
+{
+#if defined(__x86_64__)
+    if (__builtin_expect(atomic_load_explicit(&trace_tclk_kind, memory_order_acquire) ==
+                         TCLK_TSC, 1) &&
+        atomic_load_explicit(&trace_asym, memory_order_relaxed))
+        return trace_tsc_to_ns(__builtin_ia32_rdtsc());
+#endif
+    return trace_now();
+}
+
 /* Once per process, before the first traced runtime's lanes start: lets
  * producers skip their per-event barrier where the consumer can issue one
  * for all of them (Linux membarrier).  Safe to call again. */
@@ -121,7 +149,6 @@ void trace_ring_free(trace_ring *r);
  * trace_put is the three for events known at once (1 <= n <= capacity).
  * *lossless and *closing are read when the ring looks full. */
 typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
-extern atomic_int trace_asym;           /* the consumer fences for producers: trace.c */
 void trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
                      const atomic_int *closing);
 

@@ -180,16 +180,24 @@ static void asym_barrier(void)
 #endif
 }
 
+_Static_assert(LANES_EV_KINDS <= 256, "a slot keeps 8 bits of kind");
+
 int trace_ring_init(trace_ring *r, size_t cap)
 {
     size_t c = 16;
-    while (c < cap)
+    unsigned shift = 4;
+    while (c < cap) {
         c <<= 1;
+        shift++;
+    }
     memset(r, 0, sizeof *r);
-    r->w = calloc(c * TRACE_SLOT_WORDS, sizeof(uint64_t));
+    /* slots on cache-line boundaries: an event never spans two lines */
+    r->w = aligned_alloc(64, c * TRACE_SLOT_WORDS * sizeof(uint64_t));
     if (r->w == NULL)
         return -ENOMEM;
+    memset(r->w, 0, c * TRACE_SLOT_WORDS * sizeof(uint64_t));
     r->mask = c - 1;
+    r->shift = shift;
     return 0;
 }
 
@@ -253,24 +261,22 @@ static int peek(trace_ring *r, uint64_t *at, lanes_event *ev, uint64_t *lost)
             h = t - cap;
         }
         _Atomic uint64_t *w = &r->w[(h & r->mask) * TRACE_SLOT_WORDS];
-        uint64_t s1 = atomic_load_explicit(&w[4], memory_order_acquire), s2, w2, w3;
-        if (s1 == 2 * h + 2) {
-            ev->t_ns = atomic_load_explicit(&w[0], memory_order_relaxed);
-            ev->t_rt = atomic_load_explicit(&w[1], memory_order_relaxed);
-            w2 = atomic_load_explicit(&w[2], memory_order_relaxed);
-            w3 = atomic_load_explicit(&w[3], memory_order_relaxed);
-            RT_FENCE(memory_order_acquire);
-            s2 = atomic_load_explicit(&w[4], memory_order_relaxed);
-            if (s2 == s1) {
-                ev->routine = (uint32_t)w2;
-                ev->obj = (uint32_t)(w2 >> 32);
-                ev->arg = (int32_t)(uint32_t)w3;
-                ev->lane = (uint16_t)(w3 >> 32);
-                ev->kind = (uint16_t)(w3 >> 48);
-                *at = h;
-                got = 1;
-                break;
-            }
+        uint64_t lap = (h >> r->shift) & 0xff, w0, w1, w2, w3;
+        w3 = atomic_load_explicit(&w[3], memory_order_acquire);
+        w2 = atomic_load_explicit(&w[2], memory_order_acquire);
+        w1 = atomic_load_explicit(&w[1], memory_order_acquire);
+        w0 = atomic_load_explicit(&w[0], memory_order_relaxed);
+        if (w3 >> TRACE_LAP_SHIFT == lap && w0 >> TRACE_LAP_SHIFT == lap) {
+            ev->t_ns = w0 & TRACE_T_MASK;
+            ev->t_rt = w1;
+            ev->routine = (uint32_t)w2;
+            ev->obj = (uint32_t)(w2 >> 32);
+            ev->arg = (int32_t)(uint32_t)w3;
+            ev->lane = (uint16_t)(w3 >> 32);
+            ev->kind = (uint16_t)((w3 >> 48) & 0xff);
+            *at = h;
+            got = 1;
+            break;
         }
         (*lost)++;                      /* overwritten (or being) under us */
         h++;

@@ -16,14 +16,22 @@
 #include "rassert.h"
 
 /*
- * One event is four 64-bit words plus a sequence word, all written and read
- * with relaxed atomics.  The slot of position p says 2p+1 while being
- * written and 2p+2 once whole, so a reader racing with a producer that
- * laps it (overwriting the oldest) sees a torn or newer slot, throws it
- * away and counts what it missed.  The producer never writes head: one
- * producer, one consumer, no read-modify-write on the shared indices.
+ * One event is four 64-bit words (32 bytes, two to a cache line), written
+ * and read with atomics:
+ *   w[0] = t_ns | lap << 56     w[1] = t_rt
+ *   w[2] = routine | obj << 32  w[3] = arg | lane << 32 | kind << 48 | lap << 56
+ * where lap is the low byte of position / capacity.  The producer writes
+ * w[0] first and w[1..3] each with release; the consumer reads w[3] down
+ * to w[0] each with acquire and keeps the event only when both laps are
+ * the position's: a producer that lapped it (overwriting the oldest) and
+ * changed any word between has changed w[0] before, so a torn or newer
+ * slot is thrown away and counted as missed.  No sequence word, no second
+ * store.  The producer never writes head: one producer, one consumer, no
+ * read-modify-write on the shared indices.  (t_ns < 2^56: 2.2 years.)
  */
-#define TRACE_SLOT_WORDS 5
+#define TRACE_SLOT_WORDS 4
+#define TRACE_LAP_SHIFT  56
+#define TRACE_T_MASK     ((1ull << TRACE_LAP_SHIFT) - 1)
 
 /* The fields each side writes sit apart (128 bytes, so apart even where
  * the ring's memory is only 16-byte aligned), and each side keeps the
@@ -33,8 +41,9 @@
 typedef struct trace_ring {
     char pad_lead[128 - 8];     /* nothing of the lane's before it either */
     uint64_t mask;              /* capacity - 1 (power of two); immutable */
+    unsigned shift;             /* log2(capacity); immutable */
     _Atomic uint64_t *w;        /* TRACE_SLOT_WORDS per slot; freed by trace_ring_free */
-    char pad0[128 - 2 * 8];
+    char pad0[128 - 3 * 8];
     _Atomic uint64_t tail;      /* next to read up to; the producer only */
     _Atomic uint64_t busy;      /* odd while a batch is open: from before its clock read to publishing */
     uint64_t head_seen;         /* the producer's: a head it read, <= head */
@@ -186,15 +195,13 @@ static inline void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, vo
 static inline void trace_slot_write(trace_ring *r, uint64_t t, const trace_ev *e)
 {
     _Atomic uint64_t *w = &r->w[(t & r->mask) * TRACE_SLOT_WORDS];
-    atomic_store_explicit(&w[4], 2 * t + 1, memory_order_relaxed);
-    RT_FENCE(memory_order_release);
-    atomic_store_explicit(&w[0], r->t_ns, memory_order_relaxed);
-    atomic_store_explicit(&w[1], r->t_rt, memory_order_relaxed);
+    uint64_t lap = (t >> r->shift) << TRACE_LAP_SHIFT;
+    atomic_store_explicit(&w[0], (r->t_ns & TRACE_T_MASK) | lap, memory_order_relaxed);
+    atomic_store_explicit(&w[1], r->t_rt, memory_order_release);
     atomic_store_explicit(&w[2], (uint64_t)e->routine | ((uint64_t)e->obj << 32),
-                          memory_order_relaxed);
+                          memory_order_release);
     atomic_store_explicit(&w[3], (uint64_t)(uint32_t)e->arg | ((uint64_t)e->lane << 32) |
-                          ((uint64_t)e->kind << 48), memory_order_relaxed);
-    atomic_store_explicit(&w[4], 2 * t + 2, memory_order_release);
+                          ((uint64_t)(uint8_t)e->kind << 48) | lap, memory_order_release);
 }
 
 static inline void trace_close(trace_ring *r)

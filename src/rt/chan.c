@@ -126,6 +126,8 @@ struct lanes_chan {
                                    arg for elements shorter than 4 bytes)    */
     uint32_t    nrecv;          /* messages that left it; FIFO keeps them in
                                    step with nsent                           */
+    const void *trace_last;     /* traced: the ring of the latest event about
+                                   the channel, or of a parker's STOP (rt_sched.h) */
     chan_waitq  recvq;          /* parked receivers                          */
     chan_waitq  sendq;          /* parked senders                            */
     sel_block  *blocks;         /* heap blocks of parked big selects that
@@ -237,7 +239,8 @@ static int32_t item_of(const lanes_chan *ch, const void *src, uint32_t count)
 
 static void trace_xfer(lanes_chan *ch, int kind, const rt_routine *who, int32_t item)
 {
-    sched_trace(ch->rt, kind, who != NULL ? sched_routine_id(who) : 0, ch->id, item);
+    sched_trace(ch->rt, kind, who != NULL ? sched_routine_id(who) : 0, ch->id, item,
+                &ch->trace_last);
 }
 
 /* Both halves of one exchange: one timestamp. */
@@ -245,7 +248,7 @@ static void trace_xfer2(lanes_chan *ch, int kind0, const rt_routine *who0, int32
                         int kind1, const rt_routine *who1, int32_t item1)
 {
     sched_trace2(ch->rt, ch->id, kind0, who0 != NULL ? sched_routine_id(who0) : 0, item0,
-                 kind1, who1 != NULL ? sched_routine_id(who1) : 0, item1);
+                 kind1, who1 != NULL ? sched_routine_id(who1) : 0, item1, &ch->trace_last);
 }
 
 /* Without tracing, the message numbers and items are never looked at. */
@@ -365,7 +368,7 @@ lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, si
     ch->id = sched_chan_register(rt, ch, name != NULL ? name : "");
     if (ch->id == 0)
         goto error3;
-    sched_trace(rt, LANES_EV_CHAN, 0, ch->id, cap > INT32_MAX ? INT32_MAX : (int32_t)cap);
+    sched_trace(rt, LANES_EV_CHAN, 0, ch->id, cap > INT32_MAX ? INT32_MAX : (int32_t)cap, NULL);
     return ch;
 
 error3:
@@ -452,6 +455,8 @@ static int chan_op(lanes_chan *ch, void *elem, int op, int block)
     w.index = 0;
     w.result = 0;
     waitq_push(op == LANES_SEND ? &ch->sendq : &ch->recvq, &w);
+    if (TRACED(ch))
+        sched_trace_mark(ch->rt, &ch->trace_last);
     sched_park(op == LANES_SEND ? LANES_STOP_SEND : LANES_STOP_RECV, ch->id, op,
                unlock_one, ch);
     return w.result;
@@ -475,7 +480,7 @@ int lanes_chan_close(lanes_chan *ch)
         return LANES_CLOSED;
     }
     ch->closed = 1;
-    sched_trace(ch->rt, LANES_EV_CLOSE, 0, ch->id, 0);
+    sched_trace(ch->rt, LANES_EV_CLOSE, 0, ch->id, 0, &ch->trace_last);
     /* Every parked receiver sees the close (the buffer is empty when any is
      * parked), every parked sender too.  Each waiter is claimed once and
      * kept on a private chain until the lock is dropped. */
@@ -634,6 +639,8 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         w->index = i;
         w->result = 0;
         waitq_push(c->op == LANES_SEND ? &c->ch->sendq : &c->ch->recvq, w);
+        if (TRACED(c->ch))
+            sched_trace_mark(c->ch->rt, &c->ch->trace_last);
         if (first_id == 0)
             first_id = c->ch->id;
     }

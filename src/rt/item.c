@@ -11,5 +11,5 @@ void lanes_item_done(int32_t item)
     lanes_rt *rt = lanes_self_rt();
 
     if (rt != NULL)
-        sched_trace(rt, LANES_EV_DONE, 0, 0, item);
+        sched_trace(rt, LANES_EV_DONE, 0, 0, item, NULL);
 }

@@ -52,14 +52,22 @@ uint32_t sched_rand(void);
 int sched_tracing(const lanes_rt *rt);
 
 /* Records a trace event from the current lane's ring (a routine) or the
- * control ring (a plain thread).  routine 0 means "the current routine". */
-void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg);
+ * control ring (a plain thread).  routine 0 means "the current routine".
+ * last: NULL, or the object's record of the ring its latest event went to
+ * (guarded by the object's lock, which the caller holds; NULL at first),
+ * which lets events of an object used by one lane skip a clock fence. */
+void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg,
+                 const void **last);
 
 /* Two events about obj that happen at one point (a message's SEND and RECV
  * in one exchange): in this order, with one timestamp - which the WAKE of
  * the partner shares: the caller's next step must be sched_ready of it. */
 void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int32_t arg0,
-                  int kind1, uint32_t routine1, int32_t arg1);
+                  int kind1, uint32_t routine1, int32_t arg1, const void **last);
+
+/* Sets *last (as above) to the calling lane's ring: for a routine about to
+ * park on the object, whose STOP that lane records under the lock. */
+void sched_trace_mark(lanes_rt *rt, const void **last);
 
 /* Channel registry, owned by sched.c: ids are 1, 2, ... per runtime.  The
  * runtime keeps every channel until lanes_close, which calls chan_destroy on

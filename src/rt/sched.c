@@ -456,11 +456,15 @@ static void emit_release(rt_lane *l)
     }
 }
 
-static void emit_n(lanes_rt *rt, rt_lane *l, const trace_ev *e, size_t n)
+/* local: every cause of e[0..n) is in l's ring (trace_now_local). */
+static void emit_n(lanes_rt *rt, rt_lane *l, const trace_ev *e, size_t n, int local)
 {
     if (l != NULL) {
         if (!l->tb_hold) {
-            trace_put(&l->ring, e, n, trace_clock, rt, &rt->lossless, &rt->closing);
+            if (local)
+                trace_put(&l->ring, e, n, trace_clock_local, rt, &rt->lossless, &rt->closing);
+            else
+                trace_put(&l->ring, e, n, trace_clock, rt, &rt->lossless, &rt->closing);
             return;
         }
         if (!l->tb_open) {
@@ -491,7 +495,7 @@ static void emit_slow(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
                       uint32_t obj, int32_t arg, uint16_t lane)
 {
     trace_ev e = { routine, obj, arg, lane, (uint16_t)kind };
-    emit_n(rt, l, &e, 1);
+    emit_n(rt, l, &e, 1, 0);
 }
 
 /* l: the emitting lane (its ring), NULL for the control ring.  `lane` is
@@ -506,22 +510,37 @@ static inline void emit(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
 
 /* Emits e[0..n) from wherever the caller runs: its lane's ring (lane
  * field: that lane), or the control ring (no lane); routine 0 in an event
- * means the calling routine. */
+ * means the calling routine.  last (or NULL): the ring of the latest
+ * event about the object (a channel), under the object's lock: when it
+ * is this lane's, every earlier event about the object is in this ring
+ * or before one in it that read the clock in order, so the events can be
+ * stamped with trace_now_local. */
 static __attribute__((noinline)) void sched_trace_on(lanes_rt *rt, trace_ev *e, size_t n,
-                                                     int hold)
+                                                     int hold, const void **last)
 {
     rt_routine *me = cur_self();
     rt_lane *l = cur_lane();
+    int local = 0;
     if (l != NULL && l->rt != rt)
         l = NULL;
+    if (last != NULL) {
+        local = l != NULL && *last == &l->ring;
+        *last = l != NULL ? &l->ring : NULL;
+    }
     if (l != NULL && hold)
-        l->tb_hold = TB_HOLD;
+        l->tb_hold = local ? TB_HOLD_LOCAL : TB_HOLD;
     for (size_t i = 0; i < n; i++) {
         if (e[i].routine == 0 && me != NULL)
             e[i].routine = me->id;
         e[i].lane = l != NULL ? (uint16_t)l->idx : LANES_NO_LANE;
     }
-    emit_n(rt, l, e, n);
+    emit_n(rt, l, e, n, local);
+}
+
+void sched_trace_mark(lanes_rt *rt, const void **last)
+{
+    rt_lane *l = cur_lane();
+    *last = l != NULL && l->rt == rt ? &l->ring : NULL;
 }
 
 int sched_tracing(const lanes_rt *rt)
@@ -531,21 +550,22 @@ int sched_tracing(const lanes_rt *rt)
 
 /* Channels call this four times a round trip: with tracing off it must be
  * a test and a return, not a stack frame. */
-void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg)
+void sched_trace(lanes_rt *rt, int kind, uint32_t routine, uint32_t obj, int32_t arg,
+                 const void **last)
 {
     if (rt != NULL && rt->trace_on) {
         trace_ev e = { routine, obj, arg, 0, (uint16_t)kind };
-        sched_trace_on(rt, &e, 1, 0);
+        sched_trace_on(rt, &e, 1, 0, last);
     }
 }
 
 void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int32_t arg0,
-                  int kind1, uint32_t routine1, int32_t arg1)
+                  int kind1, uint32_t routine1, int32_t arg1, const void **last)
 {
     if (rt != NULL && rt->trace_on) {
         trace_ev e[2] = { { routine0, obj, arg0, 0, (uint16_t)kind0 },
                           { routine1, obj, arg1, 0, (uint16_t)kind1 } };
-        sched_trace_on(rt, e, 2, 1);    /* the WAKE in sched_ready joins them */
+        sched_trace_on(rt, e, 2, 1, last);  /* the WAKE in sched_ready joins them */
     }
 }
 

@@ -7,11 +7,40 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include "names.h"
 
 #define CHUNK_SHIFT 10
 #define CHUNK       (1u << CHUNK_SHIFT)
 #define DIR         65536u          /* ids up to 64 Mi keep their names */
+#define CHUNK_BYTES (CHUNK * sizeof(name_slot))
+
+/* A chunk's pages are all written as its ids are spawned, one fault per
+ * page in the spawning routine (a fault per 85 spawns, ~10% of a spawn's
+ * cost on a VM): map them populated, zeroed, in one call instead.  A
+ * mapping, not malloc: nothing for the allocator to trim and fault again
+ * in the next runtime. */
+static name_slot *chunk_new(void)
+{
+#ifdef MAP_POPULATE
+    void *m = mmap(NULL, CHUNK_BYTES, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    return m != MAP_FAILED ? m : NULL;
+#else
+    return calloc(CHUNK, sizeof(name_slot));
+#endif
+}
+
+static void chunk_free(name_slot *c)
+{
+    if (c == NULL)
+        return;
+#ifdef MAP_POPULATE
+    munmap(c, CHUNK_BYTES);
+#else
+    free(c);
+#endif
+}
 
 int names_init(name_tab *t)
 {
@@ -27,7 +56,7 @@ void names_fini(name_tab *t)
     if (t->dir == NULL)
         return;
     for (uint32_t i = 0; i < DIR; i++)
-        free(atomic_load(&t->dir[i]));
+        chunk_free(atomic_load(&t->dir[i]));
     free(t->dir);
     pthread_mutex_destroy(&t->mu);
     t->dir = NULL;
@@ -44,7 +73,7 @@ name_slot *names_get(name_tab *t, uint32_t id, int create)
         pthread_mutex_lock(&t->mu);
         chunk = atomic_load_explicit(&t->dir[c], memory_order_relaxed);
         if (chunk == NULL) {
-            chunk = calloc(CHUNK, sizeof *chunk);
+            chunk = chunk_new();
             atomic_store_explicit(&t->dir[c], chunk, memory_order_release);
         }
         pthread_mutex_unlock(&t->mu);

@@ -80,7 +80,7 @@ struct rt_routine {
     size_t    heap_idx;     /* index in rt->heap; under rt->tmu */
     rt_routine *qnext;      /* link in the global queue; under rt->gq_mu */
     rt_home  *home;         /* immutable: the list it is on */
-    rt_routine *all_prev, *all_next;  /* home->all; under home->mu */
+    rt_routine *all_prev, *all_next;  /* home->all; under home->lock */
     rt_routine *dead_next;  /* link in home->dead once exited (see rt_home) */
 };
 
@@ -93,7 +93,7 @@ struct rt_routine {
  * cache of the lane that will spawn on it again rather than migrating.
  *
  * An exit on another lane pushes the routine on `dead` (it is RS_DEAD,
- * its stack untouched until unlinked); whoever holds `mu` may take the
+ * its stack untouched until unlinked); whoever holds `lock` may take the
  * whole stack (home_reclaim): the owner when its stack cache runs dry, at
  * a tick, and when it stops running routines (idle, switched off, closing),
  * which it says by setting `away` first.  A pusher that then sees `away`
@@ -103,12 +103,13 @@ struct rt_routine {
  * exits unlink them directly, as every exit did before.
  */
 struct rt_home {
-    pthread_mutex_t mu;              /* the links of `all`; the owner, walkers
-                                        (lanes_blocked_list) and reclaimers */
-    rt_routine *all;                 /* under mu */
+    atomic_int  lock;                /* the links of `all` (home_lock): the
+                                        owner, walkers (lanes_blocked_list)
+                                        and reclaimers */
+    rt_routine *all;                 /* under lock */
     int         plain;               /* immutable: lanes_rt.plain */
     _Alignas(64) _Atomic(rt_routine *) dead;  /* pushed by any lane (CAS);
-                                        emptied by exchange under mu */
+                                        emptied by exchange under lock */
     _Atomic int away;                /* written by the owner (see above) */
 };
 
@@ -860,6 +861,112 @@ static void wake_all_locked(lanes_rt *rt)
         pthread_cond_broadcast(&rt->lanes[i].cv);
 }
 
+/* ---- routine lists (rt_home) -------------------------------------------------- */
+
+/* The owning lane takes a list's lock for every spawn and exit, others
+ * seldom (a walk, a reclaim, a sleeping owner's stacks): one locked
+ * instruction to take, a plain store to give back, where a mutex costs two
+ * locked instructions and two calls.  A long walk holds it a while: a
+ * lane that keeps finding it taken gives its CPU away. */
+static void home_lock(rt_home *h)
+{
+    for (int n = 0; atomic_exchange_explicit(&h->lock, 1, memory_order_acquire); ) {
+        while (atomic_load_explicit(&h->lock, memory_order_relaxed)) {
+            if (++n < 64)
+                cpu_relax();
+            else
+                sched_yield();
+        }
+    }
+}
+
+static inline void home_unlock(rt_home *h)
+{
+    atomic_store_explicit(&h->lock, 0, memory_order_release);
+}
+
+static void home_init(rt_home *h, int plain)
+{
+    atomic_store(&h->lock, 0);
+    h->all = NULL;
+    h->plain = plain;
+    atomic_store(&h->dead, NULL);
+    atomic_store(&h->away, plain);
+}
+
+/* Under h->lock. */
+static void home_link(rt_home *h, rt_routine *r)
+{
+    r->all_prev = NULL;
+    r->all_next = h->all;
+    if (h->all != NULL)
+        h->all->all_prev = r;
+    h->all = r;
+}
+
+/* Under h->lock. */
+static void home_unlink(rt_home *h, rt_routine *r)
+{
+    if (r->all_prev != NULL)
+        r->all_prev->all_next = r->all_next;
+    else
+        h->all = r->all_next;
+    if (r->all_next != NULL)
+        r->all_next->all_prev = r->all_prev;
+}
+
+/* Unlinks every routine waiting in h->dead and gives their stacks to
+ * cache c (NULL: the pool).  Any thread. */
+static void home_reclaim(lanes_rt *rt, rt_home *h, stk_cache *c)
+{
+    rt_routine *list;
+    home_lock(h);
+    list = atomic_exchange(&h->dead, NULL);
+    for (rt_routine *r = list; r != NULL; r = r->dead_next)
+        home_unlink(h, r);
+    home_unlock(h);
+    while (list != NULL) {
+        rt_routine *next = list->dead_next;
+        stk_put(&rt->stacks, c, list->stk);     /* frees list */
+        list = next;
+    }
+}
+
+/* Lane l stops running routines for a while (home_away) or runs them
+ * again (home_back): see rt_home for why `away` comes before the reclaim. */
+static void home_away(lanes_rt *rt, rt_lane *l)
+{
+    atomic_store(&l->home.away, 1);
+    home_reclaim(rt, &l->home, &l->cache);
+}
+
+static void home_back(rt_lane *l)
+{
+    atomic_store_explicit(&l->home.away, 0, memory_order_relaxed);
+}
+
+/* Lane l, after dead routine r's exit (no lane on its stack any more):
+ * off its home's list and its stack to l's cache, or (another lane's
+ * routine) on that home's dead stack for the owner to take. */
+static void home_release(rt_lane *l, rt_routine *r)
+{
+    lanes_rt *rt = l->rt;
+    rt_home *h = r->home;
+    if (h == &l->home || h->plain) {
+        home_lock(h);
+        home_unlink(h, r);
+        home_unlock(h);
+        stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
+        return;
+    }
+    rt_routine *top = atomic_load_explicit(&h->dead, memory_order_relaxed);
+    do
+        r->dead_next = top;
+    while (!atomic_compare_exchange_weak(&h->dead, &top, r));
+    if (atomic_load(&h->away))
+        home_reclaim(rt, h, &l->cache);
+}
+
 /* ---- census and lanes_wait -------------------------------------------------- */
 
 #define LIVE1 (1ull << 32)
@@ -952,7 +1059,7 @@ int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
 
 static size_t blocked_in(rt_home *h, lanes_blocked *out, size_t max, size_t n)
 {
-    pthread_mutex_lock(&h->mu);
+    home_lock(h);
     for (rt_routine *r = h->all; r != NULL; r = r->all_next) {
         if (atomic_load(&r->state) != RS_BLOCKED)
             continue;
@@ -961,7 +1068,7 @@ static size_t blocked_in(rt_home *h, lanes_blocked *out, size_t max, size_t n)
                                       atomic_load(&r->block_op) };
         n++;
     }
-    pthread_mutex_unlock(&h->mu);
+    home_unlock(h);
     return n;
 }
 
@@ -976,90 +1083,6 @@ size_t lanes_blocked_list(lanes_rt *rt, lanes_blocked *out, size_t max)
     for (int i = 0; i < LANES_MAX_CORES; i++)
         n = blocked_in(&rt->lanes[i].home, out, max, n);
     return n;
-}
-
-/* ---- routine lists (rt_home) -------------------------------------------------- */
-
-static void home_init(rt_home *h, int plain)
-{
-    pthread_mutex_init(&h->mu, NULL);
-    h->all = NULL;
-    h->plain = plain;
-    atomic_store(&h->dead, NULL);
-    atomic_store(&h->away, plain);
-}
-
-/* Under h->mu. */
-static void home_link(rt_home *h, rt_routine *r)
-{
-    r->all_prev = NULL;
-    r->all_next = h->all;
-    if (h->all != NULL)
-        h->all->all_prev = r;
-    h->all = r;
-}
-
-/* Under h->mu. */
-static void home_unlink(rt_home *h, rt_routine *r)
-{
-    if (r->all_prev != NULL)
-        r->all_prev->all_next = r->all_next;
-    else
-        h->all = r->all_next;
-    if (r->all_next != NULL)
-        r->all_next->all_prev = r->all_prev;
-}
-
-/* Unlinks every routine waiting in h->dead and gives their stacks to
- * cache c (NULL: the pool).  Any thread. */
-static void home_reclaim(lanes_rt *rt, rt_home *h, stk_cache *c)
-{
-    rt_routine *list;
-    pthread_mutex_lock(&h->mu);
-    list = atomic_exchange(&h->dead, NULL);
-    for (rt_routine *r = list; r != NULL; r = r->dead_next)
-        home_unlink(h, r);
-    pthread_mutex_unlock(&h->mu);
-    while (list != NULL) {
-        rt_routine *next = list->dead_next;
-        stk_put(&rt->stacks, c, list->stk);     /* frees list */
-        list = next;
-    }
-}
-
-/* Lane l stops running routines for a while (home_away) or runs them
- * again (home_back): see rt_home for why `away` comes before the reclaim. */
-static void home_away(lanes_rt *rt, rt_lane *l)
-{
-    atomic_store(&l->home.away, 1);
-    home_reclaim(rt, &l->home, &l->cache);
-}
-
-static void home_back(rt_lane *l)
-{
-    atomic_store_explicit(&l->home.away, 0, memory_order_relaxed);
-}
-
-/* Lane l, after dead routine r's exit (no lane on its stack any more):
- * off its home's list and its stack to l's cache, or (another lane's
- * routine) on that home's dead stack for the owner to take. */
-static void home_release(rt_lane *l, rt_routine *r)
-{
-    lanes_rt *rt = l->rt;
-    rt_home *h = r->home;
-    if (h == &l->home || h->plain) {
-        pthread_mutex_lock(&h->mu);
-        home_unlink(h, r);
-        pthread_mutex_unlock(&h->mu);
-        stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
-        return;
-    }
-    rt_routine *top = atomic_load_explicit(&h->dead, memory_order_relaxed);
-    do
-        r->dead_next = top;
-    while (!atomic_compare_exchange_weak(&h->dead, &top, r));
-    if (atomic_load(&h->away))
-        home_reclaim(rt, h, &l->cache);
 }
 
 /* ---- timers ---------------------------------------------------------------- */
@@ -2207,7 +2230,6 @@ static void rt_free(lanes_rt *rt)
             ctx_free(&r->ctx);
         }
         h->all = NULL;
-        pthread_mutex_destroy(&h->mu);
     }
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
@@ -2365,9 +2387,9 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     set_state(&r->state, RS_RUNNABLE);
 
     r->home = l != NULL ? &l->home : &rt->plain;
-    pthread_mutex_lock(&r->home->mu);
+    home_lock(r->home);
     home_link(r->home, r);
-    pthread_mutex_unlock(&r->home->mu);
+    home_unlock(r->home);
     if (l != NULL && l->exits_due > 0)
         l->exits_due--;         /* live already counts one more: see census */
     else

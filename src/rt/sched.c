@@ -24,6 +24,10 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#endif
 #include "ctx.h"
 #include "lanes.h"
 #include "names.h"
@@ -125,6 +129,8 @@ typedef struct rt_lane {
     pthread_t thr;                  /* set by the starter under rt->mu */
     _Alignas(64) _Atomic uint32_t rq_head;  /* lane and thieves (CAS) */
     _Alignas(64) _Atomic uint32_t rq_tail;  /* lane only */
+    _Atomic int taking;             /* 1 during a plain take (solo_take_begin):
+                                       written by the lane, read by solo_end */
     _Atomic(rt_routine *) rq[RQ_SIZE];
     _Atomic(rt_routine *) runnext;
     _Atomic uint64_t runnext_stamp;  /* `ticks` when runnext was set */
@@ -178,6 +184,11 @@ struct lanes_rt {
     _Atomic int      ncores;
     _Atomic int      paused;
     atomic_int       closing;
+    /* 1 while no lane can steal (one lane ever started) and the heavy
+     * barrier works: each lane then takes from its own ring and runnext
+     * with plain stores, no locked instruction.  Set by lanes_open, cleared
+     * once and for good by start_lane (solo_end), under mu. */
+    _Atomic int      solo;
     /* runtime clock: a seqlock written under mu */
     _Atomic uint32_t clk_seq;
     _Atomic uint64_t clk_base_rt;    /* runtime time at clk_base_mono */
@@ -723,9 +734,90 @@ static void rq_put(rt_lane *l, rt_routine *r)
     atomic_store_explicit(&l->rq_tail, t + 1, memory_order_release);
 }
 
+/*
+ * A lane takes from its own ring and runnext.  Thieves take from them by
+ * CAS (ring head) or compare-and-swap (runnext), so the owner must too: a
+ * locked instruction per switch.  While rt->solo, no thief exists, and
+ * the owner takes with plain loads and stores, between these two:
+ *
+ *   owner:    taking = 1; (compiler barrier) solo?  -> plain take; taking = 0
+ *   starter:  solo = 0; membarrier; wait until taking == 0     (solo_end)
+ *
+ * The starter's membarrier makes the owner pass a full barrier, so either
+ * the owner's "solo?" already reads 0 (it takes by CAS), or its "taking"
+ * store is visible after the membarrier and the starter waits for that
+ * take to end.  Only after that may the second lane start, and steal.
+ */
+static inline int solo_take_begin(rt_lane *l)
+{
+    if (!atomic_load_explicit(&l->rt->solo, memory_order_relaxed))
+        return 0;
+    atomic_store_explicit(&l->taking, 1, memory_order_relaxed);
+    atomic_signal_fence(memory_order_seq_cst);     /* the starter's membarrier does the rest */
+    if (atomic_load_explicit(&l->rt->solo, memory_order_relaxed))
+        return 1;
+    atomic_store_explicit(&l->taking, 0, memory_order_relaxed);
+    return 0;
+}
+
+static inline void solo_take_end(rt_lane *l)
+{
+    atomic_store_explicit(&l->taking, 0, memory_order_release);
+}
+
+/* Whether this process can have membarrier make every running thread of
+ * it pass a full barrier (registers for that; cheap, so every lanes_open
+ * asks again: a forked child must register anew).  The same as trace.c's. */
+static int membar_ready(void)
+{
+#if defined(__linux__) && defined(__NR_membarrier)
+    return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 &&
+           syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+#else
+    return 0;
+#endif
+}
+
+static void membar_heavy(void)
+{
+#if defined(__linux__) && defined(__NR_membarrier)
+    if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+        return;
+    RT_ASSERT(syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) == 0);
+#else
+    RT_ASSERT(!"rt->solo without membarrier");
+#endif
+}
+
+/* Under rt->mu, before a second lane starts: from now on every lane takes
+ * from its queues by CAS, and none is in the middle of a plain take. */
+static void solo_end(lanes_rt *rt)
+{
+    int n;
+    if (!atomic_load(&rt->solo))
+        return;
+    atomic_store(&rt->solo, 0);
+    membar_heavy();
+    n = atomic_load(&rt->nstarted);
+    for (int i = 0; i < n; i++)
+        while (atomic_load_explicit(&rt->lanes[i].taking, memory_order_acquire))
+            sched_yield();      /* a few instructions, unless the OS took its CPU */
+}
+
 /* Owner only. */
 static rt_routine *rq_get(rt_lane *l)
 {
+    if (solo_take_begin(l)) {
+        uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_relaxed);
+        uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+        rt_routine *r = NULL;
+        if (t != h) {
+            r = atomic_load_explicit(&l->rq[h % RQ_SIZE], memory_order_relaxed);
+            atomic_store_explicit(&l->rq_head, h + 1, memory_order_release);
+        }
+        solo_take_end(l);
+        return r;
+    }
     for (;;) {
         uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
         uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
@@ -737,6 +829,21 @@ static rt_routine *rq_get(rt_lane *l)
                 memory_order_release, memory_order_relaxed))
             return r;
     }
+}
+
+/* Owner only: empties runnext, returning what it held. */
+static inline rt_routine *runnext_take(rt_lane *l)
+{
+    rt_routine *r;
+    if (atomic_load_explicit(&l->runnext, memory_order_relaxed) == NULL)
+        return NULL;
+    if (solo_take_begin(l)) {
+        r = atomic_load_explicit(&l->runnext, memory_order_relaxed);
+        atomic_store_explicit(&l->runnext, NULL, memory_order_relaxed);
+        solo_take_end(l);
+        return r;
+    }
+    return atomic_exchange(&l->runnext, NULL);
 }
 
 /* Any thread: takes half of v's ring (all of it when `all`), oldest first. */
@@ -1427,8 +1534,7 @@ static rt_routine *find_runnable(rt_lane *l, int *from)
         *from = LANES_Q_LOCAL;
         return r;
     }
-    if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL &&
-        (r = atomic_exchange(&l->runnext, NULL)) != NULL) {
+    if ((r = runnext_take(l)) != NULL) {
         l->rn_streak = rq_len(l) > 0 ? l->rn_streak + 1 : 0;
         *from = LANES_Q_RUNNEXT;
         return r;
@@ -1664,8 +1770,7 @@ static int switch_direct(rt_lane *l, rt_routine *r, int action)
     if (l->rn_streak >= RUNNEXT_STREAK && (n = rq_get(l)) != NULL) {
         l->rn_streak = 0;
         from = LANES_Q_LOCAL;
-    } else if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL &&
-               (n = atomic_exchange(&l->runnext, NULL)) != NULL) {
+    } else if ((n = runnext_take(l)) != NULL) {
         l->rn_streak = rq_len(l) > 0 ? l->rn_streak + 1 : 0;
         from = LANES_Q_RUNNEXT;
     } else if ((n = rq_get(l)) != NULL) {
@@ -1902,6 +2007,8 @@ static int start_lane(lanes_rt *rt, int i)
      * could merge later events before that one. */
     if (rt->trace_on)
         atomic_store_explicit(&rt->rings[i], &l->ring, memory_order_release);
+    if (i > 0)
+        solo_end(rt);           /* before anyone can steal */
     if (atomic_load(&rt->nstarted) < i + 1)
         atomic_store(&rt->nstarted, i + 1);
     err = pthread_create(&l->thr, NULL, lane_main, l);
@@ -2296,6 +2403,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     atomic_store(&rt->iters_per_tick, iters_for(c.tick_ns));
     atomic_store(&rt->ncores, c.cores);
     atomic_store(&rt->paused, (c.flags & LANES_START_PAUSED) != 0);
+    atomic_store(&rt->solo, c.cores == 1 && membar_ready());
     atomic_store(&rt->timer_next, NO_TIMER);
     atomic_store(&rt->next_id, 1);
 

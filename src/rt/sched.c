@@ -717,7 +717,7 @@ static uint32_t rq_len(rt_lane *l)
 }
 
 /* Owner only. */
-static int rq_room(rt_lane *l)
+static inline int rq_room(rt_lane *l)
 {
     uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
     uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
@@ -725,7 +725,7 @@ static int rq_room(rt_lane *l)
 }
 
 /* Owner only; the caller checked rq_room (thieves only ever make room). */
-static void rq_put(rt_lane *l, rt_routine *r)
+static inline void rq_put(rt_lane *l, rt_routine *r)
 {
     uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
     uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
@@ -1302,8 +1302,14 @@ static inline void timers_fire(rt_lane *l)
  * the ring is full (or, for a stopped routine, when others wait there),
  * recording first `kind`: a WAKE (obj = waker), a SPAWN (obj = parent) or a
  * STOP with reason stop_reason (obj = the queue).  Lane thread only.
+ * Inline where a switch waits for it (finish_prev), with traced 0 known
+ * there: no event, so no event on the stack either (under ASan that would
+ * give every routine a fake stack at its first switch); put_runnable
+ * elsewhere.
  */
-static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason)
+static inline __attribute__((always_inline)) void
+put_runnable_inline(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason,
+                    int traced)
 {
     lanes_rt *rt = l->rt;
     /* A stopped routine goes behind those waiting in the global queue (as
@@ -1311,9 +1317,9 @@ static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int3
     int q = rq_room(l) && (kind != LANES_EV_STOP || atomic_load(&rt->gq_len) == 0)
           ? LANES_Q_LOCAL : LANES_Q_GLOBAL;
     uint16_t lane = q == LANES_Q_LOCAL ? (uint16_t)l->idx : LANES_NO_LANE;
-    if (kind == LANES_EV_STOP)
+    if (traced && kind == LANES_EV_STOP)
         emit(rt, l, LANES_EV_STOP, r->id, (uint32_t)q, stop_reason, (uint16_t)l->idx);
-    else
+    else if (traced)
         emit(rt, l, kind, r->id, obj, q, lane);
     if (q == LANES_Q_LOCAL) {
         rq_put(l, r);
@@ -1323,6 +1329,11 @@ static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int3
         gq_push(rt, r);
         wake_idle_from(l);
     }
+}
+
+static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason)
+{
+    put_runnable_inline(l, r, kind, obj, stop_reason, l->rt->trace_on);
 }
 
 /* ---- routines: entering and leaving ----------------------------------------- */
@@ -1796,13 +1807,12 @@ static int switch_direct(rt_lane *l, rt_routine *r, int action)
 
 /* The lane-context half of a direct switch, on the new routine's stack:
  * what run() does after its switch back, then the RUN of the new one. */
-static __attribute__((noinline)) void finish_prev(rt_lane *l)
+static __attribute__((noinline)) void finish_prev_slow(rt_lane *l, rt_routine *p)
 {
     lanes_rt *rt = l->rt;
-    rt_routine *p = l->prev, *r = l->cur;
+    rt_routine *r = l->cur;
     int cpu = -1;
 
-    l->prev = NULL;
     /* p's STOP and r's RUN: one stamp.  Their causes are all in this
      * lane's ring: p ran here; r came from this lane's runnext or local
      * ring, which only this lane fills (a WAKE, STOP, SPAWN or STEAL of
@@ -1815,6 +1825,22 @@ static __attribute__((noinline)) void finish_prev(rt_lane *l)
 #endif
     emit(rt, l, LANES_EV_RUN, r->id, (uint32_t)cpu, l->prev_from, (uint16_t)l->idx);
     emit_release(l);
+}
+
+/* A yield with no census debt and no trace is the hot case (switch/1):
+ * there finish_stop's ACT_YIELD arm and the RUN event and trace batch
+ * (nothing without a trace) come down to this, inline, with no frame to
+ * build.  Keep the two alike. */
+static inline void finish_prev(rt_lane *l)
+{
+    rt_routine *p = l->prev;
+    l->prev = NULL;
+    if (p->action == ACT_YIELD && l->census_due == 0 && !l->rt->trace_on) {
+        set_state(&p->state, RS_RUNNABLE);
+        put_runnable_inline(l, p, LANES_EV_STOP, 0, LANES_STOP_YIELD, 0);
+        return;
+    }
+    finish_prev_slow(l, p);
 }
 
 /* ---- signals: stack overflow ------------------------------------------------ */

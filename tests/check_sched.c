@@ -7,6 +7,7 @@
 #include "config.h"
 #include <check.h>
 #include <errno.h>
+#include <fenv.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -1028,6 +1029,126 @@ START_TEST(test_sched_step_permits_end_with_lane)
 }
 END_TEST
 
+/* ---- a lane alone, then a second one starts stealing --------------------------- */
+
+#define SOLO_N 8
+static atomic_int solo_on[SOLO_N], solo_twice;
+static atomic_long solo_done[SOLO_N];
+
+/* Yields all the time, so the lane takes from its ring at every switch;
+ * now and then a short sleep, so that the second lane runs dry and
+ * steals again.  Never on two lanes at once. */
+static void solo_yielder(void *a)
+{
+    long id = (long)a;
+    for (int i = 0; i < 6000; i++) {
+        if (atomic_exchange(&solo_on[id], 1) != 0)
+            atomic_fetch_add(&solo_twice, 1);
+        atomic_fetch_add(&solo_done[id], 1);
+        atomic_store(&solo_on[id], 0);
+        if (i % 512 == 511)
+            lanes_sleep(1);
+        else
+            lanes_yield();
+    }
+}
+
+/*
+ * One lane takes from its queues with plain stores (rt->solo); starting a
+ * second one, which steals, must end that before its first steal.  Were a
+ * plain take to overlap a steal, a routine would be taken twice: run on
+ * two lanes at once, or resumed twice (an assertion).
+ */
+START_TEST(test_sched_solo_then_steal)
+{
+#ifdef LANES_TSAN
+    const int rounds = 4;
+#else
+    const int rounds = 40;
+#endif
+    sched_stats st;
+    for (int k = 0; k < rounds; k++) {
+        lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 10000, .trace_events = 0 };
+        long seen = 0;
+        rt = lanes_open(&c);
+        ck_assert_ptr_nonnull(rt);
+        if (k == 0) {
+            sched_get_stats(rt, &st);
+            ck_assert_int_eq(st.solo, 1);     /* on Linux, with membarrier */
+        }
+        for (long i = 0; i < SOLO_N; i++) {
+            atomic_store(&solo_done[i], 0);
+            ck_assert_int_gt(lanes_go(rt, "y", solo_yielder, (void *)i), 0);
+        }
+        /* start the second lane somewhere in the first half of the run */
+        while (seen < (long)(k % 8 + 1) * 300) {
+            seen = 0;
+            for (int i = 0; i < SOLO_N; i++)
+                seen += atomic_load(&solo_done[i]);
+            sched_yield();
+        }
+        ck_assert_int_eq(lanes_set_cores(rt, 2), 0);
+        sched_get_stats(rt, &st);
+        ck_assert_int_eq(st.solo, 0);
+        ck_assert_int_eq(lanes_wait(rt), 0);
+        for (int i = 0; i < SOLO_N; i++)
+            ck_assert_int_eq(atomic_load(&solo_done[i]), 6000);
+        ck_assert_int_eq(atomic_load(&solo_twice), 0);
+        lanes_close(rt);
+        rt = NULL;
+    }
+    /* more than one lane from the start: never solo */
+    rt = lanes_open(&(lanes_config){ .cores = 2, .tick_ns = 10000 });
+    sched_get_stats(rt, &st);
+    ck_assert_int_eq(st.solo, 0);
+}
+END_TEST
+
+/* ---- the floating-point control state belongs to each routine ------------------ */
+
+static atomic_int fp_wrong;
+
+/* The rounding direction SSE arithmetic uses now: 1 up, -1 down, 0 nearest
+ * (or toward zero). */
+static int sse_rounding(void)
+{
+    volatile double one = 1.0, minus_one = -1.0, three = 3.0;
+    double up = one / three, down = -(minus_one / three);
+    return (up > down) - (up < down);
+}
+
+/* Sets its rounding direction (x87 and SSE both: fesetround) and checks it
+ * after every switch: the ABI keeps the control bits across a call, so
+ * lanes_yield must too, whoever ran meanwhile. */
+static void fp_rounder(void *a)
+{
+    int mode = (int)(long)a;
+    int sse = mode == FE_UPWARD ? 1 : mode == FE_DOWNWARD ? -1 : 0;
+    /* a new routine starts with the default state */
+    if (fegetround() != FE_TONEAREST || sse_rounding() != 0)
+        atomic_fetch_add(&fp_wrong, 1);
+    fesetround(mode);
+    for (int i = 0; i < 2000; i++) {
+        lanes_yield();
+        if (fegetround() != mode || sse_rounding() != sse)
+            atomic_fetch_add(&fp_wrong, 1);
+    }
+}
+
+START_TEST(test_sched_fp_control_per_routine)
+{
+    lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 10000, .trace_events = 0 };
+    atomic_store(&fp_wrong, 0);
+    rt = lanes_open(&c);
+    lanes_go(rt, "up", fp_rounder, (void *)(long)FE_UPWARD);
+    lanes_go(rt, "down", fp_rounder, (void *)(long)FE_DOWNWARD);
+    lanes_go(rt, "near", fp_rounder, (void *)(long)FE_TONEAREST);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_int_eq(atomic_load(&fp_wrong), 0);
+    ck_assert_int_eq(fegetround(), FE_TONEAREST);   /* nor into the lane's thread */
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sched");
@@ -1052,6 +1173,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_ids);
     tcase_add_test(tc, test_sched_runnext_no_starvation);
     tcase_add_test(tc, test_sched_step_permits_end_with_lane);
+    tcase_add_test(tc, test_sched_solo_then_steal);
+    tcase_add_test(tc, test_sched_fp_control_per_routine);
     suite_add_tcase(s, tc);
     return s;
 }

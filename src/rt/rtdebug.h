@@ -15,6 +15,8 @@ typedef struct sched_stats {
     size_t   stacks_free;     /* in the shared pool now (not counting lane caches) */
     uint32_t live;            /* routines spawned and not yet returned */
     uint32_t blocked;         /* of which parked through sched_park */
+    int      solo;            /* lanes take from their own queues without a
+                                 locked instruction (one lane, no thief) */
 } sched_stats;
 
 void sched_get_stats(lanes_rt *rt, sched_stats *st);

@@ -2574,6 +2574,7 @@ void sched_get_stats(lanes_rt *rt, sched_stats *st)
     pthread_mutex_unlock(&rt->stacks.mu);
     st->live = (uint32_t)(v >> 32);
     st->blocked = (uint32_t)v;
+    st->solo = atomic_load(&rt->solo);
 }
 
 int sched_quiescent(lanes_rt *rt)

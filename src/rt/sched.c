@@ -85,16 +85,23 @@ struct rt_routine {
     rt_routine *qnext;      /* link in the global queue; under rt->gq_mu */
     rt_home  *home;         /* immutable: the list it is on */
     rt_routine *all_prev, *all_next;  /* home->all; under home->lock */
+    int       listed;       /* on home->all: from its first park on (see
+                               rt_home); written by the routine, read by
+                               whoever releases it after its exit */
     rt_routine *dead_next;  /* link in home->dead once exited (see rt_home) */
 };
 
 /*
  * The routines one lane created (rt_lane.home), or plain threads created
- * (lanes_rt.plain): every one that has not exited, and those that exited
- * on another lane and wait in `dead` for their stacks to come home.  Only
- * the list's own lane links and unlinks there on the fast path, so spawn
- * and exit take a lock no other lane wants, and a stack goes back to the
- * cache of the lane that will spawn on it again rather than migrating.
+ * (lanes_rt.plain), and those that exited on another lane and wait in
+ * `dead` for their stacks to come home.  The list `all` is for
+ * lanes_blocked_list, so a routine joins it at its first park and leaves
+ * it at its exit: one that never parks (most short ones) costs no list
+ * work at all, and lanes_close finds every live routine by its stack
+ * (stk_pool_each_used).  A routine's list never changes, and mostly its
+ * own lane links and unlinks there, so the lock is one no other lane
+ * wants; a stack goes back to the cache of the lane that will spawn on it
+ * again rather than migrating.
  *
  * An exit on another lane pushes the routine on `dead` (it is RS_DEAD,
  * its stack untouched until unlinked); whoever holds `lock` may take the
@@ -1030,7 +1037,8 @@ static void home_reclaim(lanes_rt *rt, rt_home *h, stk_cache *c)
     home_lock(h);
     list = atomic_exchange(&h->dead, NULL);
     for (rt_routine *r = list; r != NULL; r = r->dead_next)
-        home_unlink(h, r);
+        if (r->listed)
+            home_unlink(h, r);
     home_unlock(h);
     while (list != NULL) {
         rt_routine *next = list->dead_next;
@@ -1060,9 +1068,11 @@ static void home_release(rt_lane *l, rt_routine *r)
     lanes_rt *rt = l->rt;
     rt_home *h = r->home;
     if (h == &l->home || h->plain) {
-        home_lock(h);
-        home_unlink(h, r);
-        home_unlock(h);
+        if (r->listed) {
+            home_lock(h);
+            home_unlink(h, r);
+            home_unlock(h);
+        }
         stk_put(&rt->stacks, &l->cache, r->stk);    /* frees r */
         return;
     }
@@ -2287,6 +2297,12 @@ void sched_park(int reason, uint32_t chan_id, int op, void (*unlock)(void *), vo
     r->act_obj = chan_id;
     r->unlock = unlock;
     r->unlock_arg = arg;
+    if (!r->listed) {           /* its first park: see rt_home */
+        home_lock(r->home);
+        home_link(r->home, r);
+        home_unlock(r->home);
+        r->listed = 1;
+    }
     /* plain stores (a seq_cst one is a locked instruction on x86): the
      * release of RS_BLOCKED publishes them to lanes_blocked_list */
     atomic_store_explicit(&r->block_chan, chan_id, memory_order_relaxed);
@@ -2348,6 +2364,19 @@ void sched_ready(rt_routine *r)
 
 /* ---- lifetime ------------------------------------------------------------------ */
 
+static rt_routine *routine_of(stk_node *s)
+{
+    return (rt_routine *)(((uintptr_t)s - sizeof(rt_routine)) & ~(uintptr_t)63);
+}
+
+/* Every live routine (and any dead one whose stack waits in a `dead`
+ * list: ctx_free is idempotent). */
+static void routine_free_ctx(stk_node *s, void *arg)
+{
+    (void)arg;
+    ctx_free(&routine_of(s)->ctx);
+}
+
 static void rt_free(lanes_rt *rt)
 {
     uint32_t nch = atomic_load(&rt->nchans);
@@ -2356,14 +2385,7 @@ static void rt_free(lanes_rt *rt)
         if (s != NULL && s->ptr != NULL && chan_destroy != NULL)
             chan_destroy(s->ptr);
     }
-    for (int i = -1; i < LANES_MAX_CORES; i++) {
-        rt_home *h = i < 0 ? &rt->plain : &rt->lanes[i].home;
-        for (rt_routine *r = h->all, *next; r != NULL; r = next) {
-            next = r->all_next;
-            ctx_free(&r->ctx);
-        }
-        h->all = NULL;
-    }
+    stk_pool_each_used(&rt->stacks, routine_free_ctx, NULL);
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
     names_fini(&rt->rnames);
@@ -2508,7 +2530,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     s = stk_get(&rt->stacks, l != NULL ? &l->cache : NULL);
     if (s == NULL)
         return -ENOMEM;
-    r = (rt_routine *)(((uintptr_t)s - sizeof *r) & ~(uintptr_t)63);
+    r = routine_of(s);
     memset(r, 0, sizeof *r);
     r->rt = rt;
     r->stk = s;
@@ -2521,9 +2543,6 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     set_state(&r->state, RS_RUNNABLE);
 
     r->home = l != NULL ? &l->home : &rt->plain;
-    home_lock(r->home);
-    home_link(r->home, r);
-    home_unlock(r->home);
     if (l != NULL && l->exits_due > 0)
         l->exits_due--;         /* live already counts one more: see census */
     else

@@ -124,6 +124,7 @@ static stk_node *init_stack(stk_pool *p, void *lo, int guarded)
     s->next = NULL;
     s->lo = lo;
     s->guarded = (uint32_t)guarded;
+    s->used = 0;
 #ifdef HAVE_VALGRIND_VALGRIND_H
     s->vg_id = VALGRIND_STACK_REGISTER(lo, (char *)lo + p->size);
 #else
@@ -183,6 +184,7 @@ stk_node *stk_get(stk_pool *p, stk_cache *c)
         c->head = s->next;
         c->n--;
         s->next = NULL;
+        s->used = 1;
         return s;
     }
     pthread_mutex_lock(&p->mu);
@@ -203,8 +205,10 @@ stk_node *stk_get(stk_pool *p, stk_cache *c)
         s = map_more(p);
     }
     pthread_mutex_unlock(&p->mu);
-    if (s != NULL)
+    if (s != NULL) {
         s->next = NULL;
+        s->used = 1;
+    }
     return s;
 }
 
@@ -224,6 +228,7 @@ void stk_put(stk_pool *p, stk_cache *c, stk_node *s)
 {
     RT_ASSERT(stk_canary_ok(s));
     scrub(p, s);
+    s->used = 0;
     if (c != NULL && c->n < CACHE_MAX) {
         s->next = c->head;
         c->head = s;
@@ -258,6 +263,21 @@ void stk_cache_drain(stk_pool *p, stk_cache *c)
     }
     c->n = 0;
     pthread_mutex_unlock(&p->mu);
+}
+
+void stk_pool_each_used(stk_pool *p, void (*fn)(stk_node *s, void *arg), void *arg)
+{
+    size_t pg = stk_page();
+    for (size_t i = 0; i < p->nmaps; i++) {
+        stk_map *m = &p->maps[i];
+        size_t n = m->guarded ? 1 : CHUNK_STACKS;
+        char *lo0 = (char *)m->addr + (m->guarded ? pg : 0);
+        for (size_t k = 0; k < n; k++) {
+            stk_node *s = node_of(lo0 + k * p->size, p->size);
+            if (s->used)
+                fn(s, arg);
+        }
+    }
 }
 
 void stk_pool_fini(stk_pool *p)

@@ -20,6 +20,8 @@ typedef struct stk_node {
     void    *lo;            /* lowest usable byte */
     uint32_t guarded;       /* a PROT_NONE page lies just under lo */
     uint32_t vg_id;         /* valgrind stack id */
+    uint32_t used;          /* handed out by stk_get, not yet given back;
+                               owner: the stack's holder */
 } stk_node;
 
 /* A lane's private cache of free stacks.  Owner: the lane thread. */
@@ -52,6 +54,9 @@ stk_node *stk_get(stk_pool *p, stk_cache *c);
 void stk_put(stk_pool *p, stk_cache *c, stk_node *s);
 /* Returns a cache's stacks to the pool (a lane about to exit). */
 void stk_cache_drain(stk_pool *p, stk_cache *c);
+/* Calls fn on every stack handed out and not given back.  Only while no
+ * other thread gets or puts stacks (the runtime closing). */
+void stk_pool_each_used(stk_pool *p, void (*fn)(stk_node *s, void *arg), void *arg);
 
 /* The canary of an unguarded stack: 1 when intact, that is when its
  * lowest STK_CANARY_WORDS words are all still zero (stack.c says why zero).

@@ -1633,7 +1633,6 @@ static rt_routine *find_work(rt_lane *l, int *from)
     for (;;) {
         int stepped;
         rt_routine *r;
-        census_flush(l);        /* exits: before this lane may wait */
         if (atomic_load(&rt->closing))
             return NULL;
         if (l->idx >= atomic_load(&rt->ncores)) {
@@ -1642,6 +1641,7 @@ static rt_routine *find_work(rt_lane *l, int *from)
         }
         stepped = 0;
         if (atomic_load_explicit(&rt->paused, memory_order_acquire)) {
+            census_flush(l);    /* exits: before this lane may wait */
             stepped = gate_slow(l);
             if (atomic_load(&rt->closing) || l->idx >= atomic_load(&rt->ncores))
                 continue;
@@ -1650,7 +1650,9 @@ static rt_routine *find_work(rt_lane *l, int *from)
         }
         timers_fire(l);
         if ((r = find_runnable(l, from)) != NULL)
-            return r;
+            return r;           /* its exits stay due: a thief that finds
+                                   work at once touches no shared line */
+        census_flush(l);        /* exits: before this lane may wait */
         if (stepped)
             continue;           /* this step's decision: nothing to run */
         for (int i = 0; i < SPIN_ROUNDS; i++) {

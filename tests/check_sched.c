@@ -658,6 +658,134 @@ START_TEST(test_sched_runnext)
 }
 END_TEST
 
+/* ---- the old runnext stays with its lane, unless the lane is stuck --------------- */
+
+#define CHAIN_ROUNDS 20
+static lanes_chan *chain_in[2], *chain_out;
+static atomic_int chain_arrived;
+
+/* Each round: woken by the dispatcher's send, then held at a barrier that
+ * only two lanes at once can pass - spinning without lanes_work, so only
+ * another OS thread can move the partner. */
+static void chain_worker(void *a)
+{
+    long me = (long)a;
+    for (int round = 0; round < CHAIN_ROUNDS; round++) {
+        unsigned spins = 0;
+        int v;
+        ck_assert_int_eq(lanes_recv(chain_in[me], &v), 0);
+        atomic_fetch_add(&chain_arrived, 1);
+        while (atomic_load(&chain_arrived) < 2 * (round + 1))
+            if (++spins % 1024 == 0)
+                sched_yield();
+        ck_assert_int_eq(lanes_send(chain_out, &v), 0);
+    }
+}
+
+static void chain_dispatcher(void *a)
+{
+    (void)a;
+    for (int round = 0; round < CHAIN_ROUNDS; round++) {
+        int v = round;
+        while (lanes_blocked_list(lanes_self_rt(), NULL, 0) < 2)
+            lanes_yield();
+        if (round % 2 == 1)
+            lanes_sleep(2000);  /* let the other lane fall asleep */
+        /* worker 0 into this lane's runnext, then worker 1: worker 0 goes
+         * to the ring as the old runnext */
+        ck_assert_int_eq(lanes_send(chain_in[0], &v), 0);
+        ck_assert_int_eq(lanes_send(chain_in[1], &v), 0);
+        ck_assert_int_eq(lanes_recv(chain_out, &v), 0);
+        ck_assert_int_eq(lanes_recv(chain_out, &v), 0);
+    }
+}
+
+/* A thief leaves the routines a wake pushed out of runnext to their lane
+ * while the lane serves its ring (a fan-in's producers would otherwise
+ * cross cores with every message).  Here the lane is stuck in worker 1 and
+ * worker 0 waits in its ring: an idle lane must still take it, or this
+ * never ends. */
+START_TEST(test_sched_chain_taken_from_stuck_lane)
+{
+    lanes_config c = { .cores = 2, .quantum = 0, .tick_ns = 1000, .trace_events = 0 };
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    atomic_store(&chain_arrived, 0);
+    chain_in[0] = lanes_chan_open(rt, "in0", sizeof(int), 0);
+    chain_in[1] = lanes_chan_open(rt, "in1", sizeof(int), 0);
+    chain_out = lanes_chan_open(rt, "out", sizeof(int), 2);
+    lanes_go(rt, "worker0", chain_worker, (void *)0L);
+    lanes_go(rt, "worker1", chain_worker, (void *)1L);
+    lanes_go(rt, "dispatcher", chain_dispatcher, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_int_eq(atomic_load(&chain_arrived), 2 * CHAIN_ROUNDS);
+}
+END_TEST
+
+#define FANIN_MSGS 200
+static lanes_chan *fanin_ch[4];
+
+static void fanin_producer(void *a)
+{
+    lanes_chan *ch = a;
+    for (int i = 0; i < FANIN_MSGS / 4; i++)
+        ck_assert_int_eq(lanes_send(ch, &i), 0);
+}
+
+static void fanin_consumer(void *a)
+{
+    lanes_case cs[4];
+    int v[4];
+    (void)a;
+    for (int i = 0; i < 4; i++) {
+        cs[i] = (lanes_case){ .ch = fanin_ch[i], .op = LANES_RECV, .elem = &v[i] };
+        lanes_go(lanes_self_rt(), "producer", fanin_producer, fanin_ch[i]);
+    }
+    for (int i = 0; i < FANIN_MSGS; i++)
+        ck_assert_int_ge(lanes_select(cs, 4, 0), 0);
+}
+
+/* The other half: a select fan-in on two lanes keeps its producers with
+ * the consumer.  Each select wakes a producer into runnext and pushes the
+ * one there out to the ring; an idle lane that took those would run each
+ * for one send, every message crossing cores.  Stepped, so that the lane
+ * serving the fan-in switches between any three looks of the idle one,
+ * whatever the machine's load: only the start spreads routines (the
+ * spawned producers), none of the chain is taken.  (Before, most runs
+ * took 30-80.) */
+START_TEST(test_sched_fanin_stays_on_lane)
+{
+    lanes_config c = { .cores = 2, .quantum = 0, .tick_ns = 1000,
+                       .flags = LANES_START_PAUSED, .trace_events = 1 << 14 };
+    lanes_event *ev = malloc((1u << 14) * sizeof *ev);
+    ck_assert_ptr_nonnull(ev);
+    for (int run = 0; run < 3; run++) {
+        size_t n, steals = 0, recvs = 0;
+        rt = lanes_open(&c);
+        ck_assert_ptr_nonnull(rt);
+        for (int i = 0; i < 4; i++)
+            fanin_ch[i] = lanes_chan_open(rt, "in", sizeof(int), 0);
+        lanes_go(rt, "consumer", fanin_consumer, NULL);
+        while (lanes_wait_for(rt, 0) == 1) {
+            ck_assert_int_eq(lanes_step(rt, 1), 0);
+            while (!sched_quiescent(rt) && lanes_wait_for(rt, 0) == 1)
+                nanosleep(&(struct timespec){ 0, 20000 }, NULL);
+        }
+        n = lanes_trace_read(rt, ev, 1u << 14);
+        check_history(ev, n, 5);
+        for (size_t i = 0; i < n; i++) {
+            steals += ev[i].kind == LANES_EV_STEAL;
+            recvs += ev[i].kind == LANES_EV_RECV;
+        }
+        ck_assert_uint_eq(recvs, FANIN_MSGS);
+        ck_assert_msg(steals <= 4, "run %d: %zu steals for %d messages", run, steals, FANIN_MSGS);
+        lanes_close(rt);
+        rt = NULL;
+    }
+    free(ev);
+}
+END_TEST
+
 /* ---- ids: the one lanes_go returned is the one the routine has ------------------ */
 
 #define NIDS 20000
@@ -1169,6 +1297,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_pin_cpus);
     tcase_add_test(tc, test_sched_control_events);
     tcase_add_test(tc, test_sched_runnext);
+    tcase_add_test(tc, test_sched_chain_taken_from_stuck_lane);
+    tcase_add_test(tc, test_sched_fanin_stays_on_lane);
     tcase_add_test(tc, test_sched_control_chaos);
     tcase_add_test(tc, test_sched_ids);
     tcase_add_test(tc, test_sched_runnext_no_starvation);

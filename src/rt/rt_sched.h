@@ -38,7 +38,8 @@ void sched_park(int reason, uint32_t chan_id, int op,
 /*
  * Makes parked routine r runnable again, with a WAKE event naming the waker.
  * Called from a routine: r goes to the calling lane's runnext slot (the old
- * runnext, if any, to the back of the local queue) and inherits the rest of
+ * runnext, if any, to the back of the local queue, where idle lanes leave
+ * it to this lane while the lane keeps switching) and inherits the rest of
  * the waker's time slice.  Called from a plain thread: r goes to the global
  * queue.  May be called while holding channel locks; never blocks.
  */

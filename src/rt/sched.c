@@ -44,6 +44,10 @@
 #define GLOBAL_EVERY 61         /* schedule ticks between looks at the global queue */
 #define RUNNEXT_STREAK 61       /* runnext picks in a row before the ring gets one */
 #define SPIN_ROUNDS  40         /* idle lane: look for work this often before sleeping */
+#define CHAIN_WAIT_NS 10000     /* a thief leaves a ring of woken partners alone */
+#define CHAIN_LOOKS  3          /*   until its lane stood still this long, over as
+                                     many looks (ring_takeable) */
+#define POLL_MAX_NS  1280000    /* idle lane: longest wait between looks at one */
 #define NO_TIMER     UINT64_MAX
 
 /* What a routine asks of its lane when it switches out. */
@@ -128,7 +132,10 @@ struct rt_home {
  * A lane: one worker pthread.  Its local queue is a ring that only the lane
  * adds to (at tail) and that the lane and thieves take from (at head, by
  * CAS), after Go's runq.  runnext is swapped atomically by the lane and
- * taken by CAS by a thief once it has sat there a whole tick.
+ * taken by CAS by a thief once it has sat there a whole tick.  A ring that
+ * holds nothing but routines that wakes pushed out of runnext (a chain of
+ * channel partners) a thief leaves to the lane while the lane keeps
+ * switching (ring_takeable).
  */
 typedef struct rt_lane {
     lanes_rt *rt;                   /* immutable */
@@ -138,6 +145,11 @@ typedef struct rt_lane {
     _Alignas(64) _Atomic uint32_t rq_tail;  /* lane only */
     _Atomic int taking;             /* 1 during a plain take (solo_take_begin):
                                        written by the lane, read by solo_end */
+    /* written by the lane, read by thieves (hints: see ring_takeable) */
+    _Atomic uint32_t rq_chain0;     /* ring index of the first of the latest run of
+                                       routines pushed out of runnext, */
+    _Atomic uint32_t rq_chain;      /*   and past its last */
+    _Atomic uint32_t switches;      /* schedtick as the lane last published it */
     _Atomic(rt_routine *) rq[RQ_SIZE];
     _Atomic(rt_routine *) runnext;
     _Atomic uint64_t runnext_stamp;  /* `ticks` when runnext was set */
@@ -162,6 +174,14 @@ typedef struct rt_lane {
     int       slice;                 /* ticks used by the current time slice */
     uint64_t  rnd;                   /* sched_rand state */
     stk_cache cache;                 /* free stacks kept by this lane */
+    /* the lane as a thief (ring_takeable): each victim's `switches` as last
+     * seen while its ring held a chain, and since when (mono ns, 0 never) */
+    uint32_t  seen_sw[LANES_MAX_CORES];
+    uint64_t  seen_at[LANES_MAX_CORES];
+    uint8_t   seen_n[LANES_MAX_CORES];   /* looks that saw it so */
+    uint64_t  poll_ns;               /* idle: wait before the next look at such a
+                                        ring, 0 for CHAIN_WAIT_NS */
+    int       polled;                /* the last idle_sleep ended at its look */
     void     *altstack;              /* our signal stack, or NULL */
     trace_ring ring;                 /* producer: this lane; consumer: lanes_trace_read */
     int       tb_hold;               /* lane only: TB_*: events go into one open batch
@@ -1496,6 +1516,68 @@ static void safepoint(rt_routine *r)
 
 /* ---- finding work ------------------------------------------------------------ */
 
+/* Whether v's ring, head h to tail t, holds routines and all of them were
+ * pushed out of runnext: the run rq_chain0..rq_chain reaches from at or
+ * before the head to the tail.  Read after t (acquire), the run is at least
+ * as new as t; newer, it no longer ends at t and the answer is no, which
+ * only lets a thief take a chain at once for that moment. */
+static int ring_chain_only(rt_lane *v, uint32_t h, uint32_t t)
+{
+    uint32_t c0 = atomic_load_explicit(&v->rq_chain0, memory_order_relaxed);
+    uint32_t c = atomic_load_explicit(&v->rq_chain, memory_order_relaxed);
+    return t != h && c == t && h - c0 < t - c0;
+}
+
+/* The lane made a scheduling decision: say so to thieves (ring_takeable). */
+static inline void switches_publish(rt_lane *l)
+{
+    atomic_store_explicit(&l->switches, l->schedtick, memory_order_relaxed);
+}
+
+enum { RING_EMPTY, RING_TAKE, RING_WAIT };
+
+/*
+ * May thief l take from v's ring now?  Routines a channel partner woke
+ * stay with the partner's lane: the newest in its runnext, the ones it
+ * pushed out of runnext in its ring (Go keeps thieves off runnext for
+ * 3 us, but a fan-in pushes one routine out of runnext per message).  A
+ * thief that took those at once would run each for one send and park it
+ * again: every message would cross cores, and while the thief spins for
+ * the next one, a fan-in stays that way (select/2 ran at a quarter of its
+ * one-lane rate).  So a ring of nothing but such routines l takes from only
+ * once v has made no scheduling decision for CHAIN_WAIT_NS and CHAIN_LOOKS
+ * looks of l: v is stuck in a long routine.  (Three looks: stepped, two
+ * looks in a row may fall after and before v's one decision of two steps;
+ * three span a whole step.)  A lane that keeps switching gets to its ring
+ * within RUNNEXT_STREAK decisions.  A ring with other routines in it
+ * (yielded, spawned) is taken from at once.  *now: mono ns, read once per
+ * look (0 until needed).
+ */
+static int ring_takeable(rt_lane *l, rt_lane *v, uint64_t *now)
+{
+    uint32_t h = atomic_load_explicit(&v->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&v->rq_tail, memory_order_acquire);
+    uint32_t sw;
+
+    if (t == h)
+        return RING_EMPTY;
+    if (!ring_chain_only(v, h, t))
+        return RING_TAKE;
+    if (*now == 0)
+        *now = mono_ns();
+    sw = atomic_load_explicit(&v->switches, memory_order_relaxed);
+    if (sw != l->seen_sw[v->idx] || l->seen_at[v->idx] == 0) {
+        l->seen_sw[v->idx] = sw;
+        l->seen_at[v->idx] = *now;
+        l->seen_n[v->idx] = 1;
+        return RING_WAIT;
+    }
+    if (l->seen_n[v->idx] < CHAIN_LOOKS)
+        l->seen_n[v->idx]++;
+    return l->seen_n[v->idx] >= CHAIN_LOOKS && *now - l->seen_at[v->idx] >= CHAIN_WAIT_NS
+         ? RING_TAKE : RING_WAIT;
+}
+
 /* Takes half of a random victim's queue: the oldest runs now, the rest go
  * to this lane's (empty) ring, each with a STEAL event. */
 static rt_routine *steal(rt_lane *l)
@@ -1504,6 +1586,7 @@ static rt_routine *steal(rt_lane *l)
     rt_routine *buf[RQ_SIZE];
     int n = atomic_load(&rt->nstarted);
     uint32_t start;
+    uint64_t now = 0;
 
     if (n < 2 || !steal_ok(rt))
         return NULL;
@@ -1513,7 +1596,7 @@ static rt_routine *steal(rt_lane *l)
         uint32_t k;
         if (v == l)
             continue;
-        k = rq_grab(v, buf, 0);
+        k = ring_takeable(l, v, &now) == RING_TAKE ? rq_grab(v, buf, 0) : 0;
         if (k == 0) {
             /* runnext only once it has waited a whole tick of its lane */
             rt_routine *rn = atomic_load(&v->runnext);
@@ -1544,6 +1627,7 @@ static rt_routine *find_runnable(rt_lane *l, int *from)
     rt_routine *r;
 
     l->schedtick++;
+    switches_publish(l);
     if (l->schedtick % GLOBAL_EVERY == 0 && (r = gq_pop(rt)) != NULL) {
         *from = LANES_Q_GLOBAL;
         return r;
@@ -1576,8 +1660,9 @@ static rt_routine *find_runnable(rt_lane *l, int *from)
     return NULL;
 }
 
-/* Is there anything this lane could take?  Timers count when due. */
-static int work_visible(rt_lane *l)
+/* Is there anything this lane could take?  Timers count when due.  A ring
+ * whose chain l may not take yet sets *waiting (when not NULL). */
+static int work_visible(rt_lane *l, int *waiting)
 {
     lanes_rt *rt = l->rt;
     uint64_t next;
@@ -1585,40 +1670,66 @@ static int work_visible(rt_lane *l)
         return 1;
     if (steal_ok(rt)) {
         int n = atomic_load(&rt->nstarted);
-        for (int i = 0; i < n; i++)
-            if (&rt->lanes[i] != l && rq_len(&rt->lanes[i]) > 0)
+        uint64_t now = 0;
+        for (int i = 0; i < n; i++) {
+            int k;
+            if (&rt->lanes[i] == l)
+                continue;
+            k = ring_takeable(l, &rt->lanes[i], &now);
+            if (k == RING_TAKE)
                 return 1;
+            if (k == RING_WAIT && waiting != NULL)
+                *waiting = 1;
+        }
     }
     next = atomic_load(&rt->timer_next);
     return next != NO_TIMER && next <= lanes_now(rt);
 }
 
+/* Sleeps until woken, the next timer is due, or - while another lane's
+ * ring holds a chain l may not take yet - it is time to look again
+ * (l->polled), at intervals doubling while that lane keeps serving it. */
 static void idle_sleep(rt_lane *l)
 {
     lanes_rt *rt = l->rt;
+    int waiting = 0, polled = 0;
     home_away(rt, l);
     pthread_mutex_lock(&rt->mu);
     l->waiting = W_IDLE;
     atomic_fetch_add(&rt->nidle, 1);
     RT_FENCE(memory_order_seq_cst);
     if (!atomic_load(&rt->closing) && !atomic_load(&rt->paused) &&
-        l->idx < atomic_load(&rt->ncores) && !work_visible(l)) {
-        uint64_t dl = atomic_load(&rt->timer_next);
-        if (dl == NO_TIMER) {
-            pthread_cond_wait(&l->cv, &rt->mu);
-        } else {
+        l->idx < atomic_load(&rt->ncores) && !work_visible(l, &waiting)) {
+        uint64_t dl = atomic_load(&rt->timer_next), wall = NO_TIMER, look = NO_TIMER;
+        if (dl != NO_TIMER) {
             clk_snap c;
-            uint64_t wall;
             clk_read(rt, &c);
             wall = dl > c.base_rt
                  ? c.base_mono + (uint64_t)(((unsigned __int128)(dl - c.base_rt) * c.tick) / 1000u) + 1000
                  : 0;
-            if (wall > mono_ns()) {
-                struct timespec ts = abs_mono(trace_mono_of(wall));
-                pthread_cond_timedwait(&l->cv, &rt->mu, &ts);
-            }
         }
+        if (waiting) {
+            look = mono_ns() + (l->poll_ns != 0 ? l->poll_ns : CHAIN_WAIT_NS);
+            if (look < wall)
+                wall = look;
+            else
+                look = NO_TIMER;
+        }
+        if (wall == NO_TIMER) {
+            pthread_cond_wait(&l->cv, &rt->mu);
+        } else if (wall > mono_ns()) {
+            struct timespec ts = abs_mono(trace_mono_of(wall));
+            pthread_cond_timedwait(&l->cv, &rt->mu, &ts);
+        }
+        polled = look != NO_TIMER && l->waiting == W_IDLE && mono_ns() >= look;
     }
+    if (polled) {
+        uint64_t p = l->poll_ns != 0 ? l->poll_ns : CHAIN_WAIT_NS;
+        l->poll_ns = p * 2 < POLL_MAX_NS ? p * 2 : POLL_MAX_NS;
+    } else {
+        l->poll_ns = 0;
+    }
+    l->polled = polled;
     atomic_fetch_sub(&rt->nidle, 1);
     l->waiting = W_NONE;
     pthread_mutex_unlock(&rt->mu);
@@ -1649,20 +1760,27 @@ static rt_routine *find_work(rt_lane *l, int *from)
                 continue;
         }
         timers_fire(l);
-        if ((r = find_runnable(l, from)) != NULL)
+        if ((r = find_runnable(l, from)) != NULL) {
+            l->polled = 0;
+            l->poll_ns = 0;
             return r;           /* its exits stay due: a thief that finds
                                    work at once touches no shared line */
+        }
         census_flush(l);        /* exits: before this lane may wait */
         if (stepped)
             continue;           /* this step's decision: nothing to run */
-        for (int i = 0; i < SPIN_ROUNDS; i++) {
-            for (int k = 0; k < 50; k++)
-                cpu_relax();
-            if (work_visible(l) || atomic_load(&rt->paused))
-                break;
+        /* after a look at a chain that found its lane still serving it,
+         * straight back to sleep: spinning would only watch it do so */
+        if (!l->polled) {
+            for (int i = 0; i < SPIN_ROUNDS; i++) {
+                for (int k = 0; k < 50; k++)
+                    cpu_relax();
+                if (work_visible(l, NULL) || atomic_load(&rt->paused))
+                    break;
+            }
+            if (work_visible(l, NULL))
+                continue;
         }
-        if (work_visible(l))
-            continue;
         idle_sleep(l);
     }
 }
@@ -1805,6 +1923,7 @@ static int switch_direct(rt_lane *l, rt_routine *r, int action)
     if (!stk_canary_ok(r->stk))
         overflow_die(r);
     l->schedtick++;
+    switches_publish(l);
     if (from != LANES_Q_RUNNEXT)
         l->slice = 0;           /* a woken routine inherits its waker's slice */
     RT_ASSERT(n->rt == rt && atomic_load_explicit(&n->state, memory_order_relaxed) == RS_RUNNABLE);
@@ -2346,10 +2465,22 @@ void sched_ready(rt_routine *r)
             old = atomic_exchange_explicit(&l->runnext, r, memory_order_acq_rel);
         /* No idle lane is woken for r itself: no thief may take runnext
          * before this lane passes a tick, and the safepoint of that tick
-         * wakes one.  The old one, now in the ring, may be stolen at once. */
+         * wakes one.  The old one goes to the ring, to the chain there
+         * (rq_chain0..rq_chain), which thieves leave to this lane while it
+         * keeps switching (ring_takeable).  An idle lane is woken for the
+         * first of a chain only, to watch for this lane getting stuck (it
+         * then looks again by itself): a fan-in pushes one out per message,
+         * and a futex call each would halve its rate. */
         if (old != NULL) {
+            uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+            uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+            int more = ring_chain_only(l, h, t);
+            /* before the tail publishes old: a thief that sees it sees these */
+            if (!more)
+                atomic_store_explicit(&l->rq_chain0, t, memory_order_relaxed);
+            atomic_store_explicit(&l->rq_chain, t + 1, memory_order_relaxed);
             rq_put(l, old);     /* the UI folds this from the WAKE into runnext */
-            if (steal_ok(rt))
+            if (!more && steal_ok(rt))
                 wake_idle_from(l);
         }
         return;

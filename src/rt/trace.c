@@ -222,11 +222,24 @@ static void backoff(unsigned *spins)
     nanosleep(&(struct timespec){ 0, 50000 }, NULL);
 }
 
-/* Lossless: waits for room for `room` events before the batch goes busy,
+/*
+ * Lossless: waits for room for `room` events before the batch goes busy,
  * so the consumer (which waits for busy producers) can never wait for us
- * while we wait.  Lossy: only learns how far the consumer got. */
-void trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
-                     const atomic_int *closing)
+ * while we wait.  Lossy: learns how far the consumer got, and returns 1
+ * (drop this batch, count it in r->skipped) when writing it would put the
+ * producer TRACE_MAX_LAPS laps ahead of the consumer's head.
+ *
+ * Why the bound: the lap byte in a slot's first and last words tells a
+ * reader whether the slot still holds the position it expects, but it
+ * repeats every 256 laps; a reader stalled between two of its loads while
+ * a lossy producer ran 256 laps on would take words of a later position
+ * for its own (and emit them, then older events).  The reader only reads
+ * positions at or past the head it has stored, and a producer that never
+ * writes 255 laps past any head it has seen (a stale head is smaller) never
+ * writes a position the lap byte cannot tell from the one being read.
+ */
+uint64_t trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
+                         const atomic_int *closing)
 {
     uint64_t cap = r->mask + 1;
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
@@ -240,6 +253,7 @@ void trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
         backoff(&spins);
         r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
     }
+    return t + room - r->head_seen > (uint64_t)TRACE_MAX_LAPS * cap;
 }
 
 /* Reads the oldest event of r still intact into *ev without consuming it,
@@ -315,6 +329,11 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh
 
     RT_ASSERT(n <= MAXR);
     if (fresh) {
+#if defined(__x86_64__)
+        /* The limit's RDTSC must execute before the loads of busy below:
+         * MFENCE orders memory, not RDTSC; LFENCE waits for it. */
+        __builtin_ia32_lfence();
+#endif
         RT_FENCE(memory_order_seq_cst);
         if (atomic_load_explicit(&trace_asym, memory_order_relaxed))
             asym_barrier();
@@ -330,6 +349,10 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh
             while (atomic_load_explicit(&rings[i]->busy, memory_order_acquire) == b)
                 backoff(&spins);
         have[i] = peek(rings[i], &at[i], &head[i], &lost);
+        /* batches the producer dropped rather than lap us too far */
+        b = atomic_load_explicit(&rings[i]->skipped, memory_order_relaxed);
+        lost += b - rings[i]->skipped_seen;
+        rings[i]->skipped_seen = b;
     }
     while (k < max) {
         size_t best = n;

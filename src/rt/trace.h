@@ -31,6 +31,7 @@
  */
 #define TRACE_SLOT_WORDS 4
 #define TRACE_LAP_SHIFT  56
+#define TRACE_MAX_LAPS   255     /* a lossy producer stays fewer laps ahead of the reader (trace.c) */
 #define TRACE_T_MASK     ((1ull << TRACE_LAP_SHIFT) - 1)
 
 /* The fields each side writes sit apart (128 bytes, so apart even where
@@ -52,10 +53,13 @@ typedef struct trace_ring {
     uint64_t wroom;             /* slots it may still write before waiting for room */
     uint64_t t_ns, t_rt;        /* its stamp */
     uint64_t last_ns;           /* the newest stamp put: stamps never go back in a ring */
-    char pad1[128 - 8 * 8];
+    uint64_t skip;              /* 1: the open batch is dropped, not written (trace_wait_room) */
+    _Atomic uint64_t skipped;   /* events so dropped; the producer writes, the consumer counts */
+    char pad1[128 - 10 * 8];
     _Atomic uint64_t head;      /* next to read; the consumer only */
     uint64_t tail_seen;         /* the consumer's: a tail it read, <= tail */
-    char pad2[128 - 2 * 8];     /* and nothing of the lane's after it */
+    uint64_t skipped_seen;      /* the consumer's: skipped events it has counted */
+    char pad2[128 - 3 * 8];     /* and nothing of the lane's after it */
 } trace_ring;
 
 typedef struct trace_ev {       /* what a producer fills in */
@@ -158,7 +162,7 @@ void trace_ring_free(trace_ring *r);
  * trace_put is the three for events known at once (1 <= n <= capacity).
  * *lossless and *closing are read when the ring looks full. */
 typedef uint64_t (*trace_clock_fn)(void *arg, uint64_t *t_rt);
-void trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
+uint64_t trace_wait_room(trace_ring *r, uint64_t room, const atomic_int *lossless,
                      const atomic_int *closing);
 
 static inline void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, void *clk_arg,
@@ -169,8 +173,9 @@ static inline void trace_open(trace_ring *r, size_t room, trace_clock_fn clk, vo
     uint64_t t_ns, t_rt;
 
     RT_ASSERT(!(b & 1));
+    r->skip = 0;
     if (__builtin_expect(t - r->head_seen > r->mask + 1 - room, 0))
-        trace_wait_room(r, room, lossless, closing);
+        r->skip = trace_wait_room(r, room, lossless, closing);
     /* Busy (odd) before the clock read: only this thread writes busy, so a
      * plain store would do but for the store-load order against the clock;
      * the exchange is that full barrier in one locked instruction. */
@@ -220,7 +225,12 @@ static inline void trace_add(trace_ring *r, const trace_ev *e, trace_clock_fn cl
         trace_close(r);
         trace_open(r, 1, clk, clk_arg, lossless, closing);
     }
-    trace_slot_write(r, r->wtail++, e);
+    if (__builtin_expect(r->skip, 0))
+        atomic_store_explicit(&r->skipped,
+                              atomic_load_explicit(&r->skipped, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    else
+        trace_slot_write(r, r->wtail++, e);
     r->wroom--;
 }
 
@@ -230,9 +240,15 @@ static inline void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_
 {
     /* events put together share the one clock read (they happen at one point) */
     trace_open(r, n, clk, clk_arg, lossless, closing);
-    for (size_t i = 0; i < n; i++)
-        trace_slot_write(r, r->wtail + i, &ev[i]);
-    r->wtail += n;
+    if (__builtin_expect(r->skip, 0)) {
+        atomic_store_explicit(&r->skipped,
+                              atomic_load_explicit(&r->skipped, memory_order_relaxed) + n,
+                              memory_order_relaxed);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            trace_slot_write(r, r->wtail + i, &ev[i]);
+        r->wtail += n;
+    }
     trace_close(r);
 }
 

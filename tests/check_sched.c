@@ -722,6 +722,45 @@ START_TEST(test_sched_chain_taken_from_stuck_lane)
 }
 END_TEST
 
+/* Spawned routines join that chain too (a thief taking each as it
+ * appeared made every spawn cross cores).  Here the spawner is stuck,
+ * spinning without lanes_work until its child has run, and the child waits
+ * in its ring: an idle lane must still take it, or this never ends. */
+#define SPAWN_ROUNDS 20
+static atomic_int spawn_arrived;
+
+static void stuck_child(void *a)
+{
+    (void)a;
+    atomic_fetch_add(&spawn_arrived, 1);
+}
+
+static void stuck_spawner(void *a)
+{
+    (void)a;
+    for (int round = 0; round < SPAWN_ROUNDS; round++) {
+        unsigned spins = 0;
+        if (round % 2 == 1)
+            lanes_sleep(2000);  /* let the other lane fall asleep */
+        ck_assert_int_gt(lanes_go(lanes_self_rt(), "child", stuck_child, NULL), 0);
+        while (atomic_load(&spawn_arrived) < round + 1)
+            if (++spins % 1024 == 0)
+                sched_yield();
+    }
+}
+
+START_TEST(test_sched_spawned_taken_from_stuck_lane)
+{
+    lanes_config c = { .cores = 2, .quantum = 0, .tick_ns = 1000, .trace_events = 0 };
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    atomic_store(&spawn_arrived, 0);
+    lanes_go(rt, "spawner", stuck_spawner, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_int_eq(atomic_load(&spawn_arrived), SPAWN_ROUNDS);
+}
+END_TEST
+
 #define FANIN_MSGS 200
 static lanes_chan *fanin_ch[4];
 
@@ -1298,6 +1337,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_control_events);
     tcase_add_test(tc, test_sched_runnext);
     tcase_add_test(tc, test_sched_chain_taken_from_stuck_lane);
+    tcase_add_test(tc, test_sched_spawned_taken_from_stuck_lane);
     tcase_add_test(tc, test_sched_fanin_stays_on_lane);
     tcase_add_test(tc, test_sched_control_chaos);
     tcase_add_test(tc, test_sched_ids);

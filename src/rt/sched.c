@@ -134,8 +134,8 @@ struct rt_home {
  * CAS), after Go's runq.  runnext is swapped atomically by the lane and
  * taken by CAS by a thief once it has sat there a whole tick.  A ring that
  * holds nothing but routines that wakes pushed out of runnext (a chain of
- * channel partners) a thief leaves to the lane while the lane keeps
- * switching (ring_takeable).
+ * channel partners) or that the lane spawned, a thief leaves to the lane
+ * while the lane keeps switching (ring_takeable).
  */
 typedef struct rt_lane {
     lanes_rt *rt;                   /* immutable */
@@ -147,7 +147,7 @@ typedef struct rt_lane {
                                        written by the lane, read by solo_end */
     /* written by the lane, read by thieves (hints: see ring_takeable) */
     _Atomic uint32_t rq_chain0;     /* ring index of the first of the latest run of
-                                       routines pushed out of runnext, */
+                                       routines pushed out of runnext or spawned, */
     _Atomic uint32_t rq_chain;      /*   and past its last */
     _Atomic uint32_t switches;      /* schedtick as the lane last published it */
     _Atomic(rt_routine *) rq[RQ_SIZE];
@@ -1284,6 +1284,7 @@ static void timer_add(lanes_rt *rt, rt_routine *r)
 }
 
 static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason);
+static int ring_chain_only(rt_lane *v, uint32_t h, uint32_t t);
 
 /* Moves due sleepers to this lane's queue.  Lane thread (either context). */
 static __attribute__((noinline)) void timers_fire_slow(rt_lane *l, uint64_t next)
@@ -1351,7 +1352,23 @@ put_runnable_inline(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t s
         emit(rt, l, LANES_EV_STOP, r->id, (uint32_t)q, stop_reason, (uint16_t)l->idx);
     else if (traced)
         emit(rt, l, kind, r->id, obj, q, lane);
-    if (q == LANES_Q_LOCAL) {
+    if (q == LANES_Q_LOCAL && kind == LANES_EV_SPAWN) {
+        /* A spawn joins the ring's chain (ring_takeable): a spawner that
+         * keeps switching runs its children itself; an idle lane is woken
+         * for the first of a chain only, to take them if the spawner gets
+         * stuck.  A thief taking each child as it appeared made every
+         * spawn cross cores (spawn/2 at 1.6x Go's time). */
+        uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+        int more = ring_chain_only(l, h, t);
+        /* before the tail publishes r: a thief that sees it sees these */
+        if (!more)
+            atomic_store_explicit(&l->rq_chain0, t, memory_order_relaxed);
+        atomic_store_explicit(&l->rq_chain, t + 1, memory_order_relaxed);
+        rq_put(l, r);
+        if (!more && steal_ok(rt))
+            wake_idle_from(l);
+    } else if (q == LANES_Q_LOCAL) {
         rq_put(l, r);
         if (steal_ok(rt))
             wake_idle_from(l);
@@ -1517,7 +1534,7 @@ static void safepoint(rt_routine *r)
 /* ---- finding work ------------------------------------------------------------ */
 
 /* Whether v's ring, head h to tail t, holds routines and all of them were
- * pushed out of runnext: the run rq_chain0..rq_chain reaches from at or
+ * pushed out of runnext or spawned there: the run rq_chain0..rq_chain reaches from at or
  * before the head to the tail.  Read after t (acquire), the run is at least
  * as new as t; newer, it no longer ends at t and the answer is no, which
  * only lets a thief take a chain at once for that moment. */
@@ -1549,8 +1566,10 @@ enum { RING_EMPTY, RING_TAKE, RING_WAIT };
  * looks of l: v is stuck in a long routine.  (Three looks: stepped, two
  * looks in a row may fall after and before v's one decision of two steps;
  * three span a whole step.)  A lane that keeps switching gets to its ring
- * within RUNNEXT_STREAK decisions.  A ring with other routines in it
- * (yielded, spawned) is taken from at once.  *now: mono ns, read once per
+ * within RUNNEXT_STREAK decisions.  Spawned routines join the chain too
+ * (put_runnable_inline): taken one by one as they appeared, each spawn
+ * crossed cores.  A ring with other routines in it (yielded, preempted,
+ * woken by a timer) is taken from at once.  *now: mono ns, read once per
  * look (0 until needed).
  */
 static int ring_takeable(rt_lane *l, rt_lane *v, uint64_t *now)

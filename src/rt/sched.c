@@ -1628,6 +1628,17 @@ static rt_routine *steal(rt_lane *l)
         if (k == 0)
             continue;
         emit(rt, l, LANES_EV_STEAL, buf[0]->id, (uint32_t)v->idx, LANES_Q_STEAL, (uint16_t)l->idx);
+        if (k > 1) {
+            /* The rest go to this lane's (empty) ring as a chain: taken
+             * from another ring, they stay here while this lane keeps
+             * switching.  Else two lanes that run dry in turn would steal
+             * them back and forth, keeping each other's ring mixed and so
+             * open to thieves: a fan-in's producers crossed cores that way
+             * every few messages. */
+            uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+            atomic_store_explicit(&l->rq_chain0, t, memory_order_relaxed);
+            atomic_store_explicit(&l->rq_chain, t + k - 1, memory_order_relaxed);
+        }
         for (uint32_t j = 1; j < k; j++) {
             emit(rt, l, LANES_EV_STEAL, buf[j]->id, (uint32_t)v->idx, LANES_Q_LOCAL,
                  (uint16_t)l->idx);

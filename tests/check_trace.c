@@ -135,12 +135,26 @@ static void *reader(void *a)
     return NULL;
 }
 
+/* Waits for the routines, stops the reader, reads what is left: every
+ * event of the run is then in lossless_ev[0..lossless_n), none dropped. */
+static void read_to_end(pthread_t th)
+{
+    size_t k;
+
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    atomic_store(&reader_stop, 1);
+    pthread_join(th, NULL);
+    while ((k = lanes_trace_read(rt, lossless_ev + lossless_n, (1 << 20) - lossless_n)) > 0)
+        lossless_n += k;
+    ck_assert_uint_eq(lanes_trace_dropped(rt), 0);
+}
+
 /* Lossless: tiny rings, a slow reader, and not one event lost. */
 START_TEST(test_trace_lossless)
 {
     lanes_config c = { .cores = 2, .quantum = 1, .tick_ns = 10000, .trace_events = 16 };
     pthread_t th;
-    size_t k, runs = 0, stops = 0;
+    size_t runs = 0, stops = 0;
     lossless_ev = malloc(sizeof(lanes_event) << 20);
     lossless_n = 0;
     atomic_store(&reader_stop, 0);
@@ -149,12 +163,7 @@ START_TEST(test_trace_lossless)
     pthread_create(&th, NULL, reader, rt);
     for (int i = 0; i < 6; i++)
         lanes_go(rt, "w", worker, (void *)40L);
-    ck_assert_int_eq(lanes_wait(rt), 0);
-    atomic_store(&reader_stop, 1);
-    pthread_join(th, NULL);
-    while ((k = lanes_trace_read(rt, lossless_ev + lossless_n, (1 << 20) - lossless_n)) > 0)
-        lossless_n += k;
-    ck_assert_uint_eq(lanes_trace_dropped(rt), 0);
+    read_to_end(th);
     for (size_t i = 0; i < lossless_n; i++) {
         runs += lossless_ev[i].kind == LANES_EV_RUN;
         stops += lossless_ev[i].kind == LANES_EV_STOP;
@@ -222,7 +231,7 @@ START_TEST(test_trace_causal_order)
     static uint32_t lane_cur[LANES_MAX_CORES];
     static unsigned char sent[16][BUF_ITEMS];
     pthread_t th;
-    size_t k, recvs = 0, runs = 0;
+    size_t recvs = 0, runs = 0;
 
     lossless_ev = malloc(sizeof(lanes_event) << 20);
     lossless_n = 0;
@@ -242,12 +251,7 @@ START_TEST(test_trace_causal_order)
     lanes_chan *pipe = lanes_chan_open(rt, "pipe", sizeof(int), 8);
     ck_assert_int_gt(lanes_go(rt, "prod", buf_producer, pipe), 0);
     ck_assert_int_gt(lanes_go(rt, "cons", buf_consumer, pipe), 0);
-    ck_assert_int_eq(lanes_wait(rt), 0);
-    atomic_store(&reader_stop, 1);
-    pthread_join(th, NULL);
-    while ((k = lanes_trace_read(rt, lossless_ev + lossless_n, (1 << 20) - lossless_n)) > 0)
-        lossless_n += k;
-    ck_assert_uint_eq(lanes_trace_dropped(rt), 0);
+    read_to_end(th);
 
     for (size_t i = 0; i < lossless_n; i++) {
         const lanes_event *e = &lossless_ev[i];

@@ -1286,6 +1286,23 @@ static void timer_add(lanes_rt *rt, rt_routine *r)
 static void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason);
 static int ring_chain_only(rt_lane *v, uint32_t h, uint32_t t);
 
+/* Puts r on l's ring as part of its chain (rq_chain0..rq_chain), which
+ * thieves leave to l while it keeps switching (ring_takeable); an idle lane
+ * is woken for the first of a chain only.  l's own thread. */
+static inline void rq_put_chained(rt_lane *l, rt_routine *r)
+{
+    uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
+    int more = ring_chain_only(l, h, t);
+    /* before the tail publishes r: a thief that sees it sees these */
+    if (!more)
+        atomic_store_explicit(&l->rq_chain0, t, memory_order_relaxed);
+    atomic_store_explicit(&l->rq_chain, t + 1, memory_order_relaxed);
+    rq_put(l, r);
+    if (!more && steal_ok(l->rt))
+        wake_idle_from(l);
+}
+
 /* Moves due sleepers to this lane's queue.  Lane thread (either context). */
 static __attribute__((noinline)) void timers_fire_slow(rt_lane *l, uint64_t next)
 {
@@ -1358,16 +1375,7 @@ put_runnable_inline(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t s
          * for the first of a chain only, to take them if the spawner gets
          * stuck.  A thief taking each child as it appeared made every
          * spawn cross cores (spawn/2 at 1.6x Go's time). */
-        uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
-        uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
-        int more = ring_chain_only(l, h, t);
-        /* before the tail publishes r: a thief that sees it sees these */
-        if (!more)
-            atomic_store_explicit(&l->rq_chain0, t, memory_order_relaxed);
-        atomic_store_explicit(&l->rq_chain, t + 1, memory_order_relaxed);
-        rq_put(l, r);
-        if (!more && steal_ok(rt))
-            wake_idle_from(l);
+        rq_put_chained(l, r);
     } else if (q == LANES_Q_LOCAL) {
         rq_put(l, r);
         if (steal_ok(rt))
@@ -2501,18 +2509,8 @@ void sched_ready(rt_routine *r)
          * first of a chain only, to watch for this lane getting stuck (it
          * then looks again by itself): a fan-in pushes one out per message,
          * and a futex call each would halve its rate. */
-        if (old != NULL) {
-            uint32_t h = atomic_load_explicit(&l->rq_head, memory_order_acquire);
-            uint32_t t = atomic_load_explicit(&l->rq_tail, memory_order_relaxed);
-            int more = ring_chain_only(l, h, t);
-            /* before the tail publishes old: a thief that sees it sees these */
-            if (!more)
-                atomic_store_explicit(&l->rq_chain0, t, memory_order_relaxed);
-            atomic_store_explicit(&l->rq_chain, t + 1, memory_order_relaxed);
-            rq_put(l, old);     /* the UI folds this from the WAKE into runnext */
-            if (!more && steal_ok(rt))
-                wake_idle_from(l);
-        }
+        if (old != NULL)
+            rq_put_chained(l, old);     /* the UI folds this from the WAKE into runnext */
         return;
     }
     census_add(rt, (uint64_t)-1);

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scn/scn.h"
+#include "scn/scn_int.h"     /* scn_start_hook */
 
 #define FAST_TICK 20000ull          /* 20 us */
 #define MAX_ITEMS 256
@@ -414,6 +416,103 @@ START_TEST(test_interp_no_false_reports)
 }
 END_TEST
 
+/* A partner declared later is not missing while the start still spawns:
+ * the start is held after `idler` (the sender parked, the idler asleep,
+ * the taker not yet spawned) for 100 of the monitor's 2 ms looks, and a
+ * report taken then is false.  Before the monitor waited for the start,
+ * it made one whenever scn_start's thread fell behind (ThreadSanitizer,
+ * a loaded machine: "customer#6 waits to send on queue"). */
+static char held_report[256];
+
+static void hold_start(scn_run *run, int decl)
+{
+    struct timespec ms = { 0, 1000000 };
+    lanes_blocked b[4];
+    int i;
+
+    if (decl != 1)
+        return;
+    for (i = 0; i < 5000 && lanes_blocked_list(scn_rt(run), b, 4) == 0; i++)
+        nanosleep(&ms, NULL);
+    for (i = 0; i < 200 && held_report[0] == '\0'; i++) {
+        nanosleep(&ms, NULL);
+        if (!scn_next_report(run, held_report, sizeof held_report))
+            held_report[0] = '\0';
+    }
+}
+
+START_TEST(test_interp_no_report_during_start)
+{
+    static const char src[] =
+        "chan c 0\n"
+        "routine sender\n"
+        "  send c\n"
+        "end\n"
+        "routine idler\n"
+        "  sleep 300\n"
+        "end\n"
+        "routine taker\n"
+        "  recv c\n"
+        "end\n";
+    scn_result r;
+
+    held_report[0] = '\0';
+    scn_start_hook = hold_start;
+    run_prog(parse(&r, "h.lanes", src), 1, 1000000ull, 0, NULL, &F);
+    scn_start_hook = NULL;
+    ck_assert_msg(held_report[0] == '\0', "false report during the start: %s", held_report);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_msg(F.nreports == 0, "false report: %s", F.reports[0]);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* After a fault the run is ending, and those left waiting on the routine
+ * that faulted are not reported as deadlocked: the run is left going for
+ * 100 of the monitor's looks before scn_wait takes the fault (as its 10 ms
+ * slices may under load: faults.sh once saw a report before the
+ * spawn-limit message). */
+START_TEST(test_interp_no_report_after_fault)
+{
+    static const char src[] =
+        "chan c 0\n"
+        "chan d 0\n"
+        "routine w\n"
+        "  recv d\n"
+        "end\n"
+        "routine f\n"
+        "  close c\n"
+        "  send c\n"
+        "  send d\n"
+        "end\n"
+        "routine idler\n"
+        "  sleep 300\n"
+        "end\n";
+    struct timespec ms = { 0, 1000000 };
+    scn_settings s;
+    scn_result r;
+    scn_run *run;
+    char err[256], buf[256] = "";
+    int i, got = 0;
+
+    memset(&s, 0, sizeof s);
+    s.cores = 1;
+    s.quantum = -1;
+    s.tick_ns = 1000000ull;
+    run = scn_start(parse(&r, "f.lanes", src), &s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    for (i = 0; i < 200 && !got; i++) {
+        nanosleep(&ms, NULL);
+        got = scn_next_report(run, buf, sizeof buf);
+    }
+    ck_assert_msg(!got, "report after the fault: %s", buf);
+    ck_assert_int_eq(scn_wait(run, 0), SCN_FAULT);
+    ck_assert_str_eq(scn_end_message(run), "lanes: f: send on closed channel 'c' (f.lanes:8)\n");
+    scn_stop(run);
+    scn_result_free(&r);
+}
+END_TEST
+
 /* Spawned instances get numbered names; x0 routines start only by spawn. */
 START_TEST(test_interp_spawn_names)
 {
@@ -613,6 +712,8 @@ static Suite *interp_suite(void)
     tcase_add_test(tc, test_interp_partial_deadlock);
     tcase_add_test(tc, test_interp_partial_deadlock_kinds);
     tcase_add_test(tc, test_interp_no_false_reports);
+    tcase_add_test(tc, test_interp_no_report_during_start);
+    tcase_add_test(tc, test_interp_no_report_after_fault);
     tcase_add_test(tc, test_interp_spawn_names);
     tcase_add_test(tc, test_interp_select_and_loops);
     tcase_add_loop_test(tc, test_interp_builtins_run, 0, 2);

@@ -18,7 +18,11 @@
  * 2 ms and finds those that no live routine can ever release (a fixpoint:
  * a parked routine that can be released counts as live).  The list is not
  * one atomic snapshot, so stuck routines are reported (once each) only when
- * the same stuck set, none of it having moved, is found twice in a row.
+ * the same stuck set, none of it having moved, is found STUCK_LOOKS times
+ * in a row.  The monitor starts only once every instance of the start is
+ * on the alive list (a partner not yet spawned would look missing), and
+ * judges nothing once the run has faulted (the routine that faulted is
+ * gone and its partners wait for it in vain; the fault is the report).
  */
 #include "config.h"
 
@@ -748,7 +752,7 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
     const scn_program *p = run->p;
     size_t nb, i;
     scn_inst *parked[256];
-    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k, stable = 1;
+    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k, stable = 1, faulted;
     uint32_t epoch = ++run->epoch;
 
     nb = lanes_blocked_list(run->rt, *blk, *blk_cap);
@@ -785,8 +789,12 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             add_sets(run, pc, cs, cr);
         free_live++;
     }
+    /* After a fault the run is ending: the routine that faulted retired
+     * (after the fault was recorded, both under the lock) and its partners
+     * wait for it in vain, which is the fault's doing, not a deadlock. */
+    faulted = atomic_load(&run->faulted);
     pthread_mutex_unlock(&run->lock);
-    if (free_live == 0) {
+    if (free_live == 0 || faulted) {
         for (k = 0; k < nparked; k++)
             parked[k]->suspect = 0;
         forget_suspects(run, epoch);
@@ -863,6 +871,8 @@ static void *monitor_main(void *arg)
 
 /* ---- the run API ------------------------------------------------------------ */
 
+void (*scn_start_hook)(scn_run *run, int decl);
+
 static void set_err(char *err, size_t errlen, const char *what, int e)
 {
     if (err != NULL && errlen > 0)
@@ -933,8 +943,6 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
             return NULL;
         }
     }
-    if (pthread_create(&run->monitor, NULL, monitor_main, run) == 0)
-        run->monitor_on = 1;
     for (d = 0; d < p->nrout; d++) {
         for (n = 1; n <= p->routs[d].count; n++) {
             int id = spawn_instance(run, d, n, why, sizeof why);
@@ -948,7 +956,15 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
                 return NULL;
             }
         }
+        if (scn_start_hook != NULL)
+            scn_start_hook(run, d);
     }
+    /* Only now that every instance of the start is on the alive list: the
+     * first ones run while the others are being spawned, and a look taken
+     * then would find those waiting on a partner declared later (the
+     * cashier, after the customers) with no live routine to release them. */
+    if (pthread_create(&run->monitor, NULL, monitor_main, run) == 0)
+        run->monitor_on = 1;
     return run;
 }
 

@@ -101,6 +101,11 @@ typedef struct scn_stepdef {
 extern const scn_stepdef scn_steps[SCN_OP_COUNT];
 
 /* How each step runs (interp.c). */
+/* Tests only (NULL otherwise): scn_start calls it on its own thread after
+ * starting the instances of declaration `decl`, to hold the start there
+ * (check_interp: a partner declared later must not be judged missing). */
+extern void (*scn_start_hook)(scn_run *run, int decl);
+
 int scn_run_work(scn_inst *x, const scn_step *st, int pc);
 int scn_run_sleep(scn_inst *x, const scn_step *st, int pc);
 int scn_run_send(scn_inst *x, const scn_step *st, int pc);

@@ -64,8 +64,18 @@ __asm__(
 #define FRAME_WORDS 8
 #elif defined(__aarch64__)
 /*
- * Frame (176 bytes): x19..x28, x29, x30, d8..d15.  A new context gets
- * x19 = arg, x20 = entry, x30 = ctx_start_asm.
+ * Frame (176 bytes): x19..x28, x29, x30, d8..d15, fpcr, 8 bytes of padding.
+ * A new context gets x19 = arg, x20 = entry, x30 = ctx_start_asm, fpcr = 0
+ * (Linux's default: round to nearest, no flush-to-zero, no traps).
+ * AAPCS64 treats the FPCR control fields (rounding mode, FZ, DN, trap
+ * enables) as global state that a call leaves alone unless changing it is
+ * the callee's purpose (fesetround), so a yield must keep each context's
+ * own (test_sched_fp_control_per_routine).  Reading FPCR is cheap; writing
+ * it may synchronise the FP unit on some cores, so it is written only when
+ * the two contexts differ, which is almost never.
+ * ctx_start_asm is a hidden global: as a local label, PIE code reached it
+ * through a GOT entry for ".text + offset" and the linker dropped the
+ * offset (the first switch "returned" into ctx_swap_asm itself).
  */
 __asm__(
     ".text\n"
@@ -84,9 +94,16 @@ __asm__(
     "    stp d10, d11, [sp, #112]\n"
     "    stp d12, d13, [sp, #128]\n"
     "    stp d14, d15, [sp, #144]\n"
+    "    mrs x10, fpcr\n"
+    "    str x10, [sp, #160]\n"
     "    mov x9, sp\n"
     "    str x9, [x0]\n"
     "    mov sp, x1\n"
+    "    ldr x11, [sp, #160]\n"
+    "    cmp x10, x11\n"
+    "    b.eq 1f\n"
+    "    msr fpcr, x11\n"
+    "1:\n"
     "    ldp x19, x20, [sp, #0]\n"
     "    ldp x21, x22, [sp, #16]\n"
     "    ldp x23, x24, [sp, #32]\n"
@@ -101,6 +118,9 @@ __asm__(
     "    ret\n"
     ".size ctx_swap_asm, .-ctx_swap_asm\n"
     ".p2align 4\n"
+    ".globl ctx_start_asm\n"
+    ".hidden ctx_start_asm\n"
+    ".type ctx_start_asm,%function\n"
     "ctx_start_asm:\n"
     "    mov x0, x19\n"
     "    blr x20\n"
@@ -110,7 +130,7 @@ __asm__(
 #else
 #error "LANES_SWITCH_ASM on a CPU without a hand-written switch: configure --with-switch=ucontext"
 #endif
-void ctx_start_asm(void);
+__attribute__((visibility("hidden"))) void ctx_start_asm(void);
 #endif /* LANES_SWITCH_ASM */
 
 #ifndef LANES_SWITCH_ASM
@@ -148,6 +168,7 @@ void ctx_make(rt_ctx *c, void *lo, size_t size, void (*entry)(void *), void *arg
     sp[1] = (void *)entry;           /* x20 */
     sp[10] = NULL;                   /* x29 */
     sp[11] = (void *)ctx_start_asm;  /* x30 */
+    sp[20] = NULL;                   /* fpcr: default */
 #endif
     c->sp = sp;
 #else

@@ -268,6 +268,7 @@ void stk_cache_drain(stk_pool *p, stk_cache *c)
 void stk_pool_each_used(stk_pool *p, void (*fn)(stk_node *s, void *arg), void *arg)
 {
     size_t pg = stk_page();
+    (void)pg;   /* unused without valgrind.h and ASan */
     for (size_t i = 0; i < p->nmaps; i++) {
         stk_map *m = &p->maps[i];
         size_t n = m->guarded ? 1 : CHUNK_STACKS;
@@ -283,6 +284,7 @@ void stk_pool_each_used(stk_pool *p, void (*fn)(stk_node *s, void *arg), void *a
 void stk_pool_fini(stk_pool *p)
 {
     size_t pg = stk_page();
+    (void)pg;   /* unused without valgrind.h and ASan */
     for (size_t i = 0; i < p->nmaps; i++) {
         stk_map *m = &p->maps[i];
 #ifdef HAVE_VALGRIND_VALGRIND_H

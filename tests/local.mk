@@ -51,6 +51,7 @@ EXTRA_DIST += tests/bites.sh tests/valgrind.sh tests/tty/soak.sh
 # cannot be created (RLIMIT_NPROC).
 TESTS += tests/faults.sh
 EXTRA_DIST += tests/faults.sh
+EXTRA_DIST += tests/arm64.sh tests/arm64-driver.c   # aarch64 under qemu, by hand
 
 # Conservation under load: 1,000 routines while the core count changes.
 check_PROGRAMS += tests/check_stress

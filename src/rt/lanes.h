@@ -202,15 +202,38 @@ typedef struct lanes_event {
  * CHAN     channel obj opened; arg = capacity; routine = opener (0: plain thread)
  * DONE     routine is done with item arg (lanes_item_done): the end of the
  *          item's journey, for end-to-end latency (first SEND to last RECV)
+ * CPU      what the OS really gave lane's thread while it did routine's work
+ *          (lanes_work): obj = ns the thread ran on a CPU, arg = ns it was
+ *          runnable but waited for a CPU (the OS time-slicing the lanes),
+ *          both over the interval that ends at this event's t_ns and starts
+ *          at the later of the lane's previous CPU event and the routine's
+ *          RUN on that lane.  Emitted during work at least every tick or
+ *          every LANES_CPU_SAMPLE_NS of wall time, whichever is longer, and
+ *          at the end of each lanes_work call, so an interval never covers
+ *          a wait off the lane; never longer than about a second, so the
+ *          fields do not saturate (they would at UINT32_MAX / INT32_MAX).
+ *          Time a routine holds a lane outside lanes_work is not sampled.
+ * LOAD     control: the machine around the runtime.  obj = CPU time that
+ *          other processes used on the CPUs this process may use, over the
+ *          last interval, in thousandths of a CPU (1500: one and a half
+ *          CPUs busy elsewhere), LANES_LOAD_UNKNOWN before the first
+ *          measurement; arg = CPUs this process may use (sched_getaffinity).
+ *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
+ *          somebody reads the trace.
  */
 enum {
     LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,
     LANES_EV_SEND, LANES_EV_RECV, LANES_EV_CLOSE, LANES_EV_STEAL,
     LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
     LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
-    LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE,
+    LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE, LANES_EV_CPU,
+    LANES_EV_LOAD,
     LANES_EV_KINDS                      /* one past the last */
 };
+
+#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane */
+#define LANES_LOAD_SAMPLE_NS 250000000ull     /* LOAD events about this often */
+#define LANES_LOAD_UNKNOWN   0xffffffffu      /* LOAD obj before the first measurement */
 
 /* stop reasons (arg of STOP) */
 enum {

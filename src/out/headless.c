@@ -158,6 +158,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.cores = lanes_cores(rt);
     info.quantum = lanes_quantum(rt);
     info.tick_ns = lanes_tick(rt);
+    info.cpus = lanes_online_cpus();
+    out_summary_set_tick(&sum, info.tick_ns);
     info.seed_set = opts->seed_set;
     info.seed = opts->seed;
 

@@ -1,6 +1,7 @@
 # src/out/local.mk - headless summary and trace export.
 noinst_LIBRARIES += src/out/libout.a
 src_out_libout_a_SOURCES = src/out/out.h src/out/headless.c \
+	src/out/cpu.h src/out/cpu.c \
 	src/out/summary.h src/out/summary.c src/out/summary_print.c \
 	src/out/trace_json.c src/out/json.c src/out/rt_names.c
 

@@ -535,7 +535,8 @@ START_TEST(test_out_trace_synthetic)
     /* the first slice of the producer: lane 0, 10..40 us, preempted */
     ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10.000,"
                                       "\"dur\":30.000,\"name\":\"producer\",\"cat\":\"run\","
-                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"item\":3,"
+                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"cpu_ns\":0,"
+                                      "\"wait_ns\":0,\"item\":3,"
                                       "\"stop\":\"preempt\",\"queue\":\"core 0\"}}"));
     /* item 4 was handed over while the consumer was blocked: its arrow ends
      * inside the consumer's next slice (81..90 us, on core 1) */
@@ -558,6 +559,29 @@ START_TEST(test_out_trace_synthetic)
     ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
     if (rc == 0)
         ck_assert_msg(strncmp(out, "slices=4 arrows=4 ", 18) == 0, "%s", out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+/* CPU truth in the trace: each run slice carries the CPU and wait ns its
+ * CPU events summed, and each lane a counter of the share it waited. */
+START_TEST(test_out_trace_cpu_truth)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", out[4096];
+    char *buf = trace_of(sliced, NSLICED, 4, path);
+    int rc;
+
+    ck_assert_int_eq(count(buf, "\"cat\":\"run\""), 2);
+    ck_assert_ptr_nonnull(strstr(buf, "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":0,"
+                                      "\"cpu_ns\":15000,\"wait_ns\":15000,"));
+    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"C\",\"pid\":1,\"tid\":1000,\"ts\":0.000,"
+                                      "\"name\":\"cpu wait core 1\",\"args\":{\"waiting_pct\":50}}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"ts\":60.000,\"name\":\"cpu wait core 0\","
+                                      "\"args\":{\"waiting_pct\":0}}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"other load\",\"args\":{\"cpus\":0.900}}"));
+    rc = trace_check_python(path, out, sizeof out);
+    ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
     free(buf);
     unlink(path);
 }
@@ -751,6 +775,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_summary_text);
     tcase_add_test(tc, test_out_summary_json);
     tcase_add_test(tc, test_out_trace_synthetic);
+    tcase_add_test(tc, test_out_trace_cpu_truth);
     tcase_add_test(tc, test_out_trace_no_overlap);
     tcase_add_test(tc, test_out_trace_write_error);
     tcase_add_test(tc, test_out_trace_broken_pipe);

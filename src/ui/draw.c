@@ -1147,8 +1147,8 @@ static void draw_help(ui_view *v, const layout *L)
             put(y++, x0 + 2, xmax, A_NORMAL, buf);
         }
         if (y < top + h - 1)
-            put(y++, x0 + 2, xmax, A_NORMAL, "ran N%: the share of a CPU the core's thread had "
-                "lately; parallelism: CPU time / wall time");
+            put(y++, x0 + 2, xmax, A_NORMAL, "ran N%: CPU share its thread had lately; "
+                "parallelism: CPU time / wall time");
         if (y < top + h - 1)
             put(y++, x0 + 2, xmax, A_NORMAL, npal > 1
                 ? "a run shows the name, else its short label, else only its colour"
@@ -1190,6 +1190,9 @@ static void draw_help(ui_view *v, const layout *L)
         if (y < top + h - 1)
             putf(y++, x0 + 2, xmax, A_NORMAL,
                  "%s N lanes on M CPUs: more lanes than CPUs, the OS time-slices them", G->warn);
+        if (y < top + h - 1)
+            putf(y++, x0 + 2, xmax, A_NORMAL,
+                 "%s machine busy: other programs use half a CPU or more of ours", G->warn);
     }
     put(top + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
 }

@@ -249,11 +249,17 @@ START_TEST(test_model_cpu_waiting_ticks)
     ev(4000, LANES_EV_CPU, 0, 1, 400000, 1600000);     /* 2-3: ran 20% */
     ev(5000, LANES_EV_CPU, 0, 1, 600000, 400000);      /* 4: ran 60% */
     ev(6500, LANES_EV_CPU, 0, 1, 0, 1500000);          /* 5 and half of 6 */
-    /* so far tick 6 is half a tick, all of it waiting */
-    ck_assert_int_eq(ui_model_cell_waiting(ui_model_cell(&M, 0, 6)), 1);
+    /* so far tick 6 is half a tick, all of it waiting; the ticks after
+     * the latest CPU event keep its word until the next one comes */
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 6)), 1);
+    ui_model_advance(&M, 7600, 0);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 7)), 1);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 4)), 0);
+    /* ran: over ticks 0-5, the ones measured whole */
+    ck_assert_int_eq(ui_model_ran(&M, 0, 50), 3000 * 100 / 6000);
     ev(8000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT); /* 6.5-8: unsampled */
     for (k = 0; k < 8; k++)
-        ck_assert_msg(ui_model_cell_waiting(ui_model_cell(&M, 0, (uint64_t)k)) == want[k],
+        ck_assert_msg(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, (uint64_t)k)) == want[k],
                       "tick %d", k);
     ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->ran, 200);
     ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->wait, 800);
@@ -284,8 +290,8 @@ START_TEST(test_model_cpu_interval_starts_at_run)
     ck_assert_uint_eq(ui_model_cell(&M, 0, 1)->wait, 0);
     ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->wait, 0);
     ck_assert_uint_eq(ui_model_cell(&M, 0, 3)->wait, 900);
-    ck_assert_int_eq(ui_model_cell_waiting(ui_model_cell(&M, 0, 3)), 1);
-    ck_assert_int_eq(ui_model_cell_waiting(ui_model_cell(&M, 0, 0)), 0);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 3)), 1);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 0)), 0);
 }
 END_TEST
 

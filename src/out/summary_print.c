@@ -94,8 +94,10 @@ int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *in
     fprintf(f, "lane occupancy %.2f (busy lane-ticks / elapsed ticks)\n",
             out_summary_occupancy(s));
     if (s->cpu.wait_ns > s->cpu.cpu_ns / 10 && s->cpu.wait_ns >= 1000000)
-        fprintf(f, "the lanes waited %.1f ms for a CPU: the OS time-sliced them\n",
-                (double)s->cpu.wait_ns / 1e6);
+        fprintf(f, "the lanes waited %.1f ms for a CPU: %s\n", (double)s->cpu.wait_ns / 1e6,
+                cpus_of(s, info) > 0 && nl > cpus_of(s, info)
+                ? "more lanes than CPUs, the OS time-sliced them"
+                : "the OS gave the CPUs to other threads");
 
     fprintf(f, "\n%-16s %10s %10s %6s %6s %8s %7s  %s\n", "routine", "cpu ticks",
             "lane ticks", "waits", "sleeps", "switches", "preempt", "lanes");

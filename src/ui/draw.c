@@ -579,7 +579,7 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
                 char one[2] = { ' ', '\0' };
                 const char *g = one;
                 attr_t ak = a;
-                int ni = k - lead, starved = ui_model_cell_waiting(ck);
+                int ni = k - lead, starved = ui_model_cell_waiting(m, lane, ck);
                 /* the name or short label, then a solid bar in the
                  * routine's colour (UTF-8) or its colour as background;
                  * a tick its thread spent waiting for a CPU is a light

@@ -379,8 +379,14 @@ int ui_model_busy(const ui_model *m, int lane, int ticks)
 int ui_model_ran(const ui_model *m, int lane, int ticks)
 {
     int64_t last = ui_model_last_tick(m) - 1, k;
+    const ui_lane *ln = &m->lanes[lane];
     uint64_t ran = 0;
     int seen = 0;
+
+    /* a slice being measured: up to its latest CPU event, the rest waits
+     * for its word (a thread without a CPU cannot report) */
+    if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (int64_t)(ln->cpu_upto / 1000) - 1 < last)
+        last = (int64_t)(ln->cpu_upto / 1000) - 1;
 
     for (k = last; k >= 0 && k > last - ticks; k--) {
         const ui_cell *c = ui_model_cell(m, lane, (uint64_t)k);
@@ -392,9 +398,16 @@ int ui_model_ran(const ui_model *m, int lane, int ticks)
     return seen ? (int)(ran * 100 / ((uint64_t)seen * 1000)) : 0;
 }
 
-int ui_model_cell_waiting(const ui_cell *c)
+int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c)
 {
-    return c != NULL && (c->flags & UI_CELL_RUN) && out_cpu_starved(c->wait, c->amount);
+    const ui_lane *ln;
+
+    if (c == NULL || !(c->flags & UI_CELL_RUN) || lane < 0 || lane >= LANES_MAX_CORES)
+        return 0;
+    ln = &m->lanes[lane];
+    if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (c->tick + 1) * 1000 > ln->cpu_upto)
+        return ln->cpu_starved;        /* not measured yet: the latest word */
+    return out_cpu_starved(c->wait, c->amount);
 }
 
 void ui_model_set_tick(ui_model *m, uint64_t tick_ns)
@@ -788,6 +801,7 @@ static void fold_cpu(ui_model *m, int l, const lanes_event *e)
     if (r != NULL)
         r->cpu_mt += out_cpu_mt(&m->cpu, e->obj);
     ln->cpu_upto = to;
+    ln->cpu_starved = out_cpu_starved(waited, sum);
     if (sum == 0 || to <= from)
         return;
     if (to - from > (uint64_t)UI_TL_LEN * 1000)

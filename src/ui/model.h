@@ -54,6 +54,7 @@ typedef struct ui_lane {
     uint64_t filled;               /* timeline complete up to this t_rt      */
     uint64_t busy_mt;              /* milli-ticks holding routines (occupancy) */
     uint64_t cpu_upto;             /* t_rt of its latest CPU event           */
+    int      cpu_starved;          /* that event said: waited more than ran  */
     uint64_t idle_since;           /* t_rt when cur last became 0            */
     uint32_t slices;               /* RUNs seen (parity: UI_CELL_ALT)        */
     ui_cell  tl[UI_TL_LEN];        /* ring indexed by tick % UI_TL_LEN       */
@@ -198,13 +199,17 @@ void ui_model_set_tick(ui_model *m, uint64_t tick_ns);
 /* Busy share (occupancy) of a lane over the last `ticks` ticks, 0..100. */
 int ui_model_busy(const ui_model *m, int lane, int ticks);
 
-/* Share of a CPU the lane's thread had over the last `ticks` complete
- * ticks (the current one is still being measured), 0..100. */
+/* Share of a CPU the lane's thread had over the last `ticks` complete,
+ * measured ticks (up to its latest CPU event while its slice is being
+ * measured, else up to the tick before the current one), 0..100. */
 int ui_model_ran(const ui_model *m, int lane, int ticks);
 
-/* The cell is a tick of waiting for a CPU: its routine held the lane, the
- * thread had a CPU for less than half of that time (out/cpu.h). */
-int ui_model_cell_waiting(const ui_cell *c);
+/* Cell c of `lane` is a tick of waiting for a CPU: its routine held the
+ * lane, the thread had a CPU for less than half of that time (out/cpu.h).
+ * The newest ticks of a slice whose work is being measured wait for their
+ * CPU event (a thread without a CPU cannot report): until it comes they
+ * take the state the lane's latest CPU event gave, not "running". */
+int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
 
 /* Parallelism: the lanes' CPU time / wall time not paused (out/cpu.h). */
 double ui_model_parallelism(const ui_model *m);

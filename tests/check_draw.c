@@ -290,8 +290,13 @@ START_TEST(test_draw_waiting_for_cpu)
     ck_assert(!(mvinch(y, COLS - 3) & A_REVERSE));
     ck_assert(!(mvinch(y, COLS - 5) & A_REVERSE));
     ck_assert(mvinch(y, COLS - 9) & A_REVERSE);
-    ck_assert_ptr_nonnull(strstr(s, ": waiting for a CPU: the OS is time-slicing the lanes"));
+    /* one lane, two CPUs: somebody else had the CPU */
+    ck_assert_ptr_nonnull(strstr(s, ": waiting for a CPU: the OS gave it to other programs"));
     ck_assert_ptr_nonnull(strstr(s, "core 0 . cpu 0 . ran 36%"));
+    V.cores = 4;
+    draw(0);
+    ck_assert_ptr_nonnull(strstr(grab(), ": waiting for a CPU: the OS is time-slicing the lanes"));
+    V.cores = 1;
     ck_assert_ptr_null(strstr(s, "machine busy"));
     ev(12500, LANES_EV_LOAD, -1, 0, 800, 1);
     draw(0);

@@ -641,11 +641,19 @@ static void lane_label(const ui_view *v, int lane, char *buf, size_t n, int comp
  * any are on screen: the words for what the light shade means. */
 static void draw_legend(ui_view *v, int y, int xmax)
 {
-    static const char *const words[] = {
+    /* more lanes than CPUs: the lanes take turns; else other programs
+     * (or our own other threads) had the CPU */
+    static const char *const sliced[] = {
         " waiting for a CPU: the OS is time-slicing the lanes ",
         " waiting for a CPU: OS time-slicing ",
         " waiting for a CPU ",
     };
+    static const char *const others[] = {
+        " waiting for a CPU: the OS gave it to other programs ",
+        " waiting for a CPU: others had it ",
+        " waiting for a CPU ",
+    };
+    const char *const *words = v->cores > cpus_of(v) && cpus_of(v) > 0 ? sliced : others;
     int i, x;
 
     if (!v->waiting_shown)

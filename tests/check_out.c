@@ -587,6 +587,27 @@ START_TEST(test_out_trace_cpu_truth)
 }
 END_TEST
 
+/* A lane switched on gets its track even when the OS never let it run a
+ * routine: a starved lane is worth seeing (and a test looking for "core 0"
+ * on a busy machine found none). */
+START_TEST(test_out_trace_idle_lane_has_track)
+{
+    static const lanes_event ev[] = {
+        E(0,  CORES, NL, 0, 2, 0),
+        E(1,  SPAWN, NL, 1, 0, LANES_Q_GLOBAL),
+        E(2,  RUN,   1,  1, 0, LANES_Q_GLOBAL),
+        E(9,  STOP,  1,  1, 0, LANES_STOP_EXIT),
+    };
+    char path[] = "/tmp/lanes-check-traceXXXXXX";
+    char *buf = trace_of(ev, sizeof ev / sizeof ev[0], 4, path);
+
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"thread_name\",\"args\":{\"name\":\"core 0\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"thread_name\",\"args\":{\"name\":\"core 1\"}"));
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
 /* Two routines on one lane with RUNs that come too early: slices are cut so
  * that they never overlap, and a send never received draws no arrow. */
 START_TEST(test_out_trace_no_overlap)
@@ -776,6 +797,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_summary_json);
     tcase_add_test(tc, test_out_trace_synthetic);
     tcase_add_test(tc, test_out_trace_cpu_truth);
+    tcase_add_test(tc, test_out_trace_idle_lane_has_track);
     tcase_add_test(tc, test_out_trace_no_overlap);
     tcase_add_test(tc, test_out_trace_write_error);
     tcase_add_test(tc, test_out_trace_broken_pipe);

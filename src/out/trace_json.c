@@ -842,6 +842,10 @@ static void fold_one(out_trace *w, const lanes_event *e)
         w->cores = (int)e->obj;
         ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
         put(w, ",\"name\":\"cores\",\"args\":{\"cores\":%u}}", (unsigned)e->obj);
+        /* every lane switched on has its track, even one the OS never let
+         * run a routine (a starved lane is worth seeing) */
+        for (int i = 0; i < (int)e->obj && i < LANES_MAX_CORES; i++)
+            ls(w, i);
         break;
     case LANES_EV_PAUSE:
         instant(w, "pause", -1, e->t_ns);

@@ -158,8 +158,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.cores = lanes_cores(rt);
     info.quantum = lanes_quantum(rt);
     info.tick_ns = lanes_tick(rt);
-    info.seed_set = opts->seed_set;
-    info.seed = opts->seed;
+    info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
+    info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
     t0 = now_ns();
     lanes_resume(rt);

@@ -33,6 +33,7 @@ void scn_result_free(scn_result *res);   /* frees messages and the program */
 /* Built-in scenarios, in listing order; NULL past the end. */
 const char *scn_builtin_name(int i);
 const char *scn_builtin_title(int i);
+const char *scn_builtin_about(int i);    /* its `about` line, "" when none */
 
 #define SCN_DEFAULT "restaurant"
 

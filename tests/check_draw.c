@@ -578,7 +578,7 @@ START_TEST(test_draw_note_over_end_message)
     restaurant(1);
     V.end = UI_END_DONE;
     snprintf(V.message, sizeof V.message, "done - every routine returned");
-    snprintf(V.note, sizeof V.note, "the run has ended: r runs it again, q quits");
+    snprintf(V.note, sizeof V.note, "the run has ended: r runs it again, 1-9 on that many cores, q quits");
     V.note_wall = 1000;
     draw(1);
     ck_assert_ptr_nonnull(strstr(grab(), "the run has ended: r runs it again"));

@@ -220,7 +220,7 @@ static void check_end(ui_state *s)
     if (st == SCN_DONE) {
         s->view.end = UI_END_DONE;
         snprintf(s->view.message, sizeof s->view.message,
-                 "done %s every routine returned %s press q to quit, r to run it again",
+                 "done %s every routine returned %s q quits, r runs it again, 1-9 on that many cores",
                  s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-");
         s->status = EXIT_DONE;
     } else {
@@ -242,7 +242,7 @@ static void check_end(ui_state *s)
         while (len > 0 && s->view.message[len - 1] == '\n')
             s->view.message[--len] = '\0';
         snprintf(s->view.message + len, sizeof s->view.message - len,
-                 "\nq quits (status %d), r runs it again", s->status);
+                 "\nq quits (status %d), r runs it again, 1-9 on that many cores", s->status);
         if (msg != NULL && *msg)
             snprintf(s->end_text, sizeof s->end_text, "%s%s", msg,
                      msg[strlen(msg) - 1] == '\n' ? "" : "\n");
@@ -321,13 +321,56 @@ static void set_cores(ui_state *s, int n)
     }
 }
 
+/* Runs the scenario again from its start on `cores` lanes, paused if the
+ * run was.  0, or -1 when it could not (the UI then quits, status 1). */
+static int restart(ui_state *s, int cores)
+{
+    ui_view *v = &s->view;
+    char err[256] = "";
+    int paused = lanes_paused(s->rt);
+
+    s->cores = cores;
+    stop_run(s);
+    if (s->trace != NULL)
+        out_trace_restart(s->trace);
+    if (start_run(s, paused, err, sizeof err) != 0) {
+        snprintf(s->end_text, sizeof s->end_text, "lanes: cannot restart: %s\n", err);
+        s->status = EXIT_SYSTEM;
+        s->quit = 1;
+        return -1;
+    }
+    v->selected = 0;
+    v->detail = 0;
+    v->note[0] = '\0';
+    return 0;
+}
+
+/* A core key after the end (1-9, +, -): the user wants to see the run on
+ * that many cores, so one key press runs it again so. */
+static void again_on_cores(ui_state *s, int action, int code)
+{
+    int n = lanes_cores(s->rt);
+
+    n = action == UI_ACT_CORES_N ? code - '0' : n + (action == UI_ACT_CORE_MORE ? 1 : -1);
+    if (n < 1 || n > LANES_MAX_CORES)
+        n = lanes_cores(s->rt);
+    if (restart(s, n) == 0)
+        say(s, "the run had ended: running it again on %d core%s", n, n == 1 ? "" : "s");
+}
+
 static void act(ui_state *s, int action, int code)
 {
     ui_view *v = &s->view;
 
     s->dirty = 1;
+    if (s->ended && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
+                     action == UI_ACT_CORE_LESS)) {
+        again_on_cores(s, action, code);
+        return;
+    }
     if (s->ended && !acts_after_end(action)) {
-        snprintf(v->note, sizeof v->note, "the run has ended: r runs it again, q quits");
+        snprintf(v->note, sizeof v->note,
+                 "the run has ended: r runs it again, 1-9 on that many cores, q quits");
         v->note_wall = mono_ms();
         return;
     }
@@ -364,25 +407,10 @@ static void act(ui_state *s, int action, int code)
         else
             say(s, "preemption off: a routine runs until it blocks, sleeps or yields");
         break;
-    case UI_ACT_RESTART: {
-        char err[256] = "";
-        int paused = lanes_paused(s->rt);
-        s->cores = lanes_cores(s->rt);
-        stop_run(s);
-        if (s->trace != NULL)
-            out_trace_restart(s->trace);
-        if (start_run(s, paused, err, sizeof err) != 0) {
-            snprintf(s->end_text, sizeof s->end_text, "lanes: cannot restart: %s\n", err);
-            s->status = EXIT_SYSTEM;
-            s->quit = 1;
-            return;
-        }
-        v->selected = 0;
-        v->detail = 0;
-        v->note[0] = '\0';
-        say(s, "restarted");
+    case UI_ACT_RESTART:
+        if (restart(s, lanes_cores(s->rt)) == 0)
+            say(s, "restarted");
         break;
-    }
     case UI_ACT_NEXT: select_step(s, 1); break;
     case UI_ACT_PREV: select_step(s, -1); break;
     case UI_ACT_DETAIL:

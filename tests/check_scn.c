@@ -25,6 +25,16 @@ static const struct bad {
     size_t len;
     const char *first;      /* the exact first line of the messages */
 } bad[] = {
+    { S("routine a\n  note\nend\n"),
+      "t.lanes:2:7: error: 'note' needs a text in double quotes, such as note \"Now press 4\"" },
+    { S("routine a\n  note \"x\" later\nend\n"),
+      "t.lanes:2:12: error: unexpected 'later' after the note's text: only 'pause' may follow it" },
+    { S("routine a\n  note \"x\" pause pause\nend\n"),
+      "t.lanes:2:18: error: unexpected 'pause' after 'note'" },
+    { S("routine a\n  note \"x\nend\n"),
+      "t.lanes:2:8: error: unterminated string: the closing '\"' is missing" },
+    { S("note \"x\"\n"),
+      "t.lanes:1:1: error: 'note' outside a routine" },
     { S("chan c 0x10\n"),
       "t.lanes:1:8: error: '0x10' is not a decimal number: hexadecimal is not supported" },
     { S("chan c 1e3\n"),

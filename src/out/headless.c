@@ -137,6 +137,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
             sumf = stderr;
         out_trace_note(tw, "scenario", opts->scenario != NULL ? opts->scenario : "");
         out_trace_note(tw, "title", scn_title(prog));
+        out_trace_program(tw, prog);
     }
 
     run = scn_start(prog, &set, err, sizeof err);

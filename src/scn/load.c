@@ -194,6 +194,12 @@ uint64_t scn_tick_ns(const scn_program *p) { return p->tick_ns; }
 uint64_t scn_seed(const scn_program *p) { return p->seed; }
 
 int scn_routine_count(const scn_program *p) { return p->nrout; }
+int scn_note_count(const scn_program *p) { return p->nnotes; }
+
+const char *scn_note_text(const scn_program *p, int i)
+{
+    return i >= 0 && i < p->nnotes ? p->notes[i] : NULL;
+}
 
 const char *scn_routine_decl_name(const scn_program *p, int r)
 {

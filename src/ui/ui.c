@@ -84,6 +84,11 @@ static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
 {
     ui_state *s = ctx;
 
+    if (kind == 2) {                /* a note's text: the program's, not the runtime's */
+        const char *t = scn_note_text(s->prog, (int)id);
+        snprintf(buf, n, "%s", t != NULL ? t : "");
+        return;
+    }
     if (s->rt == NULL)
         return;
     if (kind == 0)
@@ -141,6 +146,7 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
      * memory a many-lane run touches small (a full ring is counted and
      * shown as dropped, never blocks) */
     set.trace_events = UI_RING_EVENTS;
+    set.note_pauses = 1;            /* `note ... pause` waits for the user */
     /* a trace must see every event: lossless rings, switched on before
      * any routine runs */
     set.flags = paused || s->trace != NULL ? LANES_START_PAUSED : 0;
@@ -625,6 +631,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
             goto out;
         }
         out_trace_note(s->trace, "scenario", scn_title(prog));
+        out_trace_program(s->trace, prog);
     }
     s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
     s->speed = speed_index(opts->speed);

@@ -736,7 +736,7 @@ static size_t lesson_text(const ui_view *v, char *text, size_t size, attr_t *a)
         return 0;                   /* a step's account, or the note is old */
     *a = A_BOLD;
     if (v->paused && m->lesson_pause)
-        snprintf(text, size, "%s %s paused here: space goes on, s steps", m->lesson, dash);
+        snprintf(text, size, "%s %s space goes on", m->lesson, dash);
     else
         snprintf(text, size, "%s", m->lesson);
     if (v->message[0] != '\0') {

@@ -32,6 +32,8 @@ static const char usage_text[] =
 "      --json           the summary as JSON (implies --headless)\n"
 "      --trace FILE     write a Chrome trace (Perfetto) to FILE, '-' = stdout\n"
 "      --seed N         seed for random amounts\n"
+"      --for TICKS      stop the run after TICKS ticks, a normal end (status 0);\n"
+"                       --headless needs it for a scenario that can run forever\n"
 "      --paused         start paused\n"
 "      --no-color       no colours (also when NO_COLOR is set)\n"
 "      --ascii          ASCII line drawing only\n"
@@ -48,7 +50,7 @@ static const char usage_text[] =
 "3 deadlock, 4 scenario fault.\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
-       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES };
+       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR };
 
 static const struct option long_options[] = {
     { "cores",    required_argument, NULL, 'c' },
@@ -65,11 +67,14 @@ static const struct option long_options[] = {
     { "ascii",    no_argument,       NULL, OPT_ASCII },
     { "no-mouse", no_argument,       NULL, OPT_NO_MOUSE },
     { "frames",   required_argument, NULL, OPT_FRAMES },
+    { "for",      required_argument, NULL, OPT_FOR },
     { "list",     no_argument,       NULL, 'l' },
     { "help",     no_argument,       NULL, 'h' },
     { "version",  no_argument,       NULL, 'V' },
     { NULL, 0, NULL, 0 }
 };
+
+#define CLI_MAX_FOR 1000000000L      /* --for: a billion ticks */
 
 static FILE *err_stream;
 
@@ -285,6 +290,12 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             if (parse_long(optarg, 1, LONG_MAX, &v) != 0)
                 return bad_usage("--frames takes a whole number from 1, not '%s'", optarg);
             o->frames = v;
+            break;
+        case OPT_FOR:
+            if (parse_long(optarg, 1, CLI_MAX_FOR, &v) != 0)
+                return bad_usage("--for takes a whole number of ticks from 1 to %ld, not '%s'",
+                                 (long)CLI_MAX_FOR, optarg);
+            o->for_ticks = v;
             break;
         case 'l': return list_builtins(out);
         case 'h': fputs(usage_text, out); return EXIT_DONE;

@@ -33,6 +33,8 @@ typedef struct lanes_opts {
     int      no_color;      /* --no-color                                 */
     int      ascii;         /* --ascii                                    */
     long     frames;        /* --frames N: quit after N frames; 0 = never */
+    long     for_ticks;     /* --for TICKS: stop the run after this much
+                               runtime time, a normal end; 0 = unset      */
 } lanes_opts;
 
 #endif

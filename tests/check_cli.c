@@ -116,6 +116,12 @@ static const struct bad {
     { { "--json", "--trace" }, 2, "option '--trace' needs a value" },
     { { "-q", "" }, 2, "--quantum takes" },
     { { "--speed=" }, 2, "--speed takes" },
+    { { "--for", "0" }, 2, "--for takes a whole number of ticks" },
+    { { "--for", "ten" }, 2, "--for takes a whole number of ticks" },
+    { { "--for", "1000000001" }, 2, "--for takes a whole number of ticks" },
+    { { "--headless", "endless.lanes" }, 2, "endless.lanes can run forever ('forever' at "
+      "endless.lanes:3 never ends): give the headless run a limit with --for TICKS",
+      NULL, NULL, "endless.lanes:3:3: warning: 'forever' never ends", ONCE },
     { { "-s", "1/0" }, 2, "--speed takes" },
     { { "-s", "1/" }, 2, "--speed takes" },
     { { "-s", "/4" }, 2, "--speed takes" },
@@ -301,6 +307,21 @@ START_TEST(test_cli_speed_as_shown)
 }
 END_TEST
 
+/* --for stops a run that would never end: a normal end, "stopped", 0. */
+START_TEST(test_cli_for_stops)
+{
+    run_row(&R, (const char *[]){ "--json", "--for", "300", "endless.lanes", NULL }, 0,
+            NULL, NULL, 0);
+    ck_assert_msg(R.status == 0, "status %d (%s)", R.status, R.err);
+    ck_assert_msg(strstr(R.out, "\"status\":\"stopped\",\"exit_status\":0,") != NULL, "%s", R.out);
+    ck_assert_msg(strstr(R.err, "warning: 'forever' never ends") != NULL, "%s", R.err);
+    /* a run that ends first ends as it would have */
+    run_row(&R, (const char *[]){ "--json", "--for", "100000", "good.lanes", NULL }, 0,
+            NULL, NULL, 0);
+    ck_assert_msg(strstr(R.out, "\"status\":\"done\"") != NULL, "%s", R.out);
+}
+END_TEST
+
 /* --list gives each built-in's about line under its title, within 80 columns. */
 START_TEST(test_cli_list_about)
 {
@@ -412,6 +433,7 @@ static void make_fixtures(void)
         exit(1);
     }
     PUT("good.lanes", "routine x\n  work 1\nend\n");
+    PUT("endless.lanes", "chan c 1\nroutine a\n  forever\n    send c\n    recv c\n  end\nend\n");
     PUT("seeded.lanes", "seed 7\nroutine x\n  work 1..3\nend\n");
     PUT("bad.lanes", "chan a 0\nroutine x\n  send b\nend\n");
     PUT("fault.lanes", "chan a 1\nroutine x\n  close a\n  send a\nend\n");
@@ -453,6 +475,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_cli_stdin_runs);
     tcase_add_test(tc, test_cli_speed_as_shown);
     tcase_add_test(tc, test_cli_list_about);
+    tcase_add_test(tc, test_cli_for_stops);
     tcase_add_test(tc, test_cli_json_seed);
     suite_add_tcase(s, tc);
     return s;

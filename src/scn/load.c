@@ -195,6 +195,7 @@ uint64_t scn_seed(const scn_program *p) { return p->seed; }
 
 int scn_routine_count(const scn_program *p) { return p->nrout; }
 int scn_note_count(const scn_program *p) { return p->nnotes; }
+int scn_endless_line(const scn_program *p) { return p->endless_line; }
 
 const char *scn_note_text(const scn_program *p, int i)
 {

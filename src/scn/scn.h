@@ -55,6 +55,11 @@ int      scn_quantum(const scn_program *p);      /* `quantum`, default 4        
 uint64_t scn_tick_ns(const scn_program *p);      /* `tick`, default 50 ms           */
 uint64_t scn_seed(const scn_program *p);         /* `seed`, default 1               */
 
+/* The line of a `forever` loop that a routine which runs reaches (the
+ * first such), or 0: then every routine ends by itself or blocks.  A run
+ * of a program with one may never end unless it is stopped (--for). */
+int scn_endless_line(const scn_program *p);
+
 /* The texts of the program's `note` steps, in file order: how many, and
  * the i-th (NULL out of range; valid as long as the program). */
 int         scn_note_count(const scn_program *p);

@@ -176,6 +176,7 @@ struct scn_program {
     scn_step *steps;
     int       nnotes;   /* the texts of the note steps, in file order */
     char    **notes;
+    int32_t   endless_line;  /* line of a `forever` a running routine reaches, 0: none */
 };
 
 void scn_program_free(scn_program *p);

@@ -66,6 +66,7 @@ typedef struct ui_state {
     int          cores;            /* wanted cores (survives restarts)     */
     int          quantum;          /* wanted quantum                       */
     int          ended;            /* SCN_* + 1 once the run ended         */
+    int          limited;          /* it ended at --for's limit (paused)   */
     int          status;           /* exit status when quitting            */
     int          quit;
     int          dirty;
@@ -161,6 +162,7 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
     }
     ui_model_reset(&s->model, s->cores, s->quantum);
     s->ended = 0;
+    s->limited = 0;
     s->view.end = UI_END_NONE;
     s->view.message[0] = '\0';
     s->end_text[0] = '\0';
@@ -219,6 +221,19 @@ static void check_end(ui_state *s)
     if (s->ended)
         return;
     st = scn_wait(s->run, 1);
+    if (st == SCN_TIMEOUT && s->opts->for_ticks > 0 &&
+        lanes_now(s->rt) >= (uint64_t)s->opts->for_ticks * 1000u) {
+        lanes_pause(s->rt);         /* --for: a normal end where the user wanted it */
+        s->limited = 1;
+        s->ended = SCN_DONE + 1;
+        s->dirty = 1;
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message,
+                 "stopped after %ld ticks (--for) %s q quits, r runs it again, 1-9 on that "
+                 "many cores", s->opts->for_ticks, s->view.utf8 ? "\xe2\x80\x94" : "-");
+        s->status = EXIT_DONE;
+        return;
+    }
     if (st == SCN_TIMEOUT)
         return;
     s->ended = st + 1;
@@ -333,7 +348,7 @@ static int restart(ui_state *s, int cores)
 {
     ui_view *v = &s->view;
     char err[256] = "";
-    int paused = lanes_paused(s->rt);
+    int paused = lanes_paused(s->rt) && !s->limited;   /* --for paused it, not the user */
 
     s->cores = cores;
     stop_run(s);

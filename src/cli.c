@@ -26,7 +26,7 @@ static const char usage_text[] =
 "\n"
 "  -c, --cores N        lanes (cores) at start, 1..64\n"
 "  -q, --quantum N      ticks per time slice, 0 = cooperative (no preemption)\n"
-"  -s, --speed X        speed factor, 1/16..64 as the screen shows it (1/4, 8x)\n"
+"  -s, --speed X        speed as the screen shows it: 1/16..64 (1/4, 8x), max\n"
 "      --tick DURATION  tick length at speed 1x, e.g. 50ms, 200us, 1s\n"
 "      --headless       run to the end and print a summary (no terminal)\n"
 "      --json           the summary as JSON (implies --headless)\n"
@@ -165,13 +165,18 @@ static int parse_duration(const char *s, uint64_t *out)
 }
 
 /* A speed as the screen shows it: a factor ("2", "0.25") or a fraction
- * ("1/4"), either with an optional "x" ("1/4x", "8x"), 1/16 .. 64. */
+ * ("1/4"), either with an optional "x" ("1/4x", "8x"), 1/16 .. 64; or
+ * "max". */
 static int parse_speed(const char *s, double *out)
 {
     char num[64], *end;
     size_t len = strlen(s);
     double v, d;
 
+    if (strcmp(s, "max") == 0) {
+        *out = LANES_SPEED_MAX;
+        return 0;
+    }
     if (len == 0 || len >= sizeof num || *s < '0' || *s > '9')
         return -1;
     memcpy(num, s, len + 1);
@@ -263,7 +268,7 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
         case 's':
             if (parse_speed(optarg, &o->speed) != 0)
                 return bad_usage("--speed takes a factor from 1/16 to 64 (such as 1/4, 0.5"
-                                 " or 8x), not '%s'", optarg);
+                                 " or 8x) or max, not '%s'", optarg);
             break;
         case OPT_TICK:
             if (parse_duration(optarg, &o->tick_ns) != 0)

@@ -294,7 +294,7 @@ START_TEST(test_cli_speed_as_shown)
         { "1/16", "\"tick_ns\":16000," }, { "1/4", "\"tick_ns\":4000," },
         { "1/4x", "\"tick_ns\":4000," }, { "1/2x", "\"tick_ns\":2000," },
         { "1x", "\"tick_ns\":1000," }, { "0.5", "\"tick_ns\":2000," },
-        { "64x", "\"tick_ns\":1000," },
+        { "64x", "\"tick_ns\":1000," }, { "max", "\"tick_ns\":1000," },
     };
     size_t i;
 

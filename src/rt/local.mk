@@ -3,6 +3,7 @@ noinst_LIBRARIES += src/rt/liblanes.a
 src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/sched.c \
 	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
+	src/rt/ids.h src/rt/ids.c \
 	src/rt/rassert.h src/rt/rtdebug.h
 
 # Scheduler and trace tests (Check); sources in tests/.

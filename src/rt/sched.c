@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #endif
 #include "ctx.h"
+#include "ids.h"
 #include "lanes.h"
 #include "names.h"
 #include "rassert.h"
@@ -69,8 +70,8 @@ typedef struct rt_home rt_home;
 struct rt_routine {
     rt_ctx    ctx;          /* registers while switched out; owner: whoever holds the routine */
     lanes_rt *rt;           /* immutable */
-    uint32_t  id;           /* immutable, never reused within a runtime */
-    const char *name;       /* immutable: its slot in rt->rnames, readable until lanes_close */
+    uint32_t  id;           /* immutable; no other live routine has it (ids.c) */
+    const char *name;       /* immutable: its slot in rt->ids, kept while it lives */
     void    (*fn)(void *);  /* immutable */
     void     *arg;          /* immutable */
     stk_node *stk;          /* the stack it lives on; immutable */
@@ -261,9 +262,9 @@ struct lanes_rt {
     uint64_t        deadlock_seen;   /* census last reported as deadlock; under wait_mu */
     /* routines created by plain threads; the lanes' own in rt_lane.home */
     _Alignas(64) rt_home plain;
-    _Atomic uint32_t next_id;
     _Atomic uint32_t nchans;
-    name_tab rnames, cnames;
+    ids_tab  ids;                    /* routine ids and names */
+    name_tab cnames;
     stk_pool stacks;
     /* trace */
     pthread_mutex_t ctl_mu;          /* serialises producers of ctl_ring */
@@ -370,7 +371,7 @@ void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
             buf[0] = '\0';
         return;
     }
-    names_copy(&rt->rnames, id, buf, n);
+    ids_name(&rt->ids, id, buf, n);
 }
 
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
@@ -1915,6 +1916,7 @@ static void finish_stop(rt_lane *l, rt_routine *r)
     case ACT_EXIT:
         emit(rt, l, LANES_EV_STOP, r->id, 0, LANES_STOP_EXIT, (uint16_t)l->idx);
         set_state(&r->state, RS_DEAD);
+        atomic_store_explicit(&r->stk->owner, 0, memory_order_relaxed);    /* id free */
         ctx_free(&r->ctx);
         l->exits_due++;         /* see census */
         home_release(l, r);     /* frees r, now or later */
@@ -2529,7 +2531,7 @@ static void rt_free(lanes_rt *rt)
     stk_pool_each_used(&rt->stacks, routine_free_ctx, NULL);
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
-    names_fini(&rt->rnames);
+    ids_fini(&rt->ids);
     names_fini(&rt->cnames);
     for (int i = 0; i < LANES_MAX_CORES; i++) {
         trace_ring_free(&rt->lanes[i].ring);
@@ -2594,7 +2596,6 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     atomic_store(&rt->paused, (c.flags & LANES_START_PAUSED) != 0);
     atomic_store(&rt->solo, c.cores == 1 && membar_ready());
     atomic_store(&rt->timer_next, NO_TIMER);
-    atomic_store(&rt->next_id, 1);
 
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -2613,7 +2614,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     }
     pthread_condattr_destroy(&ca);
 
-    if (names_init(&rt->rnames) != 0 || names_init(&rt->cnames) != 0 ||
+    if (ids_init(&rt->ids, &rt->census) != 0 || names_init(&rt->cnames) != 0 ||
         stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
         (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
         err = ENOMEM;
@@ -2655,7 +2656,6 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     rt_routine *me = cur_self();
     stk_node *s;
     rt_routine *r;
-    name_slot *slot;
     uint32_t id;
 
     if (rt == NULL || fn == NULL)
@@ -2677,9 +2677,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     r->stk = s;
     r->fn = fn;
     r->arg = arg;
-    r->id = atomic_fetch_add(&rt->next_id, 1);
-    slot = names_set(&rt->rnames, r->id, name, NULL);
-    r->name = slot != NULL ? slot->name : "?";
+    r->id = ids_new(&rt->ids, name, &s->owner, &r->name);
     ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
     set_state(&r->state, RS_RUNNABLE);
 
@@ -2735,6 +2733,12 @@ void sched_get_stats(lanes_rt *rt, sched_stats *st)
     st->live = (uint32_t)(v >> 32);
     st->blocked = (uint32_t)v;
     st->solo = atomic_load(&rt->solo);
+    st->name_slots = ids_slots(&rt->ids);
+}
+
+void sched_set_ids_drawn(lanes_rt *rt, uint64_t n)
+{
+    ids_set_drawn(&rt->ids, n);
 }
 
 int sched_quiescent(lanes_rt *rt)

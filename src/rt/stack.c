@@ -186,6 +186,7 @@ static stk_node *init_stack(stk_pool *p, void *lo, void *guard, int guarded)
     s->guard = guard;
     s->guarded = (uint32_t)guarded;
     s->used = 0;
+    atomic_init(&s->owner, 0);
 #ifdef HAVE_VALGRIND_VALGRIND_H
     s->vg_id = VALGRIND_STACK_REGISTER(lo, (char *)lo + p->size);
 #else

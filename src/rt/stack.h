@@ -13,6 +13,7 @@
 #define LANES_STACK_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,8 @@ typedef struct stk_node {
     uint32_t vg_id;         /* valgrind stack id */
     uint32_t used;          /* handed out by stk_get, not yet given back;
                                owner: the stack's holder */
+    _Atomic uint32_t owner; /* id of the routine living on it, 0 once it
+                               exited: its liveness word for ids.c */
 } stk_node;
 
 /* A lane's private cache of free stacks.  Owner: the lane thread. */

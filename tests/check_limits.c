@@ -265,6 +265,13 @@ START_TEST(test_limits_mappings_taken)
     char *m;
     sched_stats st;
 
+#ifdef LANES_TSAN
+    /* its fibers need mappings of their own, more than are left here */
+    fprintf(stderr, "test_limits_mappings_taken: skipped under ThreadSanitizer\n");
+    if (f != NULL)
+        fclose(f);
+    return;
+#endif
     if (f != NULL) {
         if (fscanf(f, "%ld", &max) != 1)
             max = -1;

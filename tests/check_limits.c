@@ -461,6 +461,89 @@ START_TEST(test_limits_crowd_keeps_names)
 }
 END_TEST
 
+/* ---- item 1: stop, pause, step and speed in the middle of a long tick ---- */
+
+#define LONG_TICK 60000000000ull    /* 60 s: no test may wait for its end */
+
+static atomic_int in_tick, tick_done;
+
+static void one_long_tick(void *a)
+{
+    (void)a;
+    atomic_store(&in_tick, 1);
+    lanes_work(1);
+    atomic_store(&tick_done, 1);
+}
+
+static void start_long_tick(int cores)
+{
+    lanes_config c = { .cores = cores, .quantum = 4, .tick_ns = LONG_TICK, .trace_events = 256 };
+    atomic_store(&in_tick, 0);
+    atomic_store(&tick_done, 0);
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    ck_assert_int_gt(lanes_go(rt, "long", one_long_tick, NULL), 0);
+    while (!atomic_load(&in_tick))
+        msleep(1);
+    msleep(20);                 /* well into the tick */
+}
+
+static void wait_gated(void)
+{
+    while (!sched_quiescent(rt))
+        msleep(1);
+}
+
+/* lanes_close stops a lane in the middle of a 60 s tick: it returns
+ * (this case's timeout is the bound), and the tick never ended. */
+START_TEST(test_limits_close_mid_tick)
+{
+    start_long_tick(2);
+    lanes_close(rt);
+    rt = NULL;
+    ck_assert_int_eq(atomic_load(&tick_done), 0);
+}
+END_TEST
+
+/* A pause stops the lane mid-tick at the gate, with time frozen; a step
+ * then finishes exactly the tick in progress (after a speed change made
+ * while paused, the rest is short) and advances time by one tick; the
+ * next step lets the routine go on. */
+START_TEST(test_limits_pause_step_mid_tick)
+{
+    uint64_t now;
+    start_long_tick(1);
+    lanes_pause(rt);
+    wait_gated();
+    now = lanes_now(rt);
+    msleep(50);
+    ck_assert_uint_eq(lanes_now(rt), now);
+    ck_assert_int_eq(atomic_load(&tick_done), 0);
+    lanes_set_tick(rt, 1000000);    /* what is left of the tick: ~1 ms */
+    ck_assert_int_eq(lanes_step(rt, 1), 0);
+    msleep(20);
+    wait_gated();                   /* at the tick's end, its safepoint */
+    ck_assert_uint_eq(lanes_now(rt), now + 1000);
+    ck_assert_int_eq(atomic_load(&tick_done), 0);
+    ck_assert_int_eq(lanes_step(rt, 1), 0);
+    while (!atomic_load(&tick_done))
+        msleep(1);
+    lanes_resume(rt);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+}
+END_TEST
+
+/* A faster speed set in the middle of a 60 s tick scales what is left of
+ * it: the routine ends soon after (this case's timeout is the bound). */
+START_TEST(test_limits_speed_mid_tick)
+{
+    start_long_tick(1);
+    lanes_set_tick(rt, 1000000);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_int_eq(atomic_load(&tick_done), 1);
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
     Suite *s = suite_create("limits");
@@ -475,6 +558,14 @@ static Suite *limits_suite(void)
     tcase_add_test(tc, test_limits_spawns_reuse);
     tcase_add_test(tc, test_limits_ids_wrap);
     tcase_add_test(tc, test_limits_crowd_keeps_names);
+    suite_add_tcase(s, tc);
+    /* the timeout is what these assert: far below the 60 s tick */
+    tc = tcase_create("mid_tick");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_set_timeout(tc, 5);
+    tcase_add_test(tc, test_limits_close_mid_tick);
+    tcase_add_test(tc, test_limits_pause_step_mid_tick);
+    tcase_add_test(tc, test_limits_speed_mid_tick);
     suite_add_tcase(s, tc);
     return s;
 }

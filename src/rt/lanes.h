@@ -93,19 +93,22 @@ int  lanes_wait(lanes_rt *rt);
 int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
 
 /* Stops the lanes and frees routines (even parked ones), channels, stacks
- * and rings.  Must not be called from a routine. */
+ * and rings.  Must not be called from a routine.  A lane in the middle of
+ * a long tick of lanes_work stops within about a millisecond of work. */
 void lanes_close(lanes_rt *rt);
 
 /* ---- control (any plain thread, any time) --------------------------------- */
 
 int  lanes_set_cores(lanes_rt *rt, int n);   /* 0, or -EINVAL outside 1..64; effective at each lane's next tick */
 int  lanes_cores(const lanes_rt *rt);
-void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint */
+void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint, or within
+                                                about a millisecond of a long tick's work */
 void lanes_resume(lanes_rt *rt);
 int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused.
-                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow */
+                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow.
+                                                A lane paused mid-tick counts the rest of that tick as the first */
 int  lanes_paused(const lanes_rt *rt);
-void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);
+void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);   /* a tick in progress: its rest is scaled */
 uint64_t lanes_tick(const lanes_rt *rt);
 void lanes_set_quantum(lanes_rt *rt, int quantum);
 int  lanes_quantum(const lanes_rt *rt);
@@ -117,7 +120,9 @@ uint64_t lanes_now(const lanes_rt *rt);
 
 /* ---- inside a routine ------------------------------------------------------ */
 
-void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick */
+void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick.
+                                  A tick longer than a millisecond looks between milliseconds
+                                  for a close, a pause (and holds there, mid-tick) or a new speed */
 void lanes_yield(void);
 void lanes_sleep(int ticks);   /* off-core; runtime time, frozen while paused */
 int  lanes_self(void);         /* this routine's id; 0 outside a routine */

@@ -2020,112 +2020,28 @@ static inline void finish_prev(rt_lane *l)
 
 /* ---- signals: stack overflow ------------------------------------------------ */
 
-static struct sigaction old_segv;
 static pthread_once_t segv_once = PTHREAD_ONCE_INIT;
 
-/* Async-signal-safe: only writes. */
-static void overflow_report(const rt_routine *r)
-{
-    stk_overflow_report(&r->rt->stacks, r->name);
-}
-
-/* The handler to pass a guard-page hit on to: the program's own (a terminal
- * to restore, say), or the default one.  Under ASan its handler would exit
- * with a status instead of dying by the signal, so the default there. */
-static const struct sigaction *overflow_next(void)
-{
-    static struct sigaction dfl;
-#ifndef LANES_ASAN
-    if (old_segv.sa_handler != SIG_IGN)
-        return &old_segv;
-#endif
-    dfl.sa_handler = SIG_DFL;
-    return &dfl;
-}
-
-static void die_by_segv(void)
-{
-    struct sigaction sa;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGSEGV);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    sigaction(SIGSEGV, overflow_next(), NULL);
-    raise(SIGSEGV);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigemptyset(&set);
-    sigaddset(&set, SIGSEGV);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    raise(SIGSEGV);
-    abort();
-}
-
-static void overflow_die(rt_routine *r)
-{
-    overflow_report(r);
-    die_by_segv();
-}
-
-static void segv_handler(int sig, siginfo_t *si, void *uctx)
+/* The fault handler's question (stack.c): the calling thread's routine's
+ * stack, pool and name.  Async-signal-safe. */
+static const stk_node *segv_who(const stk_pool **p, const char **name)
 {
     rt_routine *r = tl_self;
-    uintptr_t a = (uintptr_t)si->si_addr;
-    (void)sig;
-    (void)uctx;
-    if (r != NULL) {
-        /* a fault in the guard page under its stack (or its chunk), or
-         * (a big frame jumps over it) up to a stack's size under that */
-        if (stk_overflow_at(&r->rt->stacks, r->stk, (const void *)a)) {
-            overflow_report(r);
-            sigaction(SIGSEGV, overflow_next(), NULL);
-            return;             /* the fault repeats, the next handler kills */
-        }
-    }
-    sigaction(SIGSEGV, &old_segv, NULL);    /* not ours: the old handler sees it again */
+    if (r == NULL)
+        return NULL;
+    *p = &r->rt->stacks;
+    *name = r->name;
+    return r->stk;
 }
 
 static void segv_install(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = segv_handler;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &old_segv);
+    stk_segv_install(segv_who);
 }
 
-static void altstack_on(rt_lane *l)
+static void overflow_die(rt_routine *r)
 {
-    stack_t ss, old;
-    size_t sz = 64 * 1024;
-    l->altstack = NULL;
-    if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
-        return;                 /* someone (a sanitizer) already gave one */
-    void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return;
-    ss.ss_sp = m;
-    ss.ss_size = sz;
-    ss.ss_flags = 0;
-    if (sigaltstack(&ss, NULL) != 0) {
-        munmap(m, sz);
-        return;
-    }
-    l->altstack = m;
-}
-
-static void altstack_off(rt_lane *l)
-{
-    stack_t ss;
-    if (l->altstack == NULL)
-        return;
-    memset(&ss, 0, sizeof ss);
-    ss.ss_flags = SS_DISABLE;
-    sigaltstack(&ss, NULL);
-    munmap(l->altstack, 64 * 1024);
-    l->altstack = NULL;
+    stk_overflow_die(&r->rt->stacks, r->name);
 }
 
 /* ---- lanes ------------------------------------------------------------------ */
@@ -2155,14 +2071,14 @@ static void *lane_main(void *p)
     tl_lane = l;
     l->rnd = 0x2545f4914f6cdd1dull * (uint64_t)(l->idx + 1) ^ mono_ns();
     ctx_init_thread(&l->sched);
-    altstack_on(l);
+    l->altstack = stk_altstack_on();
     pin(l);
     emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
     while ((r = find_work(l, &from)) != NULL)
         run(l, r, from);
     home_away(rt, l);
     stk_cache_drain(&rt->stacks, &l->cache);
-    altstack_off(l);
+    stk_altstack_off(l->altstack);
     tl_lane = NULL;
     return NULL;
 }
@@ -2369,6 +2285,61 @@ int lanes_online_cpus(void)
 
 /* ---- inside a routine -------------------------------------------------------- */
 
+/* Between two chunks of a long tick: whether something must not wait for
+ * the tick's end - closing, a pause, a new speed (iters: the tick's
+ * length the chunks were counted for). */
+static inline int tick_interrupted(lanes_rt *rt, uint64_t iters)
+{
+    return atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed) != iters;
+}
+
+/*
+ * Routine r, `left` iterations before the end of its tick, answers that:
+ * closing abandons it (no return); a pause holds it at the gate until a
+ * resume, or a step's permit lets it finish this tick (its safepoint then
+ * waits for the next one); a new speed scales what is left.  Runtime time
+ * stays exact: it is the clock's, frozen while paused.  Returns what is
+ * left, *iters the tick's length now.
+ */
+static __attribute__((noinline)) uint64_t tick_interrupt(rt_routine *r, uint64_t left,
+                                                         uint64_t *iters)
+{
+    lanes_rt *rt = r->rt;
+    uint64_t now;
+    for (;;) {
+        rt_lane *l = cur_lane();
+        if (atomic_load(&rt->closing))
+            switch_out(r, ACT_ABANDON);
+        if (l->idx >= atomic_load(&rt->ncores))
+            switch_out(r, ACT_CORES);   /* back on some lane: look again */
+        else if (!atomic_load(&rt->paused) || gate(l))
+            break;                      /* running, or a step's permit */
+    }
+    now = atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed);
+    if (now != *iters) {
+        left = (uint64_t)(((unsigned __int128)left * now) / *iters);
+        *iters = now;
+    }
+    return left;
+}
+
+/* A tick of n iterations, in chunks of a millisecond when it is longer:
+ * stopping, pausing, stepping and a new speed take effect within one. */
+static uint64_t spin_tick(rt_routine *r, uint64_t n, uint64_t x)
+{
+    const uint64_t chunk = iters_per_ms;
+    uint64_t iters = n;
+    while (n > chunk) {
+        x = spin(chunk, x);
+        n -= chunk;
+        if (tick_interrupted(r->rt, iters))
+            n = tick_interrupt(r, n, &iters);
+    }
+    return spin(n, x);
+}
+
 void lanes_work(int ticks)
 {
     rt_routine *r = cur_self();
@@ -2382,7 +2353,7 @@ void lanes_work(int ticks)
         return;
     }
     for (int i = 0; i < ticks; i++) {
-        x = spin(atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed), x);
+        x = spin_tick(r, atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed), x);
         safepoint(r);
     }
     atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);

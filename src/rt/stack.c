@@ -1,6 +1,8 @@
 /*
  * stack.c - the stack pool of a runtime.  Owns every stack mapping; hands a
  * stack to one routine at a time and takes it back when the routine exits.
+ * Also the process's SIGSEGV handler that names a routine's overflow, and
+ * the lanes' signal stacks it runs on.
  *
  * Mapping budget: vm.max_map_count (65530 on a stock kernel) limits the
  * number of mappings of the whole process, and a stack with its own guard
@@ -25,6 +27,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,4 +426,103 @@ void stk_pool_fini(stk_pool *p)
     free(p->maps);
     pthread_mutex_destroy(&p->mu);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- the guard-page fault ------------------------------------------------ */
+
+static struct sigaction old_segv;
+static stk_who_fn segv_who;
+
+/* The handler to pass a guard-page hit on to: the program's own (a terminal
+ * to restore, say), or the default one.  Under ASan its handler would exit
+ * with a status instead of dying by the signal, so the default there. */
+static const struct sigaction *overflow_next(void)
+{
+    static struct sigaction dfl;
+#ifndef LANES_ASAN
+    if (old_segv.sa_handler != SIG_IGN)
+        return &old_segv;
+#endif
+    dfl.sa_handler = SIG_DFL;
+    return &dfl;
+}
+
+_Noreturn void stk_overflow_die(const stk_pool *p, const char *name)
+{
+    struct sigaction sa;
+    sigset_t set;
+    stk_overflow_report(p, name);
+    sigemptyset(&set);
+    sigaddset(&set, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    sigaction(SIGSEGV, overflow_next(), NULL);
+    raise(SIGSEGV);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigemptyset(&set);
+    sigaddset(&set, SIGSEGV);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    raise(SIGSEGV);
+    abort();
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *uctx)
+{
+    const stk_pool *p = NULL;
+    const char *name = NULL;
+    const stk_node *s = segv_who != NULL ? segv_who(&p, &name) : NULL;
+    (void)sig;
+    (void)uctx;
+    /* a fault in the guard page under its stack (or its chunk), or (a big
+     * frame jumps over it) up to a stack's size under that */
+    if (s != NULL && stk_overflow_at(p, s, si->si_addr)) {
+        stk_overflow_report(p, name);
+        sigaction(SIGSEGV, overflow_next(), NULL);
+        return;                 /* the fault repeats, the next handler kills */
+    }
+    sigaction(SIGSEGV, &old_segv, NULL);    /* not ours: the old handler sees it again */
+}
+
+void stk_segv_install(stk_who_fn who)
+{
+    struct sigaction sa;
+    segv_who = who;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = segv_handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+}
+
+#define ALTSTACK_SIZE (64 * 1024)
+
+void *stk_altstack_on(void)
+{
+    stack_t ss, old;
+    void *m;
+    if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+        return NULL;            /* someone (a sanitizer) already gave one */
+    m = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    ss.ss_sp = m;
+    ss.ss_size = ALTSTACK_SIZE;
+    ss.ss_flags = 0;
+    if (sigaltstack(&ss, NULL) != 0) {
+        munmap(m, ALTSTACK_SIZE);
+        return NULL;
+    }
+    return m;
+}
+
+void stk_altstack_off(void *alt)
+{
+    stack_t ss;
+    if (alt == NULL)
+        return;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+    munmap(alt, ALTSTACK_SIZE);
 }

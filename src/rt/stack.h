@@ -109,6 +109,22 @@ int stk_overflow_at(const stk_pool *p, const stk_node *s, const void *addr);
  * size the stacks really have.  Async-signal-safe. */
 void stk_overflow_report(const stk_pool *p, const char *name);
 
+/* Reports the overflow of routine `name` and dies by SIGSEGV (through the
+ * program's own handler, a terminal to restore, say). */
+_Noreturn void stk_overflow_die(const stk_pool *p, const char *name);
+
+/* Installs the SIGSEGV handler that names overflows (once per process).
+ * who: the calling thread's routine's stack, its pool and name, or NULL
+ * on a thread running no routine; async-signal-safe. */
+typedef const stk_node *(*stk_who_fn)(const stk_pool **p, const char **name);
+void stk_segv_install(stk_who_fn who);
+
+/* A signal stack for the calling thread, so the handler can run when its
+ * routine's stack is spent: what to pass to stk_altstack_off (NULL when
+ * the thread has one already, a sanitizer's, or none could be had). */
+void *stk_altstack_on(void);
+void stk_altstack_off(void *alt);
+
 size_t stk_page(void);
 
 #endif

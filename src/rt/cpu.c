@@ -156,6 +156,7 @@ void cpu_take(cpu_lane *c, uint32_t *obj, int32_t *arg)
     dw = min_u64(dw, len - dc);
     /* a window is at most a chunk plus a tick end: well inside the fields,
      * but a thread stopped (SIGSTOP, a debugger) mid-window is not */
+    RT_ASSERT(dc + dw <= len);
     dc = min_u64(dc, UINT32_MAX);
     dw = min_u64(dw, INT32_MAX);
     *obj = (uint32_t)dc;

@@ -251,7 +251,9 @@ enum {
     LANES_EV_KINDS                      /* one past the last */
 };
 
-#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane */
+#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane, but
+                                                 those a lane owes (before a STOP or the
+                                                 pause gate, at the end of lanes_work) */
 #define LANES_LOAD_SAMPLE_NS 250000000ull     /* LOAD events about this often */
 #define LANES_LOAD_UNKNOWN   0xffffffffu      /* LOAD obj before the first measurement */
 

@@ -221,7 +221,8 @@ typedef struct lanes_event {
  *          at the end of each lanes_work call, so an interval never covers
  *          a wait off the lane (a preempted routine's CPU event comes just
  *          before its STOP); never longer than about a second while the
- *          lane works, so the fields do not saturate (they would at
+ *          lane works (inside a tick longer than 100 ms, one about every
+ *          100 ms), so the fields do not saturate (they would at
  *          UINT32_MAX / INT32_MAX).  obj + arg <= the interval's length.
  *          Time a routine holds a lane outside lanes_work is not sampled;
  *          nor is a pause at a safepoint inside it: the lane emits a CPU

@@ -358,9 +358,16 @@ START_TEST(test_cpu_pause_is_not_measured)
     for (int i = 0; i < 2; i++)
         ck_assert_int_gt(lanes_go(rt, "w", long_worker, NULL), 0);
     lanes_trace_lossless(rt, 1);
-    for (int i = 0; i < 10; i++) {      /* let them work a little */
+    for (int seen = 0; !seen; ) {       /* until both work (a CPU event each) */
+        uint32_t who = 0;
         lanes_wait_for(rt, 2000000);
         drain();
+        for (size_t i = 0; i < nev && !seen; i++)
+            if (ev[i].kind == LANES_EV_CPU) {
+                if (who != 0 && who != ev[i].routine)
+                    seen = 1;
+                who = ev[i].routine;
+            }
     }
     lanes_pause(rt);
     for (int i = 0; i < 10; i++) {
@@ -383,9 +390,9 @@ START_TEST(test_cpu_pause_is_not_measured)
             empty++;
     }
     ck_assert_uint_gt(resume_t, pause_t);
-    /* each lane that was in lanes_work at the pause came back with an
-     * empty event (a lane may have finished before the pause reached it) */
-    ck_assert_int_ge(empty, 1);
+    /* both were in lanes_work (400 ticks) at the pause: each lane came
+     * back from its gate with an empty event */
+    ck_assert_int_ge(empty, 2);
 }
 END_TEST
 

@@ -23,6 +23,19 @@ extern "C" {
 #define LANES_NO_LANE   0xffffu
 #define LANES_NAME_MAX  32          /* routine and channel names, with the NUL */
 
+/* Routine ids, for a program that spawns forever (lanes_go):
+ * 1, 2, ... LANES_ID_MAX, then round again from LANES_ID_REUSE_MIN,
+ * skipping any id a live routine holds.  So an id is always a positive
+ * int, no two live routines share one, and an id below LANES_ID_REUSE_MIN
+ * (2^24) names one routine for the whole run: tables keyed by such ids
+ * (the screen's 65,536, the summary's 2^24) never mix two routines. */
+#define LANES_ID_MAX       0x7fffffffu
+#define LANES_ID_REUSE_MIN (1u << 24)
+/* The name of an exited routine stays readable (lanes_routine_name) at
+ * least until this many more ids were handed out, fewer by the routines
+ * alive in between; a live routine's name, always. */
+#define LANES_NAMES_KEPT   65536u
+
 /* return codes (negative, distinct from -errno values below 1000) */
 #define LANES_CLOSED      (-1001)   /* channel closed (and drained, for recv) */
 #define LANES_WOULDBLOCK  (-1002)   /* non-blocking operation found nothing ready */
@@ -44,7 +57,8 @@ typedef struct lanes_config {
     int      cores;        /* lanes running at start, 1..LANES_MAX_CORES      */
     int      quantum;      /* ticks a routine may run before preemption; 0 = never */
     uint64_t tick_ns;      /* wall length of one tick of work (speed)         */
-    size_t   stack_size;   /* per routine; 0 = default (64 KiB)               */
+    size_t   stack_size;   /* per routine; 0 = default (64 KiB); rounded up
+                              to whole pages, at least 16 KiB             */
     unsigned flags;        /* LANES_NO_STEAL, LANES_PIN_CPUS, LANES_START_PAUSED */
     size_t   trace_events; /* ring capacity per lane; 0 = tracing off         */
 } lanes_config;
@@ -63,7 +77,10 @@ lanes_rt *lanes_open(const lanes_config *cfg);
 
 /* Creates a routine named `name` (truncated to LANES_NAME_MAX-1) running
  * fn(arg).  Callable from a plain thread or inside a routine.  Returns the
- * routine id (> 0, never reused within one runtime) or -errno. */
+ * routine id (1..LANES_ID_MAX, held by no other live routine, and unique
+ * for the whole run below LANES_ID_REUSE_MIN; see there) or -errno.
+ * Memory: what a routine held (stack, name slot) is reused once it
+ * exited, so a long run costs what its most routines alive at once do. */
 int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
 
 /* Blocks the calling plain thread until every routine has returned (0) or
@@ -71,27 +88,40 @@ int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
  * a deadlock.  Does not count time while paused as progress or as deadlock. */
 int  lanes_wait(lanes_rt *rt);
 
-/* Like lanes_wait but returns 1 when `timeout_ns` passed first. */
+/* Like lanes_wait but returns 1 when `timeout_ns` passed first.  A
+ * timeout past the clock's range (UINT64_MAX) is no timeout at all. */
 int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
 
 /* Stops the lanes and frees routines (even parked ones), channels, stacks
- * and rings.  Must not be called from a routine. */
+ * and rings.  Must not be called from a routine.  A lane in the middle of
+ * a long tick of lanes_work stops within about a millisecond of work. */
 void lanes_close(lanes_rt *rt);
 
 /* ---- control (any plain thread, any time) --------------------------------- */
 
 int  lanes_set_cores(lanes_rt *rt, int n);   /* 0, or -EINVAL outside 1..64; effective at each lane's next tick */
 int  lanes_cores(const lanes_rt *rt);
-void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint */
+void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint, or within
+                                                about a millisecond of a long tick's work */
 void lanes_resume(lanes_rt *rt);
 int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused.
-                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow */
+                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow.
+                                                A lane paused mid-tick counts the rest of that tick as the first */
 int  lanes_paused(const lanes_rt *rt);
-void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);
+void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);   /* a tick in progress: its rest is scaled */
 uint64_t lanes_tick(const lanes_rt *rt);
 void lanes_set_quantum(lanes_rt *rt, int quantum);
 int  lanes_quantum(const lanes_rt *rt);
-int  lanes_online_cpus(void);                /* CPUs the OS offers this process */
+int  lanes_online_cpus(void);                /* CPUs this process may use (its affinity mask) */
+
+/* What the OS really gave lane `lane` (0..LANES_MAX_CORES-1) while it held
+ * routines inside lanes_work, since lanes_open: ns its thread ran on a
+ * CPU and ns it was runnable but waited for one - the sums of the lane's
+ * CPU events (see below), kept with tracing off too.  With the wall time
+ * of a run, sum(cpu) / wall over the lanes is the parallelism achieved.
+ * Any thread; either pointer may be NULL.  0, or -EINVAL for a NULL rt
+ * or a lane out of range (a lane never started reads 0). */
+int  lanes_lane_cpu(lanes_rt *rt, int lane, uint64_t *cpu_ns, uint64_t *wait_ns);
 
 /* Runtime time: ticks elapsed while not paused, in thousandths of a tick.
  * Frozen while paused; a step advances it by exactly 1000 per tick. */
@@ -99,7 +129,9 @@ uint64_t lanes_now(const lanes_rt *rt);
 
 /* ---- inside a routine ------------------------------------------------------ */
 
-void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick */
+void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick.
+                                  A tick longer than a millisecond looks between milliseconds
+                                  for a close, a pause (and holds there, mid-tick) or a new speed */
 void lanes_yield(void);
 void lanes_sleep(int ticks);   /* off-core; runtime time, frozen while paused */
 int  lanes_self(void);         /* this routine's id; 0 outside a routine */
@@ -144,7 +176,9 @@ int lanes_select(lanes_case *cases, int n, int nonblocking);
 /* ---- names (any thread; valid until lanes_close) -------------------------- */
 
 /* Copy the name of routine `id` / channel `id` into buf; "" when unknown.
- * Names of exited routines stay readable. */
+ * Names of live routines and of channels stay readable until lanes_close;
+ * an exited routine's for the next LANES_NAMES_KEPT ids or so (see
+ * there), then "". */
 void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
 
@@ -210,16 +244,28 @@ typedef struct lanes_event {
  *          RUN on that lane.  Emitted during work at least every tick or
  *          every LANES_CPU_SAMPLE_NS of wall time, whichever is longer, and
  *          at the end of each lanes_work call, so an interval never covers
- *          a wait off the lane; never longer than about a second, so the
- *          fields do not saturate (they would at UINT32_MAX / INT32_MAX).
- *          Time a routine holds a lane outside lanes_work is not sampled.
+ *          a wait off the lane (a preempted routine's CPU event comes just
+ *          before its STOP); never longer than about a second while the
+ *          lane works (inside a tick longer than 100 ms, one about every
+ *          100 ms), so the fields do not saturate (they would at
+ *          UINT32_MAX / INT32_MAX).  obj + arg <= the interval's length.
+ *          Time a routine holds a lane outside lanes_work is not sampled;
+ *          nor is a pause at a safepoint inside it: the lane emits a CPU
+ *          event before it waits at the pause gate and an empty one
+ *          (obj = arg = 0, the interval that holds the pause) after.
+ *          Sources: the thread's CPU clock for obj, the kernel's run-queue
+ *          wait (/proc/thread-self/schedstat) for arg (src/rt/cpu.c).
  * LOAD     control: the machine around the runtime.  obj = CPU time that
  *          other processes used on the CPUs this process may use, over the
  *          last interval, in thousandths of a CPU (1500: one and a half
  *          CPUs busy elsewhere), LANES_LOAD_UNKNOWN before the first
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
- *          somebody reads the trace.
+ *          somebody reads the trace and the run goes on (some routine is
+ *          alive and not every one is blocked: a run that has ended gets
+ *          no new events).  Sources: the /proc/stat lines of those CPUs
+ *          (steal counts as busy) minus this process's CPU time; good to
+ *          about a jiffy per CPU over the interval (0.04 CPU at 100 Hz).
  * NOTE     routine recorded a mark about its own program (lanes_annotate):
  *          obj = tag, arg = by tag; lane = the lane it runs on.  The runtime
  *          gives neither a meaning: the layer that records them does (the
@@ -235,7 +281,9 @@ enum {
     LANES_EV_KINDS                      /* one past the last */
 };
 
-#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane */
+#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane, but
+                                                 those a lane owes (before a STOP or the
+                                                 pause gate, at the end of lanes_work) */
 #define LANES_LOAD_SAMPLE_NS 250000000ull     /* LOAD events about this often */
 #define LANES_LOAD_UNKNOWN   0xffffffffu      /* LOAD obj before the first measurement */
 
@@ -258,7 +306,11 @@ enum {
  * One consumer thread at a time.  Works after lanes_wait returns. */
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max);
 
-/* Events a full ring had to drop since lanes_open. */
+/* Events a full ring had to drop since lanes_open, counted as soon as
+ * they are lost, not at the next read: from the consumer's thread, events
+ * read + dropped + still waiting to be read (at most each ring's capacity)
+ * = events made, at any moment.  From another thread it may lag a read
+ * that runs meanwhile, never count one twice. */
 uint64_t lanes_trace_dropped(const lanes_rt *rt);
 
 /* Lossless mode: when set, a lane whose ring is full waits for the consumer

@@ -20,3 +20,9 @@ tests_check_headless_SOURCES = tests/check_headless.c tests/check_out_json.c \
 	tests/check_out_json.h tests/testutil.h
 tests_check_headless_CFLAGS = $(TEST_CFLAGS)
 tests_check_headless_LDADD = src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
+
+# Parallelism is CPU time over wall time: at most about one CPU for four
+# lanes pinned to one (taskset), at least 1.3 on two free CPUs (skipped on
+# fewer CPUs or a machine the runtime measured busy).
+TESTS += tests/parallel_1cpu.sh tests/parallel_2cpu.sh
+EXTRA_DIST += tests/parallel_1cpu.sh tests/parallel_2cpu.sh

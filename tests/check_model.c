@@ -256,6 +256,8 @@ START_TEST(test_model_cpu_waiting_ticks)
     ui_model_advance(&M, 7600, 0);
     ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 7)), 1);
     ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 4)), 0);
+    /* on a core: the slice it is in counts */
+    ck_assert_uint_eq(ui_model_lane_mt(&M, ui_model_routine(&M, 1)), 7600);
     /* ran: over ticks 0-5, the ones measured whole */
     ck_assert_int_eq(ui_model_ran(&M, 0, 50), 3000 * 100 / 6000);
     ev(8000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT); /* 6.5-8: unsampled */

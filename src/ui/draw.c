@@ -1266,7 +1266,7 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
     else
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
     putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks %s on a core %.1f",
-         (double)r->cpu_mt / 1000.0, G->dot, (double)r->lane_mt / 1000.0);
+         (double)r->cpu_mt / 1000.0, G->dot, (double)ui_model_lane_mt(m, r) / 1000.0);
     putf(y++, x0 + 2, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
          r->runs, G->dot, r->preempts, G->dot, r->steals);
     putf(y++, x0 + 2, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks%s",

@@ -440,6 +440,19 @@ double ui_model_latency(const ui_model *m)
 
 static int waiting(int at);
 
+uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r)
+{
+    uint64_t t = r->lane_mt;
+    const ui_lane *ln;
+
+    if (r->at != UI_AT_LANE || r->lane < 0 || r->lane >= LANES_MAX_CORES)
+        return t;
+    ln = &m->lanes[r->lane];
+    if (ln->cur == r->id && m->now > ln->run_since)
+        t += m->now - ln->run_since;
+    return t;
+}
+
 uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r)
 {
     uint64_t w = r->wait_mt;

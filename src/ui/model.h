@@ -231,6 +231,9 @@ double ui_model_occupancy(const ui_model *m);
 /* Average item latency in ticks; 0 when no item finished. */
 double ui_model_latency(const ui_model *m);
 
+/* Milli-ticks r held a lane, the slice it is in now included. */
+uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r);
+
 /* Milli-ticks r spent blocked on channels, the wait it is in now included. */
 uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r);
 

@@ -10,8 +10,9 @@ command -v taskset >/dev/null 2>&1 || { echo "taskset is not installed: skipped"
 two=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status | tr ',' '\n' |
       awk -F- '{ hi = NF > 1 ? $2 : $1; for (c = $1; c <= hi && n < 2; c++) { printf "%s%d", n ? "," : "", c; n++ } }')
 case $two in *,*) ;; *) echo "fewer than 2 CPUs ($two): skipped"; exit 77 ;; esac
-# 2 ms ticks: long enough for the runtime to measure the machine's load
-out=$(taskset -c "$two" "$LANES" --json --tick 2ms -c 2 timeslice) || { echo "FAIL: exit $?"; exit 1; }
+# 5 ms ticks: a run of about 0.4 s, long enough for the runtime to measure
+# the machine's load (one LOAD every quarter second)
+out=$(taskset -c "$two" "$LANES" --json --tick 5ms -c 2 timeslice) || { echo "FAIL: exit $?"; exit 1; }
 field() { printf '%s\n' "$out" | sed -n "s/.*\"$1\":\([-0-9.a-z]*\).*/\1/p"; }
 par=$(field parallelism); occ=$(field lane_occupancy); load=$(field other_load)
 echo "CPUs $two: parallelism $par occupancy $occ other_load $load"

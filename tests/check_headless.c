@@ -114,6 +114,13 @@ static const struct expect {
     { "hog",        0, "items=0 spawns=4 exits=4", NULL },
     { "amdahl",     0, "done:4/4 items=4 spawns=5 exits=5", NULL },
     { "deadlock",   3, "left:0/0 right:0/0 items=0 spawns=3 exits=1", NULL },
+    { "smartphone", 0, "items=0 spawns=4 exits=4", NULL },
+    /* a pause of 40 ticks lets every neighbour take its left fork: 5 ms */
+    { "philosophers", 3, "fork1:1/1 fork2:1/1 fork3:1/1 fork4:1/1 fork5:1/1 items=0 spawns=6 "
+                         "exits=1", "5ms" },
+    { "philosophers-fixed", 0, "fork1:9/8 fork2:9/8 fork3:9/8 fork4:9/8 fork5:9/8 items=20 "
+                               "spawns=6 exits=6", "5ms" },
+    { "buffer",     0, "buffer:30/30 items=30 spawns=4 exits=4", NULL },
 };
 
 START_TEST(test_headless_builtin_counts)

@@ -20,11 +20,12 @@
 # taskset to the same 2 CPUs (skipped, saying why, when fewer are there),
 # where 4 lanes can at best halve the ticks, so "faster" holds with a wide
 # margin (the built-ins expect 0.5 to 0.67 of 1 core's ticks).  A run is
-# *disturbed* when other processes used more than 30% of those CPUs while
-# it ran (from /proc/stat, less the run's own CPU time): a disturbed pair
-# decides nothing and is tried again after a pause, up to 4 times, then
-# the claim is skipped as "machine too busy".  A half-second look before
-# each pair skips the runs while others already use more than 30%, and
+# *disturbed* when the OS gave it less than 80% of the CPU time its lanes
+# wanted (its CPU time against the lanes' busy time, at most 2 CPUs' worth):
+# other processes took the rest.  A disturbed pair decides nothing and is
+# tried again after a pause, up to 4 times, then the claim is skipped as
+# "machine too busy".  A half-second look at /proc/stat before each pair
+# skips the runs while others keep more than 60% of the 2 CPUs busy, and
 # after CLAIMS_BUDGET seconds (150) the timing claims left are skipped.  An undisturbed pair that
 # breaks a claim is tried once more; two such pairs fail the test.
 # Exit 0 when nothing failed, 77 when every claim was skipped, else 1.
@@ -54,6 +55,8 @@ elif [ "$(echo "$cpus" | awk -F, '{print NF}')" -lt 2 ]; then
 fi
 [ -z "$why_not" ] && echo "claims: timing runs pinned to CPUs $cpus, tick $TICK"
 
+hz=$(getconf CLK_TCK 2>/dev/null || echo 0)
+
 # busy and total jiffies of the pinned CPUs (steal counts as busy: the
 # hypervisor gave that time to someone else)
 cpustat() {
@@ -69,28 +72,37 @@ busy() {
 }
 
 # run NAME CORES [OPTIONS...]: one headless JSON run, pinned when it can
-# be.  Sets ST (exit status), J (the JSON), TICKS and DISTURBED (0/1).
+# be.  Sets ST (exit status), J (the JSON), TICKS, GOT (the share, in %,
+# of the CPU time the run's lanes wanted that the OS gave it: lanes busy
+# for B seconds of wall time on 2 CPUs want min(B, 2 x wall); 100 when
+# not measured) and DISTURBED (1 when GOT is under 80).
 run() {
     name=$1 cores=$2; shift 2
     set -- "$LANES" --headless --json --tick "$TICK" -c "$cores" "$@" "$name"
     if [ -n "$why_not" ]; then
         "$@" >"$tmp/out" 2>"$tmp/err"; ST=$?
-        DISTURBED=0 OTHERS=0
+        echo 0 >"$tmp/r.cpu"
     else
-        s0=$(cpustat)
         # the shell's cutime + cstime, read after the run: its CPU time
         taskset -c "$cpus" sh -c '"$@" >"$0.out" 2>"$0.err"; echo $? >"$0.st"
             awk "{print \$16 + \$17}" /proc/$$/stat >"$0.cpu"' "$tmp/r" "$@"
-        s1=$(cpustat)
         ST=$(cat "$tmp/r.st"); mv "$tmp/r.out" "$tmp/out"; mv "$tmp/r.err" "$tmp/err"
-        OTHERS=$(echo "$s0 $s1 $(cat "$tmp/r.cpu")" | awk '{
-            others = ($3 - $1) - $5; all = $4 - $2
-            printf "%d\n", (all > 0 && others > 0) ? 100 * others / all : 0 }')
-        DISTURBED=$([ "$OTHERS" -gt 30 ] && echo 1 || echo 0)
     fi
     J=$(cat "$tmp/out")
     TICKS=$(echo "$J" | sed -n 's/.*"ticks":\([0-9.]*\).*/\1/p')
     [ -n "$TICKS" ] || TICKS=0
+    GOT=100
+    if [ -z "$why_not" ]; then
+        busy_s=$(echo "$J" | grep -o '"busy_ticks":[0-9.]*' | awk -F: -v ns="$(top tick_ns)" \
+                 '{ s += $2 } END { print s * ns / 1e9 }')
+        GOT=$(awk -v want="$busy_s" -v wall="$(echo "$J" | sed -n 's/.*"wall_s":\([0-9.]*\).*/\1/p')" \
+                  -v ours="$(cat "$tmp/r.cpu")" -v hz="$hz" 'BEGIN {
+            if (want > 2 * wall) want = 2 * wall
+            if (want < 0.05 || hz <= 0) { print 100; exit }
+            got = 100 * ours / hz / want
+            printf "%d\n", (got > 100) ? 100 : got }')
+    fi
+    DISTURBED=$([ "$GOT" -lt 80 ] && echo 1 || echo 0)
 }
 
 # the last (top-level) integer field KEY of the JSON
@@ -123,21 +135,21 @@ timed() {
             skip "$name: $kind: out of time, machine too busy"; return
         fi
         b=$(busy)
-        if [ "$b" -gt 30 ]; then
+        if [ "$b" -gt 60 ]; then
             echo "  $name: others use $b% of CPUs $cpus, waiting"; sleep 2; continue
         fi
-        run "$name" 1; t1=$TICKS st1=$ST o1=$OTHERS
-        run "$name" 4; t4=$TICKS st4=$ST o4=$OTHERS
+        run "$name" 1; t1=$TICKS st1=$ST g1=$GOT
+        run "$name" 4; t4=$TICKS st4=$ST g4=$GOT
         if [ "$st1" -ne 0 ] || [ "$st4" -ne 0 ]; then
             fail "$name: exit $st1 on 1 core, $st4 on 4"; return
         fi
-        if [ "$o1" -gt 30 ] || [ "$o4" -gt 30 ]; then
-            echo "  $name: 1 core $t1, 4 cores $t4 ticks, others used $o1% and $o4% of" \
-                 "the CPUs: again"
+        if [ "$g1" -lt 80 ] || [ "$g4" -lt 80 ]; then
+            echo "  $name: 1 core $t1, 4 cores $t4 ticks, but the runs got $g1% and $g4%" \
+                 "of the CPU they wanted: again"
             sleep 2; continue
         fi
         if verdict "$kind" "$t1" "$t4"; then
-            pass "$name: $kind: 1 core $t1 ticks, 4 cores $t4 (others $o1%, $o4%)"; return
+            pass "$name: $kind: 1 core $t1 ticks, 4 cores $t4 (got $g1%, $g4% of the CPU wanted)"; return
         fi
         broke=$((broke + 1))
         if [ $broke -ge 2 ]; then

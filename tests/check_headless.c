@@ -114,6 +114,7 @@ static const struct expect {
     { "hog",        0, "items=0 spawns=4 exits=4", NULL },
     { "amdahl",     0, "done:4/4 items=4 spawns=5 exits=5", NULL },
     { "deadlock",   3, "left:0/0 right:0/0 items=0 spawns=3 exits=1", NULL },
+    { "lesson",     0, "orders:16/16 meals:16/16 items=16 spawns=4 exits=4", NULL },
     { "smartphone", 0, "items=0 spawns=4 exits=4", NULL },
     /* a pause of 40 ticks lets every neighbour take its left fork: 5 ms */
     { "philosophers", 3, "fork1:1/1 fork2:1/1 fork3:1/1 fork4:1/1 fork5:1/1 items=0 spawns=6 "

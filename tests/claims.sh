@@ -5,7 +5,7 @@
 #
 #   faster    4 cores finish in under 85% of 1 core's ticks (timeslice,
 #             amdahl, pipeline, workers, restaurant, smartphone,
-#             philosophers-fixed, buffer)
+#             philosophers-fixed, buffer, lesson)
 #   no help   4 cores take at least 85% of 1 core's ticks (pingpong)
 #   within    4 cores finish within 10% of 1 core's ticks (io)
 #   exact     exit status and counts: hog (no preemption at quantum 0,
@@ -176,11 +176,11 @@ exact() {
 
 # timing claims give up (skip) once this many seconds have gone
 deadline=$(( $(date +%s) + ${CLAIMS_BUDGET:-45} ))
-names=$("$LANES" --list | awk '{print $1}')
+names=$("$LANES" --list | awk '/^[^ ]/ {print $1}')   # each about follows, indented
 [ -n "$names" ] || { echo "claims: $LANES --list shows no built-ins"; exit 1; }
 for name in $names; do
     case $name in
-    timeslice|amdahl|pipeline|workers|smartphone|philosophers-fixed)
+    timeslice|amdahl|pipeline|workers|smartphone|philosophers-fixed|lesson)
         timed "$name" faster ;;
     pingpong)
         timed "$name" nohelp ;;

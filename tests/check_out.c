@@ -148,6 +148,7 @@ static const lanes_event sliced[] = {
     ER(20, 20, CPU,    0,  1, 5000, 5000),
     ER(20, 20, CPU,    1,  2, 5000, 5000),
     ER(20, 20, PAUSE,  NL, 0, 0, 0),
+    ER(30, 20, LOAD,   NL, 0, 1900, 1),   /* paused: left out */
     ER(50, 20, RESUME, NL, 0, 0, 0),
     ER(50, 20, LOAD,   NL, 0, 900, 1),
     ER(50, 20, TICK,   NL, 0, 2, 1),

@@ -56,6 +56,10 @@ void out_cpu_feed(out_cpu *c, const lanes_event *e)
         c->lane_cpu_t[l] = e->t_ns;
         break;
     case LANES_EV_LOAD:
+        /* paused, the picture stands still and the figures describe the
+         * run: the machine's load while we wait is neither */
+        if (c->paused && !c->stepping && c->cpus > 0)
+            break;
         c->load = e->obj;
         if (e->arg > 0)
             c->cpus = e->arg;

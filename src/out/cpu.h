@@ -14,6 +14,9 @@
  *                   time not sampled (outside lanes_work) counts as running.
  *   machine busy    the latest LOAD says other processes used at least
  *                   OUT_LOAD_BUSY thousandths of a CPU on our CPUs.
+ *                   LOAD events while paused (not stepping) are left out
+ *                   of the load and its average: a paused picture stands
+ *                   still, and the load that matters is the run's.
  * Pure: no runtime calls, no I/O.
  */
 #ifndef LANES_OUT_CPU_H

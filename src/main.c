@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "scn/scn.h"
 #include "ui/ui.h"
-#include "out/out.h"
+#include "report/out.h"
 
 /* What --help, --version and --list printed must arrive: a full disk or a
  * closed stdout is a system error, said on stderr. */

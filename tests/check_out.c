@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/out.h"
-#include "out/summary.h"
+#include "report/out.h"
+#include "report/summary.h"
 #include "check_out_json.h"
 
 /* Times are given in microseconds of wall time, and runtime time runs at

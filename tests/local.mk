@@ -58,7 +58,7 @@ check_PROGRAMS += tests/check_stress
 TESTS += tests/check_stress
 tests_check_stress_SOURCES = tests/check_stress.c
 tests_check_stress_CFLAGS = $(TEST_CFLAGS)
-tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
+tests_check_stress_LDADD = src/report/libreport.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
 
 # The terminal test of the ends that leave no terminal to restore: a second
 # fatal signal in the crash handler, a vanished terminal under nohup.

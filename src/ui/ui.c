@@ -29,7 +29,7 @@
 #endif
 
 #include "lanes.h"
-#include "out/out.h"
+#include "report/out.h"
 #include "ui/ui.h"
 #include "ui/draw.h"
 #include "ui/model.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/summary.h"
+#include "report/summary.h"
 
 /* Set once, before any fold starts (out_on_out_of_memory). */
 static void (*oom_hook)(void);

@@ -5,7 +5,7 @@
  *
  * Times: "mt" fields are runtime milli-ticks (lanes_event.t_rt), so lane
  * occupancy counts ticks a routine held a lane, not CPU; CPU time comes from
- * the CPU events (out/cpu.h), in ns or converted to ticks of the tick in
+ * the CPU events (report/cpu.h), in ns or converted to ticks of the tick in
  * force; other ns fields are wall time.
  */
 #ifndef LANES_OUT_SUMMARY_H
@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdint.h>
 #include "lanes.h"
-#include "out/out.h"
-#include "out/cpu.h"
+#include "report/out.h"
+#include "report/cpu.h"
 
 typedef struct out_routine_stats {
     uint32_t id;           /* 0: no routine with this id was seen           */
@@ -115,7 +115,7 @@ int out_summary_lanes(const out_summary *s, int cores);
  * follow changes).  Call before feeding. */
 void out_summary_set_tick(out_summary *s, uint64_t tick_ns);
 
-/* Parallelism: the lanes' CPU time / run wall time (out/cpu.h). */
+/* Parallelism: the lanes' CPU time / run wall time (report/cpu.h). */
 double out_summary_parallelism(const out_summary *s);
 
 /* Lane occupancy: busy lane-ticks of all lanes / elapsed ticks. */

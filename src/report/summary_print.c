@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "out/summary.h"
+#include "report/summary.h"
 
 static double ticks(uint64_t mt) { return (double)mt / 1000.0; }
 

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "out/cpu.h"
+#include "report/cpu.h"
 
 void out_cpu_init(out_cpu *c, uint64_t tick_ns)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/summary.h"
+#include "report/summary.h"
 
 /* Ids above this are ignored (a runtime hands out ids from 1 upwards). */
 #define ID_LIMIT (1u << 24)

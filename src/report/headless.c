@@ -22,8 +22,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "out/out.h"
-#include "out/summary.h"
+#include "report/out.h"
+#include "report/summary.h"
 
 /* Headless runs go as fast as the machine allows: a tick of 20 us keeps a
  * tick of work long against the cost of a context switch and a trace event

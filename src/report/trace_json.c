@@ -49,8 +49,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/out.h"
-#include "out/summary.h"
+#include "report/out.h"
+#include "report/summary.h"
 
 #define PID_CORES      (w->pid_base + 1)   /* every user has a writer `w` */
 #define PID_ROUTINES   (w->pid_base + 2)

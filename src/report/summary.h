@@ -103,6 +103,10 @@ void out_summary_free(out_summary *s);
 /* Folds n events.  Never fails (out of memory aborts). */
 void out_summary_feed(out_summary *s, const lanes_event *ev, size_t n);
 
+/* The summary as a fold of the pump (play.h): lossless; feed only (the
+ * caller finishes and frees it). */
+play_fold out_summary_fold(out_summary *s);
+
 /* Ends the fold: slices still open end at end_mt (0: the last event's
  * runtime time).  wall_ns 0: last minus first event.  Call once. */
 void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns,

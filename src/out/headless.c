@@ -97,10 +97,12 @@ static void say(const char *msg)
 
 static void drain_reports(scn_run *run)
 {
-    char buf[512];
+    char *r;
 
-    while (scn_next_report(run, buf, sizeof buf))
-        say(buf);
+    while ((r = scn_take_report(run)) != NULL) {
+        say(r);
+        free(r);
+    }
 }
 
 static int headless_run(const lanes_opts *opts, scn_program *prog)

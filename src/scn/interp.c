@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +94,9 @@ struct scn_run {
     int         monitor_on;
     _Atomic int stop;
     uint32_t    epoch;
-    scn_inst   *suspects[256];      /* parked at the monitor's last look   */
-    int         nsuspects;
+    scn_inst  **parked;             /* parked at this look (any number)     */
+    scn_inst  **suspects;           /* parked at the monitor's last look   */
+    size_t      nsuspects, park_cap; /* park_cap: room in each of the two   */
 };
 
 /* ---- instances ------------------------------------------------------------ */
@@ -694,44 +696,72 @@ static int releasable(scn_run *run, int pc, const int *cs, const int *cr)
     }
 }
 
-static void describe_wait(scn_run *run, int pc, char *buf, size_t n, int quote)
+/* A growing string for messages of any length: a select over 64 channels
+ * with long names, a long file path, thousands of blocked routines. */
+typedef struct sbuf {
+    char  *s;
+    size_t len, cap;
+} sbuf;
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->s = scn_xrealloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Appends what the routine at step pc waits for, whole. */
+static void describe_wait(scn_run *run, int pc, sbuf *b, int quote)
 {
     const scn_program *p = run->p;
     const scn_step *st = &p->steps[pc];
     const char *q = quote ? "'" : "";
-    size_t o;
     int part;
 
     switch (st->op) {
     case SCN_OP_RECV: case SCN_OP_RANGE:
-        snprintf(buf, n, "waits on %s%s%s", q, p->chans[st->ref].name, q);
+        sb_printf(b, "waits on %s%s%s", q, p->chans[st->ref].name, q);
         break;
     case SCN_OP_SEND:
-        snprintf(buf, n, "waits to send on %s%s%s", q, p->chans[st->ref].name, q);
+        sb_printf(b, "waits to send on %s%s%s", q, p->chans[st->ref].name, q);
         break;
     case SCN_OP_SELECT:
-        o = (size_t)snprintf(buf, n, "waits in select on");
-        for (part = st->a; part != st->jump && o < n; part = p->steps[part].jump) {
+        sb_printf(b, "waits in select on");
+        for (part = st->a; part != st->jump; part = p->steps[part].jump) {
             const scn_step *c = &p->steps[part];
             if (c->op == SCN_OP_CASE)
-                o += (size_t)snprintf(buf + o, n - o, "%s %s%s%s", part == st->a ? "" : ",",
-                                      q, p->chans[c->ref].name, q);
+                sb_printf(b, "%s %s%s%s", part == st->a ? "" : ",", q, p->chans[c->ref].name, q);
         }
         break;
     default:
-        snprintf(buf, n, "waits");
+        sb_printf(b, "waits");
         break;
     }
 }
 
-static void add_report(scn_run *run, const char *msg)
+/* Keeps msg (malloc'd; the run frees it). */
+static void add_report(scn_run *run, char *msg)
 {
     pthread_mutex_lock(&run->lock);
     if (run->nreports == run->rep_cap) {
         run->rep_cap = run->rep_cap ? run->rep_cap * 2 : 8;
         run->reports = scn_xrealloc(run->reports, run->rep_cap * sizeof *run->reports);
     }
-    run->reports[run->nreports++] = scn_xstrdup(msg);
+    run->reports[run->nreports++] = msg;
     pthread_mutex_unlock(&run->lock);
 }
 
@@ -739,7 +769,7 @@ static void add_report(scn_run *run, const char *msg)
  * (instances are freed only by scn_stop, after the monitor has stopped). */
 static void forget_suspects(scn_run *run, uint32_t epoch)
 {
-    int k;
+    size_t k;
 
     for (k = 0; k < run->nsuspects; k++)
         if (run->suspects[k]->seen_epoch != epoch)
@@ -750,9 +780,9 @@ static void forget_suspects(scn_run *run, uint32_t epoch)
 static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
 {
     const scn_program *p = run->p;
-    size_t nb, i;
-    scn_inst *parked[256];
-    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k, stable = 1, faulted;
+    size_t nb, i, nparked = 0, k;
+    scn_inst **parked, **was;
+    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], free_live = 0, changed, stable = 1, faulted;
     uint32_t epoch = ++run->epoch;
 
     nb = lanes_blocked_list(run->rt, *blk, *blk_cap);
@@ -761,6 +791,12 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         *blk = scn_xrealloc(*blk, *blk_cap * sizeof **blk);
         return;                          /* look again next time */
     }
+    if (nb > run->park_cap) {            /* every parked routine is judged */
+        run->park_cap = nb * 2;
+        run->parked = scn_xrealloc(run->parked, run->park_cap * sizeof *run->parked);
+        run->suspects = scn_xrealloc(run->suspects, run->park_cap * sizeof *run->suspects);
+    }
+    parked = run->parked;
     if (nb == 0) {
         forget_suspects(run, epoch);
         return;
@@ -768,7 +804,7 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
     memset(cs, 0, sizeof cs);
     memset(cr, 0, sizeof cr);
     pthread_mutex_lock(&run->lock);
-    for (i = 0; i < nb && nparked < 256; i++) {
+    for (i = 0; i < nb; i++) {
         uint32_t id = (*blk)[i].routine;
         scn_inst *x = id < run->by_id_cap ? run->by_id[id] : NULL;
         if (x != NULL && atomic_load(&x->pc) >= 0) {
@@ -834,14 +870,15 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             continue;
         }
         if (stable && !x->reported) {
-            char what[300], msg[512];
             const scn_step *st = &p->steps[pc];
-            describe_wait(run, pc, what, sizeof what, 0);
-            snprintf(msg, sizeof msg, "%s %s: no live routine can %s (%s:%ld)", x->name, what,
-                     st->op == SCN_OP_SEND ? "receive from it" :
-                     st->op == SCN_OP_SELECT ? "release it" : "send on it",
-                     p->filename, (long)st->line);
-            add_report(run, msg);
+            sbuf msg = { NULL, 0, 0 };
+            sb_printf(&msg, "%s ", x->name);
+            describe_wait(run, pc, &msg, 0);
+            sb_printf(&msg, ": no live routine can %s (%s:%ld)",
+                      st->op == SCN_OP_SEND ? "receive from it" :
+                      st->op == SCN_OP_SELECT ? "release it" : "send on it",
+                      p->filename, (long)st->line);
+            add_report(run, msg.s);
             x->reported = 1;
         }
         x->suspect = x->suspect != 0 && x->suspect_progress == x->now_progress
@@ -849,7 +886,9 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         x->suspect_progress = x->now_progress;
     }
     forget_suspects(run, epoch);
-    memcpy(run->suspects, parked, (size_t)nparked * sizeof *parked);
+    was = run->suspects;                 /* this look's parked become the suspects */
+    run->suspects = parked;
+    run->parked = was;
     run->nsuspects = nparked;
 }
 
@@ -988,8 +1027,8 @@ static char *deadlock_message(scn_run *run)
 {
     const scn_program *p = run->p;
     lanes_blocked *blk;
-    size_t cap = 64, n, i, o = 0, len = 256;
-    char *msg;
+    size_t cap = 64, n, i;
+    sbuf msg = { NULL, 0, 0 };
 
     for (;;) {
         blk = scn_xrealloc(NULL, cap * sizeof *blk);
@@ -1000,29 +1039,26 @@ static char *deadlock_message(scn_run *run)
         cap = n;
     }
     qsort(blk, n, sizeof *blk, by_routine);
-    len += n * 200;
-    msg = scn_xrealloc(NULL, len);
-    o += (size_t)snprintf(msg + o, len - o,
-                          "lanes: deadlock: %zu routine%s blocked forever, and no other can run:\n",
-                          n, n == 1 ? " is" : "s are");
-    for (i = 0; i < n && o < len; i++) {
+    sb_printf(&msg, "lanes: deadlock: %zu routine%s blocked forever, and no other can run:\n",
+              n, n == 1 ? " is" : "s are");
+    for (i = 0; i < n; i++) {
         scn_inst *x = find_id(run, blk[i].routine);
         int pc = x != NULL ? atomic_load(&x->pc) : -1;
-        char what[300], name[LANES_NAME_MAX], chname[LANES_NAME_MAX];
+        char name[LANES_NAME_MAX], chname[LANES_NAME_MAX];
 
         if (x != NULL && pc >= 0) {
-            describe_wait(run, pc, what, sizeof what, 1);
-            o += (size_t)snprintf(msg + o, len - o, "  %s %s (%s:%ld)\n", x->name, what,
-                                  p->filename, (long)p->steps[pc].line);
+            sb_printf(&msg, "  %s ", x->name);
+            describe_wait(run, pc, &msg, 1);
+            sb_printf(&msg, " (%s:%ld)\n", p->filename, (long)p->steps[pc].line);
         } else {
             lanes_routine_name(run->rt, blk[i].routine, name, sizeof name);
             lanes_chan_name(run->rt, blk[i].chan, chname, sizeof chname);
-            o += (size_t)snprintf(msg + o, len - o, "  %s waits %s '%s'\n", name,
-                                  blk[i].op == LANES_SEND ? "to send on" : "on", chname);
+            sb_printf(&msg, "  %s waits %s '%s'\n", name,
+                      blk[i].op == LANES_SEND ? "to send on" : "on", chname);
         }
     }
     free(blk);
-    return msg;
+    return msg.s;
 }
 
 int scn_wait(scn_run *run, uint64_t timeout_ns)
@@ -1074,19 +1110,27 @@ const char *scn_end_message(scn_run *run)
     return run->end_msg != NULL ? run->end_msg : "";
 }
 
-int scn_next_report(scn_run *run, char *buf, size_t n)
+char *scn_take_report(scn_run *run)
 {
-    int got = 0;
+    char *r = NULL;
 
     pthread_mutex_lock(&run->lock);
-    if (run->rep_read < run->nreports) {
-        if (n > 0)
-            snprintf(buf, n, "%s", run->reports[run->rep_read]);
-        run->rep_read++;
-        got = 1;
-    }
+    if (run->rep_read < run->nreports)
+        r = scn_xstrdup(run->reports[run->rep_read++]);
     pthread_mutex_unlock(&run->lock);
-    return got;
+    return r;
+}
+
+int scn_next_report(scn_run *run, char *buf, size_t n)
+{
+    char *r = scn_take_report(run);
+
+    if (r == NULL)
+        return 0;
+    if (n > 0)
+        snprintf(buf, n, "%s", r);
+    free(r);
+    return 1;
 }
 
 int scn_routine_line(scn_run *run, uint32_t routine_id)
@@ -1130,6 +1174,8 @@ void scn_stop(scn_run *run)
     for (i = 0; i < run->nreports; i++)
         free(run->reports[i]);
     free(run->reports);
+    free(run->parked);
+    free(run->suspects);
     free(run->insts);
     free(run->alive);
     free(run->by_id);

@@ -118,6 +118,10 @@ const char *scn_end_message(scn_run *run);
  * buf (no newline) and returns 1, or 0 when there is none.  Any thread. */
 int scn_next_report(scn_run *run, char *buf, size_t n);
 
+/* The same, whole however long (a select over many channels, a long path):
+ * the next unread report, malloc'd for the caller to free, or NULL. */
+char *scn_take_report(scn_run *run);
+
 /* The step a routine is at, for the UI's detail view: line number in the
  * scenario file (0: not started or done).  Any thread. */
 int scn_routine_line(scn_run *run, uint32_t routine_id);

@@ -383,7 +383,9 @@ static void act(ui_state *s, int action, int code)
         break;
     case UI_ACT_RESTART: {
         char err[256] = "";
-        int paused = lanes_paused(s->rt);
+        /* a fault pauses the runtime itself (scn_wait): that pause is not
+         * the user's, and a restart after it runs, as after any other end */
+        int paused = lanes_paused(s->rt) && v->end != UI_END_FAULT && v->end != UI_END_ERROR;
         s->cores = lanes_cores(s->rt);
         stop_run(s);
         if (s->trace != NULL)

@@ -2,7 +2,8 @@
 # ended.sh - a scenario's warnings show on the message line at start (stderr
 # is hidden by the screen); after the run ends the picture and the numbers
 # stay as they ended: keys that would run the runtime again (space, +, >,
-# s, p, 5) only say that the run has ended; r runs it again.
+# s, p, 5) only say that the run has ended; r runs it again.  After a
+# fault (which pauses the runtime) r runs it again too, not paused at tick 0.
 . "$(dirname "$0")/lib.sh"
 cat >"$dir/short.lanes" <<'EOS'
 scenario "Short"
@@ -52,5 +53,25 @@ keys r
 wait_gone '# done'
 keys q
 wait_exit >/dev/null
+same_stty
+
+cat >"$dir/fault.lanes" <<'EOS'
+tick 10ms
+chan c 0
+routine a
+  work 150
+  close c
+  close c
+end
+EOS
+start 100 30 -- --ascii "$dir/fault.lanes"
+wait_for "close of closed channel 'c'"
+keys r
+wait_gone "close of closed channel 'c'"
+# it runs: the fault comes again (paused, it would stay at tick 0)
+wait_for "close of closed channel 'c'"
+screen | grep -q 'a finished' || fail "the restarted run did not run"
+keys q
+[ "$(wait_exit)" = 4 ] || fail "exit status $(cat "$dir/status"), not 4"
 same_stty
 echo "ok"

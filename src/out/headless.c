@@ -9,9 +9,11 @@
  * before any routine runs; a run that still lost events fails (exit 1).
  * Output: the summary goes to stdout, or to stderr when the trace itself is
  * written to stdout (--trace -).  Partial-deadlock reports and the end
- * message go to stderr as they come.  Ctrl-C or SIGTERM stop the run
- * cleanly: the trace is finished (valid JSON), the summary printed with
- * status "interrupted", and the process then dies of that signal.
+ * message go to stderr as they come.  Ctrl-C, SIGTERM or SIGHUP stop the
+ * run cleanly: the trace is finished (valid JSON), the summary printed with
+ * status "interrupted", and the process then dies of that signal.  SIGPIPE
+ * is ignored while it runs: a reader that went away is a write error
+ * (exit 1, said on stderr), never a silent death.
  */
 #include "config.h"
 
@@ -34,7 +36,11 @@
 #define READ_BATCH   16384             /* events per lanes_trace_read      */
 #define WAIT_NS      1000000u          /* how long to wait between drains */
 
-/* The signal that asked us to stop (SIGINT, SIGTERM), 0 while none. */
+/* The signals that stop a run cleanly, and the one that asked us to
+ * (0 while none). */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
+
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
@@ -42,21 +48,29 @@ static void on_stop_signal(int sig)
     stop_signal = sig;
 }
 
-static void catch_stop_signals(struct sigaction old[2])
+/* old[NSTOP] for the stop signals, then SIGPIPE's. */
+static void catch_stop_signals(struct sigaction old[NSTOP + 1])
 {
     struct sigaction sa;
+    size_t i;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old[0]);
-    sigaction(SIGTERM, &sa, &old[1]);
+    for (i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &sa, &old[i]);
+    /* the summary's reader gone (| head) is a write error, as the trace's */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, &old[NSTOP]);
 }
 
-static void restore_stop_signals(const struct sigaction old[2])
+static void restore_stop_signals(const struct sigaction old[NSTOP + 1])
 {
-    sigaction(SIGINT, &old[0], NULL);
-    sigaction(SIGTERM, &old[1], NULL);
+    size_t i;
+
+    for (i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &old[i], NULL);
+    sigaction(SIGPIPE, &old[NSTOP], NULL);
 }
 
 static uint64_t now_ns(void)
@@ -245,7 +259,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
 
 int out_headless(const lanes_opts *opts, scn_program *prog)
 {
-    struct sigaction old[2];
+    struct sigaction old[NSTOP + 1];
     int status;
 
     stop_signal = 0;

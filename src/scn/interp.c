@@ -976,7 +976,10 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
                                         (size_t)p->chans[i].cap);
         if (run->chans[i] == NULL) {
             e = errno;
-            set_err(err, errlen, "cannot open a channel", e);
+            if (err != NULL && errlen > 0)
+                snprintf(err, errlen, "lanes: cannot open channel '%s' of capacity %ld (%s:%ld): %s",
+                         p->chans[i].name, (long)p->chans[i].cap, p->filename,
+                         (long)p->chans[i].line, strerror(e));
             scn_stop(run);
             errno = e;
             return NULL;

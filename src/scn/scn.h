@@ -44,6 +44,15 @@ const char *scn_builtin_text(const char *name, size_t *len);
  * a line of help each), generated from the parser's tables.  Static text. */
 const char *scn_language_help(void);
 
+/* A tick length, as both the `tick` declaration and --tick take it: a
+ * decimal number (a fraction allowed: 0.5ms, 1.25us) and a unit ns, us, ms
+ * or s, from 1us to 60s; finer than 1 ns is dropped.  `s` need not end in
+ * NUL: len bytes are read.  0 with *ns set; -1 when it is not a duration;
+ * -2 when it is one out of range. */
+#define SCN_MIN_TICK_NS 1000ull
+#define SCN_MAX_TICK_NS 60000000000ull
+int scn_parse_duration(const char *s, size_t len, uint64_t *ns);
+
 /* ---- what a program says about itself ------------------------------------ */
 
 const char *scn_title(const scn_program *p);     /* `scenario` line, else file name */

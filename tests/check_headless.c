@@ -219,6 +219,76 @@ START_TEST(test_headless_trace_stdout)
 }
 END_TEST
 
+/* --json --trace -: the JSON summary shares stderr, so the deadlock's text
+ * is not printed beside it: stderr is one JSON object, which carries the
+ * end message and every blocked routine with its channel and place. */
+START_TEST(test_headless_json_report)
+{
+    char path[] = "/tmp/lanes-test-traceXXXXXX";
+    int fd = mkstemp(path), st;
+    size_t len;
+    char *buf;
+
+    close(fd);
+    st = lanes_run_to(path, (const char *[]){ "--json", "--trace", "-", "deadlock", NULL });
+    ck_assert_msg(st == 3, "exit %d: %s", st, R.err);
+    buf = slurp_file(path, &len);
+    ck_assert_msg(json_check(buf, len) == -1, "trace not JSON at %ld", json_check(buf, len));
+    free(buf);
+    unlink(path);
+    ck_assert_msg(json_check(R.err, strlen(R.err)) == -1, "stderr is not one JSON object: %s", R.err);
+    ck_assert_ptr_nonnull(strstr(R.err, "\"message\":\"lanes: deadlock: 2 routines are blocked forever"));
+    ck_assert_msg(strstr(R.err, "\"blocked\":[{\"routine\":\"alice\",\"id\":1,\"waits\":\"recv\","
+                                "\"channels\":[\"left\"],\"file\":\"deadlock.lanes\",\"line\":13,"
+                                "\"partial\":false},{\"routine\":\"bob\",") != NULL, "%s", R.err);
+
+    /* to stdout, the JSON is the same and stderr has the text for people */
+    lanes_run(&R, (const char *[]){ "--json", "deadlock", NULL });
+    ck_assert_int_eq(R.status, 3);
+    ck_assert_ptr_nonnull(strstr(R.out, "\"blocked\":[{\"routine\":\"alice\""));
+    ck_assert_ptr_nonnull(strstr(R.err, "lanes: deadlock: 2 routines"));
+
+    /* a run that ends well: no message, nobody blocked */
+    lanes_run(&R, (const char *[]){ "--json", "pingpong", NULL });
+    ck_assert_int_eq(R.status, 0);
+    ck_assert_ptr_nonnull(strstr(R.out, "\"message\":null,\"blocked\":[]}\n"));
+}
+END_TEST
+
+/* A partial deadlock found while the run goes on is in "blocked" too. */
+START_TEST(test_headless_json_partial)
+{
+    char path[] = "/tmp/lanes-test-partialXXXXXX";
+    static const char prog[] =
+        "chan b 0\n"
+        "chan c 0\n"
+        "routine w\n"
+        "  select\n"
+        "    case recv b\n"
+        "    case recv c\n"
+        "  end\n"
+        "end\n"
+        "routine busy\n"
+        "  repeat 200\n"
+        "    work 1\n"
+        "  end\n"
+        "end\n";
+    int fd = mkstemp(path);
+
+    ck_assert_int_eq(write(fd, prog, sizeof prog - 1), (ssize_t)(sizeof prog - 1));
+    close(fd);
+    lanes_run(&R, (const char *[]){ "--json", "--tick", "1ms", path, NULL });
+    unlink(path);
+    ck_assert_msg(R.status == 3, "exit %d: %s", R.status, R.err);
+    ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s", R.out);
+    ck_assert_msg(strstr(R.out, "\"blocked\":[{\"routine\":\"w\",\"id\":1,\"waits\":\"select\","
+                                "\"channels\":[\"b\",\"c\"],\"file\":") != NULL, "%s", R.out);
+    ck_assert_msg(strstr(R.out, "\"line\":4,\"partial\":true},{\"routine\":\"w\"") != NULL,
+                  "%s", R.out);
+    ck_assert_msg(strstr(R.out, "\"line\":4,\"partial\":false}]}") != NULL, "%s", R.out);
+}
+END_TEST
+
 START_TEST(test_headless_trace_dev_full)
 {
     lanes_run(&R, (const char *[]){ "--headless", "--trace", "/dev/full", "pipeline", NULL });
@@ -400,6 +470,8 @@ static Suite *headless_suite(void)
     tcase_add_test(tc, test_headless_trace_file);
     tcase_add_test(tc, test_headless_trace_stdout);
     tcase_add_test(tc, test_headless_trace_dev_full);
+    tcase_add_test(tc, test_headless_json_report);
+    tcase_add_test(tc, test_headless_json_partial);
     tcase_add_test(tc, test_headless_trace_reader_gone);
     suite_add_tcase(s, tc);
     return s;

@@ -116,6 +116,8 @@ typedef struct out_run_info {
     uint64_t tick_ns;
     uint64_t seed;
     int      seed_set;
+    const char *json_more;   /* JSON members (",\"k\":v...") the caller adds
+                                at the end of the object; NULL: none      */
 } out_run_info;
 
 /* Both return 0, or -1 with errno when the stream reported an error. */

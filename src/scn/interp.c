@@ -85,6 +85,8 @@ struct scn_run {
     char       *end_msg;
     char      **reports;
     size_t      nreports, rep_read, rep_cap;
+    scn_stuck  *stuck;              /* the same, for machines (scn_stuck_list) */
+    size_t      nstuck, stuck_cap;
     /* what the rest of a routine can do, per step: */
     int         words;              /* uint64 per channel set              */
     uint64_t   *can_send;           /* send on or close: releases receivers */
@@ -753,6 +755,55 @@ static void describe_wait(scn_run *run, int pc, sbuf *b, int quote)
     }
 }
 
+_Static_assert(SCN_STUCK_CHANS >= SCN_MAX_CASES, "a select's cases fit in scn_stuck");
+
+/* Keeps what x, parked at step pc (or, x NULL, a routine the program does
+ * not know), waits for. */
+static void add_stuck(scn_run *run, scn_inst *x, int pc, uint32_t id, int partial)
+{
+    const scn_program *p = run->p;
+    scn_stuck *k;
+    int part;
+
+    pthread_mutex_lock(&run->lock);
+    if (run->nstuck == run->stuck_cap) {
+        run->stuck_cap = run->stuck_cap ? run->stuck_cap * 2 : 8;
+        run->stuck = scn_xrealloc(run->stuck, run->stuck_cap * sizeof *run->stuck);
+    }
+    k = &run->stuck[run->nstuck++];
+    memset(k, 0, sizeof *k);
+    k->id = id;
+    k->partial = partial;
+    if (x == NULL || pc < 0) {
+        lanes_routine_name(run->rt, id, k->name, sizeof k->name);
+    } else {
+        const scn_step *st = &p->steps[pc];
+        snprintf(k->name, sizeof k->name, "%s", x->name);
+        k->line = (int)st->line;
+        if (st->op == SCN_OP_SELECT) {
+            for (part = st->a; part != st->jump; part = p->steps[part].jump)
+                if (p->steps[part].op == SCN_OP_CASE && k->nchans < SCN_STUCK_CHANS)
+                    k->chans[k->nchans++] = p->chans[p->steps[part].ref].name;
+        } else if (st->op == SCN_OP_SEND || st->op == SCN_OP_RECV || st->op == SCN_OP_RANGE) {
+            k->op = st->op == SCN_OP_SEND ? LANES_SEND : LANES_RECV;
+            k->chans[k->nchans++] = p->chans[st->ref].name;
+        }
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
+size_t scn_stuck_list(scn_run *run, scn_stuck *out, size_t max)
+{
+    size_t n;
+
+    pthread_mutex_lock(&run->lock);
+    n = run->nstuck;
+    if (out != NULL && max > 0)
+        memcpy(out, run->stuck, (n < max ? n : max) * sizeof *out);
+    pthread_mutex_unlock(&run->lock);
+    return n;
+}
+
 /* Keeps msg (malloc'd; the run frees it). */
 static void add_report(scn_run *run, char *msg)
 {
@@ -878,6 +929,7 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
                       st->op == SCN_OP_SEND ? "receive from it" :
                       st->op == SCN_OP_SELECT ? "release it" : "send on it",
                       p->filename, (long)st->line);
+            add_stuck(run, x, pc, atomic_load(&x->id), 1);
             add_report(run, msg.s);
             x->reported = 1;
         }
@@ -1049,6 +1101,7 @@ static char *deadlock_message(scn_run *run)
         int pc = x != NULL ? atomic_load(&x->pc) : -1;
         char name[LANES_NAME_MAX], chname[LANES_NAME_MAX];
 
+        add_stuck(run, x, pc, blk[i].routine, 0);
         if (x != NULL && pc >= 0) {
             sb_printf(&msg, "  %s ", x->name);
             describe_wait(run, pc, &msg, 1);
@@ -1179,6 +1232,7 @@ void scn_stop(scn_run *run)
     free(run->reports);
     free(run->parked);
     free(run->suspects);
+    free(run->stuck);
     free(run->insts);
     free(run->alive);
     free(run->by_id);

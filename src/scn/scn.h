@@ -127,6 +127,26 @@ const char *scn_end_message(scn_run *run);
  * buf (no newline) and returns 1, or 0 when there is none.  Any thread. */
 int scn_next_report(scn_run *run, char *buf, size_t n);
 
+/* What each stuck routine waits for, for machine-readable output (the
+ * JSON summary): the partial deadlocks in the order scn_next_report gives
+ * them (partial = 1), then, after scn_wait returned SCN_DEADLOCK, every
+ * routine blocked at the end in id order (partial = 0; a routine may be in
+ * both).  Channel names belong to the program. */
+#define SCN_STUCK_CHANS 64
+typedef struct scn_stuck {
+    uint32_t    id;                 /* routine id                              */
+    char        name[LANES_NAME_MAX];
+    int         op;                 /* LANES_RECV, LANES_SEND, or 0: a select  */
+    int         nchans;             /* its channel, or the select's cases'     */
+    const char *chans[SCN_STUCK_CHANS];
+    int         line;               /* the step's line in scn_filename; 0: none */
+    int         partial;
+} scn_stuck;
+
+/* How many there are so far; copies the first min(that, max) into out.
+ * Any thread. */
+size_t scn_stuck_list(scn_run *run, scn_stuck *out, size_t max);
+
 /* The same, whole however long (a select over many channels, a long path):
  * the next unread report, malloc'd for the caller to free, or NULL. */
 char *scn_take_report(scn_run *run);

@@ -64,3 +64,11 @@ tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $
 # fatal signal in the crash handler, a vanished terminal under nohup.
 TESTS += tests/tty/vanish.sh
 EXTRA_DIST += tests/tty/vanish.sh
+
+# Chaos: every built-in scenario while cores, pause, steps, quantum and
+# tick change at random; what each run implies must match a calm run's.
+# make check runs it for 2 s (LANES_CHAOS_SECONDS), .ci/run for minutes.
+check_PROGRAMS += tests/chaos
+TESTS += tests/chaos
+tests_chaos_SOURCES = tests/chaos.c
+tests_chaos_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a

@@ -74,4 +74,15 @@ screen | grep -q 'a finished' || fail "the restarted run did not run"
 keys q
 [ "$(wait_exit)" = 4 ] || fail "exit status $(cat "$dir/status"), not 4"
 same_stty
+
+# After the screen, stderr lists every routine of a deadlock, whole: 20
+# routines of a file with a long name (the screen kept 2048 bytes of it)
+long=$dir/$(printf '%0200d' 0 | tr 0 d).lanes
+printf 'tick 1ms\nchan c 0\nroutine w x20\n  recv c\nend\n' >"$long"
+start 100 30 -- --ascii "$long"
+wait_for 'deadlock'
+keys q
+[ "$(wait_exit)" = 3 ] || fail "exit status $(cat "$dir/status"), not 3"
+n=$(grep -c "^  w#[0-9]* waits on 'c' ($long:4)\$" "$dir/stderr")
+[ "$n" = 20 ] || fail "$n of the 20 blocked routines listed whole"
 echo "ok"

@@ -28,6 +28,7 @@
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 #endif
+#include "cpu.h"
 #include "ctx.h"
 #include "lanes.h"
 #include "names.h"
@@ -184,6 +185,8 @@ typedef struct rt_lane {
     int       polled;                /* the last idle_sleep ended at its look */
     void     *altstack;              /* our signal stack, or NULL */
     trace_ring ring;                 /* producer: this lane; consumer: lanes_trace_read */
+    cpu_lane  cpu;                   /* what the OS gave this thread in lanes_work
+                                        (cpu.h); the lane, but its totals */
     int       tb_hold;               /* lane only: TB_*: events go into one open batch
                                         (one stamp) until emit_release; see emit_n */
     int       tb_open;               /* lane only: that batch is open in `ring` */
@@ -272,6 +275,7 @@ struct lanes_rt {
     _Atomic uint64_t dropped;
     atomic_int       lossless;
     uint64_t         read_limit;     /* the consumer's: the limit of its last merge */
+    cpu_load         load;           /* lanes_open's, then the consumer's (LOAD events) */
     int              read_full;      /* the consumer's: that merge filled its buffer */
     rt_lane lanes[LANES_MAX_CORES];
 };
@@ -619,10 +623,30 @@ static size_t trace_rings(lanes_rt *rt, trace_ring **rings)
     return (size_t)n + 1;
 }
 
+/* The consumer, about every LANES_LOAD_SAMPLE_NS: the load around us.
+ * Here because somebody reading the trace is the one who wants it, and
+ * the reader is a thread of its own, never a lane.  Only while the run
+ * goes on (a routine alive and not all of them blocked): a run that has
+ * ended (or never started) gets no new events, so what is folded from
+ * the trace stays as the run left it.  The census may count exits late
+ * (see census), which only delays the last LOAD. */
+static __attribute__((noinline)) void load_sample(lanes_rt *rt, uint64_t now)
+{
+    uint64_t v = atomic_load_explicit(&rt->census, memory_order_relaxed);
+    uint32_t obj;
+    if ((v >> 32) <= (uint32_t)v) {
+        cpu_load_idle(&rt->load, now);
+        return;
+    }
+    if (cpu_load_take(&rt->load, now, &obj))
+        emit(rt, NULL, LANES_EV_LOAD, 0, obj, rt->load.ncpu, LANES_NO_LANE);
+}
+
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
 {
     trace_ring *rings[LANES_MAX_CORES + 1];
     size_t k = 0, n;
+    uint64_t m;
     if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
         return 0;
     tl_consumer_of = rt;
@@ -636,7 +660,12 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
         if (k == max)
             return k;
     }
-    rt->read_limit = mono_ns() - rt->t0;
+    m = mono_ns();
+    if (m >= rt->load.due) {
+        load_sample(rt, m);
+        m = mono_ns();
+    }
+    rt->read_limit = m - rt->t0;
     n = trace_rings(rt, rings);
     k += trace_merge(rings, n, rt->read_limit, 1, out + k, max - k, &rt->dropped);
     rt->read_full = k == max;
@@ -1500,8 +1529,16 @@ static int others_runnable(rt_lane *l)
 
 static void overflow_die(rt_routine *r);
 
-/* Routine context, at the end of every tick. */
-static void safepoint(rt_routine *r)
+static void cpu_sample(rt_lane *l, rt_routine *r);
+
+/* What a safepoint did to the lanes_work that called it. */
+enum { SP_STAYED, SP_GATED /* waited at the pause gate, still on l */,
+       SP_MOVED /* left its lane and came back, maybe on another */ };
+
+/* Routine context, at the end of every tick.  Before the routine leaves
+ * its lane or waits at the gate, the lane closes its CPU window
+ * (cpu_sample): a window never holds time off the lane or paused. */
+static int safepoint(rt_routine *r)
 {
     lanes_rt *rt = r->rt;
     rt_lane *l = cur_lane();
@@ -1515,28 +1552,37 @@ static void safepoint(rt_routine *r)
         overflow_die(r);
     if (atomic_load_explicit(&l->home.dead, memory_order_relaxed) != NULL)
         home_reclaim(rt, &l->home, &l->cache);      /* see rt_home */
-    if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
+    if (atomic_load_explicit(&rt->closing, memory_order_relaxed)) {
+        cpu_sample(l, r);
         switch_out(r, ACT_ABANDON);
+    }
     if (l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed)) {
+        cpu_sample(l, r);
         switch_out(r, ACT_CORES);
-        return;
+        return SP_MOVED;
     }
     timers_fire(l);
     q = atomic_load_explicit(&rt->quantum, memory_order_relaxed);
     if (q > 0 && l->slice >= q && others_runnable(l)) {
+        cpu_sample(l, r);
         switch_out(r, ACT_PREEMPT);
-        return;
+        return SP_MOVED;
     }
     /* a woken routine waiting in runnext: let an idle lane take it */
     if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL && steal_ok(rt))
         wake_idle(rt);
     if (atomic_load_explicit(&rt->paused, memory_order_relaxed)) {
+        cpu_sample(l, r);
         gate(l);
         if (atomic_load(&rt->closing))
             switch_out(r, ACT_ABANDON);
-        if (l->idx >= atomic_load(&rt->ncores))
+        if (l->idx >= atomic_load(&rt->ncores)) {
             switch_out(r, ACT_CORES);
+            return SP_MOVED;
+        }
+        return SP_GATED;
     }
+    return SP_STAYED;
 }
 
 /* ---- finding work ------------------------------------------------------------ */
@@ -2180,6 +2226,7 @@ static void *lane_main(void *p)
         run(l, r, from);
     home_away(rt, l);
     stk_cache_drain(&rt->stacks, &l->cache);
+    cpu_lane_fini(&l->cpu);
     altstack_off(l);
     tl_lane = NULL;
     return NULL;
@@ -2385,11 +2432,88 @@ int lanes_online_cpus(void)
     return affinity_cpus(NULL, 0);
 }
 
+int lanes_lane_cpu(lanes_rt *rt, int lane, uint64_t *cpu_ns, uint64_t *wait_ns)
+{
+    if (rt == NULL || lane < 0 || lane >= LANES_MAX_CORES)
+        return -EINVAL;
+    if (cpu_ns != NULL)
+        *cpu_ns = atomic_load_explicit(&rt->lanes[lane].cpu.tot_cpu, memory_order_acquire);
+    if (wait_ns != NULL)
+        *wait_ns = atomic_load_explicit(&rt->lanes[lane].cpu.tot_wait, memory_order_acquire);
+    return 0;
+}
+
 /* ---- inside a routine -------------------------------------------------------- */
 
+/* ---- CPU windows (cpu.h): the hooks of lanes_work ----------------------- */
+
+/* Lane thread: the newest stamp in l's ring (absolute ns), 0 without a
+ * trace: an interval starts at such an event (the routine's RUN or the
+ * lane's last CPU event), so a window must not start before it. */
+static uint64_t cpu_floor(rt_lane *l)
+{
+    return l->rt->trace_on ? l->ring.last_ns + l->rt->t0 : 0;
+}
+
+/* Records a CPU event for r on l and starts the next interval at its
+ * stamp.  Never inside a held batch: lanes_work holds none. */
+static void cpu_emit(rt_lane *l, rt_routine *r, uint32_t obj, int32_t arg)
+{
+    lanes_rt *rt = l->rt;
+    if (rt->trace_on) {
+        trace_ev e = { r->id, obj, arg, (uint16_t)l->idx, LANES_EV_CPU };
+        RT_ASSERT(l->tb_hold == TB_NONE && !l->tb_open);
+        emit_n(rt, l, &e, 1, 0);
+        cpu_mark(&l->cpu, l->ring.t_ns + rt->t0);
+    }
+}
+
+/* Closes l's window: a CPU event for r. */
+static __attribute__((noinline)) void cpu_sample(rt_lane *l, rt_routine *r)
+{
+    uint32_t obj;
+    int32_t arg;
+    cpu_take(&l->cpu, &obj, &arg);
+    cpu_emit(l, r, obj, arg);
+}
+
+/* After a safepoint that closed the window: open one where r works now.
+ * Back from the gate, on the same lane with no STOP, an empty CPU event
+ * first ends the interval that holds the pause, so the next one is only
+ * the work after it. */
+static __attribute__((noinline)) rt_lane *cpu_resume(rt_routine *r, int how)
+{
+    rt_lane *l = cur_lane();
+    if (how == SP_GATED)
+        cpu_emit(l, r, 0, 0);
+    cpu_begin(&l->cpu, cpu_floor(l));
+    return l;
+}
+
+/* A tick longer than a millisecond of work, in chunks of one: between
+ * two chunks is where a long tick can look at anything, here whether a
+ * CPU window has grown long (CPU_CHOP_NS).  A stop or pause that must
+ * take effect within a tick would be checked here too. */
+static __attribute__((noinline)) uint64_t spin_long(rt_lane *l, rt_routine *r, uint64_t n,
+                                                    uint64_t x)
+{
+    const uint64_t chunk = iters_per_ms;
+    while (n > chunk) {
+        x = spin(chunk, x);
+        n -= chunk;
+        if (trace_now_local() >= l->cpu.chop_due)
+            cpu_sample(l, r);
+    }
+    return spin(n, x);
+}
+
+/* Each tick pays one clock read for the CPU window (is a CPU event
+ * due?), a tick longer than a millisecond one a millisecond; the
+ * readings of cpu.c only when one is. */
 void lanes_work(int ticks)
 {
     rt_routine *r = cur_self();
+    rt_lane *l;
     uint64_t x = 0x853c49e6748fea9bull;
     if (r == NULL) {
         /* a plain thread: plain work at the default speed, no safepoints */
@@ -2399,10 +2523,21 @@ void lanes_work(int ticks)
         atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
         return;
     }
+    if (ticks <= 0)
+        return;
+    l = cur_lane();
+    cpu_begin(&l->cpu, cpu_floor(l));
     for (int i = 0; i < ticks; i++) {
-        x = spin(atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed), x);
-        safepoint(r);
+        uint64_t n = atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed);
+        int sp;
+        x = n <= iters_per_ms ? spin(n, x) : spin_long(l, r, n, x);
+        /* the last tick's window closes after its safepoint, below */
+        if (i + 1 < ticks && trace_now_local() >= l->cpu.due)
+            cpu_sample(l, r);
+        if ((sp = safepoint(r)) != SP_STAYED)
+            l = cpu_resume(r, sp);
     }
+    cpu_sample(l, r);
     atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
 }
 
@@ -2556,6 +2691,7 @@ static void rt_free(lanes_rt *rt)
         pthread_cond_destroy(&rt->lanes[i].cv);
     }
     trace_ring_free(&rt->ctl_ring);
+    cpu_load_fini(&rt->load);
     pthread_mutex_destroy(&rt->mu);
     pthread_mutex_destroy(&rt->gq_mu);
     pthread_mutex_destroy(&rt->tmu);
@@ -2605,6 +2741,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     rt->trace_on = c.trace_events > 0;
     rt->trace_cap = c.trace_events;
     rt->ncpu = affinity_cpus(rt->cpus, LANES_MAX_CORES);
+    cpu_load_init(&rt->load);
     if (rt->ncpu > LANES_MAX_CORES)
         rt->ncpu = LANES_MAX_CORES;
     atomic_store(&rt->quantum, c.quantum);
@@ -2630,6 +2767,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         rt->lanes[i].idx = i;
         pthread_cond_init(&rt->lanes[i].cv, &ca);
         home_init(&rt->lanes[i].home, 0);
+        cpu_lane_init(&rt->lanes[i].cpu);
     }
     pthread_condattr_destroy(&ca);
 
@@ -2650,6 +2788,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     clk_write(rt, &clk);
 
     emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)c.cores, 0, LANES_NO_LANE);
+    emit(rt, NULL, LANES_EV_LOAD, 0, LANES_LOAD_UNKNOWN, rt->load.ncpu, LANES_NO_LANE);
     if (c.flags & LANES_START_PAUSED)
         emit(rt, NULL, LANES_EV_PAUSE, 0, 0, 0, LANES_NO_LANE);
     pthread_mutex_lock(&rt->mu);

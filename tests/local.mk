@@ -72,3 +72,8 @@ check_PROGRAMS += tests/chaos
 TESTS += tests/chaos
 tests_chaos_SOURCES = tests/chaos.c
 tests_chaos_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a
+
+# The built-ins keep the word of their about lines: ticks to finish at 1
+# and 4 cores, exit status and counts (skips what a busy machine cannot tell).
+TESTS += tests/claims.sh
+EXTRA_DIST += tests/claims.sh

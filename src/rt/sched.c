@@ -30,6 +30,7 @@
 #endif
 #include "cpu.h"
 #include "ctx.h"
+#include "ids.h"
 #include "lanes.h"
 #include "names.h"
 #include "rassert.h"
@@ -70,8 +71,8 @@ typedef struct rt_home rt_home;
 struct rt_routine {
     rt_ctx    ctx;          /* registers while switched out; owner: whoever holds the routine */
     lanes_rt *rt;           /* immutable */
-    uint32_t  id;           /* immutable, never reused within a runtime */
-    const char *name;       /* immutable: its slot in rt->rnames, readable until lanes_close */
+    uint32_t  id;           /* immutable; no other live routine has it (ids.c) */
+    const char *name;       /* immutable: its slot in rt->ids, kept while it lives */
     void    (*fn)(void *);  /* immutable */
     void     *arg;          /* immutable */
     stk_node *stk;          /* the stack it lives on; immutable */
@@ -264,9 +265,9 @@ struct lanes_rt {
     uint64_t        deadlock_seen;   /* census last reported as deadlock; under wait_mu */
     /* routines created by plain threads; the lanes' own in rt_lane.home */
     _Alignas(64) rt_home plain;
-    _Atomic uint32_t next_id;
     _Atomic uint32_t nchans;
-    name_tab rnames, cnames;
+    ids_tab  ids;                    /* routine ids and names */
+    name_tab cnames;
     stk_pool stacks;
     /* trace */
     pthread_mutex_t ctl_mu;          /* serialises producers of ctl_ring */
@@ -374,7 +375,7 @@ void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
             buf[0] = '\0';
         return;
     }
-    names_copy(&rt->rnames, id, buf, n);
+    ids_name(&rt->ids, id, buf, n);
 }
 
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
@@ -1216,10 +1217,14 @@ static struct timespec abs_mono(uint64_t ns)
 int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
 {
     struct timespec ts;
+    uint64_t now;
     if (rt == NULL)
         return -EINVAL;
     RT_ASSERT(cur_self() == NULL);
-    ts = abs_mono(trace_mono_of(mono_ns()) + timeout_ns);
+    now = trace_mono_of(mono_ns());
+    if (timeout_ns > UINT64_MAX - now)  /* past the clock's range: no deadline */
+        return wait_common(rt, NULL);
+    ts = abs_mono(now + timeout_ns);
     return wait_common(rt, &ts);
 }
 
@@ -1957,6 +1962,7 @@ static void finish_stop(rt_lane *l, rt_routine *r)
     case ACT_EXIT:
         emit(rt, l, LANES_EV_STOP, r->id, 0, LANES_STOP_EXIT, (uint16_t)l->idx);
         set_state(&r->state, RS_DEAD);
+        atomic_store_explicit(&r->stk->owner, 0, memory_order_relaxed);    /* id free */
         ctx_free(&r->ctx);
         l->exits_due++;         /* see census */
         home_release(l, r);     /* frees r, now or later */
@@ -2060,136 +2066,28 @@ static inline void finish_prev(rt_lane *l)
 
 /* ---- signals: stack overflow ------------------------------------------------ */
 
-static struct sigaction old_segv;
 static pthread_once_t segv_once = PTHREAD_ONCE_INIT;
 
-static size_t cat(char *buf, size_t at, size_t cap, const char *s)
-{
-    while (*s != '\0' && at + 1 < cap)
-        buf[at++] = *s++;
-    buf[at] = '\0';
-    return at;
-}
-
-/* Async-signal-safe: only writes. */
-static void overflow_report(const rt_routine *r)
-{
-    char buf[160], num[24];
-    size_t at = 0, kib = r->rt->stack_size / 1024, k = sizeof num - 1;
-    num[k] = '\0';
-    do {
-        num[--k] = (char)('0' + kib % 10);
-        kib /= 10;
-    } while (kib > 0 && k > 0);
-    at = cat(buf, at, sizeof buf, "lanes: routine ");
-    at = cat(buf, at, sizeof buf, r->name != NULL ? r->name : "?");
-    at = cat(buf, at, sizeof buf, " overflowed its ");
-    at = cat(buf, at, sizeof buf, num + k);
-    at = cat(buf, at, sizeof buf, " KiB stack\n");
-    if (write(2, buf, at) < 0) {
-        /* nothing left to tell */
-    }
-}
-
-/* The handler to pass a guard-page hit on to: the program's own (a terminal
- * to restore, say), or the default one.  Under ASan its handler would exit
- * with a status instead of dying by the signal, so the default there. */
-static const struct sigaction *overflow_next(void)
-{
-    static struct sigaction dfl;
-#ifndef LANES_ASAN
-    if (old_segv.sa_handler != SIG_IGN)
-        return &old_segv;
-#endif
-    dfl.sa_handler = SIG_DFL;
-    return &dfl;
-}
-
-static void die_by_segv(void)
-{
-    struct sigaction sa;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGSEGV);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    sigaction(SIGSEGV, overflow_next(), NULL);
-    raise(SIGSEGV);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigemptyset(&set);
-    sigaddset(&set, SIGSEGV);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    raise(SIGSEGV);
-    abort();
-}
-
-static void overflow_die(rt_routine *r)
-{
-    overflow_report(r);
-    die_by_segv();
-}
-
-static void segv_handler(int sig, siginfo_t *si, void *uctx)
+/* The fault handler's question (stack.c): the calling thread's routine's
+ * stack, pool and name.  Async-signal-safe. */
+static const stk_node *segv_who(const stk_pool **p, const char **name)
 {
     rt_routine *r = tl_self;
-    uintptr_t a = (uintptr_t)si->si_addr;
-    (void)sig;
-    (void)uctx;
-    if (r != NULL) {
-        /* a fault in the guard page, or (a big frame jumps over it, or a
-         * canary stack has no guard) up to a stack's size under it */
-        uintptr_t lo = (uintptr_t)r->stk->lo;
-        uintptr_t reach = r->rt->stack_size;
-        if (a < lo && a >= lo - reach) {
-            overflow_report(r);
-            sigaction(SIGSEGV, overflow_next(), NULL);
-            return;             /* the fault repeats, the next handler kills */
-        }
-    }
-    sigaction(SIGSEGV, &old_segv, NULL);    /* not ours: the old handler sees it again */
+    if (r == NULL)
+        return NULL;
+    *p = &r->rt->stacks;
+    *name = r->name;
+    return r->stk;
 }
 
 static void segv_install(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = segv_handler;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &old_segv);
+    stk_segv_install(segv_who);
 }
 
-static void altstack_on(rt_lane *l)
+static void overflow_die(rt_routine *r)
 {
-    stack_t ss, old;
-    size_t sz = 64 * 1024;
-    l->altstack = NULL;
-    if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
-        return;                 /* someone (a sanitizer) already gave one */
-    void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return;
-    ss.ss_sp = m;
-    ss.ss_size = sz;
-    ss.ss_flags = 0;
-    if (sigaltstack(&ss, NULL) != 0) {
-        munmap(m, sz);
-        return;
-    }
-    l->altstack = m;
-}
-
-static void altstack_off(rt_lane *l)
-{
-    stack_t ss;
-    if (l->altstack == NULL)
-        return;
-    memset(&ss, 0, sizeof ss);
-    ss.ss_flags = SS_DISABLE;
-    sigaltstack(&ss, NULL);
-    munmap(l->altstack, 64 * 1024);
-    l->altstack = NULL;
+    stk_overflow_die(&r->rt->stacks, r->name);
 }
 
 /* ---- lanes ------------------------------------------------------------------ */
@@ -2219,7 +2117,7 @@ static void *lane_main(void *p)
     tl_lane = l;
     l->rnd = 0x2545f4914f6cdd1dull * (uint64_t)(l->idx + 1) ^ mono_ns();
     ctx_init_thread(&l->sched);
-    altstack_on(l);
+    l->altstack = stk_altstack_on();
     pin(l);
     emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
     while ((r = find_work(l, &from)) != NULL)
@@ -2227,7 +2125,7 @@ static void *lane_main(void *p)
     home_away(rt, l);
     stk_cache_drain(&rt->stacks, &l->cache);
     cpu_lane_fini(&l->cpu);
-    altstack_off(l);
+    stk_altstack_off(l->altstack);
     tl_lane = NULL;
     return NULL;
 }
@@ -2490,26 +2388,92 @@ static __attribute__((noinline)) rt_lane *cpu_resume(rt_routine *r, int how)
     return l;
 }
 
+/* Between two chunks of a long tick: whether something must not wait for
+ * the tick's end - closing, a pause, a new speed (iters: the tick's
+ * length the chunks were counted for). */
+static inline int tick_interrupted(lanes_rt *rt, uint64_t iters)
+{
+    return atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed) != iters;
+}
+
+/*
+ * Routine r, `left` iterations before the end of its tick, answers that
+ * as a safepoint would, mid-tick: closing abandons it (no return); a
+ * pause holds it at the gate until a resume, or until a step's permit
+ * lets it finish this tick (its safepoint then waits for the next); a
+ * lane switched off meanwhile hands it on; a new speed scales what is
+ * left.  Runtime time stays exact: it is the clock's, frozen while
+ * paused.  The lane's CPU window closes before r waits or leaves, and
+ * opens again where it goes on (as around a safepoint).  Returns what is
+ * left, *iters the tick's length now.
+ */
+static __attribute__((noinline)) uint64_t tick_interrupt(rt_routine *r, uint64_t left,
+                                                         uint64_t *iters)
+{
+    lanes_rt *rt = r->rt;
+    int how = SP_STAYED;
+    uint64_t now;
+    for (;;) {
+        rt_lane *l = cur_lane();
+        if (atomic_load(&rt->closing)) {
+            if (how == SP_STAYED)
+                cpu_sample(l, r);
+            switch_out(r, ACT_ABANDON);
+        }
+        if (l->idx >= atomic_load(&rt->ncores)) {
+            if (how == SP_STAYED)
+                cpu_sample(l, r);
+            switch_out(r, ACT_CORES);   /* back on some lane: look again */
+            how = SP_MOVED;
+        } else if (!atomic_load(&rt->paused)) {
+            break;
+        } else {
+            if (how == SP_STAYED)
+                cpu_sample(l, r);
+            how = SP_GATED;
+            if (gate(l))
+                break;                  /* a step's permit */
+        }
+    }
+    if (how != SP_STAYED)
+        cpu_resume(r, how);
+    now = atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed);
+    if (now != *iters) {
+        left = (uint64_t)(((unsigned __int128)left * now) / *iters);
+        *iters = now;
+    }
+    return left;
+}
+
 /* A tick longer than a millisecond of work, in chunks of one: between
- * two chunks is where a long tick can look at anything, here whether a
- * CPU window has grown long (CPU_CHOP_NS).  A stop or pause that must
- * take effect within a tick would be checked here too. */
-static __attribute__((noinline)) uint64_t spin_long(rt_lane *l, rt_routine *r, uint64_t n,
+ * two chunks a long tick looks whether it must stop, pause or change
+ * speed (tick_interrupt), and whether a CPU window has grown long
+ * (CPU_CHOP_NS).  *lp: the lane, which a core change may replace. */
+static __attribute__((noinline)) uint64_t spin_long(rt_lane **lp, rt_routine *r, uint64_t n,
                                                     uint64_t x)
 {
     const uint64_t chunk = iters_per_ms;
+    uint64_t iters = n;
+    rt_lane *l = *lp;
     while (n > chunk) {
         x = spin(chunk, x);
         n -= chunk;
+        if (tick_interrupted(r->rt, iters)) {
+            n = tick_interrupt(r, n, &iters);
+            l = cur_lane();
+        }
         if (trace_now_local() >= l->cpu.chop_due)
             cpu_sample(l, r);
     }
+    *lp = l;
     return spin(n, x);
 }
 
 /* Each tick pays one clock read for the CPU window (is a CPU event
- * due?), a tick longer than a millisecond one a millisecond; the
- * readings of cpu.c only when one is. */
+ * due?), a tick longer than a millisecond one a millisecond (and three
+ * loads for tick_interrupted); the readings of cpu.c only when one is. */
 void lanes_work(int ticks)
 {
     rt_routine *r = cur_self();
@@ -2530,7 +2494,7 @@ void lanes_work(int ticks)
     for (int i = 0; i < ticks; i++) {
         uint64_t n = atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed);
         int sp;
-        x = n <= iters_per_ms ? spin(n, x) : spin_long(l, r, n, x);
+        x = n <= iters_per_ms ? spin(n, x) : spin_long(&l, r, n, x);
         /* the last tick's window closes after its safepoint, below */
         if (i + 1 < ticks && trace_now_local() >= l->cpu.due)
             cpu_sample(l, r);
@@ -2684,7 +2648,7 @@ static void rt_free(lanes_rt *rt)
     stk_pool_each_used(&rt->stacks, routine_free_ctx, NULL);
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
-    names_fini(&rt->rnames);
+    ids_fini(&rt->ids);
     names_fini(&rt->cnames);
     for (int i = 0; i < LANES_MAX_CORES; i++) {
         trace_ring_free(&rt->lanes[i].ring);
@@ -2751,7 +2715,6 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     atomic_store(&rt->paused, (c.flags & LANES_START_PAUSED) != 0);
     atomic_store(&rt->solo, c.cores == 1 && membar_ready());
     atomic_store(&rt->timer_next, NO_TIMER);
-    atomic_store(&rt->next_id, 1);
 
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -2771,7 +2734,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     }
     pthread_condattr_destroy(&ca);
 
-    if (names_init(&rt->rnames) != 0 || names_init(&rt->cnames) != 0 ||
+    if (ids_init(&rt->ids, &rt->census) != 0 || names_init(&rt->cnames) != 0 ||
         stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
         (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
         err = ENOMEM;
@@ -2814,7 +2777,6 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     rt_routine *me = cur_self();
     stk_node *s;
     rt_routine *r;
-    name_slot *slot;
     uint32_t id;
 
     if (rt == NULL || fn == NULL)
@@ -2836,9 +2798,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     r->stk = s;
     r->fn = fn;
     r->arg = arg;
-    r->id = atomic_fetch_add(&rt->next_id, 1);
-    slot = names_set(&rt->rnames, r->id, name, NULL);
-    r->name = slot != NULL ? slot->name : "?";
+    r->id = ids_new(&rt->ids, name, &s->owner, &r->name);
     ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
     set_state(&r->state, RS_RUNNABLE);
 
@@ -2894,6 +2854,12 @@ void sched_get_stats(lanes_rt *rt, sched_stats *st)
     st->live = (uint32_t)(v >> 32);
     st->blocked = (uint32_t)v;
     st->solo = atomic_load(&rt->solo);
+    st->name_slots = ids_slots(&rt->ids);
+}
+
+void sched_set_ids_drawn(lanes_rt *rt, uint64_t n)
+{
+    ids_set_drawn(&rt->ids, n);
 }
 
 int sched_quiescent(lanes_rt *rt)

@@ -1,5 +1,5 @@
 /*
- * check_out.c - the folds of src/out fed with synthetic event streams, no
+ * check_out.c - the folds of src/report fed with synthetic event streams, no
  * runtime needed: exact summary counts, the text and JSON printers, and the
  * Chrome trace (valid JSON, slices that never overlap, every arrow with both
  * ends) including its write errors.
@@ -383,7 +383,7 @@ END_TEST
 static char *print_to_string(int json, const out_summary *s)
 {
     static char buf[16384];
-    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4 };
+    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4, NULL };
     FILE *f = tmpfile();
     size_t n;
 

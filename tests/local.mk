@@ -58,7 +58,7 @@ check_PROGRAMS += tests/check_stress
 TESTS += tests/check_stress
 tests_check_stress_SOURCES = tests/check_stress.c
 tests_check_stress_CFLAGS = $(TEST_CFLAGS)
-tests_check_stress_LDADD = src/report/libreport.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
+tests_check_stress_LDADD = src/report/libreport.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
 
 # The terminal test of the ends that leave no terminal to restore: a second
 # fatal signal in the crash handler, a vanished terminal under nohup.
@@ -71,7 +71,7 @@ EXTRA_DIST += tests/tty/vanish.sh
 check_PROGRAMS += tests/chaos
 TESTS += tests/chaos
 tests_chaos_SOURCES = tests/chaos.c
-tests_chaos_LDADD = src/report/libreport.a src/scn/libscn.a src/rt/liblanes.a
+tests_chaos_LDADD = src/report/libreport.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a
 
 # The built-ins keep the word of their about lines: ticks to finish at 1
 # and 4 cores, exit status and counts (skips what a busy machine cannot tell).

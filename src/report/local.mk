@@ -1,7 +1,6 @@
 # src/report/local.mk - headless summary and trace export.
 noinst_LIBRARIES += src/report/libreport.a
 src_report_libreport_a_SOURCES = src/report/out.h src/report/headless.c \
-	src/report/cpu.h src/report/cpu.c \
 	src/report/summary.h src/report/summary.c src/report/summary_print.c \
 	src/report/trace_json.c src/report/json.c src/report/rt_names.c \
 	src/report/folds.c
@@ -11,7 +10,7 @@ check_PROGRAMS += tests/check_out
 TESTS += tests/check_out
 tests_check_out_SOURCES = tests/check_out.c tests/check_out_json.c tests/check_out_json.h
 tests_check_out_CFLAGS = $(TEST_CFLAGS)
-tests_check_out_LDADD = src/report/libreport.a $(TEST_LIBS)
+tests_check_out_LDADD = src/report/libreport.a src/fold/libfold.a $(TEST_LIBS)
 
 # Headless runs of the built program: exact counts of every built-in
 # scenario, deadlock, trace files and their write errors.

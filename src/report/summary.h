@@ -5,7 +5,7 @@
  *
  * Times: "mt" fields are runtime milli-ticks (lanes_event.t_rt), so lane
  * occupancy counts ticks a routine held a lane, not CPU; CPU time comes from
- * the CPU events (report/cpu.h), in ns or converted to ticks of the tick in
+ * the CPU events (fold/cpu.h), in ns or converted to ticks of the tick in
  * force; other ns fields are wall time.
  */
 #ifndef LANES_OUT_SUMMARY_H
@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "lanes.h"
 #include "report/out.h"
-#include "report/cpu.h"
+#include "fold/cpu.h"
 
 typedef struct out_routine_stats {
     uint32_t id;           /* 0: no routine with this id was seen           */
@@ -71,7 +71,7 @@ typedef struct out_summary {
     int      nlanes;             /* highest lane index seen + 1             */
     int      max_cores;          /* highest core count seen (CORES)         */
     uint64_t lane_busy_mt[LANES_MAX_CORES];  /* occupancy: a routine on it */
-    out_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
+    fold_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
     uint32_t lane_routine[LANES_MAX_CORES];  /* running now, 0: none (fold) */
     uint64_t lane_since_mt[LANES_MAX_CORES]; /* its RUN time (fold)         */
 
@@ -119,7 +119,7 @@ int out_summary_lanes(const out_summary *s, int cores);
  * follow changes).  Call before feeding. */
 void out_summary_set_tick(out_summary *s, uint64_t tick_ns);
 
-/* Parallelism: the lanes' CPU time / run wall time (report/cpu.h). */
+/* Parallelism: the lanes' CPU time / run wall time (fold/cpu.h). */
 double out_summary_parallelism(const out_summary *s);
 
 /* Lane occupancy: busy lane-ticks of all lanes / elapsed ticks. */

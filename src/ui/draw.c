@@ -420,7 +420,7 @@ static void draw_header(ui_view *v, const layout *L)
     const ui_model *m = v->m;
     char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
     int cpus = cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
-    int warn = over || out_cpu_machine_busy(&m->cpu);
+    int warn = over || fold_cpu_machine_busy(&m->cpu);
     attr_t ra = v->end == UI_END_DONE ? role[R_OK] : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
@@ -444,7 +444,7 @@ static void draw_header(ui_view *v, const layout *L)
         snprintf(extra, sizeof extra, " %s dropped %llu", G->dot, (unsigned long long)v->dropped);
     /* more lanes than CPUs: said where it cannot be missed, in warning
      * colours, instead of "cores N (M CPUs)" */
-    if (out_cpu_machine_busy(&m->cpu))
+    if (fold_cpu_machine_busy(&m->cpu))
         snprintf(busy, sizeof busy, " %s machine busy", G->warn);
     if (over)
         snprintf(where, sizeof where, "%s %d lanes on %d CPU%s%s", G->warn, v->cores, cpus,
@@ -883,7 +883,7 @@ static void draw_explain(ui_view *v, const layout *L)
         putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
              "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores, cpus_of(v),
              cpus_of(v) == 1 ? "" : "s");
-    else if (L->explain_n > 1 && v->end == UI_END_NONE && out_cpu_machine_busy(&m->cpu))
+    else if (L->explain_n > 1 && v->end == UI_END_NONE && fold_cpu_machine_busy(&m->cpu))
         putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
              "machine busy: other programs use %.1f CPU of this process's %d",
              (double)m->cpu.load / 1000.0, cpus_of(v));

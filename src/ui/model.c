@@ -408,7 +408,7 @@ int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c)
     ln = &m->lanes[lane];
     if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (c->tick + 1) * 1000 > ln->cpu_upto)
         return ln->cpu_starved;        /* not measured yet: the latest word */
-    return out_cpu_starved(c->wait, c->amount);
+    return fold_cpu_starved(c->wait, c->amount);
 }
 
 void ui_model_set_tick(ui_model *m, uint64_t tick_ns)
@@ -418,7 +418,7 @@ void ui_model_set_tick(ui_model *m, uint64_t tick_ns)
 
 double ui_model_parallelism(const ui_model *m)
 {
-    return out_cpu_parallelism(&m->cpu);
+    return fold_cpu_parallelism(&m->cpu);
 }
 
 double ui_model_occupancy(const ui_model *m)
@@ -813,7 +813,7 @@ static void fold_stop(ui_model *m, const lanes_event *e)
  * columns its interval covers (from the later of the lane's previous CPU
  * event and its routine's RUN), in proportion to the time in each; runtime
  * time runs at one pace within an interval, so the shares hold. */
-static void fold_cpu(ui_model *m, int l, const lanes_event *e)
+static void cpu_cells(ui_model *m, int l, const lanes_event *e)
 {
     ui_lane *ln = &m->lanes[l];
     ui_routine *r = routine_get(m, e->routine);
@@ -822,9 +822,9 @@ static void fold_cpu(ui_model *m, int l, const lanes_event *e)
     uint64_t sum = e->obj + waited, k;
 
     if (r != NULL)
-        r->cpu_mt += out_cpu_mt(&m->cpu, e->obj);
+        r->cpu_mt += fold_cpu_mt(&m->cpu, e->obj);
     ln->cpu_upto = to;
-    ln->cpu_starved = out_cpu_starved(waited, sum);
+    ln->cpu_starved = fold_cpu_starved(waited, sum);
     if (sum == 0 || to <= from)
         return;
     if (to - from > (uint64_t)UI_TL_LEN * 1000)
@@ -882,12 +882,12 @@ static void fold_one(ui_model *m, const lanes_event *e)
         m->now = e->t_rt;
     if (l >= 0)
         extend(m, l, e->t_rt);
-    out_cpu_feed(&m->cpu, e);
+    fold_cpu_feed(&m->cpu, e);
 
     switch (e->kind) {
     case LANES_EV_CPU:
         if (l >= 0)
-            fold_cpu(m, l, e);
+            cpu_cells(m, l, e);
         break;
     case LANES_EV_SPAWN:
         if ((r = routine_get(m, e->routine)) == NULL)
@@ -1094,7 +1094,7 @@ void ui_model_reset(ui_model *m, int cores, int quantum)
     m->cores = cores;
     m->quantum = quantum;
     m->nlanes = cores;
-    out_cpu_init(&m->cpu, 0);
+    fold_cpu_init(&m->cpu, 0);
     for (l = 0; l < LANES_MAX_CORES; l++) {
         m->lanes[l].cpu = -1;
         m->lanes[l].used = l < cores;

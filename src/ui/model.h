@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lanes.h"
-#include "report/cpu.h"
+#include "fold/cpu.h"
 
 #define UI_TL_LEN     512          /* timeline ring: ticks remembered per lane */
 #define UI_BUF_SHOW   64           /* buffered item numbers kept per channel   */
@@ -144,7 +144,7 @@ typedef struct ui_model {
     uint32_t nchans;
     uint32_t maxchan;
 
-    out_cpu  cpu;                  /* CPU truth: per lane CPU / wait, load   */
+    fold_cpu  cpu;                  /* CPU truth: per lane CPU / wait, load   */
 
     /* counters */
     uint64_t switches, steals, preempts, items_done, events;
@@ -216,13 +216,13 @@ int ui_model_busy(const ui_model *m, int lane, int ticks);
 int ui_model_ran(const ui_model *m, int lane, int ticks);
 
 /* Cell c of `lane` is a tick of waiting for a CPU: its routine held the
- * lane, the thread had a CPU for less than half of that time (report/cpu.h).
+ * lane, the thread had a CPU for less than half of that time (fold/cpu.h).
  * The newest ticks of a slice whose work is being measured wait for their
  * CPU event (a thread without a CPU cannot report): until it comes they
  * take the state the lane's latest CPU event gave, not "running". */
 int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
 
-/* Parallelism: the lanes' CPU time / wall time not paused (report/cpu.h). */
+/* Parallelism: the lanes' CPU time / wall time not paused (fold/cpu.h). */
 double ui_model_parallelism(const ui_model *m);
 
 /* Lane occupancy: routine-ticks held per tick of runtime time. */

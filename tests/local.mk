@@ -77,3 +77,13 @@ tests_chaos_LDADD = src/report/libreport.a src/fold/libfold.a src/scn/libscn.a s
 # and 4 cores, exit status and counts (skips what a busy machine cannot tell).
 TESTS += tests/claims.sh
 EXTRA_DIST += tests/claims.sh
+
+# DESIGN's promise that the three folds agree: every built-in at 1 and 4
+# cores, its lossless stream recorded once and fed to the screen model,
+# the summary and the trace writer; and a fold broken on purpose is caught.
+check_PROGRAMS += tests/check_agree
+TESTS += tests/check_agree
+tests_check_agree_SOURCES = tests/check_agree.c
+tests_check_agree_CFLAGS = $(TEST_CFLAGS)
+tests_check_agree_LDADD = src/ui/libui.a src/report/libreport.a src/play/libplay.a \
+	src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)

@@ -1,374 +1,47 @@
 /*
- * summary.c - folds trace events into the numbers of the headless summary.
- *
- * Owns: struct out_summary and its tables (routines and channels indexed by
- * id, items in an open-addressing table).  Touches no runtime and does no
- * I/O.  Invariant: at most one routine is open on a lane at a time; an
- * event stream that breaks this (a RUN on a busy lane, a STOP of a routine
- * that is not on that lane) is repaired the same way every time and counted
- * in `anomalies`, so the counts never depend on luck.
+ * summary.c - the headless summary's numbers: the run state's (fold/
+ * state.c) under the summary's names.  The printing is summary_print.c.
  */
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "report/summary.h"
-
-/* Ids above this are ignored (a runtime hands out ids from 1 upwards). */
-#define ID_LIMIT (1u << 24)
 
 void out_summary_init(out_summary *s)
 {
-    memset(s, 0, sizeof *s);
-    s->lat_min_mt = UINT64_MAX;
-    fold_cpu_init(&s->cpu, 0);
+    fold_state_init(s);
 }
 
 void out_summary_set_tick(out_summary *s, uint64_t tick_ns)
 {
-    s->cpu.tick_ns = tick_ns;
+    fold_state_set_tick(s, tick_ns);
 }
 
 void out_summary_free(out_summary *s)
 {
-    free(s->routines);
-    free(s->chans);
-    free(s->items_tab);
-    memset(s, 0, sizeof *s);
-}
-
-static out_routine_stats *routine(out_summary *s, uint32_t id)
-{
-    out_routine_stats *r;
-
-    if (id == 0 || id >= ID_LIMIT)
-        return NULL;
-    s->routines = out_grow(s->routines, &s->routines_len, sizeof *s->routines, id);
-    r = &s->routines[id];
-    r->id = id;
-    return r;
-}
-
-static out_chan_stats *chan(out_summary *s, uint32_t id)
-{
-    out_chan_stats *c;
-
-    if (id == 0 || id >= ID_LIMIT)
-        return NULL;
-    s->chans = out_grow(s->chans, &s->chans_len, sizeof *s->chans, id);
-    c = &s->chans[id];
-    if (c->id == 0) {
-        c->id = id;
-        c->cap = -1;
-    }
-    return c;
-}
-
-static size_t item_hash(int32_t item, size_t cap)
-{
-    uint32_t x = (uint32_t)item * 2654435761u;
-    return (size_t)(x ^ (x >> 16)) & (cap - 1);
-}
-
-static out_item_slot *item_slot(out_summary *s, int32_t item)
-{
-    size_t i;
-
-    if (s->items_used * 2 >= s->items_cap) {
-        out_item_slot *old = s->items_tab;
-        size_t oldcap = s->items_cap, k;
-
-        s->items_cap = oldcap != 0 ? oldcap * 2 : 256;
-        s->items_tab = out_xrealloc(NULL, s->items_cap * sizeof *s->items_tab);
-        memset(s->items_tab, 0, s->items_cap * sizeof *s->items_tab);
-        for (k = 0; k < oldcap; k++) {
-            if (!old[k].used)
-                continue;
-            i = item_hash(old[k].item, s->items_cap);
-            while (s->items_tab[i].used)
-                i = (i + 1) & (s->items_cap - 1);
-            s->items_tab[i] = old[k];
-        }
-        free(old);
-    }
-    i = item_hash(item, s->items_cap);
-    while (s->items_tab[i].used && s->items_tab[i].item != item)
-        i = (i + 1) & (s->items_cap - 1);
-    if (!s->items_tab[i].used) {
-        s->items_tab[i].used = 1;
-        s->items_tab[i].item = item;
-        s->items_used++;
-    }
-    return &s->items_tab[i];
-}
-
-/* Removes a slot, shifting back the entries of its probe run so that every
- * remaining item is still found from its home slot (no tombstones). */
-static void item_delete(out_summary *s, out_item_slot *slot)
-{
-    size_t mask = s->items_cap - 1, i = (size_t)(slot - s->items_tab), j = i;
-
-    for (;;) {
-        size_t home;
-
-        j = (j + 1) & mask;
-        if (!s->items_tab[j].used)
-            break;
-        home = item_hash(s->items_tab[j].item, s->items_cap);
-        /* j may move to i unless its home lies cyclically in (i, j] */
-        if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
-            s->items_tab[i] = s->items_tab[j];
-            i = j;
-        }
-    }
-    memset(&s->items_tab[i], 0, sizeof s->items_tab[i]);
-    s->items_used--;
-}
-
-/* Ends the slice open on `lane` at time t. */
-static void close_slice(out_summary *s, int lane, uint64_t t)
-{
-    out_routine_stats *r = routine(s, s->lane_routine[lane]);
-    uint64_t d = t > s->lane_since_mt[lane] ? t - s->lane_since_mt[lane] : 0;
-
-    s->lane_busy_mt[lane] += d;
-    if (r != NULL)
-        r->lane_mt += d;
-    s->lane_routine[lane] = 0;
-}
-
-static void occupancy(out_chan_stats *c, int64_t delta)
-{
-    int64_t occ;
-
-    c->balance += delta;
-    occ = c->balance < 0 ? 0 : c->balance;
-    if (c->cap >= 0 && occ > c->cap)
-        occ = c->cap;
-    if ((uint64_t)occ > c->peak)
-        c->peak = (uint64_t)occ;
-}
-
-static void fold_stop(out_summary *s, const lanes_event *e, out_routine_stats *r)
-{
-    int loop_mark;
-
-    if (r == NULL)
-        return;
-    loop_mark = r->loop_mark;       /* a mark speaks of this stop only */
-    r->loop_mark = 0;
-    switch (e->arg) {
-    case LANES_STOP_PREEMPT:
-        r->preemptions++;
-        s->preemptions++;
-        break;
-    case LANES_STOP_YIELD:
-        if (loop_mark)
-            r->loop_yields++;
-        else
-            r->yields++;
-        break;
-    case LANES_STOP_SEND:
-    case LANES_STOP_RECV:
-    case LANES_STOP_SELECT:
-        r->waits++;
-        s->waits++;
-        break;
-    case LANES_STOP_SLEEP:
-        r->sleeps++;
-        break;
-    case LANES_STOP_EXIT:
-        if (!r->exited)
-            s->exits++;
-        r->exited = 1;
-        break;
-    default:
-        break;
-    }
-}
-
-static void fold_one(out_summary *s, const lanes_event *e)
-{
-    int lane = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
-    out_routine_stats *r = routine(s, e->routine);
-    out_chan_stats *c;
-    out_item_slot *it;
-
-    if (s->events == 0)
-        s->first_ns = e->t_ns;
-    s->events++;
-    if (e->t_ns > s->last_ns)
-        s->last_ns = e->t_ns;
-    if (e->t_rt > s->last_mt)
-        s->last_mt = e->t_rt;
-    if (e->kind < LANES_EV_KINDS)
-        s->by_kind[e->kind]++;
-    if (lane >= s->nlanes)
-        s->nlanes = lane + 1;
-    fold_cpu_feed(&s->cpu, e);
-
-    switch (e->kind) {
-    case LANES_EV_CPU:
-        if (r != NULL) {
-            r->cpu_ns += e->obj;
-            r->cpu_mt += fold_cpu_mt(&s->cpu, e->obj);
-        }
-        break;
-    case LANES_EV_SPAWN:
-        s->spawns++;
-        break;
-    case LANES_EV_RUN:
-        if (lane < 0 || r == NULL)
-            break;
-        if (s->lane_routine[lane] != 0) {
-            s->anomalies++;
-            close_slice(s, lane, e->t_rt);
-        }
-        s->lane_routine[lane] = e->routine;
-        s->lane_since_mt[lane] = e->t_rt;
-        r->switches++;
-        r->lanes |= (uint64_t)1 << lane;
-        s->switches++;
-        break;
-    case LANES_EV_STOP:
-        if (lane >= 0 && s->lane_routine[lane] == e->routine && e->routine != 0)
-            close_slice(s, lane, e->t_rt);
-        else
-            s->anomalies++;
-        fold_stop(s, e, r);
-        break;
-    case LANES_EV_SEND:
-        s->sends++;
-        if (r != NULL)
-            r->sent++;
-        if ((c = chan(s, e->obj)) != NULL) {
-            c->sends++;
-            occupancy(c, 1);
-        }
-        it = item_slot(s, e->arg);
-        if (!it->sent) {
-            it->sent = 1;
-            it->first_send_mt = e->t_rt;
-        }
-        break;
-    case LANES_EV_RECV:
-        s->recvs++;
-        if (r != NULL)
-            r->received++;
-        if ((c = chan(s, e->obj)) != NULL) {
-            c->recvs++;
-            occupancy(c, -1);
-        }
-        it = item_slot(s, e->arg);
-        it->recvd = 1;
-        if (e->t_rt > it->last_recv_mt)
-            it->last_recv_mt = e->t_rt;
-        break;
-    case LANES_EV_NOTE:
-        if (e->obj == SCN_MARK_LOOP_YIELD && r != NULL)
-            r->loop_mark = 1;
-        break;
-    case LANES_EV_DONE:
-        s->items++;
-        it = item_slot(s, e->arg);
-        if (it->sent && it->recvd) {
-            uint64_t lat = it->last_recv_mt > it->first_send_mt
-                         ? it->last_recv_mt - it->first_send_mt : 0;
-            s->items_timed++;
-            s->lat_sum_mt += lat;
-            if (lat < s->lat_min_mt)
-                s->lat_min_mt = lat;
-            if (lat > s->lat_max_mt)
-                s->lat_max_mt = lat;
-        }
-        /* the journey is over: forget it (the same number sent again
-         * starts afresh), so the table holds only items on their way */
-        item_delete(s, it);
-        break;
-    case LANES_EV_CLOSE:
-        s->closes++;
-        if ((c = chan(s, e->obj)) != NULL)
-            c->closed = 1;
-        break;
-    case LANES_EV_CHAN:
-        if ((c = chan(s, e->obj)) != NULL)
-            c->cap = e->arg;
-        break;
-    case LANES_EV_STEAL:
-        s->steals++;
-        break;
-    case LANES_EV_PARK:
-        s->parks++;
-        break;
-    case LANES_EV_CORES:
-        if ((int)e->obj > s->max_cores && e->obj <= LANES_MAX_CORES)
-            s->max_cores = (int)e->obj;
-        if (e->arg > s->max_cores && e->arg <= LANES_MAX_CORES)
-            s->max_cores = e->arg;
-        break;
-    case LANES_EV_PAUSE:
-        s->pauses++;
-        break;
-    case LANES_EV_STEP:
-        s->steps++;
-        break;
-    case LANES_EV_DEADLOCK:
-        s->deadlocks++;
-        break;
-    default:
-        break;
-    }
+    fold_state_free(s);
 }
 
 void out_summary_feed(out_summary *s, const lanes_event *ev, size_t n)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        fold_one(s, &ev[i]);
+    fold_state_feed(s, ev, n);
 }
 
-void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns,
-                        uint64_t dropped)
+void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns, uint64_t dropped)
 {
-    int l;
-
-    if (s->finished)
-        return;
-    s->finished = 1;
-    s->end_mt = end_mt > s->last_mt ? end_mt : s->last_mt;
-    for (l = 0; l < LANES_MAX_CORES; l++)
-        if (s->lane_routine[l] != 0)
-            close_slice(s, l, s->end_mt);
-    s->wall_ns = wall_ns != 0 ? wall_ns : s->last_ns - s->first_ns;
-    s->dropped = dropped;
-    if (s->items_timed == 0)
-        s->lat_min_mt = 0;
+    fold_state_finish(s, end_mt, wall_ns, dropped);
 }
 
 int out_summary_lanes(const out_summary *s, int cores)
 {
-    int n = s->nlanes;
-
-    if (s->max_cores > n)
-        n = s->max_cores;
-    if (cores > n)
-        n = cores;
-    return n > LANES_MAX_CORES ? LANES_MAX_CORES : n;
+    return fold_state_lanes(s, cores);
 }
 
 double out_summary_parallelism(const out_summary *s)
 {
-    return fold_cpu_parallelism(&s->cpu);
+    return fold_state_parallelism(s);
 }
 
 double out_summary_occupancy(const out_summary *s)
 {
-    uint64_t busy = 0;
-    int l;
-
-    for (l = 0; l < LANES_MAX_CORES; l++)
-        busy += s->lane_busy_mt[l];
-    return s->end_mt != 0 ? (double)busy / (double)s->end_mt : 0.0;
+    return fold_state_occupancy(s);
 }

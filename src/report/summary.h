@@ -1,12 +1,9 @@
 /*
- * summary.h - the headless summary as a fold of the trace event stream:
- * feed events (any number of batches, in lanes_trace_read order), finish,
- * then print as text or JSON.  Pure: no runtime, no I/O until printing.
- *
- * Times: "mt" fields are runtime milli-ticks (lanes_event.t_rt), so lane
- * occupancy counts ticks a routine held a lane, not CPU; CPU time comes from
- * the CPU events (fold/cpu.h), in ns or converted to ticks of the tick in
- * force; other ns fields are wall time.
+ * summary.h - the headless summary: the run state (fold/state.h) fed
+ * events (any number of batches, in lanes_trace_read order), finished,
+ * then printed as text or JSON.  Pure: no runtime, no I/O until printing.
+ * The out_summary_* fold calls are the run state's under the summary's
+ * names; what is the summary's own is the printing.
  */
 #ifndef LANES_OUT_SUMMARY_H
 #define LANES_OUT_SUMMARY_H
@@ -15,87 +12,14 @@
 #include <stdint.h>
 #include "lanes.h"
 #include "report/out.h"
-#include "fold/cpu.h"
+#include "fold/state.h"
 
-typedef struct out_routine_stats {
-    uint32_t id;           /* 0: no routine with this id was seen           */
-    uint64_t cpu_mt;       /* CPU time: CPU events' obj in milli-ticks of
-                              the tick in force (unsampled time: none)     */
-    uint64_t cpu_ns;       /* the same in ns                                */
-    uint64_t lane_mt;      /* time holding a lane, RUN to STOP              */
-    uint32_t switches;     /* slices: times it was put on a lane (RUN)      */
-    uint32_t waits;        /* blocked on a channel (STOP send/recv/select)  */
-    uint32_t sleeps;       /* STOP sleep                                    */
-    uint32_t yields;       /* STOP yield of a `yield` step                  */
-    uint32_t loop_yields;  /* STOP yield the interpreter made at a loop's end
-                              (announced by a NOTE SCN_MARK_LOOP_YIELD)     */
-    int      loop_mark;    /* fold state: that NOTE came, its STOP not yet  */
-    uint32_t preemptions;  /* STOP preempt                                  */
-    uint32_t sent;         /* SEND events of this routine                   */
-    uint32_t received;     /* RECV events of this routine                   */
-    uint64_t lanes;        /* bit i: it ran on lane i                       */
-    int      exited;       /* STOP exit seen                                */
-} out_routine_stats;
-
-typedef struct out_chan_stats {
-    uint32_t id;           /* 0: no channel with this id was seen           */
-    int32_t  cap;          /* from CHAN; -1 when never announced            */
-    uint64_t sends;        /* messages: SEND events                         */
-    uint64_t recvs;        /* RECV events                                   */
-    int64_t  balance;      /* sends - recvs so far (fold state)             */
-    uint64_t peak;         /* highest occupancy: balance clamped to 0..cap  */
-    int      closed;
-} out_chan_stats;
-
-/* One entry of the item table (open addressing on the item number). */
-typedef struct out_item_slot {
-    int32_t  item;
-    uint8_t  used;         /* slot holds an item                            */
-    uint8_t  sent;         /* a SEND was seen since the last DONE           */
-    uint8_t  recvd;        /* a RECV was seen since the last DONE           */
-    uint64_t first_send_mt;
-    uint64_t last_recv_mt;
-} out_item_slot;
-
-typedef struct out_summary {
-    /* time */
-    uint64_t events;             /* events folded                           */
-    uint64_t first_ns, last_ns;  /* wall time of the first and last event   */
-    uint64_t last_mt;            /* runtime time of the last event          */
-    uint64_t end_mt;             /* elapsed runtime time (out_summary_finish) */
-    uint64_t wall_ns;            /* wall time of the run, when known        */
-    uint64_t dropped;            /* events the rings dropped                */
-    int      finished;
-
-    /* lanes */
-    int      nlanes;             /* highest lane index seen + 1             */
-    int      max_cores;          /* highest core count seen (CORES)         */
-    uint64_t lane_busy_mt[LANES_MAX_CORES];  /* occupancy: a routine on it */
-    fold_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
-    uint32_t lane_routine[LANES_MAX_CORES];  /* running now, 0: none (fold) */
-    uint64_t lane_since_mt[LANES_MAX_CORES]; /* its RUN time (fold)         */
-
-    /* routines and channels, indexed by id (entry 0 unused) */
-    out_routine_stats *routines;
-    size_t   routines_len;       /* entries allocated                       */
-    out_chan_stats *chans;
-    size_t   chans_len;
-
-    /* items */
-    out_item_slot *items_tab;
-    size_t   items_cap;          /* power of two                            */
-    size_t   items_used;
-    uint64_t items;              /* DONE events                             */
-    uint64_t items_timed;        /* of those, with a SEND and a RECV        */
-    uint64_t lat_min_mt, lat_max_mt, lat_sum_mt;
-
-    /* totals */
-    uint64_t spawns, exits, switches, steals, preemptions, waits;
-    uint64_t sends, recvs, closes, deadlocks, pauses, steps, parks;
-    uint64_t anomalies;          /* RUN on a busy lane, STOP of a routine
-                                    not running there: repaired, counted   */
-    uint64_t by_kind[LANES_EV_KINDS];
-} out_summary;
+/* The summary is the run state (fold/state.h) and the printers below:
+ * the counting is shared with the screen model and the trace writer. */
+typedef fold_routine   out_routine_stats;
+typedef fold_chan      out_chan_stats;
+typedef fold_item_slot out_item_slot;
+typedef fold_state     out_summary;
 
 void out_summary_init(out_summary *s);
 void out_summary_free(out_summary *s);

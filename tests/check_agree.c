@@ -169,20 +169,20 @@ static figures of_model(const lanes_event *ev, size_t n, uint64_t tick_ns, int c
     ui_model_set_tick(&m, tick_ns);
     for (i = 0; i < n; i += BATCH)
         ui_model_fold(&m, ev + i, n - i < BATCH ? n - i : BATCH, 0);
-    f.switches = m.switches;
+    f.switches = m.st.switches;
     f.steals = m.steals;
-    f.preemptions = m.preempts;
-    f.items = m.items_done;
+    f.preemptions = m.st.preemptions;
+    f.items = m.st.items;
     f.latency = ui_model_latency(&m);
     for (i = 1; i < m.nroutines; i++) {
         per_routine *r;
         if (m.routines[i].id == 0)
             continue;
         r = fig_routine(&f, (uint32_t)i);
-        r->cpu_mt = m.routines[i].cpu_mt;
-        r->switches = m.routines[i].runs;
-        r->waits = m.routines[i].waits;
-        r->preemptions = m.routines[i].preempts;
+        r->cpu_mt = ui_model_counts(&m, (uint32_t)i)->cpu_mt;
+        r->switches = ui_model_counts(&m, (uint32_t)i)->switches;
+        r->waits = ui_model_counts(&m, (uint32_t)i)->waits;
+        r->preemptions = ui_model_counts(&m, (uint32_t)i)->preemptions;
     }
     ui_model_free(&m);
     return f;

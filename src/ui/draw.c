@@ -412,7 +412,7 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
 /* CPUs this process may use: the runtime's latest LOAD, else start-up's. */
 static int cpus_of(const ui_view *v)
 {
-    return v->m->cpu.cpus > 0 ? v->m->cpu.cpus : v->cpus;
+    return v->m->st.cpu.cpus > 0 ? v->m->st.cpu.cpus : v->cpus;
 }
 
 static void draw_header(ui_view *v, const layout *L)
@@ -420,7 +420,7 @@ static void draw_header(ui_view *v, const layout *L)
     const ui_model *m = v->m;
     char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
     int cpus = cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
-    int warn = over || fold_cpu_machine_busy(&m->cpu);
+    int warn = over || fold_cpu_machine_busy(&m->st.cpu);
     attr_t ra = v->end == UI_END_DONE ? role[R_OK] : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
@@ -444,7 +444,7 @@ static void draw_header(ui_view *v, const layout *L)
         snprintf(extra, sizeof extra, " %s dropped %llu", G->dot, (unsigned long long)v->dropped);
     /* more lanes than CPUs: said where it cannot be missed, in warning
      * colours, instead of "cores N (M CPUs)" */
-    if (fold_cpu_machine_busy(&m->cpu))
+    if (fold_cpu_machine_busy(&m->st.cpu))
         snprintf(busy, sizeof busy, " %s machine busy", G->warn);
     if (over)
         snprintf(where, sizeof where, "%s %d lanes on %d CPU%s%s", G->warn, v->cores, cpus,
@@ -883,10 +883,10 @@ static void draw_explain(ui_view *v, const layout *L)
         putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
              "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores, cpus_of(v),
              cpus_of(v) == 1 ? "" : "s");
-    else if (L->explain_n > 1 && v->end == UI_END_NONE && fold_cpu_machine_busy(&m->cpu))
+    else if (L->explain_n > 1 && v->end == UI_END_NONE && fold_cpu_machine_busy(&m->st.cpu))
         putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
              "machine busy: other programs use %.1f CPU of this process's %d",
-             (double)m->cpu.load / 1000.0, cpus_of(v));
+             (double)m->st.cpu.load / 1000.0, cpus_of(v));
     else if (L->explain_n > 1 && v->end == UI_END_NONE)
         put(L->explain_y + 1, 1, L->cols, role[R_DIM],
             "space pauses, s steps a tick and says what each core did");
@@ -1025,13 +1025,13 @@ static void draw_sleep_done(ui_view *v, const layout *L)
         x = put(L->sleep_y, x, xmax, A_NORMAL, "  ");
     }
 
-    if (m->items_done == 0)     /* nothing served: no rate, no latency */
+    if (m->st.items == 0)     /* nothing served: no rate, no latency */
         snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", G->dot, G->dash,
                  G->dot, G->dash);
     else
         snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
-                 (unsigned long long)m->items_done, G->dot,
-                 secs > 0 ? (double)m->items_done / secs : 0.0, G->dot, ui_model_latency(m));
+                 (unsigned long long)m->st.items, G->dot,
+                 secs > 0 ? (double)m->st.items / secs : 0.0, G->dot, ui_model_latency(m));
     rw = width(buf);
     put(L->done_y, 1, LABEL_W, role[R_LABEL], "finished");
     n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
@@ -1058,7 +1058,7 @@ static void draw_stats(ui_view *v, const layout *L)
     const ui_model *m = v->m;
     char buf[3][256];
     int i, cpus = cpus_of(v);
-    unsigned long long sw = m->switches, st = m->steals, pr = m->preempts;
+    unsigned long long sw = m->st.switches, st = m->steals, pr = m->st.preemptions;
     double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
 
     /* parallelism is CPU time over wall time (it never passes the CPUs);
@@ -1238,6 +1238,7 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
 {
     ui_model *m = v->m;
     ui_routine *r = ui_model_routine(m, v->selected);
+    const fold_routine *cnt = ui_model_counts(m, v->selected);   /* the run state's */
     int y, xmax, x, l, line, i, first_line = 1;
     const char *prog;
     char buf[256];
@@ -1266,11 +1267,11 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
     else
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
     putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks %s on a core %.1f",
-         (double)r->cpu_mt / 1000.0, G->dot, (double)ui_model_lane_mt(m, r) / 1000.0);
+         (double)cnt->cpu_mt / 1000.0, G->dot, (double)ui_model_lane_mt(m, r) / 1000.0);
     putf(y++, x0 + 2, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
-         r->runs, G->dot, r->preempts, G->dot, r->steals);
+         cnt->switches, G->dot, cnt->preemptions, G->dot, r->steals);
     putf(y++, x0 + 2, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks%s",
-         r->waits, r->waits == 1 ? "" : "s", (double)ui_model_wait_mt(m, r) / 1000.0,
+         cnt->waits, cnt->waits == 1 ? "" : "s", (double)ui_model_wait_mt(m, r) / 1000.0,
          r->at == UI_AT_SEND || r->at == UI_AT_RECV || r->at == UI_AT_SELECT
          ? " (waiting now)" : "");
     x = x0 + 2;

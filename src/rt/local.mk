@@ -1,6 +1,8 @@
 # src/rt/local.mk - the runtime library: src/rt/ alone, public header lanes.h.
 noinst_LIBRARIES += src/rt/liblanes.a
-src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/sched.c \
+src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
+	src/rt/runq.h src/rt/sched.c src/rt/time.c src/rt/tracing.c \
+	src/rt/home.c src/rt/census.c src/rt/control.c src/rt/os.c src/rt/open.c \
 	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
 	src/rt/rassert.h src/rt/rtdebug.h

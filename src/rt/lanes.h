@@ -220,6 +220,12 @@ typedef struct lanes_event {
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
  *          somebody reads the trace.
+ * MOVE     routine moved from one run queue of lane to another without
+ *          running: obj = LANES_Q_* it left, arg = LANES_Q_* it joined
+ *          (lane's, or the global queue).  Today one move: a WAKE into
+ *          lane's run-next slot pushes the routine that sat there to the
+ *          lane's local ring (obj RUNNEXT, arg LOCAL), in the same batch
+ *          as that WAKE (same t_ns, right after it).
  */
 enum {
     LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,
@@ -227,7 +233,7 @@ enum {
     LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
     LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
     LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE, LANES_EV_CPU,
-    LANES_EV_LOAD,
+    LANES_EV_LOAD, LANES_EV_MOVE,
     LANES_EV_KINDS                      /* one past the last */
 };
 

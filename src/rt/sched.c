@@ -939,7 +939,6 @@ void sched_ready(rt_routine *r)
             l->census_due = 0;
         }
         emit(rt, l, LANES_EV_WAKE, r->id, waker, LANES_Q_RUNNEXT, (uint16_t)l->idx);
-        emit_release(l);
         atomic_store_explicit(&l->runnext_stamp,
                               atomic_load_explicit(&l->ticks, memory_order_relaxed),
                               memory_order_relaxed);
@@ -947,6 +946,12 @@ void sched_ready(rt_routine *r)
             atomic_store_explicit(&l->runnext, r, memory_order_release);
         else
             old = atomic_exchange_explicit(&l->runnext, r, memory_order_acq_rel);
+        /* The one pushed out (the exchange says who: a thief may have
+         * taken it meanwhile) is recorded before it joins the ring, in
+         * the WAKE's batch: every move has its event. */
+        if (old != NULL)
+            emit(rt, l, LANES_EV_MOVE, old->id, LANES_Q_RUNNEXT, LANES_Q_LOCAL, (uint16_t)l->idx);
+        emit_release(l);
         /* No idle lane is woken for r itself: no thief may take runnext
          * before this lane passes a tick, and the safepoint of that tick
          * wakes one.  The old one goes to the ring, to the chain there
@@ -956,7 +961,7 @@ void sched_ready(rt_routine *r)
          * then looks again by itself): a fan-in pushes one out per message,
          * and a futex call each would halve its rate. */
         if (old != NULL)
-            rq_put_chained(l, old);     /* the UI folds this from the WAKE into runnext */
+            rq_put_chained(l, old);
         return;
     }
     census_add(rt, (uint64_t)-1);

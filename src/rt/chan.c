@@ -344,6 +344,8 @@ static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
 
 /* ---- channels --------------------------------------------------------------- */
 
+static void chan_destroy(struct lanes_chan *ch);
+
 lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, size_t cap)
 {
     lanes_chan *ch;
@@ -365,7 +367,7 @@ lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, si
     ch->cap = cap;
     ch->traced = sched_tracing(rt);
     atomic_init(&ch->lock.held, 0);
-    ch->id = sched_chan_register(rt, ch, name != NULL ? name : "");
+    ch->id = sched_chan_register(rt, ch, name != NULL ? name : "", chan_destroy);
     if (ch->id == 0)
         goto error3;
     sched_trace(rt, LANES_EV_CHAN, 0, ch->id, cap > INT32_MAX ? INT32_MAX : (int32_t)cap, NULL);
@@ -380,7 +382,8 @@ error1:
     return NULL;
 }
 
-void chan_destroy(struct lanes_chan *ch)
+/* lanes_close, through the registry (sched_chan_register). */
+static void chan_destroy(struct lanes_chan *ch)
 {
     /* Parked routines' wait records live on their stacks, which the
      * scheduler frees: nothing here may follow the lists. */

@@ -16,9 +16,6 @@
 #include <time.h>
 #include "rt_int.h"
 
-/* chan.c may not be linked (a program without channels registers none). */
-#pragma weak chan_destroy
-
 /* ---- names ------------------------------------------------------------------ */
 
 void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
@@ -41,10 +38,13 @@ void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
     names_copy(&rt->cnames, id, buf, n);
 }
 
-uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name)
+uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name,
+                             void (*destroy)(struct lanes_chan *))
 {
     uint32_t id = atomic_fetch_add(&rt->nchans, 1) + 1;
-    RT_ASSERT(names_set(&rt->cnames, id, name, ch) != NULL);
+    name_slot *s = names_set(&rt->cnames, id, name, ch);
+    RT_ASSERT(s != NULL);
+    s->destroy = destroy;       /* read by lanes_close, after every lane ended */
     return id;
 }
 
@@ -64,8 +64,8 @@ static void rt_free(lanes_rt *rt)
     uint32_t nch = atomic_load(&rt->nchans);
     for (uint32_t id = 1; id <= nch; id++) {
         name_slot *s = names_get(&rt->cnames, id, 0);
-        if (s != NULL && s->ptr != NULL && chan_destroy != NULL)
-            chan_destroy(s->ptr);
+        if (s != NULL && s->ptr != NULL && s->destroy != NULL)
+            s->destroy(s->ptr);
     }
     stk_pool_each_used(&rt->stacks, routine_free_ctx, NULL);
     stk_pool_fini(&rt->stacks);

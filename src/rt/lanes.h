@@ -220,12 +220,14 @@ typedef struct lanes_event {
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
  *          somebody reads the trace.
- * MOVE     routine moved from one run queue of lane to another without
- *          running: obj = LANES_Q_* it left, arg = LANES_Q_* it joined
- *          (lane's, or the global queue).  Today one move: a WAKE into
- *          lane's run-next slot pushes the routine that sat there to the
- *          lane's local ring (obj RUNNEXT, arg LOCAL), in the same batch
- *          as that WAKE (same t_ns, right after it).
+ * MOVE     routine moved between run queues without running, by lane:
+ *          obj = LANES_Q_* it left, arg = LANES_Q_* it joined (lane's, or
+ *          the global queue).  Two moves today: a WAKE into lane's run-next
+ *          slot pushes the routine that sat there to lane's local ring
+ *          (obj RUNNEXT, arg LOCAL; same t_ns as that WAKE, right after
+ *          it); a lane taking the head of the global queue takes its share
+ *          of the rest into its ring (obj GLOBAL, arg LOCAL; a RUN with arg
+ *          GLOBAL of the head follows).
  */
 enum {
     LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,

@@ -172,22 +172,25 @@ static inline void gq_push_head(lanes_rt *rt, rt_routine **v, int n)
     pthread_mutex_unlock(&rt->gq_mu);
 }
 
-static inline rt_routine *gq_pop(lanes_rt *rt)
+/* Takes up to max routines from the head of the global queue into v,
+ * oldest first; how many. */
+static inline int gq_pop_n(lanes_rt *rt, rt_routine **v, int max)
 {
-    rt_routine *r;
+    int n = 0;
     if (atomic_load_explicit(&rt->gq_len, memory_order_acquire) == 0)
-        return NULL;
+        return 0;
     pthread_mutex_lock(&rt->gq_mu);
-    r = rt->gq_head;
-    if (r != NULL) {
+    while (n < max && rt->gq_head != NULL) {
+        rt_routine *r = rt->gq_head;
         rt->gq_head = r->qnext;
-        if (rt->gq_head == NULL)
-            rt->gq_tail = NULL;
         r->qnext = NULL;
-        gq_len_add(rt, -1);
+        v[n++] = r;
     }
+    if (rt->gq_head == NULL)
+        rt->gq_tail = NULL;
+    gq_len_add(rt, -n);
     pthread_mutex_unlock(&rt->gq_mu);
-    return r;
+    return n;
 }
 
 #endif

@@ -426,14 +426,50 @@ static rt_routine *steal(rt_lane *l)
     return NULL;
 }
 
-static rt_routine *find_runnable(rt_lane *l, int *from)
+/*
+ * Takes from the global queue (after Go's globrunqget): the head to run,
+ * and with it the lane's share of the rest (the queue over the lanes
+ * switched on, up to half a ring and the room there) into its ring, each
+ * with a MOVE event before it is there.  Routines started from a plain
+ * thread all begin in the global queue; taken one at a time, two that
+ * yield to each other would pass through its lock at every switch (a
+ * stopped routine queues behind those waiting there), where taken
+ * together they switch straight to each other like routines a routine
+ * started.  Lane thread.
+ */
+static rt_routine *gq_take(rt_lane *l)
 {
     lanes_rt *rt = l->rt;
+    rt_routine *buf[RQ_SIZE / 2];
+    int len = atomic_load_explicit(&rt->gq_len, memory_order_acquire);
+    int cores = atomic_load_explicit(&rt->ncores, memory_order_relaxed);
+    int want, room, n;
+
+    if (len <= 0)
+        return NULL;
+    want = len / (cores > 0 ? cores : 1) + 1;
+    room = RQ_SIZE - (int)rq_len(l) + 1;        /* thieves only make more */
+    if (want > room)
+        want = room;
+    if (want > RQ_SIZE / 2)
+        want = RQ_SIZE / 2;
+    n = gq_pop_n(rt, buf, want);
+    for (int i = 1; i < n; i++) {
+        emit(rt, l, LANES_EV_MOVE, buf[i]->id, LANES_Q_GLOBAL, LANES_Q_LOCAL, (uint16_t)l->idx);
+        rq_put(l, buf[i]);
+    }
+    if (n > 1 && steal_ok(rt))
+        wake_idle_from(l);
+    return n > 0 ? buf[0] : NULL;
+}
+
+static rt_routine *find_runnable(rt_lane *l, int *from)
+{
     rt_routine *r;
 
     l->schedtick++;
     switches_publish(l);
-    if (l->schedtick % GLOBAL_EVERY == 0 && (r = gq_pop(rt)) != NULL) {
+    if (l->schedtick % GLOBAL_EVERY == 0 && (r = gq_take(l)) != NULL) {
         *from = LANES_Q_GLOBAL;
         return r;
     }
@@ -454,7 +490,7 @@ static rt_routine *find_runnable(rt_lane *l, int *from)
         *from = LANES_Q_LOCAL;
         return r;
     }
-    if ((r = gq_pop(rt)) != NULL) {
+    if ((r = gq_take(l)) != NULL) {
         *from = LANES_Q_GLOBAL;
         return r;
     }

@@ -227,6 +227,30 @@ static long body_switch(drive_ctx *d)
     return 2 * d->n;
 }
 
+/* The same two yielders started from a plain thread (as a scenario starts
+ * its routines): a yield must cost the same wherever the routine began. */
+static void yielder_plain(void *p)
+{
+    long n = *(long *)p;
+
+    for (long i = 0; i < n; i++)
+        lanes_yield();
+}
+
+static double switch_plain(long n, int lanes)
+{
+    lanes_rt *rt = bench_open(lanes, 0);
+    uint64_t t0 = bench_now_ns(), ns;
+
+    for (int i = 0; i < 2; i++)
+        if (lanes_go(rt, "yielder", yielder_plain, &n) < 0)
+            bench_die("lanes_go", 0);
+    bench_wait(rt);
+    ns = bench_now_ns() - t0;
+    lanes_close(rt);
+    return (double)ns / (double)(2 * n);
+}
+
 /* ---- 2. unbuffered ping-pong ---------------------------------------------- */
 
 typedef struct pp_ctx { drive_ctx *d; lanes_chan *ping, *pong; } pp_ctx;
@@ -407,6 +431,11 @@ static double row_switch(bench_row *r, int lanes, double *aux)
     return drive(body_switch, bench_scaled(N_SWITCH), lanes, 0, NULL, NULL);
 }
 
+static double row_switch_plain(bench_row *r, int lanes, double *aux)
+{
+    return switch_plain(bench_scaled(N_SWITCH), lanes);
+}
+
 static double row_pingpong(bench_row *r, int lanes, double *aux)
 {
     return drive(body_pingpong, bench_scaled(N_PINGPONG), lanes, 0, NULL, NULL);
@@ -542,6 +571,7 @@ static double row_trace_cpu(bench_row *r, int lanes, double *aux)
 
 static bench_row rows[] = {
     { "switch",    1, "ns",  "yield between two routines, one lane", row_switch, NULL },
+    { "switch-plain", 1, "ns", "the same, both started from the main thread", row_switch_plain, NULL },
     { "pingpong",  1, "ns",  "unbuffered round trip", row_pingpong, NULL },
     { "pingpong",  2, "ns",  "unbuffered round trip", row_pingpong, NULL },
     { "buffered",  1, "M/s", "cap 128, 1 producer 1 consumer, messages", row_buffered, NULL },

@@ -86,54 +86,46 @@ static void rt_free(lanes_rt *rt)
     free(rt);
 }
 
-lanes_rt *lanes_open(const lanes_config *cfg)
+/* The configuration lanes_open runs with (cfg, or the defaults for
+ * NULL), stack size filled in; -EINVAL when out of range. */
+static int config_of(const lanes_config *cfg, lanes_config *c)
 {
-    lanes_config c;
-    lanes_rt *rt;
-    pthread_condattr_t ca;
-    clk_snap clk;
-    void *mem = NULL;
-    int err;
-
     if (cfg != NULL) {
-        c = *cfg;
+        *c = *cfg;
     } else {
-        memset(&c, 0, sizeof c);
-        c.cores = 1;
-        c.quantum = LANES_DEFAULT_QUANTUM;
-        c.tick_ns = LANES_DEFAULT_TICK_NS;
-        c.trace_events = LANES_DEFAULT_TRACE_EVENTS;
+        memset(c, 0, sizeof *c);
+        c->cores = 1;
+        c->quantum = LANES_DEFAULT_QUANTUM;
+        c->tick_ns = LANES_DEFAULT_TICK_NS;
+        c->trace_events = LANES_DEFAULT_TRACE_EVENTS;
     }
-    if (c.cores < 1 || c.cores > LANES_MAX_CORES || c.quantum < 0 || c.tick_ns == 0 ||
-        c.trace_events > (1u << 26) || c.stack_size > (256u << 20) ||
-        (c.flags & ~(LANES_NO_STEAL | LANES_PIN_CPUS | LANES_START_PAUSED)) != 0) {
-        errno = EINVAL;
-        return NULL;
-    }
-    if (c.stack_size == 0)
-        c.stack_size = LANES_DEFAULT_STACK;
-    work_calibrate();
-    os_segv_install();
+    if (c->cores < 1 || c->cores > LANES_MAX_CORES || c->quantum < 0 || c->tick_ns == 0 ||
+        c->trace_events > (1u << 26) || c->stack_size > (256u << 20) ||
+        (c->flags & ~(LANES_NO_STEAL | LANES_PIN_CPUS | LANES_START_PAUSED)) != 0)
+        return -EINVAL;
+    if (c->stack_size == 0)
+        c->stack_size = LANES_DEFAULT_STACK;
+    return 0;
+}
 
-    if (posix_memalign(&mem, 64, sizeof *rt) != 0) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    rt = mem;
-    memset(rt, 0, sizeof *rt);
-    rt->flags = c.flags;
-    rt->stack_size = c.stack_size;
-    rt->trace_on = c.trace_events > 0;
-    rt->trace_cap = c.trace_events;
+/* The settings, locks, condition variables and lists of a zeroed rt. */
+static void rt_init(lanes_rt *rt, const lanes_config *c)
+{
+    pthread_condattr_t ca;
+
+    rt->flags = c->flags;
+    rt->stack_size = c->stack_size;
+    rt->trace_on = c->trace_events > 0;
+    rt->trace_cap = c->trace_events;
     rt->ncpu = os_affinity_cpus(rt->cpus, LANES_MAX_CORES);
     if (rt->ncpu > LANES_MAX_CORES)
         rt->ncpu = LANES_MAX_CORES;
-    atomic_store(&rt->quantum, c.quantum);
-    atomic_store(&rt->tick_ns, c.tick_ns);
-    atomic_store(&rt->iters_per_tick, work_iters(c.tick_ns));
-    atomic_store(&rt->ncores, c.cores);
-    atomic_store(&rt->paused, (c.flags & LANES_START_PAUSED) != 0);
-    atomic_store(&rt->solo, c.cores == 1 && membar_ready());
+    atomic_store(&rt->quantum, c->quantum);
+    atomic_store(&rt->tick_ns, c->tick_ns);
+    atomic_store(&rt->iters_per_tick, work_iters(c->tick_ns));
+    atomic_store(&rt->ncores, c->cores);
+    atomic_store(&rt->paused, (c->flags & LANES_START_PAUSED) != 0);
+    atomic_store(&rt->solo, c->cores == 1 && membar_ready());
     atomic_store(&rt->timer_next, NO_TIMER);
     atomic_store(&rt->next_id, 1);
 
@@ -153,7 +145,30 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         home_init(&rt->lanes[i].home, 0);
     }
     pthread_condattr_destroy(&ca);
+}
 
+lanes_rt *lanes_open(const lanes_config *cfg)
+{
+    lanes_config c;
+    lanes_rt *rt;
+    clk_snap clk;
+    void *mem = NULL;
+    int err;
+
+    if (config_of(cfg, &c) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    work_calibrate();
+    os_segv_install();
+
+    if (posix_memalign(&mem, 64, sizeof *rt) != 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    rt = mem;
+    memset(rt, 0, sizeof *rt);
+    rt_init(rt, &c);
     if (names_init(&rt->rnames) != 0 || names_init(&rt->cnames) != 0 ||
         stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
         (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {

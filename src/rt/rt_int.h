@@ -291,7 +291,6 @@ static NOIPA __attribute__((unused)) void set_self(rt_routine *r)
     __asm__ volatile("" ::: "memory");
 }
 
-
 /* rt_routine.state is bookkeeping (asserts, lanes_blocked_list): the
  * queues and locks that hand a routine over order everything else. */
 static inline void set_state(_Atomic int *st, int v)

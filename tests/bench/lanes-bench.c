@@ -255,14 +255,18 @@ static double switch_plain(long n, int lanes)
 
 typedef struct pp_ctx { drive_ctx *d; lanes_chan *ping, *pong; } pp_ctx;
 
+/* The workers below copy what they need from the driver's frame first:
+ * after their last message the driver may return and exit, and its stack
+ * be reused, before they look at their loop's bound again. */
 static void ponger(void *p)
 {
-    pp_ctx *pp = p;
+    pp_ctx pp = *(pp_ctx *)p;
+    long n = pp.d->n;
     int v;
 
-    for (long i = 0; i < pp->d->n; i++) {
-        lanes_recv(pp->ping, &v);
-        lanes_send(pp->pong, &v);
+    for (long i = 0; i < n; i++) {
+        lanes_recv(pp.ping, &v);
+        lanes_send(pp.pong, &v);
     }
 }
 
@@ -293,11 +297,12 @@ static volatile long sink;       /* keeps results alive */
 
 static void producer(void *p)
 {
-    buf_ctx *b = p;
+    buf_ctx b = *(buf_ctx *)p;
+    long n = b.d->n;
 
-    for (long i = 0; i < b->d->n; i++) {
+    for (long i = 0; i < n; i++) {
         int v = (int)i;
-        lanes_send(b->ch, &v);
+        lanes_send(b.ch, &v);
     }
 }
 
@@ -326,11 +331,12 @@ typedef struct sel_ctx { drive_ctx *d; lanes_chan *ch; } sel_ctx;
 
 static void sel_producer(void *p)
 {
-    sel_ctx *s = p;
+    sel_ctx s = *(sel_ctx *)p;
+    long n = s.d->n / 4;
 
-    for (long i = 0; i < s->d->n / 4; i++) {
+    for (long i = 0; i < n; i++) {
         int v = (int)i;
-        lanes_send(s->ch, &v);
+        lanes_send(s.ch, &v);
     }
 }
 

@@ -1,6 +1,6 @@
 /*
  * check_trace.c - the trace rings: time order across lanes, drop counting,
- * lossless mode, causal order across lanes, names of kinds, notes.
+ * lossless mode, causal order across lanes, names of kinds, items.
  */
 #include "config.h"
 #include <check.h>
@@ -340,7 +340,7 @@ START_TEST(test_trace_names)
 }
 END_TEST
 
-/* ---- a message's note: the SEND/RECV arg ------------------------------- */
+/* ---- a message's item: the SEND/RECV arg -------------------------------- */
 
 static int32_t tenfold(const void *elem, uint32_t seq, void *arg)
 {
@@ -348,7 +348,7 @@ static int32_t tenfold(const void *elem, uint32_t seq, void *arg)
     return (int32_t)seq * 10 + *(int *)arg;
 }
 
-static void noter(void *a)
+static void itemer(void *a)
 {
     lanes_chan **ch = a;
     for (int k = 0; k < 3; k++)
@@ -359,9 +359,9 @@ static void noter(void *a)
         }
 }
 
-/* A channel's note function gives its SEND and RECV args; the default is
+/* A channel's item function gives its SEND and RECV args; the default is
  * the element's first 4 bytes; setting NULL brings the default back. */
-START_TEST(test_trace_note)
+START_TEST(test_trace_item_fn)
 {
     lanes_config c = { .cores = 1, .tick_ns = 1000, .trace_events = 4096 };
     static const int32_t want[3][3] = { { 17, 27, 37 }, { 100, 200, 300 }, { 100, 200, 300 } };
@@ -372,10 +372,10 @@ START_TEST(test_trace_note)
     rt = lanes_open(&c);
     for (int k = 0; k < 3; k++)
         ch[k] = lanes_chan_open(rt, "c", sizeof(int), 1);
-    lanes_chan_set_note(ch[0], tenfold, &seven);
-    lanes_chan_set_note(ch[2], tenfold, &seven);
-    lanes_chan_set_note(ch[2], NULL, NULL);
-    lanes_go(rt, "noter", noter, ch);
+    lanes_chan_set_item(ch[0], tenfold, &seven);
+    lanes_chan_set_item(ch[2], tenfold, &seven);
+    lanes_chan_set_item(ch[2], NULL, NULL);
+    lanes_go(rt, "itemer", itemer, ch);
     ck_assert_int_eq(lanes_wait(rt), 0);
     n = lanes_trace_read(rt, ev, 512);
     for (size_t i = 0; i < n; i++) {
@@ -405,7 +405,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_trace_ring_lap_period);
     tcase_add_test(tc, test_trace_off);
     tcase_add_test(tc, test_trace_names);
-    tcase_add_test(tc, test_trace_note);
+    tcase_add_test(tc, test_trace_item_fn);
     suite_add_tcase(s, tc);
     return s;
 }

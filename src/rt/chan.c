@@ -126,8 +126,8 @@ struct lanes_chan {
                                    arg for elements shorter than 4 bytes)    */
     uint32_t    nrecv;          /* messages that left it; FIFO keeps them in
                                    step with nsent                           */
-    lanes_note_fn note;         /* the SEND/RECV arg (lanes_chan_set_note), */
-    void       *note_arg;       /*   NULL: the default; under the lock      */
+    lanes_item_fn item_fn;      /* the SEND/RECV arg (lanes_chan_set_item), */
+    void       *item_arg;       /*   NULL: the default; under the lock      */
     const void *trace_last;     /* traced: the ring of the latest event about
                                    the channel, or of a parker's STOP (rt_sched.h) */
     chan_waitq  recvq;          /* parked receivers                          */
@@ -226,15 +226,15 @@ static void copy_elem(const lanes_chan *ch, void *dst, const void *src)
     }
 }
 
-/* The `arg` of SEND/RECV, the message's note: what the channel's note
+/* The `arg` of SEND/RECV, the message's item: what the channel's item
  * function says, or by default the element's first 4 bytes when it has
  * them, else the message's number on this channel. */
 static int32_t item_of(const lanes_chan *ch, const void *src, uint32_t count)
 {
     int32_t v = 0;
 
-    if (ch->note != NULL)
-        return ch->note(src, count, ch->note_arg);
+    if (ch->item_fn != NULL)
+        return ch->item_fn(src, count, ch->item_arg);
     if (ch->elem_size < 4)
         return (int32_t)count;
     if (src != NULL)
@@ -402,13 +402,13 @@ static void chan_destroy(struct lanes_chan *ch)
     free(ch);
 }
 
-void lanes_chan_set_note(lanes_chan *ch, lanes_note_fn fn, void *arg)
+void lanes_chan_set_item(lanes_chan *ch, lanes_item_fn fn, void *arg)
 {
     if (ch == NULL)
         return;
     lock_take(&ch->lock);
-    ch->note = fn;
-    ch->note_arg = arg;
+    ch->item_fn = fn;
+    ch->item_arg = arg;
     lock_drop(&ch->lock);
 }
 

@@ -123,16 +123,17 @@ int lanes_try_send(lanes_chan *ch, const void *elem);  /* 0, LANES_CLOSED or LAN
 int lanes_try_recv(lanes_chan *ch, void *elem);        /* 0, LANES_CLOSED or LANES_WOULDBLOCK */
 uint32_t lanes_chan_id(const lanes_chan *ch);          /* > 0, the `obj` of channel events */
 
-/* A message's note: the `arg` of its SEND and RECV events, which a fold
- * follows from sender to receiver (the DONE of lanes_item_done ends its
- * journey).  By default the element's first 4 bytes when elem_size >= 4
- * (a program that sends numbered items, as scenarios do, sees them), else
- * the message's number on the channel (1, 2, ...).  fn replaces that for
- * ch: called with the element (NULL for a close's zero value), its number
- * and arg, under the channel's lock and only while tracing, so it must be
- * quick and must not use channels.  NULL restores the default. */
-typedef int32_t (*lanes_note_fn)(const void *elem, uint32_t seq, void *arg);
-void lanes_chan_set_note(lanes_chan *ch, lanes_note_fn fn, void *arg);
+/* A message's item: the number it carries through the trace, the `arg`
+ * of its SEND and RECV events, which a fold follows from sender to
+ * receiver (the DONE of lanes_item_done ends its journey).  By default the
+ * element's first 4 bytes when elem_size >= 4 (a program that sends
+ * numbered items, as scenarios do, sees them), else the message's number
+ * on the channel (1, 2, ...).  fn replaces that for ch: called with the
+ * element (NULL for a close's zero value), its number and arg, under the
+ * channel's lock and only while tracing, so it must be quick and must not
+ * use channels.  NULL restores the default. */
+typedef int32_t (*lanes_item_fn)(const void *elem, uint32_t seq, void *arg);
+void lanes_chan_set_item(lanes_chan *ch, lanes_item_fn fn, void *arg);
 size_t lanes_chan_len(lanes_chan *ch);                 /* items buffered now */
 size_t lanes_chan_cap(const lanes_chan *ch);
 
@@ -195,9 +196,9 @@ typedef struct lanes_event {
  *          SLEEP: ticks; PREEMPT/YIELD/CORES: LANES_Q_* it was put on
  * WAKE     routine made runnable; obj = waker routine (0: timer or runtime);
  *          lane = lane whose queue got it (NO_LANE: global); arg = LANES_Q_*
- * SEND     routine sent on channel obj; arg = the message's note
- *          (lanes_chan_set_note; by default its item: the first 4 bytes of
- *          the element when elem_size >= 4, else the channel's message count)
+ * SEND     routine sent on channel obj; arg = the message's item
+ *          (lanes_chan_set_item; by default the first 4 bytes of the
+ *          element when elem_size >= 4, else the channel's message count)
  * RECV     routine received on channel obj; arg as for SEND
  * CLOSE    routine closed channel obj
  * STEAL    routine moved from lane obj's queue to lane's queue; arg =
@@ -213,8 +214,8 @@ typedef struct lanes_event {
  * QUANTUM  control: obj = new quantum, arg = old
  * CHAN     channel obj opened; arg = capacity; routine = opener (0: plain thread)
  * DONE     routine is done with item arg (lanes_item_done): the end of the
- *          journey of the messages noted arg, for end-to-end latency (first
- *          SEND to last RECV)
+ *          journey of the messages whose item is arg, for end-to-end
+ *          latency (first SEND to last RECV)
  * CPU      what the OS really gave lane's thread while it did routine's work
  *          (lanes_work): obj = ns the thread ran on a CPU, arg = ns it was
  *          runnable but waited for a CPU (the OS time-slicing the lanes),
@@ -286,7 +287,7 @@ uint64_t lanes_trace_dropped(const lanes_rt *rt);
 void lanes_trace_lossless(lanes_rt *rt, int on);
 
 /* Inside a routine: records a DONE event for `item` on this lane: the
- * messages whose note (lanes_chan_set_note) is `item` have arrived. */
+ * messages whose item (lanes_chan_set_item) it is have arrived. */
 void lanes_item_done(int32_t item);
 
 /* Name of an event kind / stop reason, for people ("run", "preempt"). */

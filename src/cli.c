@@ -26,18 +26,20 @@ static const char usage_text[] =
 "\n"
 "  -c, --cores N        lanes (cores) at start, 1..64\n"
 "  -q, --quantum N      ticks per time slice, 0 = cooperative (no preemption)\n"
-"  -s, --speed X        speed factor, 0.0625..64\n"
+"  -s, --speed X        speed as the screen shows it: 1/16..64 (1/4, 8x), max\n"
 "      --tick DURATION  tick length at speed 1x, e.g. 50ms, 200us, 1s\n"
 "      --headless       run to the end and print a summary (no terminal)\n"
 "      --json           the summary as JSON (implies --headless)\n"
 "      --trace FILE     write a Chrome trace (Perfetto) to FILE, '-' = stdout\n"
 "      --seed N         seed for random amounts\n"
+"      --for TICKS      stop the run after TICKS ticks, a normal end (status 0);\n"
+"                       --headless needs it for a scenario that can run forever\n"
 "      --paused         start paused\n"
 "      --no-color       no colours (also when NO_COLOR is set)\n"
 "      --ascii          ASCII line drawing only\n"
 "      --no-mouse       do not take the mouse\n"
 "      --frames N       quit after drawing N frames (for tests)\n"
-"  -l, --list           list the built-in scenarios\n"
+"  -l, --list           list the built-in scenarios with what each shows\n"
 "  -h, --help           show this help\n"
 "  -V, --version        show the version\n"
 "\n"
@@ -48,7 +50,7 @@ static const char usage_text[] =
 "3 deadlock, 4 scenario fault.\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
-       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES };
+       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR };
 
 static const struct option long_options[] = {
     { "cores",    required_argument, NULL, 'c' },
@@ -65,11 +67,14 @@ static const struct option long_options[] = {
     { "ascii",    no_argument,       NULL, OPT_ASCII },
     { "no-mouse", no_argument,       NULL, OPT_NO_MOUSE },
     { "frames",   required_argument, NULL, OPT_FRAMES },
+    { "for",      required_argument, NULL, OPT_FOR },
     { "list",     no_argument,       NULL, 'l' },
     { "help",     no_argument,       NULL, 'h' },
     { "version",  no_argument,       NULL, 'V' },
     { NULL, 0, NULL, 0 }
 };
+
+#define CLI_MAX_FOR 1000000000L      /* --for: a billion ticks */
 
 static FILE *err_stream;
 
@@ -159,28 +164,80 @@ static int parse_duration(const char *s, uint64_t *out)
     return -1;
 }
 
+/* A speed as the screen shows it: a factor ("2", "0.25") or a fraction
+ * ("1/4"), either with an optional "x" ("1/4x", "8x"), 1/16 .. 64; or
+ * "max". */
 static int parse_speed(const char *s, double *out)
 {
-    char *end;
-    double v;
+    char num[64], *end;
+    size_t len = strlen(s);
+    double v, d;
 
-    if (*s < '0' || *s > '9')
+    if (strcmp(s, "max") == 0) {
+        *out = LANES_SPEED_MAX;
+        return 0;
+    }
+    if (len == 0 || len >= sizeof num || *s < '0' || *s > '9')
         return -1;
+    memcpy(num, s, len + 1);
+    if (num[len - 1] == 'x')
+        num[--len] = '\0';
     errno = 0;
-    v = strtod(s, &end);
-    if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
+    v = strtod(num, &end);
+    if (errno != 0 || end == num || !isfinite(v))
         return -1;
-    if (v < 0.0625 || v > 64)
+    if (*end == '/') {
+        const char *den = end + 1;
+        if (*den < '0' || *den > '9')
+            return -1;
+        d = strtod(den, &end);
+        if (errno != 0 || end == den || !isfinite(d) || d <= 0)
+            return -1;
+        v /= d;
+    }
+    if (*end != '\0' || v < 0.0625 || v > 64)
         return -1;
     *out = v;
     return 0;
 }
 
+/* Each built-in: its name and title, then its about text wrapped under the
+ * title, so a line stays within 80 columns. */
+static void list_about(FILE *out, const char *about)
+{
+    const int indent = 13, width = 80 - 13;
+    int col = 0;
+
+    while (*about != '\0') {
+        size_t w;
+        while (*about == ' ')
+            about++;
+        w = strcspn(about, " ");
+        if (w == 0)
+            break;
+        if (col > 0 && col + 1 + (int)w > width) {
+            fputc('\n', out);
+            col = 0;
+        }
+        if (col == 0)
+            fprintf(out, "%*s", indent, "");
+        else
+            fputc(' ', out), col++;
+        fwrite(about, 1, w, out);
+        col += (int)w;
+        about += w;
+    }
+    if (col > 0)
+        fputc('\n', out);
+}
+
 static int list_builtins(FILE *out)
 {
     int i;
-    for (i = 0; scn_builtin_name(i) != NULL; i++)
+    for (i = 0; scn_builtin_name(i) != NULL; i++) {
         fprintf(out, "%-12s %s\n", scn_builtin_name(i), scn_builtin_title(i));
+        list_about(out, scn_builtin_about(i));
+    }
     return EXIT_DONE;
 }
 
@@ -210,7 +267,8 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             break;
         case 's':
             if (parse_speed(optarg, &o->speed) != 0)
-                return bad_usage("--speed takes a factor from 0.0625 to 64, not '%s'", optarg);
+                return bad_usage("--speed takes a factor from 1/16 to 64 (such as 1/4, 0.5"
+                                 " or 8x) or max, not '%s'", optarg);
             break;
         case OPT_TICK:
             if (parse_duration(optarg, &o->tick_ns) != 0)
@@ -237,6 +295,12 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             if (parse_long(optarg, 1, LONG_MAX, &v) != 0)
                 return bad_usage("--frames takes a whole number from 1, not '%s'", optarg);
             o->frames = v;
+            break;
+        case OPT_FOR:
+            if (parse_long(optarg, 1, CLI_MAX_FOR, &v) != 0)
+                return bad_usage("--for takes a whole number of ticks from 1 to %ld, not '%s'",
+                                 (long)CLI_MAX_FOR, optarg);
+            o->for_ticks = v;
             break;
         case 'l': return list_builtins(out);
         case 'h': fputs(usage_text, out); return EXIT_DONE;

@@ -17,11 +17,15 @@ enum {
     EXIT_FAULT = 4       /* a scenario fault (send on a closed channel) */
 };
 
+/* --speed max: the screen's fastest speed ("max"); headless, the same as
+ * no --speed (its own fast tick). */
+#define LANES_SPEED_MAX 1e9
+
 typedef struct lanes_opts {
     const char *scenario;   /* file path or built-in name; NULL = default */
     int      cores;         /* -c; 0 = unset                              */
     int      quantum;       /* -q; -1 = unset                             */
-    double   speed;         /* -s; 0 = unset (1.0)                        */
+    double   speed;         /* -s; 0 = unset (1.0); LANES_SPEED_MAX = "max" */
     uint64_t tick_ns;       /* --tick; 0 = unset                          */
     int      headless;      /* --headless                                 */
     int      json;          /* --json (implies headless)                  */
@@ -33,6 +37,8 @@ typedef struct lanes_opts {
     int      no_color;      /* --no-color                                 */
     int      ascii;         /* --ascii                                    */
     long     frames;        /* --frames N: quit after N frames; 0 = never */
+    long     for_ticks;     /* --for TICKS: stop the run after this much
+                               runtime time, a normal end; 0 = unset      */
 } lanes_opts;
 
 #endif

@@ -116,6 +116,19 @@ static const struct bad {
     { { "--json", "--trace" }, 2, "option '--trace' needs a value" },
     { { "-q", "" }, 2, "--quantum takes" },
     { { "--speed=" }, 2, "--speed takes" },
+    { { "--for", "0" }, 2, "--for takes a whole number of ticks" },
+    { { "--for", "ten" }, 2, "--for takes a whole number of ticks" },
+    { { "--for", "1000000001" }, 2, "--for takes a whole number of ticks" },
+    { { "--headless", "endless.lanes" }, 2, "endless.lanes can run forever ('forever' at "
+      "endless.lanes:3 never ends): give the headless run a limit with --for TICKS",
+      NULL, NULL, "endless.lanes:3:3: warning: 'forever' never ends", ONCE },
+    { { "-s", "1/0" }, 2, "--speed takes" },
+    { { "-s", "1/" }, 2, "--speed takes" },
+    { { "-s", "/4" }, 2, "--speed takes" },
+    { { "-s", "1/4y" }, 2, "--speed takes" },
+    { { "-s", "1/32" }, 2, "--speed takes" },
+    { { "-s", "x" }, 2, "--speed takes" },
+    { { "-s", "1/4xx" }, 2, "--speed takes" },
     { { "--tick", "ms" }, 2, "--tick takes" },
     { { "--tick", "1e400s" }, 2, "--tick takes" },
     { { "--seed", "99999999999999999999" }, 2, "--seed takes" },
@@ -274,6 +287,77 @@ START_TEST(test_cli_stdin_runs)
 }
 END_TEST
 
+/* --speed takes every speed the screen shows, as it shows it. */
+START_TEST(test_cli_speed_as_shown)
+{
+    static const struct { const char *as; const char *tick; } sp[] = {
+        { "1/16", "\"tick_ns\":16000," }, { "1/4", "\"tick_ns\":4000," },
+        { "1/4x", "\"tick_ns\":4000," }, { "1/2x", "\"tick_ns\":2000," },
+        { "1x", "\"tick_ns\":1000," }, { "0.5", "\"tick_ns\":2000," },
+        { "64x", "\"tick_ns\":1000," }, { "max", "\"tick_ns\":1000," },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+        run_row(&R, (const char *[]){ "--json", "--tick", "1us", "--speed", sp[i].as,
+                                      "good.lanes", NULL }, 0, NULL, NULL, 0);
+        ck_assert_msg(R.status == 0, "--speed %s: status %d (%s)", sp[i].as, R.status, R.err);
+        ck_assert_msg(strstr(R.out, sp[i].tick) != NULL, "--speed %s: %s", sp[i].as, R.out);
+    }
+}
+END_TEST
+
+/* --for stops a run that would never end: a normal end, "stopped", 0. */
+START_TEST(test_cli_for_stops)
+{
+    run_row(&R, (const char *[]){ "--json", "--for", "300", "endless.lanes", NULL }, 0,
+            NULL, NULL, 0);
+    ck_assert_msg(R.status == 0, "status %d (%s)", R.status, R.err);
+    ck_assert_msg(strstr(R.out, "\"status\":\"stopped\",\"exit_status\":0,") != NULL, "%s", R.out);
+    ck_assert_msg(strstr(R.err, "warning: 'forever' never ends") != NULL, "%s", R.err);
+    /* a run that ends first ends as it would have */
+    run_row(&R, (const char *[]){ "--json", "--for", "100000", "good.lanes", NULL }, 0,
+            NULL, NULL, 0);
+    ck_assert_msg(strstr(R.out, "\"status\":\"done\"") != NULL, "%s", R.out);
+}
+END_TEST
+
+/* --list gives each built-in's about line under its title, within 80 columns. */
+START_TEST(test_cli_list_about)
+{
+    const char *line;
+
+    run_row(&R, (const char *[]){ "--list", NULL }, 0, NULL, NULL, 0);
+    ck_assert_int_eq(R.status, 0);
+    line = strstr(R.out, "restaurant   ");
+    ck_assert_ptr_nonnull(line);
+    line = strchr(line, '\n');      /* then the about text, indented under the title */
+    ck_assert_msg(line != NULL && strncmp(line, "\n             ", 14) == 0 &&
+                  line[14] != ' ' && line[14] != '\n', "%s", R.out);
+    for (line = R.out; *line != '\0'; ) {
+        size_t w = strcspn(line, "\n");
+        ck_assert_msg(w <= 80, "a line of %zu columns: %.*s", w, (int)w, line);
+        line += w + (line[w] == '\n');
+    }
+}
+END_TEST
+
+/* --json reports the seed in force: the scenario's, or --seed. */
+START_TEST(test_cli_json_seed)
+{
+    run_row(&R, (const char *[]){ "--json", "--tick", "1us", "seeded.lanes", NULL }, 0,
+            NULL, NULL, 0);
+    ck_assert_msg(R.status == 0, "status %d (%s)", R.status, R.err);
+    ck_assert_msg(strstr(R.out, "\"seed\":7,") != NULL, "%s", R.out);
+    run_row(&R, (const char *[]){ "--json", "--tick", "1us", "--seed", "9", "seeded.lanes",
+                                  NULL }, 0, NULL, NULL, 0);
+    ck_assert_msg(strstr(R.out, "\"seed\":9,") != NULL, "%s", R.out);
+    run_row(&R, (const char *[]){ "--json", "--tick", "1us", "good.lanes", NULL }, 0,
+            NULL, NULL, 0);
+    ck_assert_msg(strstr(R.out, "\"seed\":1,") != NULL, "%s", R.out);
+}
+END_TEST
+
 /* ---- the files the rows name ---------------------------------------------- */
 
 static void put_file(const char *name, const char *text, size_t len)
@@ -349,6 +433,8 @@ static void make_fixtures(void)
         exit(1);
     }
     PUT("good.lanes", "routine x\n  work 1\nend\n");
+    PUT("endless.lanes", "chan c 1\nroutine a\n  forever\n    send c\n    recv c\n  end\nend\n");
+    PUT("seeded.lanes", "seed 7\nroutine x\n  work 1..3\nend\n");
     PUT("bad.lanes", "chan a 0\nroutine x\n  send b\nend\n");
     PUT("fault.lanes", "chan a 1\nroutine x\n  close a\n  send a\nend\n");
     PUT("stuck.lanes", "chan a 0\nroutine x\n  recv a\nend\n");
@@ -387,6 +473,10 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_cli_version);
     tcase_add_loop_test(tc, test_cli_bad_usage, 0, 2 * NBAD);
     tcase_add_test(tc, test_cli_stdin_runs);
+    tcase_add_test(tc, test_cli_speed_as_shown);
+    tcase_add_test(tc, test_cli_list_about);
+    tcase_add_test(tc, test_cli_for_stops);
+    tcase_add_test(tc, test_cli_json_seed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,6 +18,7 @@
 
 #include "ui/draw.h"
 #include "ui/model.h"
+#include "scn/scn.h"
 #include "modelfeed.h"
 
 static ui_model M;
@@ -142,7 +143,7 @@ START_TEST(test_draw_restaurant_one_lane)
     ck_assert_ptr_nonnull(strstr(s, "runnable"));
     ck_assert_ptr_nonnull(strstr(s, "global: cook#2 cashier"));
     ck_assert_ptr_nonnull(strstr(s, "orders"));
-    ck_assert_ptr_nonnull(strstr(s, "[#1 . .] 1/3"));
+    ck_assert_ptr_nonnull(strstr(s, "[o1 . .] 1/3"));
     ck_assert_ptr_nonnull(strstr(s, "meals"));
     ck_assert_ptr_nonnull(strstr(s, "unbuffered"));
     ck_assert_ptr_nonnull(strstr(s, "attendant (9 ticks)"));
@@ -578,7 +579,7 @@ START_TEST(test_draw_note_over_end_message)
     restaurant(1);
     V.end = UI_END_DONE;
     snprintf(V.message, sizeof V.message, "done - every routine returned");
-    snprintf(V.note, sizeof V.note, "the run has ended: r runs it again, q quits");
+    snprintf(V.note, sizeof V.note, "the run has ended: r runs it again, 1-9 on that many cores, q quits");
     V.note_wall = 1000;
     draw(1);
     ck_assert_ptr_nonnull(strstr(grab(), "the run has ended: r runs it again"));
@@ -586,6 +587,38 @@ START_TEST(test_draw_note_over_end_message)
     V.wall = 1000 + 3000;
     draw(1);
     ck_assert_ptr_null(strstr(grab(), "the run has ended"));
+    ck_assert_ptr_nonnull(strstr(grab(), "done - every routine returned"));
+}
+END_TEST
+
+/* A scenario's note shows on the explanation line while fresh; a pausing
+ * note, while paused, says so and how to go on; it gives way to a step's
+ * account, goes when old, and never hides the end. */
+START_TEST(test_draw_lesson_note)
+{
+    restaurant(1);
+    ev(12500, LANES_EV_NOTE, 0, 2, SCN_MARK_NOTE, 0);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), " One cashier, one core: turns."));
+    V.wall = 1000 + 20000;
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "one core: turns"));
+
+    ev(12500, LANES_EV_NOTE, 0, 2, SCN_MARK_NOTE_PAUSE, 1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    V.paused = 1;
+    V.wall = 1000 + 60000;          /* paused: however long it stays */
+    draw(1);
+    ck_assert_msg(strstr(grab(), "Now press 4. - space goes on") != NULL, "%s", grab());
+    ev(12500, LANES_EV_STEP, -1, 0, 1, 1);
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "Now press 4."));
+    ck_assert_ptr_nonnull(strstr(grab(), "step 1:"));
+    V.end = UI_END_DONE;
+    V.paused = 0;
+    snprintf(V.message, sizeof V.message, "done - every routine returned");
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "Now press 4."));
     ck_assert_ptr_nonnull(strstr(grab(), "done - every routine returned"));
 }
 END_TEST
@@ -722,6 +755,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_detail_counts_wait_in_progress);
     tcase_add_test(tc, test_draw_side_pane_hides);
     tcase_add_test(tc, test_draw_note_over_end_message);
+    tcase_add_test(tc, test_draw_lesson_note);
     tcase_add_test(tc, test_draw_decisions_cut_with_ellipsis);
     tcase_add_test(tc, test_draw_decisions_ellipsis_utf8);
     tcase_add_test(tc, test_draw_chan_waiters_aligned);

@@ -112,6 +112,7 @@ static const struct expect {
     { "hog",        0, "items=0 spawns=4 exits=4" },
     { "amdahl",     0, "done:4/4 items=4 spawns=5 exits=5" },
     { "deadlock",   3, "left:0/0 right:0/0 items=0 spawns=3 exits=1" },
+    { "lesson",     0, "orders:16/16 meals:16/16 items=16 spawns=4 exits=4" },
 };
 
 START_TEST(test_headless_builtin_counts)

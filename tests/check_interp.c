@@ -36,6 +36,12 @@ typedef struct folded {
     int nreports;
     int report_while_running;       /* a report came before the end */
     char end[2048];
+    int notes[4];                   /* NOTE events of note 0..3      */
+    int pausing_notes;              /* of them marked to pause       */
+    int pauses;                     /* PAUSE events                  */
+    int loop_marks;                 /* SCN_MARK_LOOP_YIELD marks     */
+    int marked_yields, plain_yields;/* STOP yield after a mark, or not */
+    uint32_t marked;                /* routine whose stop a mark announced */
 } folded;
 
 static void fold(lanes_rt *rt, folded *f, const char *sleeper)
@@ -71,11 +77,29 @@ static void fold(lanes_rt *rt, folded *f, const char *sleeper)
             case LANES_EV_CLOSE:
                 f->closes++;
                 break;
+            case LANES_EV_NOTE:
+                if (e->obj == SCN_MARK_LOOP_YIELD) {
+                    f->loop_marks++;
+                    f->marked = e->routine;
+                } else if (e->arg >= 0 && e->arg < 4) {
+                    f->notes[e->arg]++;
+                    f->pausing_notes += e->obj == SCN_MARK_NOTE_PAUSE;
+                }
+                break;
+            case LANES_EV_PAUSE:
+                f->pauses++;
+                break;
             case LANES_EV_SPAWN:
                 if (f->nnames < 64)
                     lanes_routine_name(rt, e->routine, f->names[f->nnames++], LANES_NAME_MAX);
                 break;
             case LANES_EV_STOP:
+                if (e->arg == LANES_STOP_YIELD && f->marked == e->routine)
+                    f->marked_yields++;
+                else if (e->arg == LANES_STOP_YIELD)
+                    f->plain_yields++;
+                if (f->marked == e->routine)
+                    f->marked = 0;
                 if (e->arg != LANES_STOP_SLEEP || f->nsleeps >= 64 || sleeper == NULL)
                     break;
                 lanes_routine_name(rt, e->routine, name, sizeof name);
@@ -153,6 +177,78 @@ START_TEST(test_interp_items_keep_numbers)
     ck_assert_int_eq(F.sent[10], 0);
     ck_assert_msg(F.nreports == 0, "false report: %s", F.reports[0]);
     ck_assert_str_eq(F.end, "");
+    scn_result_free(&r);
+}
+END_TEST
+
+/* Notes record NOTE events (their index; whether they pause); a pausing
+ * note pauses the runtime when the run lets it, and only then; a loop pass
+ * that never waited is marked before its yield, a `yield` step is not. */
+static const char notes_src[] =
+    "chan c 3\n"
+    "routine a\n"
+    "  note \"first\"\n"
+    "  note \"second\" pause\n"
+    "  repeat 3\n"
+    "    send c\n"
+    "  end\n"
+    "  yield\n"
+    "  close c\n"
+    "end\n"
+    "routine b\n"
+    "  sleep 5\n"
+    "  range c\n"
+    "    work 1\n"
+    "  end\n"
+    "end\n";
+
+START_TEST(test_interp_notes)
+{
+    scn_result r;
+    scn_program *p = parse(&r, "notes.lanes", notes_src);
+    scn_settings s;
+    scn_run *run;
+    char err[256];
+    int st, waited = 0;
+
+    ck_assert_int_eq(scn_note_count(p), 2);
+    ck_assert_str_eq(scn_note_text(p, 1), "second");
+    ck_assert_ptr_null(scn_note_text(p, 2));
+
+    /* headless: the note does not pause */
+    run_prog(p, 1, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DONE);
+    ck_assert_int_eq(F.notes[0], 1);
+    ck_assert_int_eq(F.notes[1], 1);
+    ck_assert_int_eq(F.pausing_notes, 1);
+    ck_assert_int_eq(F.pauses, 0);
+    ck_assert_int_eq(F.loop_marks, 2);
+    ck_assert_int_eq(F.marked_yields, 2);
+    ck_assert_int_eq(F.plain_yields, 1);
+
+    /* on a screen: it pauses the runtime, which waits for a resume */
+    memset(&F, 0, sizeof F);
+    memset(&s, 0, sizeof s);
+    s.cores = 1;
+    s.quantum = -1;
+    s.tick_ns = FAST_TICK;
+    s.note_pauses = 1;
+    run = scn_start(p, &s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    while (!lanes_paused(scn_rt(run))) {
+        st = scn_wait(run, 5000000ull);
+        ck_assert_int_eq(st, SCN_TIMEOUT);      /* it cannot end before the pause */
+    }
+    while (scn_wait(run, 20000000ull) == SCN_TIMEOUT && waited < 3)
+        waited++;                               /* paused: it stays so */
+    ck_assert_int_eq(waited, 3);
+    ck_assert(lanes_paused(scn_rt(run)));
+    lanes_resume(scn_rt(run));
+    ck_assert_int_eq(scn_wait(run, 0), SCN_DONE);
+    fold(scn_rt(run), &F, NULL);
+    ck_assert_int_eq(F.pauses, 1);
+    ck_assert_int_eq(F.notes[1], 1);
+    scn_stop(run);
     scn_result_free(&r);
 }
 END_TEST
@@ -703,6 +799,7 @@ static Suite *interp_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_interp_items_keep_numbers, 0, 2);
     tcase_add_test(tc, test_interp_one_ball);
+    tcase_add_test(tc, test_interp_notes);
     tcase_add_test(tc, test_interp_seeds_repeat);
     tcase_add_test(tc, test_interp_fault_send_on_closed);
     tcase_add_test(tc, test_interp_fault_close_of_closed);

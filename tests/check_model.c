@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ui/model.h"
+#include "scn/scn.h"
 #include "modelfeed.h"
 
 static ui_model M;
@@ -336,6 +337,40 @@ START_TEST(test_model_item_latency)
 }
 END_TEST
 
+/* A yield the interpreter made at a loop's end (a NOTE mark before it) is
+ * not worded as the routine's own; the next, unmarked, yield is. */
+START_TEST(test_model_loop_yield_words)
+{
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(1000, LANES_EV_NOTE, 0, 1, SCN_MARK_LOOP_YIELD, 12);
+    ev(1000, LANES_EV_STOP, 0, 1, LANES_Q_LOCAL, LANES_STOP_YIELD);
+    ck_assert_ptr_null(strstr(ui_model_log(&M, 0), "yielded"));
+    ck_assert_msg(strstr(ui_model_log(&M, 0), "cashier ended a loop pass that never waited") != NULL,
+                  "%s", ui_model_log(&M, 0));
+    ev(1000, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(2000, LANES_EV_STOP, 0, 1, LANES_Q_LOCAL, LANES_STOP_YIELD);
+    ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 0), "cashier yielded"));
+}
+END_TEST
+
+/* A note reached: its text (through the namer), whether it pauses, who. */
+START_TEST(test_model_note_folds)
+{
+    ck_assert_str_eq(M.lesson, "");
+    ev(0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(500, LANES_EV_NOTE, 0, 1, SCN_MARK_NOTE, 0);
+    ck_assert_str_eq(M.lesson, "One cashier, one core: turns.");
+    ck_assert_int_eq(M.lesson_pause, 0);
+    ev(900, LANES_EV_NOTE, 0, 1, SCN_MARK_NOTE_PAUSE, 1);
+    ck_assert_str_eq(M.lesson, "Now press 4.");
+    ck_assert_int_eq(M.lesson_pause, 1);
+    ck_assert_uint_eq(M.lesson_routine, 1);
+    ck_assert_uint_eq(M.lessons, 2);
+}
+END_TEST
+
 START_TEST(test_model_step_explains)
 {
     ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
@@ -484,6 +519,8 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_park_hands_queue_to_global);
     tcase_add_test(tc, test_model_item_latency);
     tcase_add_test(tc, test_model_step_explains);
+    tcase_add_test(tc, test_model_loop_yield_words);
+    tcase_add_test(tc, test_model_note_folds);
     tcase_add_test(tc, test_model_steal_marks_and_counts);
     tcase_add_test(tc, test_model_runnext_holds_one);
     tcase_add_test(tc, test_model_letters_and_names);

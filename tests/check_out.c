@@ -401,7 +401,7 @@ START_TEST(test_out_trace_synthetic)
     /* the first slice of the producer: lane 0, 10..40 us, preempted */
     ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10.000,"
                                       "\"dur\":30.000,\"name\":\"producer\",\"cat\":\"run\","
-                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"item\":3,"
+                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"item\":\"o3\","
                                       "\"stop\":\"preempt\",\"queue\":\"core 0\"}}"));
     /* item 4 was handed over while the consumer was blocked: its arrow ends
      * inside the consumer's next slice (81..90 us, on core 1) */
@@ -598,6 +598,62 @@ START_TEST(test_out_trace_long_notes)
 }
 END_TEST
 
+/* The interpreter's marks: a note is an instant named by its text on the
+ * routine's core; a loop's own yield is "loop yield" in the trace and a
+ * loop_yields count in the summary, while a `yield` step stays a yield. */
+static const lanes_event marked[] = {
+    E(1,  SPAWN, NL, 1, 0, LANES_Q_GLOBAL),
+    E(10, RUN,   0,  1, 0, LANES_Q_GLOBAL),
+    E(12, NOTE,  0,  1, SCN_MARK_NOTE_PAUSE, 1),
+    E(14, NOTE,  0,  1, SCN_MARK_LOOP_YIELD, 9),
+    E(15, STOP,  0,  1, LANES_Q_LOCAL, LANES_STOP_YIELD),
+    E(20, RUN,   0,  1, 0, LANES_Q_LOCAL),
+    E(25, STOP,  0,  1, LANES_Q_LOCAL, LANES_STOP_YIELD),
+    E(30, RUN,   0,  1, 0, LANES_Q_LOCAL),
+    E(40, STOP,  0,  1, 0, LANES_STOP_EXIT),
+};
+
+static const char *note_texts(void *ctx, int i)
+{
+    static const char *const t[] = { "zero", "Press \"4\" now" };
+    (void)ctx;
+    return i >= 0 && i < 2 ? t[i] : NULL;
+}
+
+START_TEST(test_out_marks)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", err[512];
+    int fd = mkstemp(path);
+    size_t n = sizeof marked / sizeof marked[0], len;
+    out_summary s;
+    out_trace *w;
+    char *buf;
+
+    close(fd);
+    w = out_trace_open(path, err, sizeof err);
+    ck_assert_ptr_nonnull(w);
+    out_trace_notes(w, note_texts, NULL);
+    ck_assert_int_eq(out_trace_feed(w, marked, n, &names), 0);
+    ck_assert_int_eq(out_trace_close(w, 0, err, sizeof err), 0);
+    buf = slurp_file(path, &len);
+    ck_assert_int_eq(json_check(buf, len), -1);
+    ck_assert_msg(strstr(buf, "{\"ph\":\"i\",\"pid\":1,\"tid\":1,\"ts\":12.000,\"s\":\"t\","
+                              "\"name\":\"Press \\\"4\\\" now\",\"cat\":\"note\",\"args\":"
+                              "{\"routine\":\"producer\",\"pause\":true}}") != NULL, "%s", buf);
+    ck_assert_int_eq(count(buf, "\"stop\":\"loop yield\""), 1);
+    ck_assert_int_eq(count(buf, "\"stop\":\"yield\""), 1);
+    free(buf);
+    unlink(path);
+
+    out_summary_init(&s);
+    out_summary_feed(&s, marked, n);
+    out_summary_finish(&s, 40000, 40000, 0);
+    ck_assert_uint_eq(s.routines[1].yields, 1);
+    ck_assert_uint_eq(s.routines[1].loop_yields, 1);
+    out_summary_free(&s);
+}
+END_TEST
+
 static Suite *out_suite(void)
 {
     Suite *s = suite_create("out");
@@ -619,6 +675,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_trace_dropped);
     tcase_add_test(tc, test_out_trace_restart);
     tcase_add_test(tc, test_out_trace_long_notes);
+    tcase_add_test(tc, test_out_marks);
     suite_add_tcase(s, tc);
     return s;
 }

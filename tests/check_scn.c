@@ -25,6 +25,16 @@ static const struct bad {
     size_t len;
     const char *first;      /* the exact first line of the messages */
 } bad[] = {
+    { S("routine a\n  note\nend\n"),
+      "t.lanes:2:7: error: 'note' needs a text in double quotes, such as note \"Now press 4\"" },
+    { S("routine a\n  note \"x\" later\nend\n"),
+      "t.lanes:2:12: error: unexpected 'later' after the note's text: only 'pause' may follow it" },
+    { S("routine a\n  note \"x\" pause pause\nend\n"),
+      "t.lanes:2:18: error: unexpected 'pause' after 'note'" },
+    { S("routine a\n  note \"x\nend\n"),
+      "t.lanes:2:8: error: unterminated string: the closing '\"' is missing" },
+    { S("note \"x\"\n"),
+      "t.lanes:1:1: error: 'note' outside a routine" },
     { S("chan c 0x10\n"),
       "t.lanes:1:8: error: '0x10' is not a decimal number: hexadecimal is not supported" },
     { S("chan c 1e3\n"),
@@ -297,6 +307,39 @@ START_TEST(test_scn_warnings)
 }
 END_TEST
 
+/* A `forever` that a running routine reaches is warned about, once per
+ * routine, and remembered; one in a routine nothing starts is not. */
+START_TEST(test_scn_forever_warned)
+{
+    static const char src[] =
+        "chan c 1\n"
+        "routine idle x0\n"
+        "  forever\n"
+        "    yield\n"
+        "  end\n"
+        "end\n"
+        "routine ticker\n"
+        "  forever\n"
+        "    send c\n"
+        "    forever\n"
+        "      recv c\n"
+        "    end\n"
+        "  end\n"
+        "end\n";
+    scn_result r = scn_parse("f.lanes", src, sizeof src - 1);
+
+    ck_assert_ptr_nonnull(r.prog);
+    ck_assert_int_eq(r.warnings, 1);
+    ck_assert_str_eq(r.messages,
+        "f.lanes:8:3: warning: 'forever' never ends: 'ticker' runs until the run is stopped "
+        "(a headless run needs --for TICKS)\n"
+        "  forever\n"
+        "  ^\n");
+    ck_assert_int_eq(scn_endless_line(r.prog), 8);
+    scn_result_free(&r);
+}
+END_TEST
+
 /* Warnings wait until the errors are fixed. */
 START_TEST(test_scn_no_warnings_with_errors)
 {
@@ -328,7 +371,7 @@ START_TEST(test_scn_builtins_clean)
                       "%s: the about line names a key to press", file);
         scn_result_free(&r);
     }
-    ck_assert_int_eq(i, 9);
+    ck_assert_int_eq(i, 10);
     ck_assert_str_eq(scn_builtin_name(0), SCN_DEFAULT);
     ck_assert_ptr_null(scn_builtin_name(-1));
     ck_assert_ptr_null(scn_builtin_title(i));
@@ -674,7 +717,11 @@ START_TEST(test_scn_every_step)
     const char *text;
     int first = 0;
 
-    ck_assert_msg(r.errors == 0 && r.warnings == 0, "%s", r.messages ? r.messages : "");
+    /* helper, spawned, loops forever: the one warning */
+    ck_assert_msg(r.errors == 0 && r.warnings == 1 &&
+                  strstr(r.messages, "all.lanes:23:3: warning: 'forever' never ends") != NULL,
+                  "%s", r.messages ? r.messages : "");
+    ck_assert_int_eq(scn_endless_line(r.prog), 23);
     ck_assert_int_eq(scn_routine_count(r.prog), 2);
     text = scn_routine_decl_text(r.prog, 1, &first);
     ck_assert_int_eq(first, 19);
@@ -782,6 +829,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_scn_message_layout);
     tcase_add_test(tc, test_scn_utf8_columns);
     tcase_add_test(tc, test_scn_warnings);
+    tcase_add_test(tc, test_scn_forever_warned);
     tcase_add_test(tc, test_scn_no_warnings_with_errors);
     tcase_add_test(tc, test_scn_builtins_clean);
     tcase_add_test(tc, test_scn_builtins_match_assets);

@@ -330,6 +330,42 @@ START_TEST(test_trace_off)
 }
 END_TEST
 
+/* lanes_annotate: a NOTE with the routine, its lane, the tag and the
+ * argument, between the routine's own events; nothing from a plain thread. */
+static void annotator(void *a)
+{
+    (void)a;
+    lanes_work(1);
+    lanes_annotate(77, -5);
+    lanes_work(1);
+}
+
+START_TEST(test_trace_annotate)
+{
+    lanes_config c = { .cores = 1, .quantum = 0, .tick_ns = 10000, .trace_events = 4096 };
+    lanes_event ev[4096];
+    size_t n, i, notes = 0;
+    int id;
+
+    rt = lanes_open(&c);
+    lanes_annotate(1, 1);               /* a plain thread: nothing */
+    id = lanes_go(rt, "w", annotator, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    n = lanes_trace_read(rt, ev, 4096);
+    for (i = 0; i < n; i++) {
+        if (ev[i].kind != LANES_EV_NOTE)
+            continue;
+        notes++;
+        ck_assert_uint_eq(ev[i].routine, (uint32_t)id);
+        ck_assert_uint_eq(ev[i].obj, 77);
+        ck_assert_int_eq(ev[i].arg, -5);
+        ck_assert_uint_eq(ev[i].lane, 0);
+    }
+    ck_assert_uint_eq(notes, 1);
+    ck_assert_str_eq(lanes_event_kind_name(LANES_EV_NOTE), "note");
+}
+END_TEST
+
 START_TEST(test_trace_names)
 {
     ck_assert_str_eq(lanes_event_kind_name(LANES_EV_RUN), "run");
@@ -406,6 +442,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_trace_off);
     tcase_add_test(tc, test_trace_names);
     tcase_add_test(tc, test_trace_item_fn);
+    tcase_add_test(tc, test_trace_annotate);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,6 +12,7 @@
 
 static const char *names[] = { "", "cashier", "cook#1", "cook#2", "attendant" };
 static const char *chans[] = { "", "orders", "meals" };
+static const char *notes[] = { "One cashier, one core: turns.", "Now press 4." };
 
 static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
 {
@@ -20,6 +21,8 @@ static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
         snprintf(buf, n, "%s", names[id]);
     else if (kind == 1 && id < 3)
         snprintf(buf, n, "%s", chans[id]);
+    else if (kind == 2 && id < 2)
+        snprintf(buf, n, "%s", notes[id]);
 }
 
 /* Folds one event at runtime time t_rt (milli-ticks) into m. */

@@ -71,10 +71,10 @@ static uint64_t headless_tick(const lanes_opts *o, const scn_program *prog)
 {
     double t;
 
-    if (o->tick_ns == 0 && o->speed <= 0)
+    if (o->tick_ns == 0 && (o->speed <= 0 || o->speed >= LANES_SPEED_MAX))
         return OUT_HEADLESS_TICK_NS;
     t = (double)(o->tick_ns != 0 ? o->tick_ns : scn_tick_ns(prog));
-    if (o->speed > 0)
+    if (o->speed > 0 && o->speed < LANES_SPEED_MAX)
         t /= o->speed;
     return t < 1000 ? 1000 : (uint64_t)t;
 }
@@ -103,6 +103,36 @@ static void drain_reports(scn_run *run)
         say(buf);
 }
 
+/* How long to wait for the end before looking again: WAIT_NS, or less
+ * when --for's limit (limit_mt, runtime milli-ticks; 0 = none) is near;
+ * 0 once the run has reached it. */
+static uint64_t wait_for_limit(lanes_rt *rt, uint64_t limit_mt)
+{
+    uint64_t now = lanes_now(rt), ns;
+
+    if (limit_mt == 0)
+        return WAIT_NS;
+    if (now >= limit_mt)
+        return 0;
+    ns = (limit_mt - now) * lanes_tick(rt) / 1000u;
+    return ns < 1000u ? 1000u : ns < WAIT_NS ? ns : WAIT_NS;
+}
+
+/* A scenario that can run forever needs --for: without it a headless run
+ * would go on until killed, with no word.  0, or the exit status. */
+static int needs_limit(const lanes_opts *opts, const scn_program *prog)
+{
+    char msg[600];
+
+    if (scn_endless_line(prog) == 0 || opts->for_ticks > 0)
+        return 0;
+    snprintf(msg, sizeof msg, "%s can run forever ('forever' at %s:%d never ends): give the "
+             "headless run a limit with --for TICKS", opts->scenario != NULL ? opts->scenario
+             : SCN_DEFAULT, scn_filename(prog), scn_endless_line(prog));
+    say(msg);
+    return EXIT_USAGE;
+}
+
 static int headless_run(const lanes_opts *opts, scn_program *prog)
 {
     scn_settings set;
@@ -117,7 +147,11 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     char err[600];
     uint64_t t0, wall, dropped;
     size_t n;
-    int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc;
+    int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc, limited = 0;
+    uint64_t wait_ns, limit_mt = (uint64_t)opts->for_ticks * 1000u;
+
+    if ((status = needs_limit(opts, prog)) != 0)
+        return status;
 
     memset(&set, 0, sizeof set);
     set.cores = opts->cores;
@@ -137,6 +171,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
             sumf = stderr;
         out_trace_note(tw, "scenario", opts->scenario != NULL ? opts->scenario : "");
         out_trace_note(tw, "title", scn_title(prog));
+        out_trace_program(tw, prog);
     }
 
     run = scn_start(prog, &set, err, sizeof err);
@@ -158,8 +193,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.cores = lanes_cores(rt);
     info.quantum = lanes_quantum(rt);
     info.tick_ns = lanes_tick(rt);
-    info.seed_set = opts->seed_set;
-    info.seed = opts->seed;
+    info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
+    info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
     t0 = now_ns();
     lanes_resume(rt);
@@ -180,8 +215,12 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
             lanes_pause(rt);
             ended = 1;
         }
+        if (!ended && (wait_ns = wait_for_limit(rt, limit_mt)) == 0) {
+            lanes_pause(rt);            /* --for: a normal end, "stopped" */
+            ended = limited = 1;
+        }
         if (!ended) {
-            st = scn_wait(run, WAIT_NS);
+            st = scn_wait(run, wait_ns);
             ended = st != SCN_TIMEOUT;
         }
     }
@@ -206,6 +245,10 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     case SCN_FAULT:    status = EXIT_FAULT;    info.status = "fault";    break;
     case SCN_ERROR:    status = EXIT_SYSTEM;   info.status = "error";    break;
     default:           status = EXIT_SYSTEM;   info.status = "stopped";  break;
+    }
+    if (st == SCN_TIMEOUT && limited) {
+        status = EXIT_DONE;
+        info.status = "stopped";        /* by --for, where the user wanted */
     }
     if (st == SCN_TIMEOUT && stop_signal != 0) {
         info.status = "interrupted";

@@ -85,6 +85,16 @@ int out_trace_restart(out_trace *w);
  * scenario title.  Keys and values are copied; call before close. */
 int out_trace_note(out_trace *w, const char *key, const char *value);
 
+/* The program whose run the events come from, for what its NOTE events
+ * mean: a `note` becomes an instant named by its text on the routine's
+ * core, and a loop's own yield ends its slice with "stop":"loop yield".
+ * NULL (the default): notes are left out.  The program must outlive w. */
+void out_trace_program(out_trace *w, const scn_program *p);
+
+/* The same with any source of the texts (tests): text(ctx, i) is note i's
+ * text, or NULL. */
+void out_trace_notes(out_trace *w, const char *(*text)(void *ctx, int i), void *ctx);
+
 /* The message of the first error so far ("" when none). */
 const char *out_trace_error(const out_trace *w);
 

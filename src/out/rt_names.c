@@ -1,6 +1,7 @@
 /*
  * rt_names.c - the one place src/out asks the runtime anything: routine and
- * channel names, and the trace writer's entry point that takes a runtime.
+ * channel names, and the trace writer's entry point that takes a runtime;
+ * and the scenario: the texts of its notes.
  * Kept apart so the folds link (and are tested) without a runtime.
  */
 #include "config.h"
@@ -31,4 +32,14 @@ int out_trace_events(out_trace *w, const lanes_event *ev, size_t n, lanes_rt *rt
     out_names names = out_names_of_rt(rt);
 
     return out_trace_feed(w, ev, n, &names);
+}
+
+static const char *program_note(void *ctx, int i)
+{
+    return scn_note_text(ctx, i);
+}
+
+void out_trace_program(out_trace *w, const scn_program *p)
+{
+    out_trace_notes(w, p != NULL ? program_note : NULL, (void *)p);
 }

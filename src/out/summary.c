@@ -146,15 +146,22 @@ static void occupancy(out_chan_stats *c, int64_t delta)
 
 static void fold_stop(out_summary *s, const lanes_event *e, out_routine_stats *r)
 {
+    int loop_mark;
+
     if (r == NULL)
         return;
+    loop_mark = r->loop_mark;       /* a mark speaks of this stop only */
+    r->loop_mark = 0;
     switch (e->arg) {
     case LANES_STOP_PREEMPT:
         r->preemptions++;
         s->preemptions++;
         break;
     case LANES_STOP_YIELD:
-        r->yields++;
+        if (loop_mark)
+            r->loop_yields++;
+        else
+            r->yields++;
         break;
     case LANES_STOP_SEND:
     case LANES_STOP_RECV:
@@ -244,6 +251,10 @@ static void fold_one(out_summary *s, const lanes_event *e)
         it->recvd = 1;
         if (e->t_rt > it->last_recv_mt)
             it->last_recv_mt = e->t_rt;
+        break;
+    case LANES_EV_NOTE:
+        if (e->obj == SCN_MARK_LOOP_YIELD && r != NULL)
+            r->loop_mark = 1;
         break;
     case LANES_EV_DONE:
         s->items++;

@@ -20,7 +20,10 @@ typedef struct out_routine_stats {
     uint32_t switches;     /* slices: times it was put on a lane (RUN)      */
     uint32_t waits;        /* blocked on a channel (STOP send/recv/select)  */
     uint32_t sleeps;       /* STOP sleep                                    */
-    uint32_t yields;       /* STOP yield                                    */
+    uint32_t yields;       /* STOP yield of a `yield` step                  */
+    uint32_t loop_yields;  /* STOP yield the interpreter made at a loop's end
+                              (announced by a NOTE SCN_MARK_LOOP_YIELD)     */
+    int      loop_mark;    /* fold state: that NOTE came, its STOP not yet  */
     uint32_t preemptions;  /* STOP preempt                                  */
     uint32_t sent;         /* SEND events of this routine                   */
     uint32_t received;     /* RECV events of this routine                   */

@@ -141,10 +141,11 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
         out_json_quote(q, sizeof q, name);
         lane_list(r->lanes, lanes, sizeof lanes, 1);
         fprintf(f, "%s{\"id\":%u,\"name\":%s,\"cpu_ticks\":%.3f,\"waits\":%u,"
-                   "\"sleeps\":%u,\"yields\":%u,\"switches\":%u,\"preemptions\":%u,"
+                   "\"sleeps\":%u,\"yields\":%u,\"loop_yields\":%u,\"switches\":%u,"
+                   "\"preemptions\":%u,"
                    "\"sent\":%u,\"received\":%u,\"lanes\":[%s],\"exited\":%s}",
                 sep, r->id, q, ticks(r->cpu_mt), r->waits, r->sleeps, r->yields,
-                r->switches, r->preemptions, r->sent, r->received, lanes,
+                r->loop_yields, r->switches, r->preemptions, r->sent, r->received, lanes,
                 r->exited ? "true" : "false");
         sep = ",";
     }

@@ -10,7 +10,8 @@
  *   pid 1 "cores":    tid lane+1 "core N": an X slice per routine run, with
  *                     args routine, id, cpu, item, stop (+ chan/ticks/queue);
  *                     instants preempt, steal, migrate, park, unpark, close,
- *                     done; tid 1000 "control": global instants (pause,
+ *                     done, and the scenario's notes (cat "note", named by
+ *                     their text); tid 1000 "control": global instants (pause,
  *                     resume, step, cores, tick, quantum, deadlock);
  *                     counters "runq core N", "runq global", "cores",
  *                     "chan NAME" (buffered channels' occupancy).
@@ -87,6 +88,7 @@ typedef struct routine_state {
     int16_t  wake_queue;    /* queue named by an early WAKE               */
     int16_t  lane;          /* lane it runs on (ST_RUNNING)               */
     int16_t  last_lane;
+    uint8_t  loop_yield;    /* its next YIELD is the interpreter's (NOTE)  */
     int32_t  item;          /* last item received or sent                 */
     uint64_t since;         /* start of the current state (ns)            */
     uint64_t last_start, last_end;
@@ -143,6 +145,8 @@ struct out_trace {
     char    *notes;         /* ,"key":"value" pairs for otherData        */
     size_t   notes_len;
     const out_names *names; /* valid during one out_trace_feed            */
+    const char *(*note_text)(void *ctx, int i);   /* NULL: notes left out */
+    void    *note_ctx;
 };
 
 /* ---- output ------------------------------------------------------------- */
@@ -570,8 +574,9 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
     put_str(w, r->name);
     put(w, ",\"id\":%u,\"cpu\":%u", (unsigned)id, (unsigned)l->cpu);
     if (r->has_item)
-        put(w, ",\"item\":%ld", (long)r->item);
-    put(w, ",\"stop\":\"%s\"", reason < 0 ? "end of trace" : stop_name(reason));
+        put(w, ",\"item\":\"" SCN_ITEM_TAG "%ld\"", (long)r->item);
+    put(w, ",\"stop\":\"%s\"", reason < 0 ? "end of trace"
+        : reason == LANES_STOP_YIELD && r->loop_yield ? "loop yield" : stop_name(reason));
     switch (reason) {
     case LANES_STOP_SEND:
     case LANES_STOP_RECV:
@@ -641,6 +646,7 @@ static void on_stop(out_trace *w, const lanes_event *e, int lane)
         end_slice(w, lane, e->t_ns, e->arg, e->obj);
     if (r == NULL)
         return;
+    r->loop_yield = 0;              /* a mark speaks of this stop only */
     switch (e->arg) {
     case LANES_STOP_PREEMPT:
         instant(w, "preempt", lane, e->t_ns);
@@ -674,6 +680,32 @@ static void on_stop(out_trace *w, const lanes_event *e, int lane)
     }
     r->woke_early = 0;
     r->lane = -1;
+}
+
+/* The interpreter's marks (scn.h): a note is an instant named by its text
+ * on the routine's core; a loop's own yield marks the routine's next stop. */
+static void on_note(out_trace *w, const lanes_event *e, int lane)
+{
+    routine_state *r = rs(w, e->routine);
+    const char *text;
+    char q[6 * 320 + 8];            /* a note's text (300 bytes), quoted */
+
+    if (e->obj == SCN_MARK_LOOP_YIELD) {
+        if (r != NULL)
+            r->loop_yield = 1;
+        return;
+    }
+    if (e->obj != SCN_MARK_NOTE && e->obj != SCN_MARK_NOTE_PAUSE)
+        return;
+    text = w->note_text != NULL ? w->note_text(w->note_ctx, e->arg) : NULL;
+    if (text == NULL || r == NULL || lane < 0)
+        return;
+    ev_begin(w, "i", PID_CORES, TID_LANE(lane), e->t_ns);
+    out_json_quote(q, sizeof q, text);
+    put(w, ",\"s\":\"t\",\"name\":%s", q);
+    put(w, ",\"cat\":\"note\",\"args\":{\"routine\":");
+    put_str(w, r->name);
+    put(w, ",\"pause\":%s}}", e->obj == SCN_MARK_NOTE_PAUSE ? "true" : "false");
 }
 
 static void on_wake(out_trace *w, const lanes_event *e, int q)
@@ -831,8 +863,11 @@ static void fold_one(out_trace *w, const lanes_event *e)
             instant_cat(w, "done", lane, e->t_ns, "item");
             put(w, ",\"args\":{\"routine\":");
             put_str(w, r->name);
-            put(w, ",\"item\":%ld}}", (long)e->arg);
+            put(w, ",\"item\":\"" SCN_ITEM_TAG "%ld\"}}", (long)e->arg);
         }
+        break;
+    case LANES_EV_NOTE:
+        on_note(w, e, lane);
         break;
     default:
         break;
@@ -948,6 +983,12 @@ int out_trace_note(out_trace *w, const char *key, const char *value)
     snprintf(w->notes + w->notes_len, add + 1, ",%s:%s", k, v);
     w->notes_len += add;
     return 0;
+}
+
+void out_trace_notes(out_trace *w, const char *(*text)(void *ctx, int i), void *ctx)
+{
+    w->note_text = text;
+    w->note_ctx = ctx;
 }
 
 const char *out_trace_error(const out_trace *w)

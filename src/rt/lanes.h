@@ -234,6 +234,10 @@ typedef struct lanes_event {
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
  *          somebody reads the trace.
+ * NOTE     routine recorded a mark about its own program (lanes_annotate):
+ *          obj = tag, arg = by tag; lane = the lane it runs on.  The runtime
+ *          gives neither a meaning: the layer that records them does (the
+ *          scenario interpreter: scn.h).  Nothing in the runtime changes.
  * MOVE     routine moved between run queues without running, by lane:
  *          obj = LANES_Q_* it left, arg = LANES_Q_* it joined (lane's, or
  *          the global queue).  Two moves today: a WAKE into lane's run-next
@@ -249,7 +253,7 @@ enum {
     LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
     LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
     LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE, LANES_EV_CPU,
-    LANES_EV_LOAD, LANES_EV_MOVE,
+    LANES_EV_LOAD, LANES_EV_NOTE, LANES_EV_MOVE,
     LANES_EV_KINDS                      /* one past the last */
 };
 
@@ -289,6 +293,11 @@ void lanes_trace_lossless(lanes_rt *rt, int on);
 /* Inside a routine: records a DONE event for `item` on this lane: the
  * messages whose item (lanes_chan_set_item) it is have arrived. */
 void lanes_item_done(int32_t item);
+
+/* Inside a routine: records a NOTE event (tag, arg) on this lane, between
+ * the events around it in the routine's own order.  Never blocks, never
+ * switches; outside a routine it does nothing. */
+void lanes_annotate(uint32_t tag, int32_t arg);
 
 /* Name of an event kind / stop reason, for people ("run", "preempt"). */
 const char *lanes_event_kind_name(int kind);

@@ -6,7 +6,8 @@ src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
 	src/rt/home.c src/rt/census.c src/rt/control.c src/rt/os.c src/rt/open.c \
 	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
-	src/rt/rassert.h src/rt/rtdebug.h src/rt/chan.c src/rt/item.c
+	src/rt/rassert.h src/rt/rtdebug.h src/rt/chan.c src/rt/item.c \
+	src/rt/annotate.c
 
 # Scheduler and trace tests (Check); sources in tests/.
 if HAVE_CHECK

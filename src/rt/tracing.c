@@ -212,7 +212,7 @@ const char *lanes_event_kind_name(int kind)
     static const char *const names[] = {
         "?", "spawn", "run", "stop", "wake", "send", "recv", "close", "steal",
         "park", "unpark", "cores", "pause", "resume", "step", "deadlock",
-        "tick", "quantum", "chan", "done", "cpu", "load", "move",
+        "tick", "quantum", "chan", "done", "cpu", "load", "note", "move",
     };
     _Static_assert(sizeof names / sizeof names[0] == LANES_EV_KINDS, "kind names");
     return kind > 0 && kind < LANES_EV_KINDS ? names[kind] : "?";

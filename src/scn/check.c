@@ -126,11 +126,42 @@ static void limits(scn_pstate *ps)
     }
 }
 
+/* A `forever` in a routine that runs (started, or named by a spawn) has
+ * no way out: the run may go on until somebody stops it.  Warned, and
+ * remembered (scn_endless_line) so headless runs can ask for a limit. */
+static void endless(scn_pstate *ps)
+{
+    scn_program *p = ps->p;
+    uint8_t spawned[SCN_MAX_ROUTINES] = { 0 };
+    int i, r;
+
+    for (i = 0; i < p->nsteps; i++)
+        if (p->steps[i].op == SCN_OP_SPAWN && p->steps[i].ref >= 0)
+            spawned[p->steps[i].ref] = 1;
+    for (r = 0; r < p->nrout; r++) {
+        const scn_routine_decl *d = &p->routs[r];
+        if (d->count == 0 && !spawned[r])
+            continue;
+        for (i = d->first; i < d->last; i++) {
+            const scn_step *st = &p->steps[i];
+            if (st->op != SCN_OP_FOREVER)
+                continue;
+            if (p->endless_line == 0)
+                p->endless_line = st->line;
+            scn_diag_add(ps, SCN_SEV_WARNING, st->line, ps->lines[st->line - 1] + (size_t)st->col,
+                         "'forever' never ends: '%s' runs until the run is stopped "
+                         "(a headless run needs --for TICKS)", d->name);
+            break;
+        }
+    }
+}
+
 static void warnings(scn_pstate *ps)
 {
     scn_program *p = ps->p;
     int i;
 
+    endless(ps);
     for (i = 0; i < p->nchan; i++)
         if (!p->chans[i].used)
             scn_diag_add(ps, SCN_SEV_WARNING, p->chans[i].line,

@@ -65,6 +65,7 @@ struct scn_run {
     lanes_rt   *rt;
     lanes_chan **chans;             /* by channel index                    */
     uint64_t    seed;
+    int         note_pauses;        /* `note ... pause` pauses the runtime  */
     _Atomic int32_t next_item;      /* the next new item number            */
     pthread_mutex_t lock;
     scn_inst  **insts;              /* every instance, in creation order   */
@@ -393,6 +394,16 @@ int scn_run_spawn(scn_inst *x, const scn_step *st, int pc)
     return pc + 1;
 }
 
+/* Narration: the folds learn of it from a NOTE event; a pausing note
+ * stops the lanes at their next safepoint, as the space key would. */
+int scn_run_note(scn_inst *x, const scn_step *st, int pc)
+{
+    lanes_annotate(st->b ? SCN_MARK_NOTE_PAUSE : SCN_MARK_NOTE, st->a);
+    if (st->b && x->run->note_pauses)
+        lanes_pause(x->run->rt);
+    return pc + 1;
+}
+
 int scn_run_repeat(scn_inst *x, const scn_step *st, int pc)
 {
     if (st->a == 0)
@@ -486,11 +497,14 @@ int scn_run_part(scn_inst *x, const scn_step *st, int pc)
 }
 
 /* A loop's way back: a pass that reached no safepoint yields, so that no
- * loop can keep a lane from pausing, stepping or preempting. */
-static int back(scn_inst *x, int to)
+ * loop can keep a lane from pausing, stepping or preempting.  The yield is
+ * ours, not the routine's: a mark just before it tells the folds so. */
+static int back(scn_inst *x, const scn_step *end, int to)
 {
-    if (!x->switched)
+    if (!x->switched) {
+        lanes_annotate(SCN_MARK_LOOP_YIELD, end->line);
         lanes_yield();
+    }
     x->switched = 0;
     return to;
 }
@@ -502,12 +516,12 @@ int scn_run_end(scn_inst *x, const scn_step *st, int pc)
     switch (head->op) {
     case SCN_OP_REPEAT:
         if (--x->counters[head->depth] > 0)
-            return back(x, st->jump + 1);
+            return back(x, st, st->jump + 1);
         return pc + 1;
     case SCN_OP_FOREVER:
-        return back(x, st->jump + 1);
+        return back(x, st, st->jump + 1);
     case SCN_OP_RANGE:
-        return back(x, st->jump);
+        return back(x, st, st->jump);
     default:
         return pc + 1;
     }
@@ -904,6 +918,7 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
     memset(run, 0, sizeof *run);
     run->p = p;
     run->seed = s != NULL && s->seed_set ? s->seed : p->seed;
+    run->note_pauses = s != NULL && s->note_pauses;
     atomic_init(&run->next_item, 1);
     atomic_init(&run->live, 0);
     atomic_init(&run->faulted, 0);

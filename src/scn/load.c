@@ -23,20 +23,24 @@ const char *scn_builtin_name(int i)
 /* Titles come from parsing each built-in once, so they are exactly what
  * scn_title gives for it. */
 static const char **builtin_titles;
+static const char **builtin_abouts;
 static pthread_once_t titles_once = PTHREAD_ONCE_INIT;
 
 static void load_titles(void)
 {
     const char **t = scn_xrealloc(NULL, (size_t)(scn_builtin_count + 1) * sizeof *t);
+    const char **a = scn_xrealloc(NULL, (size_t)(scn_builtin_count + 1) * sizeof *a);
     int i;
 
     for (i = 0; i < scn_builtin_count; i++) {
         scn_result r = scn_parse(scn_builtin_data[i].name, scn_builtin_data[i].text,
                                  scn_builtin_data[i].len);
         t[i] = scn_xstrdup(r.prog != NULL ? scn_title(r.prog) : scn_builtin_data[i].name);
+        a[i] = scn_xstrdup(r.prog != NULL ? scn_about(r.prog) : "");
         scn_result_free(&r);
     }
     builtin_titles = t;
+    builtin_abouts = a;
 }
 
 const char *scn_builtin_title(int i)
@@ -45,6 +49,14 @@ const char *scn_builtin_title(int i)
         return NULL;
     pthread_once(&titles_once, load_titles);
     return builtin_titles[i];
+}
+
+const char *scn_builtin_about(int i)
+{
+    if (i < 0 || i >= scn_builtin_count)
+        return NULL;
+    pthread_once(&titles_once, load_titles);
+    return builtin_abouts[i];
 }
 
 const char *scn_builtin_text(const char *name, size_t *len)
@@ -182,6 +194,13 @@ uint64_t scn_tick_ns(const scn_program *p) { return p->tick_ns; }
 uint64_t scn_seed(const scn_program *p) { return p->seed; }
 
 int scn_routine_count(const scn_program *p) { return p->nrout; }
+int scn_note_count(const scn_program *p) { return p->nnotes; }
+int scn_endless_line(const scn_program *p) { return p->endless_line; }
+
+const char *scn_note_text(const scn_program *p, int i)
+{
+    return i >= 0 && i < p->nnotes ? p->notes[i] : NULL;
+}
 
 const char *scn_routine_decl_name(const scn_program *p, int r)
 {

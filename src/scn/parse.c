@@ -492,6 +492,61 @@ static void step_end(parser *pr, scn_cursor *c, const scn_tok *kw)
     expect_end(pr, c, "end");
 }
 
+/* note "TEXT" [pause]: the text joins the program's notes, the step keeps
+ * its index.  0, or -1 after a diagnostic. */
+static int step_note(parser *pr, scn_cursor *c, scn_step *st)
+{
+    scn_pstate *ps = pr->ps;
+    scn_program *p = ps->p;
+    scn_cursor save;
+    scn_tok t;
+    char *s;
+
+    scn_lex_next(ps, c, &t);
+    if (t.kind == SCN_TOK_BADSTRING) {
+        scn_diag_add(ps, SCN_SEV_ERROR, pr->line, t.off,
+                     "unterminated string: the closing '\"' is missing");
+        return -1;
+    }
+    if (t.kind != SCN_TOK_STRING) {
+        scn_diag_add(ps, SCN_SEV_ERROR, pr->line, t.off,
+                     "'note' needs a text in double quotes, such as note \"Now press 4\"");
+        return -1;
+    }
+    if (p->nnotes == SCN_MAX_NOTES) {
+        scn_diag_add(ps, SCN_SEV_ERROR, pr->line, t.off, "too many notes (at most %d)",
+                     SCN_MAX_NOTES);
+        return -1;
+    }
+    s = scn_lex_string(ps, &t);
+    if (s == NULL)
+        s = scn_xstrdup("");
+    if (strlen(s) > SCN_MAX_NOTE) {
+        scn_diag_add(ps, SCN_SEV_ERROR, pr->line, t.off,
+                     "the note is too long (%zu bytes, at most %d)", strlen(s), SCN_MAX_NOTE);
+        free(s);
+        return -1;
+    }
+    p->notes = scn_xrealloc(p->notes, (size_t)(p->nnotes + 1) * sizeof *p->notes);
+    p->notes[p->nnotes] = s;
+    st->a = p->nnotes++;
+    st->b = 0;
+    save = *c;
+    scn_lex_next(ps, c, &t);
+    if (t.kind == SCN_TOK_WORD && t.len == 5 && memcmp(ps->buf + t.off, "pause", 5) == 0) {
+        st->b = 1;
+    } else if (t.kind != SCN_TOK_END) {
+        char shown[64];
+        scn_tok_show(ps, &t, shown, sizeof shown);
+        scn_diag_add(ps, SCN_SEV_ERROR, pr->line, t.off,
+                     "unexpected '%s' after the note's text: only 'pause' may follow it", shown);
+        return -1;
+    } else {
+        *c = save;
+    }
+    return 0;
+}
+
 static void step(parser *pr, scn_cursor *c, const scn_tok *kw, int op)
 {
     scn_pstate *ps = pr->ps;
@@ -560,6 +615,10 @@ static void step(parser *pr, scn_cursor *c, const scn_tok *kw, int op)
         break;
     case SCN_ARG_ROUTINE:
         if (step_name(pr, c, st, "routine", def->name) != 0)
+            return;
+        break;
+    case SCN_ARG_NOTE:
+        if (step_note(pr, c, st) != 0)
             return;
         break;
     default:
@@ -672,6 +731,9 @@ void scn_program_free(scn_program *p)
     free(p->routs);
     free(p->chans);
     free(p->steps);
+    for (i = 0; i < p->nnotes; i++)
+        free(p->notes[i]);
+    free(p->notes);
     free(p->filename);
     free(p->title);
     free(p->about);

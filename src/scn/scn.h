@@ -33,6 +33,7 @@ void scn_result_free(scn_result *res);   /* frees messages and the program */
 /* Built-in scenarios, in listing order; NULL past the end. */
 const char *scn_builtin_name(int i);
 const char *scn_builtin_title(int i);
+const char *scn_builtin_about(int i);    /* its `about` line, "" when none */
 
 #define SCN_DEFAULT "restaurant"
 
@@ -53,6 +54,16 @@ int      scn_cores(const scn_program *p);        /* `cores`, default 1          
 int      scn_quantum(const scn_program *p);      /* `quantum`, default 4            */
 uint64_t scn_tick_ns(const scn_program *p);      /* `tick`, default 50 ms           */
 uint64_t scn_seed(const scn_program *p);         /* `seed`, default 1               */
+
+/* The line of a `forever` loop that a routine which runs reaches (the
+ * first such), or 0: then every routine ends by itself or blocks.  A run
+ * of a program with one may never end unless it is stopped (--for). */
+int scn_endless_line(const scn_program *p);
+
+/* The texts of the program's `note` steps, in file order: how many, and
+ * the i-th (NULL out of range; valid as long as the program). */
+int         scn_note_count(const scn_program *p);
+const char *scn_note_text(const scn_program *p, int i);
 
 /* Routine declarations, in file order: how many, the name of the r-th, and
  * its source lines (from `routine` to its `end`, each ending in '\n', CRs
@@ -80,7 +91,28 @@ typedef struct scn_settings {
     uint64_t seed;
     unsigned flags;          /* LANES_* flags for lanes_open (START_PAUSED...) */
     size_t   trace_events;   /* ring capacity per lane; 0 = default           */
+    int      note_pauses;    /* `note ... pause` pauses the runtime (the
+                                screen); 0: it does not (headless)           */
 } scn_settings;
+
+/* How people see an item number, on the screen, in the summary and in the
+ * trace: "o7" (an order, an object), never "#7", which is how routine
+ * instances are named ("cook#2").  printf(SCN_ITEM_TAG "%d", item). */
+#define SCN_ITEM_TAG "o"
+
+/* What the interpreter tells the folds through NOTE events (lanes_annotate):
+ * the event's obj is one of these tags. */
+enum {
+    SCN_MARK_NOTE = 1,        /* a routine reached `note`: arg = its index
+                                 (scn_note_text)                            */
+    SCN_MARK_NOTE_PAUSE,      /* the same for `note ... pause`; the runtime
+                                 is paused next when the run has note_pauses */
+    SCN_MARK_LOOP_YIELD       /* the routine's next YIELD stop is the
+                                 interpreter's, not a `yield` step: a pass of
+                                 a loop that did no work, sleep or yield gives
+                                 up the lane at its end (arg: the line of the
+                                 loop's `end`)                              */
+};
 
 /* Opens a runtime, creates the channels and spawns the routines of `p`
  * (which must outlive the run).  NULL with a message in err on failure

@@ -22,6 +22,8 @@
 #define SCN_MAX_CASES      64        /* cases in one select                     */
 #define SCN_MAX_TITLE      100       /* bytes in the scenario title             */
 #define SCN_MAX_ABOUT      300       /* bytes in the about text                 */
+#define SCN_MAX_NOTE       300       /* bytes in a note's text                  */
+#define SCN_MAX_NOTES      1024      /* note steps in a file                    */
 #define SCN_MAX_ERRORS     10        /* errors reported per file                */
 #define SCN_MAX_WARNINGS   10
 #define SCN_MAX_QUANTUM    1000000
@@ -39,7 +41,7 @@
 
 enum scn_op {
     SCN_OP_WORK, SCN_OP_SLEEP, SCN_OP_SEND, SCN_OP_RECV, SCN_OP_CLOSE,
-    SCN_OP_YIELD, SCN_OP_SPAWN, SCN_OP_REPEAT, SCN_OP_FOREVER, SCN_OP_RANGE,
+    SCN_OP_YIELD, SCN_OP_SPAWN, SCN_OP_NOTE, SCN_OP_REPEAT, SCN_OP_FOREVER, SCN_OP_RANGE,
     SCN_OP_SELECT, SCN_OP_CASE, SCN_OP_DEFAULT, SCN_OP_END,
     SCN_OP_COUNT
 };
@@ -51,7 +53,8 @@ enum scn_arg {
     SCN_ARG_CHAN,       /* a channel name                           */
     SCN_ARG_ROUTINE,    /* a routine name                           */
     SCN_ARG_COUNT,      /* a whole number (repeat)                  */
-    SCN_ARG_CASE        /* send CH or recv CH                       */
+    SCN_ARG_CASE,       /* send CH or recv CH                       */
+    SCN_ARG_NOTE        /* "TEXT" [pause]                           */
 };
 
 /* the step's part in the block structure */
@@ -71,7 +74,8 @@ typedef struct scn_step {
     uint8_t  depth;     /* loops enclosing the step (its counter slot)      */
     int32_t  line;      /* 1-based line in the file                         */
     int32_t  col;       /* byte offset of the step's name in its line       */
-    int32_t  a, b;      /* amount A..B; repeat count in a; case: b = LANES_SEND/RECV */
+    int32_t  a, b;      /* amount A..B; repeat count in a; case: b = LANES_SEND/RECV;
+                           note: a = index in the notes, b = 1 when it pauses */
     int32_t  ref;       /* channel or routine index after checking, else -1 */
     int32_t  jump;
     int32_t  sel;
@@ -113,6 +117,7 @@ int scn_run_recv(scn_inst *x, const scn_step *st, int pc);
 int scn_run_close(scn_inst *x, const scn_step *st, int pc);
 int scn_run_yield(scn_inst *x, const scn_step *st, int pc);
 int scn_run_spawn(scn_inst *x, const scn_step *st, int pc);
+int scn_run_note(scn_inst *x, const scn_step *st, int pc);
 int scn_run_repeat(scn_inst *x, const scn_step *st, int pc);
 int scn_run_forever(scn_inst *x, const scn_step *st, int pc);
 int scn_run_range(scn_inst *x, const scn_step *st, int pc);
@@ -169,6 +174,9 @@ struct scn_program {
     scn_routine_decl *routs;
     int       nsteps;
     scn_step *steps;
+    int       nnotes;   /* the texts of the note steps, in file order */
+    char    **notes;
+    int32_t   endless_line;  /* line of a `forever` a running routine reaches, 0: none */
 };
 
 void scn_program_free(scn_program *p);

@@ -27,6 +27,9 @@ const scn_stepdef scn_steps[SCN_OP_COUNT] = {
         "give the lane to the next runnable routine", scn_run_yield },
     [SCN_OP_SPAWN]   = { "spawn", SCN_OP_SPAWN, SCN_ARG_ROUTINE, SCN_BLK_NONE, "spawn ROUTINE",
         "start one more instance of ROUTINE", scn_run_spawn },
+    [SCN_OP_NOTE]    = { "note", SCN_OP_NOTE, SCN_ARG_NOTE, SCN_BLK_NONE, "note \"TEXT\" [pause]",
+        "narration: shows TEXT on the screen when the routine gets here; with"
+        " 'pause' the screen pauses there until space", scn_run_note },
     [SCN_OP_REPEAT]  = { "repeat", SCN_OP_REPEAT, SCN_ARG_COUNT, SCN_BLK_OPEN, "repeat N ... end",
         "run the steps up to 'end' N times", scn_run_repeat },
     [SCN_OP_FOREVER] = { "forever", SCN_OP_FOREVER, SCN_ARG_NONE, SCN_BLK_OPEN, "forever ... end",

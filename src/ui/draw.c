@@ -20,6 +20,7 @@
 #endif
 
 #include "ui/draw.h"
+#include "scn/scn.h"
 
 /* ---- colours: semantic roles, chosen once ---------------------------------- */
 
@@ -719,6 +720,31 @@ static int wrap(int y, int n, int x0, int xmax, attr_t a, const char *text)
 }
 
 #define NOTE_MS 2500     /* how long a passing note stays */
+#define LESSON_MS 15000  /* how long the scenario's narration stays while running */
+
+/* The scenario's latest note (its narration) while it is fresh or the run
+ * is paused, with what to do when a note paused the run; then any message.
+ * 0 when there is none to show. */
+static size_t lesson_text(const ui_view *v, char *text, size_t size, attr_t *a)
+{
+    const ui_model *m = v->m;
+    const char *dash = v->utf8 ? "\xe2\x80\x94" : "-";
+
+    if (m->lesson[0] == '\0' || v->end != UI_END_NONE)
+        return 0;
+    if (v->paused ? m->step_valid : v->wall >= m->lesson_wall + LESSON_MS)
+        return 0;                   /* a step's account, or the note is old */
+    *a = A_BOLD;
+    if (v->paused && m->lesson_pause)
+        snprintf(text, size, "%s %s space goes on", m->lesson, dash);
+    else
+        snprintf(text, size, "%s", m->lesson);
+    if (v->message[0] != '\0') {
+        size_t n = strlen(text);
+        snprintf(text + n, size - n, "\n%s", v->message);
+    }
+    return strlen(text);
+}
 
 /* What the explain rows say, when they say one text: a message, what each
  * core did in the last step (a line a core), or how to step.  0 when the
@@ -735,6 +761,8 @@ static size_t explain_text(const ui_view *v, int cols, char *text, size_t size, 
         snprintf(text, size, "%s%s%s", v->note, v->message[0] != '\0' ? "\n" : "", v->message);
         return strlen(text);
     }
+    if (lesson_text(v, text, size, a) > 0)
+        return strlen(text);
     if (v->message[0] != '\0') {
         *a = v->end == UI_END_DONE ? role[R_OK]
            : v->end != UI_END_NONE ? role[R_ERROR] : role[R_WARN];
@@ -850,7 +878,7 @@ static int chan_contents(int y, int xmax, const ui_chan *c)
     } else {
         x = put(y, x, xmax, A_NORMAL, "[");
         for (i = 0; i < c->nbuf && x < LABEL_W + 1 + 24; i++) {
-            snprintf(buf, sizeof buf, "%s#%d", i ? " " : "", (int)c->buf[i]);
+            snprintf(buf, sizeof buf, "%s" SCN_ITEM_TAG "%d", i ? " " : "", (int)c->buf[i]);
             x = put(y, x, xmax, A_BOLD, buf);
         }
         if (i < c->nbuf)
@@ -1165,7 +1193,7 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
     x = putf(y, x, xmax, A_NORMAL, "  %s", buf);
     y++;
     if (r->has_item)
-        x = putf(y, x0 + 2, xmax, A_NORMAL, "holds item #%d %s ", (int)r->item, G->dot);
+        x = putf(y, x0 + 2, xmax, A_NORMAL, "holds item " SCN_ITEM_TAG "%d %s ", (int)r->item, G->dot);
     else
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
     putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks", (double)r->cpu_mt / 1000.0);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ui/model.h"
+#include "scn/scn.h"
 
 #define MAX_IDS   (1u << 16)        /* routines past this many are ignored  */
 #define MAX_ITEMS (1u << 20)        /* items past this have no latency      */
@@ -669,9 +670,12 @@ static void fold_stop(ui_model *m, const lanes_event *e)
     ui_routine *r = routine_get(m, e->routine);
     char q[64];
     uint64_t t = e->t_rt;
+    int loop_yield;
 
     if (r == NULL)
         return;
+    loop_yield = r->loop_yield;     /* a mark speaks of this stop only */
+    r->loop_yield = 0;
     touch_lane(m, l);
     if (ln->cur == e->routine) {
         if (t > ln->run_since)
@@ -698,8 +702,14 @@ static void fold_stop(ui_model *m, const lanes_event *e)
     case LANES_STOP_YIELD:
         enqueue(m, r, l, (int)e->obj, t);
         queue_words(l, (int)e->obj, q, sizeof q);
-        stepf(m, l, "%s yielded to %s", r->name, q);
-        logf_(m, t, "core %d: %s yielded, back to %s", l, r->name, q);
+        if (loop_yield) {           /* not the routine's: a loop pass that never waited */
+            stepf(m, l, "%s ended a loop pass that never waited, so gave way to %s", r->name, q);
+            logf_(m, t, "core %d: %s ended a loop pass that never waited, so gave way; back to %s",
+                  l, r->name, q);
+        } else {
+            stepf(m, l, "%s yielded to %s", r->name, q);
+            logf_(m, t, "core %d: %s yielded, back to %s", l, r->name, q);
+        }
         break;
     case LANES_STOP_CORES:
         enqueue(m, r, l, (int)e->obj, t);
@@ -735,6 +745,32 @@ static void fold_stop(ui_model *m, const lanes_event *e)
         moved(m, r, UI_AT_DONE, t);
         stepf(m, l, "%s finished", r->name);
         logf_(m, t, "core %d: %s finished", l, r->name);
+        break;
+    }
+}
+
+/* The interpreter's marks (scn.h): a narrated note, or that the routine's
+ * next yield is the interpreter's own at a loop's end. */
+static void fold_note(ui_model *m, const lanes_event *e)
+{
+    ui_routine *r = routine_get(m, e->routine);
+
+    switch (e->obj) {
+    case SCN_MARK_LOOP_YIELD:
+        if (r != NULL)
+            r->loop_yield = 1;
+        break;
+    case SCN_MARK_NOTE:
+    case SCN_MARK_NOTE_PAUSE:
+        m->lesson[0] = '\0';
+        if (m->namer != NULL)
+            m->namer(m->namer_ctx, 2, (uint32_t)e->arg, m->lesson, sizeof m->lesson);
+        m->lesson_pause = e->obj == SCN_MARK_NOTE_PAUSE;
+        m->lesson_routine = e->routine;
+        m->lesson_wall = m->wall;
+        m->lessons++;
+        break;
+    default:
         break;
     }
 }
@@ -796,7 +832,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         r->has_item = 0;
         item_sent(m, e->arg, e->t_rt);
         if (l >= 0)
-            stepf(m, l, "%s sent #%d on %s", r->name, (int)e->arg, c->name);
+            stepf(m, l, "%s sent " SCN_ITEM_TAG "%d on %s", r->name, (int)e->arg, c->name);
         break;
     case LANES_EV_RECV:
         if ((r = routine_get(m, e->routine)) == NULL || (c = chan_get(m, e->obj)) == NULL)
@@ -807,7 +843,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         r->item = e->arg;
         item_received(m, e->arg, e->t_rt);
         if (l >= 0)
-            stepf(m, l, "%s received #%d from %s", r->name, (int)e->arg, c->name);
+            stepf(m, l, "%s received " SCN_ITEM_TAG "%d from %s", r->name, (int)e->arg, c->name);
         break;
     case LANES_EV_CLOSE:
         if ((c = chan_get(m, e->obj)) == NULL)
@@ -817,7 +853,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         if (l >= 0)
             stepf(m, l, "%s closed %s", rname(m, e->routine), c->name);
         break;
-    case LANES_EV_MOVE:         /* pushed out of run-next by a wake */
+    case LANES_EV_MOVE:         /* between queues without running (lanes.h) */
         if (l >= 0 && (r = routine_get(m, e->routine)) != NULL)
             enqueue(m, r, l, e->arg, e->t_rt);
         break;
@@ -910,6 +946,9 @@ static void fold_one(ui_model *m, const lanes_event *e)
     case LANES_EV_DONE:
         item_done(m, e->arg);
         break;
+    case LANES_EV_NOTE:
+        fold_note(m, e);
+        break;
     default:
         break;
     }
@@ -929,6 +968,8 @@ void ui_model_advance(ui_model *m, uint64_t now, uint64_t wall_ms)
     int l;
 
     m->wall = wall_ms;
+    if (m->paused)                  /* a note's time runs only while the run does */
+        m->lesson_wall = wall_ms;
     if (now > m->now)
         m->now = now;
     for (l = 0; l < LANES_MAX_CORES; l++)

@@ -21,6 +21,7 @@
 #define UI_STEP_TEXT  160          /* "what this lane did in the last step"    */
 #define UI_NAME       LANES_NAME_MAX
 #define UI_BASES      64           /* base names kept unique in labels     */
+#define UI_NOTE_TEXT  320          /* a scenario's note (narration)          */
 
 /* timeline cell flags */
 enum {
@@ -92,6 +93,8 @@ typedef struct ui_routine {
     uint32_t preempts;
     uint32_t steals;               /* times it was stolen                    */
     uint64_t lanes_mask;           /* lanes it ran on (bit i = lane i)       */
+    int      loop_yield;           /* its next YIELD stop is the interpreter's
+                                      (a NOTE SCN_MARK_LOOP_YIELD came first) */
 } ui_routine;
 
 typedef struct ui_chan {
@@ -104,7 +107,8 @@ typedef struct ui_chan {
     uint64_t sent, received;
 } ui_chan;
 
-/* Fills buf with the name of routine (kind 0) or channel (kind 1) `id`. */
+/* Fills buf with the name of routine (kind 0) or channel (kind 1) `id`, or
+ * the text of the scenario's note number `id` (kind 2). */
 typedef void (*ui_namer)(void *ctx, int kind, uint32_t id, char *buf, size_t n);
 
 typedef struct ui_model {
@@ -152,6 +156,13 @@ typedef struct ui_model {
      * so what a lane takes in the step ran in [step_t0, step_t1) */
     int      stepping;
     uint64_t step_t0, step_t1;
+
+    /* the scenario's narration: the latest note a routine reached */
+    char     lesson[UI_NOTE_TEXT]; /* "" before the first                    */
+    int      lesson_pause;         /* it was a `note ... pause`              */
+    uint32_t lesson_routine;       /* who reached it                         */
+    uint64_t lesson_wall;          /* wall ms it came, moved on while paused */
+    uint64_t lessons;              /* notes reached                          */
 
     ui_namer namer;
     void    *namer_ctx;

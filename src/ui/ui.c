@@ -66,6 +66,7 @@ typedef struct ui_state {
     int          cores;            /* wanted cores (survives restarts)     */
     int          quantum;          /* wanted quantum                       */
     int          ended;            /* SCN_* + 1 once the run ended         */
+    int          limited;          /* it ended at --for's limit (paused)   */
     int          status;           /* exit status when quitting            */
     int          quit;
     int          dirty;
@@ -84,6 +85,11 @@ static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
 {
     ui_state *s = ctx;
 
+    if (kind == 2) {                /* a note's text: the program's, not the runtime's */
+        const char *t = scn_note_text(s->prog, (int)id);
+        snprintf(buf, n, "%s", t != NULL ? t : "");
+        return;
+    }
     if (s->rt == NULL)
         return;
     if (kind == 0)
@@ -141,6 +147,7 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
      * memory a many-lane run touches small (a full ring is counted and
      * shown as dropped, never blocks) */
     set.trace_events = UI_RING_EVENTS;
+    set.note_pauses = 1;            /* `note ... pause` waits for the user */
     /* a trace must see every event: lossless rings, switched on before
      * any routine runs */
     set.flags = paused || s->trace != NULL ? LANES_START_PAUSED : 0;
@@ -155,6 +162,7 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
     }
     ui_model_reset(&s->model, s->cores, s->quantum);
     s->ended = 0;
+    s->limited = 0;
     s->view.end = UI_END_NONE;
     s->view.message[0] = '\0';
     s->end_text[0] = '\0';
@@ -213,6 +221,19 @@ static void check_end(ui_state *s)
     if (s->ended)
         return;
     st = scn_wait(s->run, 1);
+    if (st == SCN_TIMEOUT && s->opts->for_ticks > 0 &&
+        lanes_now(s->rt) >= (uint64_t)s->opts->for_ticks * 1000u) {
+        lanes_pause(s->rt);         /* --for: a normal end where the user wanted it */
+        s->limited = 1;
+        s->ended = SCN_DONE + 1;
+        s->dirty = 1;
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message,
+                 "stopped after %ld ticks (--for) %s q quits, r runs it again, 1-9 on that "
+                 "many cores", s->opts->for_ticks, s->view.utf8 ? "\xe2\x80\x94" : "-");
+        s->status = EXIT_DONE;
+        return;
+    }
     if (st == SCN_TIMEOUT)
         return;
     s->ended = st + 1;
@@ -220,7 +241,7 @@ static void check_end(ui_state *s)
     if (st == SCN_DONE) {
         s->view.end = UI_END_DONE;
         snprintf(s->view.message, sizeof s->view.message,
-                 "done %s every routine returned %s press q to quit, r to run it again",
+                 "done %s every routine returned %s q quits, r runs it again, 1-9 on that many cores",
                  s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-");
         s->status = EXIT_DONE;
     } else {
@@ -242,7 +263,7 @@ static void check_end(ui_state *s)
         while (len > 0 && s->view.message[len - 1] == '\n')
             s->view.message[--len] = '\0';
         snprintf(s->view.message + len, sizeof s->view.message - len,
-                 "\nq quits (status %d), r runs it again", s->status);
+                 "\nq quits (status %d), r runs it again, 1-9 on that many cores", s->status);
         if (msg != NULL && *msg)
             snprintf(s->end_text, sizeof s->end_text, "%s%s", msg,
                      msg[strlen(msg) - 1] == '\n' ? "" : "\n");
@@ -321,13 +342,56 @@ static void set_cores(ui_state *s, int n)
     }
 }
 
+/* Runs the scenario again from its start on `cores` lanes, paused if the
+ * run was.  0, or -1 when it could not (the UI then quits, status 1). */
+static int restart(ui_state *s, int cores)
+{
+    ui_view *v = &s->view;
+    char err[256] = "";
+    int paused = lanes_paused(s->rt) && !s->limited;   /* --for paused it, not the user */
+
+    s->cores = cores;
+    stop_run(s);
+    if (s->trace != NULL)
+        out_trace_restart(s->trace);
+    if (start_run(s, paused, err, sizeof err) != 0) {
+        snprintf(s->end_text, sizeof s->end_text, "lanes: cannot restart: %s\n", err);
+        s->status = EXIT_SYSTEM;
+        s->quit = 1;
+        return -1;
+    }
+    v->selected = 0;
+    v->detail = 0;
+    v->note[0] = '\0';
+    return 0;
+}
+
+/* A core key after the end (1-9, +, -): the user wants to see the run on
+ * that many cores, so one key press runs it again so. */
+static void again_on_cores(ui_state *s, int action, int code)
+{
+    int n = lanes_cores(s->rt);
+
+    n = action == UI_ACT_CORES_N ? code - '0' : n + (action == UI_ACT_CORE_MORE ? 1 : -1);
+    if (n < 1 || n > LANES_MAX_CORES)
+        n = lanes_cores(s->rt);
+    if (restart(s, n) == 0)
+        say(s, "the run had ended: running it again on %d core%s", n, n == 1 ? "" : "s");
+}
+
 static void act(ui_state *s, int action, int code)
 {
     ui_view *v = &s->view;
 
     s->dirty = 1;
+    if (s->ended && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
+                     action == UI_ACT_CORE_LESS)) {
+        again_on_cores(s, action, code);
+        return;
+    }
     if (s->ended && !acts_after_end(action)) {
-        snprintf(v->note, sizeof v->note, "the run has ended: r runs it again, q quits");
+        snprintf(v->note, sizeof v->note,
+                 "the run has ended: r runs it again, 1-9 on that many cores, q quits");
         v->note_wall = mono_ms();
         return;
     }
@@ -364,25 +428,10 @@ static void act(ui_state *s, int action, int code)
         else
             say(s, "preemption off: a routine runs until it blocks, sleeps or yields");
         break;
-    case UI_ACT_RESTART: {
-        char err[256] = "";
-        int paused = lanes_paused(s->rt);
-        s->cores = lanes_cores(s->rt);
-        stop_run(s);
-        if (s->trace != NULL)
-            out_trace_restart(s->trace);
-        if (start_run(s, paused, err, sizeof err) != 0) {
-            snprintf(s->end_text, sizeof s->end_text, "lanes: cannot restart: %s\n", err);
-            s->status = EXIT_SYSTEM;
-            s->quit = 1;
-            return;
-        }
-        v->selected = 0;
-        v->detail = 0;
-        v->note[0] = '\0';
-        say(s, "restarted");
+    case UI_ACT_RESTART:
+        if (restart(s, lanes_cores(s->rt)) == 0)
+            say(s, "restarted");
         break;
-    }
     case UI_ACT_NEXT: select_step(s, 1); break;
     case UI_ACT_PREV: select_step(s, -1); break;
     case UI_ACT_DETAIL:
@@ -451,6 +500,8 @@ static int speed_index(double x)
 
     if (x <= 0)
         return 4;
+    if (x >= LANES_SPEED_MAX)
+        return NSPEEDS - 1;
     for (i = 0; i < NSPEEDS - 1; i++) {
         double v = (double)speeds[i].num / speeds[i].den, d = v > x ? v / x : x / v;
         if (d < bd) {
@@ -597,6 +648,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
             goto out;
         }
         out_trace_note(s->trace, "scenario", scn_title(prog));
+        out_trace_program(s->trace, prog);
     }
     s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
     s->speed = speed_index(opts->speed);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # ended.sh - a scenario's warnings show on the message line at start (stderr
 # is hidden by the screen); after the run ends the picture and the numbers
-# stay as they ended: keys that would run the runtime again (space, +, >,
-# s, p, 5) only say that the run has ended; r runs it again.
+# stay as they ended: keys that would run the runtime again (space, >, s,
+# p) only say that the run has ended; r runs it again; a core key (4, +)
+# runs it again on that many cores in one press.
 . "$(dirname "$0")/lib.sh"
 cat >"$dir/short.lanes" <<'EOS'
 scenario "Short"
@@ -27,7 +28,7 @@ sleep 0.5
 frozen() { screen | grep -E '^lanes|^\| |switches|served'; }
 a=$(frozen)
 printf '%s\n' "$a" | grep -q 'tick [1-9]' || fail "no ticks ran"
-for k in Space + '>' s p 5 Right; do
+for k in Space '>' s p Right; do
     keys "$k"
 done
 wait_for 'the run has ended: r runs it again'
@@ -50,6 +51,14 @@ wait_gone 'Esc or \? closes'
 # r runs it again
 keys r
 wait_gone '# done'
+wait_for '# done'
+# a core key after the end runs it again on that many cores
+keys 4
+wait_for 'the run had ended: running it again on 4 cores'
+screen | grep -qE '^lanes.*(cores 4|4 lanes)' || fail "not on 4 cores after 4: $(screen | head -1)"
+wait_for '# done'
+keys +
+wait_for 'running it again on 5 cores'
 keys q
 wait_exit >/dev/null
 same_stty

@@ -1,7 +1,8 @@
 /*
  * control.c - the calls that steer a running runtime from outside:
  * cores, pause, resume, step, tick length and quantum, each recorded as a
- * control event; and the debug questions of rtdebug.h.
+ * control event; what each lane's thread got of a CPU (lanes_lane_cpu);
+ * and the debug questions of rtdebug.h.
  *
  * Owns nothing of its own: it writes the settings in lanes_rt under
  * rt->mu and wakes the lanes to see them.  Must not touch queues or
@@ -158,6 +159,17 @@ void lanes_set_quantum(lanes_rt *rt, int quantum)
 int lanes_quantum(const lanes_rt *rt)
 {
     return rt != NULL ? atomic_load(&((lanes_rt *)rt)->quantum) : 0;
+}
+
+int lanes_lane_cpu(lanes_rt *rt, int lane, uint64_t *cpu_ns, uint64_t *wait_ns)
+{
+    if (rt == NULL || lane < 0 || lane >= LANES_MAX_CORES)
+        return -EINVAL;
+    if (cpu_ns != NULL)
+        *cpu_ns = atomic_load_explicit(&rt->lanes[lane].cpu.tot_cpu, memory_order_acquire);
+    if (wait_ns != NULL)
+        *wait_ns = atomic_load_explicit(&rt->lanes[lane].cpu.tot_wait, memory_order_acquire);
+    return 0;
 }
 
 /* ---- rtdebug.h ------------------------------------------------------------------ */

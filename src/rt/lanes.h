@@ -91,7 +91,16 @@ void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);
 uint64_t lanes_tick(const lanes_rt *rt);
 void lanes_set_quantum(lanes_rt *rt, int quantum);
 int  lanes_quantum(const lanes_rt *rt);
-int  lanes_online_cpus(void);                /* CPUs the OS offers this process */
+int  lanes_online_cpus(void);                /* CPUs this process may use (its affinity mask) */
+
+/* What the OS really gave lane `lane` (0..LANES_MAX_CORES-1) while it held
+ * routines inside lanes_work, since lanes_open: ns its thread ran on a
+ * CPU and ns it was runnable but waited for one - the sums of the lane's
+ * CPU events (see below), kept with tracing off too.  With the wall time
+ * of a run, sum(cpu) / wall over the lanes is the parallelism achieved.
+ * Any thread; either pointer may be NULL.  0, or -EINVAL for a NULL rt
+ * or a lane out of range (a lane never started reads 0). */
+int  lanes_lane_cpu(lanes_rt *rt, int lane, uint64_t *cpu_ns, uint64_t *wait_ns);
 
 /* Runtime time: ticks elapsed while not paused, in thousandths of a tick.
  * Frozen while paused; a step advances it by exactly 1000 per tick. */
@@ -224,16 +233,28 @@ typedef struct lanes_event {
  *          RUN on that lane.  Emitted during work at least every tick or
  *          every LANES_CPU_SAMPLE_NS of wall time, whichever is longer, and
  *          at the end of each lanes_work call, so an interval never covers
- *          a wait off the lane; never longer than about a second, so the
- *          fields do not saturate (they would at UINT32_MAX / INT32_MAX).
- *          Time a routine holds a lane outside lanes_work is not sampled.
+ *          a wait off the lane (a preempted routine's CPU event comes just
+ *          before its STOP); never longer than about a second while the
+ *          lane works (inside a tick longer than 100 ms, one about every
+ *          100 ms), so the fields do not saturate (they would at
+ *          UINT32_MAX / INT32_MAX).  obj + arg <= the interval's length.
+ *          Time a routine holds a lane outside lanes_work is not sampled;
+ *          nor is a pause at a safepoint inside it: the lane emits a CPU
+ *          event before it waits at the pause gate and an empty one
+ *          (obj = arg = 0, the interval that holds the pause) after.
+ *          Sources: the thread's CPU clock for obj, the kernel's run-queue
+ *          wait (/proc/thread-self/schedstat) for arg (src/rt/cpu.c).
  * LOAD     control: the machine around the runtime.  obj = CPU time that
  *          other processes used on the CPUs this process may use, over the
  *          last interval, in thousandths of a CPU (1500: one and a half
  *          CPUs busy elsewhere), LANES_LOAD_UNKNOWN before the first
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
- *          somebody reads the trace.
+ *          somebody reads the trace and the run goes on (some routine is
+ *          alive and not every one is blocked: a run that has ended gets
+ *          no new events).  Sources: the /proc/stat lines of those CPUs
+ *          (steal counts as busy) minus this process's CPU time; good to
+ *          about a jiffy per CPU over the interval (0.04 CPU at 100 Hz).
  * NOTE     routine recorded a mark about its own program (lanes_annotate):
  *          obj = tag, arg = by tag; lane = the lane it runs on.  The runtime
  *          gives neither a meaning: the layer that records them does (the
@@ -257,7 +278,9 @@ enum {
     LANES_EV_KINDS                      /* one past the last */
 };
 
-#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane */
+#define LANES_CPU_SAMPLE_NS  200000ull        /* CPU events at most this often a lane, but
+                                                 those a lane owes (before a STOP or the
+                                                 pause gate, at the end of lanes_work) */
 #define LANES_LOAD_SAMPLE_NS 250000000ull     /* LOAD events about this often */
 #define LANES_LOAD_UNKNOWN   0xffffffffu      /* LOAD obj before the first measurement */
 

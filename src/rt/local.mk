@@ -4,15 +4,16 @@ noinst_LIBRARIES += src/rt/liblanes.a
 src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
 	src/rt/runq.h src/rt/sched.c src/rt/time.c src/rt/tracing.c \
 	src/rt/home.c src/rt/census.c src/rt/control.c src/rt/os.c src/rt/open.c \
+	src/rt/work.c \
 	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
 	src/rt/rassert.h src/rt/rtdebug.h src/rt/chan.c src/rt/item.c \
-	src/rt/annotate.c
+	src/rt/annotate.c src/rt/cpu.h src/rt/cpu.c
 
 # Scheduler and trace tests (Check); sources in tests/.
 if HAVE_CHECK
-check_PROGRAMS += tests/check_sched tests/check_trace tests/check_places
-TESTS += tests/check_sched tests/check_trace tests/check_places
+check_PROGRAMS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu
+TESTS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu
 endif
 tests_check_sched_SOURCES = tests/check_sched.c tests/testutil.h
 tests_check_sched_CFLAGS = $(TEST_CFLAGS)
@@ -23,6 +24,9 @@ tests_check_trace_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 tests_check_places_SOURCES = tests/check_places.c
 tests_check_places_CFLAGS = $(TEST_CFLAGS)
 tests_check_places_LDADD = src/rt/liblanes.a $(TEST_LIBS)
+tests_check_cpu_SOURCES = tests/check_cpu.c
+tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
+tests_check_cpu_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 
 # The figures program of issue 3 (not built; see its header).
 EXTRA_DIST += tests/bench/rt-figures.c

@@ -77,6 +77,7 @@ static void rt_free(lanes_rt *rt)
         pthread_cond_destroy(&rt->lanes[i].cv);
     }
     trace_ring_free(&rt->ctl_ring);
+    cpu_load_fini(&rt->load);
     pthread_mutex_destroy(&rt->mu);
     pthread_mutex_destroy(&rt->gq_mu);
     pthread_mutex_destroy(&rt->tmu);
@@ -118,6 +119,7 @@ static void rt_init(lanes_rt *rt, const lanes_config *c)
     rt->trace_on = c->trace_events > 0;
     rt->trace_cap = c->trace_events;
     rt->ncpu = os_affinity_cpus(rt->cpus, LANES_MAX_CORES);
+    cpu_load_init(&rt->load);
     if (rt->ncpu > LANES_MAX_CORES)
         rt->ncpu = LANES_MAX_CORES;
     atomic_store(&rt->quantum, c->quantum);
@@ -143,6 +145,7 @@ static void rt_init(lanes_rt *rt, const lanes_config *c)
         rt->lanes[i].idx = i;
         pthread_cond_init(&rt->lanes[i].cv, &ca);
         home_init(&rt->lanes[i].home, 0);
+        cpu_lane_init(&rt->lanes[i].cpu);
     }
     pthread_condattr_destroy(&ca);
 }
@@ -186,6 +189,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     clk_write(rt, &clk);
 
     emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)c.cores, 0, LANES_NO_LANE);
+    emit(rt, NULL, LANES_EV_LOAD, 0, LANES_LOAD_UNKNOWN, rt->load.ncpu, LANES_NO_LANE);
     if (c.flags & LANES_START_PAUSED)
         emit(rt, NULL, LANES_EV_PAUSE, 0, 0, 0, LANES_NO_LANE);
     pthread_mutex_lock(&rt->mu);

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
+#include "cpu.h"
 #include "ctx.h"
 #include "lanes.h"
 #include "names.h"
@@ -167,6 +168,8 @@ typedef struct rt_lane {
     int       polled;                /* the last idle_sleep ended at its look */
     void     *altstack;              /* our signal stack, or NULL */
     trace_ring ring;                 /* producer: this lane; consumer: lanes_trace_read */
+    cpu_lane  cpu;                   /* what the OS gave this thread in lanes_work
+                                        (cpu.h); the lane, but its totals */
     int       tb_hold;               /* lane only: TB_*: events go into one open batch
                                         (one stamp) until emit_release; see emit_n */
     int       tb_open;               /* lane only: that batch is open in `ring` */
@@ -255,6 +258,7 @@ struct lanes_rt {
     _Atomic uint64_t dropped;
     atomic_int       lossless;
     uint64_t         read_limit;     /* the consumer's: the limit of its last merge */
+    cpu_load         load;           /* lanes_open's, then the consumer's (LOAD events) */
     int              read_full;      /* the consumer's: that merge filled its buffer */
     rt_lane lanes[LANES_MAX_CORES];
 };
@@ -326,7 +330,7 @@ static inline uint64_t xorshift(uint64_t *s)
     return x;
 }
 
-/* ---- time.c: runtime clock, work calibration, timers ------------------------ */
+/* ---- time.c: runtime clock, timers ------------------------------------------ */
 
 typedef struct clk_snap { uint64_t base_rt, base_mono, tick; int paused; } clk_snap;
 
@@ -335,10 +339,6 @@ void     clk_write(lanes_rt *rt, const clk_snap *c);    /* under rt->mu */
 uint64_t clk_at(const clk_snap *c, uint64_t mono);
 uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono);
 
-void     work_calibrate(void);          /* once per process */
-uint64_t work_spin(uint64_t n, uint64_t x);
-uint64_t work_iters(uint64_t tick_ns);  /* spin iterations a tick */
-void     work_sink_add(uint64_t x);
 
 void timer_add(lanes_rt *rt, rt_routine *r);
 void timers_fire_slow(rt_lane *l, uint64_t next);
@@ -441,7 +441,18 @@ int  os_affinity_cpus(int *cpus, int max);
 int  membar_ready(void);
 void membar_heavy(void);
 
+/* ---- work.c: lanes_work, its calibration and CPU windows -------------------- */
+
+void     work_calibrate(void);          /* once per process */
+uint64_t work_iters(uint64_t tick_ns);  /* spin iterations a tick */
+void     work_cpu_sample(rt_lane *l, rt_routine *r);    /* closes l's CPU window */
+
 /* ---- sched.c: scheduling ---------------------------------------------------- */
+
+/* What a safepoint did to the lanes_work that called it. */
+enum { SP_STAYED, SP_GATED /* waited at the pause gate, still on l */,
+       SP_MOVED /* left its lane and came back, maybe on another */ };
+int  sched_safepoint(rt_routine *r);    /* routine context, at every tick's end */
 
 void wake_idle(lanes_rt *rt);
 void wake_all_locked(lanes_rt *rt);     /* under rt->mu */

@@ -266,9 +266,11 @@ static int others_runnable(rt_lane *l)
            atomic_load_explicit(&l->rt->gq_len, memory_order_relaxed) > 0;
 }
 
-
-/* Routine context, at the end of every tick. */
-static void safepoint(rt_routine *r)
+/* Routine context, at the end of every tick (lanes_work).  Before the
+ * routine leaves its lane or waits at the gate, the lane closes its CPU
+ * window (work_cpu_sample): a window never holds time off the lane or
+ * paused.  Returns SP_*. */
+int sched_safepoint(rt_routine *r)
 {
     lanes_rt *rt = r->rt;
     rt_lane *l = cur_lane();
@@ -282,28 +284,37 @@ static void safepoint(rt_routine *r)
         overflow_die(r);
     if (atomic_load_explicit(&l->home.dead, memory_order_relaxed) != NULL)
         home_reclaim(rt, &l->home, &l->cache);      /* see rt_home */
-    if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
+    if (atomic_load_explicit(&rt->closing, memory_order_relaxed)) {
+        work_cpu_sample(l, r);
         switch_out(r, ACT_ABANDON);
+    }
     if (l->idx >= atomic_load_explicit(&rt->ncores, memory_order_relaxed)) {
+        work_cpu_sample(l, r);
         switch_out(r, ACT_CORES);
-        return;
+        return SP_MOVED;
     }
     timers_fire(l);
     q = atomic_load_explicit(&rt->quantum, memory_order_relaxed);
     if (q > 0 && l->slice >= q && others_runnable(l)) {
+        work_cpu_sample(l, r);
         switch_out(r, ACT_PREEMPT);
-        return;
+        return SP_MOVED;
     }
     /* a woken routine waiting in runnext: let an idle lane take it */
     if (atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL && steal_ok(rt))
         wake_idle(rt);
     if (atomic_load_explicit(&rt->paused, memory_order_relaxed)) {
+        work_cpu_sample(l, r);
         gate(l);
         if (atomic_load(&rt->closing))
             switch_out(r, ACT_ABANDON);
-        if (l->idx >= atomic_load(&rt->ncores))
+        if (l->idx >= atomic_load(&rt->ncores)) {
             switch_out(r, ACT_CORES);
+            return SP_MOVED;
+        }
+        return SP_GATED;
     }
+    return SP_STAYED;
 }
 
 /* ---- finding work ------------------------------------------------------------ */
@@ -834,6 +845,7 @@ static void *lane_main(void *p)
         run(l, r, from);
     home_away(rt, l);
     stk_cache_drain(&rt->stacks, &l->cache);
+    cpu_lane_fini(&l->cpu);
     altstack_off(l);
     rt_tl_lane = NULL;
     return NULL;
@@ -868,25 +880,6 @@ int start_lane(lanes_rt *rt, int i)
 }
 
 /* ---- inside a routine -------------------------------------------------------- */
-
-void lanes_work(int ticks)
-{
-    rt_routine *r = cur_self();
-    uint64_t x = 0x853c49e6748fea9bull;
-    if (r == NULL) {
-        /* a plain thread: plain work at the default speed, no safepoints */
-        work_calibrate();
-        for (int i = 0; i < ticks; i++)
-            x = work_spin(work_iters(LANES_DEFAULT_TICK_NS), x);
-        work_sink_add(x);
-        return;
-    }
-    for (int i = 0; i < ticks; i++) {
-        x = work_spin(atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed), x);
-        safepoint(r);
-    }
-    work_sink_add(x);
-}
 
 void lanes_yield(void)
 {

@@ -1,9 +1,9 @@
 /*
  * time.c - time in the runtime: the runtime clock (a seqlock of base and
- * tick length, stopped while paused), the calibration of a tick's work,
- * and the timer heap of sleeping routines (after Go's time.go).
+ * tick length, stopped while paused) and the timer heap of sleeping
+ * routines (after Go's time.go).
  *
- * Owns rt->clk_*, rt->heap (under rt->tmu) and the calibration.  Must not
+ * Owns rt->clk_* and rt->heap (under rt->tmu).  Must not
  * touch run queues: a due sleeper goes to a lane through put_runnable.
  * Invariant: rt->timer_next is the earliest wake_at in the heap, or
  * NO_TIMER when it is empty, whenever tmu is free.
@@ -72,56 +72,6 @@ uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono)
 uint64_t lanes_now(const lanes_rt *rt)
 {
     return rt != NULL ? rt_time_at(rt, mono_ns()) : 0;
-}
-
-/* ---- work calibration ----------------------------------------------------- */
-
-uint64_t work_spin(uint64_t n, uint64_t x)
-{
-    for (; n > 0; n--) {
-        x = x * 6364136223846793005ull + 1442695040888963407ull;
-        __asm__ volatile("" : "+r"(x));
-    }
-    return x;
-}
-
-static uint64_t iters_per_ms;       /* written once under calib_once */
-static pthread_once_t calib_once = PTHREAD_ONCE_INIT;
-static _Atomic uint64_t work_sink;
-
-static void calibrate(void)
-{
-    const uint64_t n = 200000;
-    uint64_t best = UINT64_MAX, x = 1;
-    for (int i = 0; i < 7; i++) {
-        uint64_t t = mono_ns();
-        x = work_spin(n, x);
-        t = mono_ns() - t;
-        if (t > 0 && t < best)
-            best = t;
-    }
-    atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
-    if (best == UINT64_MAX)
-        best = n;
-    iters_per_ms = n * 1000000ull / best;
-    if (iters_per_ms == 0)
-        iters_per_ms = 1;
-}
-
-uint64_t work_iters(uint64_t tick_ns)
-{
-    uint64_t n = (uint64_t)(((unsigned __int128)tick_ns * iters_per_ms) / 1000000u);
-    return n > 0 ? n : 1;
-}
-
-void work_calibrate(void)
-{
-    pthread_once(&calib_once, calibrate);
-}
-
-void work_sink_add(uint64_t x)
-{
-    atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);
 }
 
 /* ---- timers ---------------------------------------------------------------- */

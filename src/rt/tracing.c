@@ -151,10 +151,30 @@ static size_t trace_rings(lanes_rt *rt, trace_ring **rings)
     return (size_t)n + 1;
 }
 
+/* The consumer, about every LANES_LOAD_SAMPLE_NS: the load around us.
+ * Here because somebody reading the trace is the one who wants it, and
+ * the reader is a thread of its own, never a lane.  Only while the run
+ * goes on (a routine alive and not all of them blocked): a run that has
+ * ended (or never started) gets no new events, so what is folded from
+ * the trace stays as the run left it.  The census may count exits late
+ * (see census), which only delays the last LOAD. */
+static __attribute__((noinline)) void load_sample(lanes_rt *rt, uint64_t now)
+{
+    uint64_t v = atomic_load_explicit(&rt->census, memory_order_relaxed);
+    uint32_t obj;
+    if ((v >> 32) <= (uint32_t)v) {
+        cpu_load_idle(&rt->load, now);
+        return;
+    }
+    if (cpu_load_take(&rt->load, now, &obj))
+        emit(rt, NULL, LANES_EV_LOAD, 0, obj, rt->load.ncpu, LANES_NO_LANE);
+}
+
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
 {
     trace_ring *rings[LANES_MAX_CORES + 1];
     size_t k = 0, n;
+    uint64_t m;
     if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
         return 0;
     tl_consumer_of = rt;
@@ -168,7 +188,12 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
         if (k == max)
             return k;
     }
-    rt->read_limit = mono_ns() - rt->t0;
+    m = mono_ns();
+    if (m >= rt->load.due) {
+        load_sample(rt, m);
+        m = mono_ns();
+    }
+    rt->read_limit = m - rt->t0;
     n = trace_rings(rt, rings);
     k += trace_merge(rings, n, rt->read_limit, 1, out + k, max - k, &rt->dropped);
     rt->read_full = k == max;

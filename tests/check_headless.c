@@ -102,17 +102,26 @@ static const struct expect {
     const char *name;
     int status;
     const char *sig;
+    const char *tick;   /* NULL: the headless default (20 us) */
 } expected[] = {
-    { "restaurant", 0, "queue:9/9 orders:9/9 meals:9/9 items=9 spawns=13 exits=13" },
-    { "timeslice",  0, "items=0 spawns=4 exits=4" },
-    { "pipeline",   0, "raw:10/10 parsed:10/10 items=10 spawns=3 exits=3" },
-    { "workers",    0, "jobs:16/16 results:16/16 items=16 spawns=6 exits=6" },
-    { "pingpong",   0, "ping:20/20 pong:20/20 items=1 spawns=2 exits=2" },
-    { "io",         0, "items=0 spawns=12 exits=12" },
-    { "hog",        0, "items=0 spawns=4 exits=4" },
-    { "amdahl",     0, "done:4/4 items=4 spawns=5 exits=5" },
-    { "deadlock",   3, "left:0/0 right:0/0 items=0 spawns=3 exits=1" },
-    { "lesson",     0, "orders:16/16 meals:16/16 items=16 spawns=4 exits=4" },
+    { "restaurant", 0, "queue:200/200 orders:200/200 meals:200/200 items=200 spawns=24 "
+                       "exits=24", NULL },
+    { "timeslice",  0, "items=0 spawns=4 exits=4", NULL },
+    { "pipeline",   0, "raw:10/10 parsed:10/10 items=10 spawns=3 exits=3", NULL },
+    { "workers",    0, "jobs:16/16 results:16/16 items=16 spawns=6 exits=6", NULL },
+    { "pingpong",   0, "ping:20/20 pong:20/20 items=1 spawns=2 exits=2", NULL },
+    { "io",         0, "items=0 spawns=12 exits=12", NULL },
+    { "hog",        0, "items=0 spawns=4 exits=4", NULL },
+    { "amdahl",     0, "done:4/4 items=4 spawns=5 exits=5", NULL },
+    { "deadlock",   3, "left:0/0 right:0/0 items=0 spawns=3 exits=1", NULL },
+    { "lesson",     0, "orders:16/16 meals:16/16 items=16 spawns=4 exits=4", NULL },
+    { "smartphone", 0, "items=0 spawns=4 exits=4", NULL },
+    /* a pause of 40 ticks lets every neighbour take its left fork: 5 ms */
+    { "philosophers", 3, "fork1:1/1 fork2:1/1 fork3:1/1 fork4:1/1 fork5:1/1 items=0 spawns=6 "
+                         "exits=1", "5ms" },
+    { "philosophers-fixed", 0, "fork1:9/8 fork2:9/8 fork3:9/8 fork4:9/8 fork5:9/8 items=20 "
+                               "spawns=6 exits=6", "5ms" },
+    { "buffer",     0, "buffer:30/30 items=30 spawns=4 exits=4", NULL },
 };
 
 START_TEST(test_headless_builtin_counts)
@@ -128,14 +137,16 @@ START_TEST(test_headless_builtin_counts)
             x = &expected[k];
     ck_assert_msg(x != NULL, "no expected counts for the built-in '%s'", name);
 
-    lanes_run(&R, (const char *[]){ "--json", "-c", "1", "--seed", "7", name, NULL });
+    lanes_run(&R, (const char *[]){ "--json", "-c", "1", "--seed", "7", "--tick",
+                                    x->tick != NULL ? x->tick : "20us", name, NULL });
     ck_assert_msg(R.status == x->status, "%s on 1 core: exit %d: %s", name, R.status, R.err);
     ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s: not JSON: %s", name, R.out);
     ck_assert_int_eq(json_int(R.out, "dropped_events"), 0);
     ck_assert_msg(json_int(R.out, "anomalies") == 0, "%s: %s", name, R.out);
     signature(R.out, sig1, sizeof sig1);
 
-    lanes_run(&R, (const char *[]){ "--json", "-c", "4", "--seed", "7", name, NULL });
+    lanes_run(&R, (const char *[]){ "--json", "-c", "4", "--seed", "7", "--tick",
+                                    x->tick != NULL ? x->tick : "20us", name, NULL });
     ck_assert_msg(R.status == x->status, "%s on 4 cores: exit %d: %s", name, R.status, R.err);
     ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s: not JSON: %s", name, R.out);
     ck_assert_int_eq(json_int(R.out, "dropped_events"), 0);

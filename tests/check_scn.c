@@ -371,7 +371,7 @@ START_TEST(test_scn_builtins_clean)
                       "%s: the about line names a key to press", file);
         scn_result_free(&r);
     }
-    ck_assert_int_eq(i, 10);
+    ck_assert_int_eq(i, 14);
     ck_assert_str_eq(scn_builtin_name(0), SCN_DEFAULT);
     ck_assert_ptr_null(scn_builtin_name(-1));
     ck_assert_ptr_null(scn_builtin_title(i));

@@ -64,3 +64,8 @@ tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $
 # fatal signal in the crash handler, a vanished terminal under nohup.
 TESTS += tests/tty/vanish.sh
 EXTRA_DIST += tests/tty/vanish.sh
+
+# The built-ins keep the word of their about lines: ticks to finish at 1
+# and 4 cores, exit status and counts (skips what a busy machine cannot tell).
+TESTS += tests/claims.sh
+EXTRA_DIST += tests/claims.sh

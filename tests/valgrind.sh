@@ -8,7 +8,7 @@ lanes=${1:-src/lanes}
 command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind is not installed"; exit 77; }
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 bad=0; n=0
-for name in $("$lanes" --list | awk '{print $1}'); do
+for name in $("$lanes" --list | awk '/^[^ ]/ {print $1}'); do   # abouts are indented
     n=$((n + 1))
     valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
         --errors-for-leak-kinds=definite,indirect --log-file="$log" \

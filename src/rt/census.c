@@ -74,9 +74,13 @@ int lanes_wait(lanes_rt *rt)
 int lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns)
 {
     struct timespec ts;
+    uint64_t now;
     if (rt == NULL)
         return -EINVAL;
     RT_ASSERT(cur_self() == NULL);
-    ts = abs_mono(trace_mono_of(mono_ns()) + timeout_ns);
+    now = trace_mono_of(mono_ns());
+    if (timeout_ns > UINT64_MAX - now)  /* past the clock's range: no deadline */
+        return wait_common(rt, NULL);
+    ts = abs_mono(now + timeout_ns);
     return wait_common(rt, &ts);
 }

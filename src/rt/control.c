@@ -185,6 +185,12 @@ void sched_get_stats(lanes_rt *rt, sched_stats *st)
     st->live = (uint32_t)(v >> 32);
     st->blocked = (uint32_t)v;
     st->solo = atomic_load(&rt->solo);
+    st->name_slots = ids_slots(&rt->ids);
+}
+
+void sched_set_ids_drawn(lanes_rt *rt, uint64_t n)
+{
+    ids_set_drawn(&rt->ids, n);
 }
 
 int sched_quiescent(lanes_rt *rt)

@@ -23,6 +23,19 @@ extern "C" {
 #define LANES_NO_LANE   0xffffu
 #define LANES_NAME_MAX  32          /* routine and channel names, with the NUL */
 
+/* Routine ids, for a program that spawns forever (lanes_go):
+ * 1, 2, ... LANES_ID_MAX, then round again from LANES_ID_REUSE_MIN,
+ * skipping any id a live routine holds.  So an id is always a positive
+ * int, no two live routines share one, and an id below LANES_ID_REUSE_MIN
+ * (2^24) names one routine for the whole run: tables keyed by such ids
+ * (the screen's 65,536, the summary's 2^24) never mix two routines. */
+#define LANES_ID_MAX       0x7fffffffu
+#define LANES_ID_REUSE_MIN (1u << 24)
+/* The name of an exited routine stays readable (lanes_routine_name) at
+ * least until this many more ids were handed out, fewer by the routines
+ * alive in between; a live routine's name, always. */
+#define LANES_NAMES_KEPT   65536u
+
 /* return codes (negative, distinct from -errno values below 1000) */
 #define LANES_CLOSED      (-1001)   /* channel closed (and drained, for recv) */
 #define LANES_WOULDBLOCK  (-1002)   /* non-blocking operation found nothing ready */
@@ -44,7 +57,8 @@ typedef struct lanes_config {
     int      cores;        /* lanes running at start, 1..LANES_MAX_CORES      */
     int      quantum;      /* ticks a routine may run before preemption; 0 = never */
     uint64_t tick_ns;      /* wall length of one tick of work (speed)         */
-    size_t   stack_size;   /* per routine; 0 = default (64 KiB)               */
+    size_t   stack_size;   /* per routine; 0 = default (64 KiB); rounded up
+                              to whole pages, at least 16 KiB             */
     unsigned flags;        /* LANES_NO_STEAL, LANES_PIN_CPUS, LANES_START_PAUSED */
     size_t   trace_events; /* ring capacity per lane; 0 = tracing off         */
 } lanes_config;
@@ -63,7 +77,10 @@ lanes_rt *lanes_open(const lanes_config *cfg);
 
 /* Creates a routine named `name` (truncated to LANES_NAME_MAX-1) running
  * fn(arg).  Callable from a plain thread or inside a routine.  Returns the
- * routine id (> 0, never reused within one runtime) or -errno. */
+ * routine id (1..LANES_ID_MAX, held by no other live routine, and unique
+ * for the whole run below LANES_ID_REUSE_MIN; see there) or -errno.
+ * Memory: what a routine held (stack, name slot) is reused once it
+ * exited, so a long run costs what its most routines alive at once do. */
 int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
 
 /* Blocks the calling plain thread until every routine has returned (0) or
@@ -71,23 +88,27 @@ int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
  * a deadlock.  Does not count time while paused as progress or as deadlock. */
 int  lanes_wait(lanes_rt *rt);
 
-/* Like lanes_wait but returns 1 when `timeout_ns` passed first. */
+/* Like lanes_wait but returns 1 when `timeout_ns` passed first.  A
+ * timeout past the clock's range (UINT64_MAX) is no timeout at all. */
 int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
 
 /* Stops the lanes and frees routines (even parked ones), channels, stacks
- * and rings.  Must not be called from a routine. */
+ * and rings.  Must not be called from a routine.  A lane in the middle of
+ * a long tick of lanes_work stops within about a millisecond of work. */
 void lanes_close(lanes_rt *rt);
 
 /* ---- control (any plain thread, any time) --------------------------------- */
 
 int  lanes_set_cores(lanes_rt *rt, int n);   /* 0, or -EINVAL outside 1..64; effective at each lane's next tick */
 int  lanes_cores(const lanes_rt *rt);
-void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint */
+void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint, or within
+                                                about a millisecond of a long tick's work */
 void lanes_resume(lanes_rt *rt);
 int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused.
-                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow */
+                                                Returns at once: runtime time advances by 1000*ticks now, the lanes follow.
+                                                A lane paused mid-tick counts the rest of that tick as the first */
 int  lanes_paused(const lanes_rt *rt);
-void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);
+void lanes_set_tick(lanes_rt *rt, uint64_t tick_ns);   /* a tick in progress: its rest is scaled */
 uint64_t lanes_tick(const lanes_rt *rt);
 void lanes_set_quantum(lanes_rt *rt, int quantum);
 int  lanes_quantum(const lanes_rt *rt);
@@ -108,7 +129,9 @@ uint64_t lanes_now(const lanes_rt *rt);
 
 /* ---- inside a routine ------------------------------------------------------ */
 
-void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick */
+void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick.
+                                  A tick longer than a millisecond looks between milliseconds
+                                  for a close, a pause (and holds there, mid-tick) or a new speed */
 void lanes_yield(void);
 void lanes_sleep(int ticks);   /* off-core; runtime time, frozen while paused */
 int  lanes_self(void);         /* this routine's id; 0 outside a routine */
@@ -165,7 +188,9 @@ int lanes_select(lanes_case *cases, int n, int nonblocking);
 /* ---- names (any thread; valid until lanes_close) -------------------------- */
 
 /* Copy the name of routine `id` / channel `id` into buf; "" when unknown.
- * Names of exited routines stay readable. */
+ * Names of live routines and of channels stay readable until lanes_close;
+ * an exited routine's for the next LANES_NAMES_KEPT ids or so (see
+ * there), then "". */
 void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n);
 
@@ -303,7 +328,11 @@ enum {
  * One consumer thread at a time.  Works after lanes_wait returns. */
 size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max);
 
-/* Events a full ring had to drop since lanes_open. */
+/* Events a full ring had to drop since lanes_open, counted as soon as
+ * they are lost, not at the next read: from the consumer's thread, events
+ * read + dropped + still waiting to be read (at most each ring's capacity)
+ * = events made, at any moment.  From another thread it may lag a read
+ * that runs meanwhile, never count one twice. */
 uint64_t lanes_trace_dropped(const lanes_rt *rt);
 
 /* Lossless mode: when set, a lane whose ring is full waits for the consumer

@@ -7,13 +7,16 @@ src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
 	src/rt/work.c \
 	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
+	src/rt/ids.h src/rt/ids.c \
 	src/rt/rassert.h src/rt/rtdebug.h src/rt/chan.c src/rt/item.c \
 	src/rt/annotate.c src/rt/cpu.h src/rt/cpu.c
 
 # Scheduler and trace tests (Check); sources in tests/.
 if HAVE_CHECK
-check_PROGRAMS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu
-TESTS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu
+check_PROGRAMS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu \
+	tests/check_limits
+TESTS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu \
+	tests/check_limits
 endif
 tests_check_sched_SOURCES = tests/check_sched.c tests/testutil.h
 tests_check_sched_CFLAGS = $(TEST_CFLAGS)
@@ -27,6 +30,9 @@ tests_check_places_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = src/rt/liblanes.a $(TEST_LIBS)
+tests_check_limits_SOURCES = tests/check_limits.c
+tests_check_limits_CFLAGS = $(TEST_CFLAGS)
+tests_check_limits_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 
 # The figures program of issue 3 (not built; see its header).
 EXTRA_DIST += tests/bench/rt-figures.c

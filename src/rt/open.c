@@ -25,7 +25,7 @@ void lanes_routine_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
             buf[0] = '\0';
         return;
     }
-    names_copy(&rt->rnames, id, buf, n);
+    ids_name(&rt->ids, id, buf, n);
 }
 
 void lanes_chan_name(lanes_rt *rt, uint32_t id, char *buf, size_t n)
@@ -70,7 +70,7 @@ static void rt_free(lanes_rt *rt)
     stk_pool_each_used(&rt->stacks, routine_free_ctx, NULL);
     stk_pool_fini(&rt->stacks);
     free(rt->heap);
-    names_fini(&rt->rnames);
+    ids_fini(&rt->ids);
     names_fini(&rt->cnames);
     for (int i = 0; i < LANES_MAX_CORES; i++) {
         trace_ring_free(&rt->lanes[i].ring);
@@ -129,7 +129,6 @@ static void rt_init(lanes_rt *rt, const lanes_config *c)
     atomic_store(&rt->paused, (c->flags & LANES_START_PAUSED) != 0);
     atomic_store(&rt->solo, c->cores == 1 && membar_ready());
     atomic_store(&rt->timer_next, NO_TIMER);
-    atomic_store(&rt->next_id, 1);
 
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -172,7 +171,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     rt = mem;
     memset(rt, 0, sizeof *rt);
     rt_init(rt, &c);
-    if (names_init(&rt->rnames) != 0 || names_init(&rt->cnames) != 0 ||
+    if (ids_init(&rt->ids, &rt->census) != 0 || names_init(&rt->cnames) != 0 ||
         stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
         (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
         err = ENOMEM;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include "cpu.h"
 #include "ctx.h"
+#include "ids.h"
 #include "lanes.h"
 #include "names.h"
 #include "rassert.h"
@@ -53,8 +54,8 @@ typedef struct rt_home rt_home;
 struct rt_routine {
     rt_ctx    ctx;          /* registers while switched out; owner: whoever holds the routine */
     lanes_rt *rt;           /* immutable */
-    uint32_t  id;           /* immutable, never reused within a runtime */
-    const char *name;       /* immutable: its slot in rt->rnames, readable until lanes_close */
+    uint32_t  id;           /* immutable; no other live routine has it (ids.c) */
+    const char *name;       /* immutable: its slot in rt->ids, kept while it lives */
     void    (*fn)(void *);  /* immutable */
     void     *arg;          /* immutable */
     stk_node *stk;          /* the stack it lives on; immutable */
@@ -247,9 +248,9 @@ struct lanes_rt {
     uint64_t        deadlock_seen;   /* census last reported as deadlock; under wait_mu */
     /* routines created by plain threads; the lanes' own in rt_lane.home */
     _Alignas(64) rt_home plain;
-    _Atomic uint32_t next_id;
     _Atomic uint32_t nchans;
-    name_tab rnames, cnames;
+    ids_tab  ids;                    /* routine ids and names */
+    name_tab cnames;
     stk_pool stacks;
     /* trace */
     pthread_mutex_t ctl_mu;          /* serialises producers of ctl_ring */
@@ -434,8 +435,6 @@ static inline struct timespec abs_mono(uint64_t ns)
 
 void overflow_die(rt_routine *r);
 void os_segv_install(void);             /* once per process */
-void altstack_on(rt_lane *l);
-void altstack_off(rt_lane *l);
 void os_pin(rt_lane *l);
 int  os_affinity_cpus(int *cpus, int max);
 int  membar_ready(void);
@@ -446,6 +445,7 @@ void membar_heavy(void);
 void     work_calibrate(void);          /* once per process */
 uint64_t work_iters(uint64_t tick_ns);  /* spin iterations a tick */
 void     work_cpu_sample(rt_lane *l, rt_routine *r);    /* closes l's CPU window */
+rt_lane *work_cpu_resume(rt_routine *r, int how);       /* opens it after SP_* how */
 
 /* ---- sched.c: scheduling ---------------------------------------------------- */
 
@@ -453,6 +453,7 @@ void     work_cpu_sample(rt_lane *l, rt_routine *r);    /* closes l's CPU window
 enum { SP_STAYED, SP_GATED /* waited at the pause gate, still on l */,
        SP_MOVED /* left its lane and came back, maybe on another */ };
 int  sched_safepoint(rt_routine *r);    /* routine context, at every tick's end */
+uint64_t sched_tick_interrupt(rt_routine *r, uint64_t left, uint64_t *iters);  /* mid-tick */
 
 void wake_idle(lanes_rt *rt);
 void wake_all_locked(lanes_rt *rt);     /* under rt->mu */

@@ -17,9 +17,14 @@ typedef struct sched_stats {
     uint32_t blocked;         /* of which parked through sched_park */
     int      solo;            /* lanes take from their own queues without a
                                  locked instruction (one lane, no thief) */
+    size_t   name_slots;      /* routine name slots mapped (ids.c) */
 } sched_stats;
 
 void sched_get_stats(lanes_rt *rt, sched_stats *st);
+
+/* As if `n` ids had been drawn already: the next lanes_go gives id n + 1
+ * (or, past LANES_ID_MAX, the next of the later rounds). */
+void sched_set_ids_drawn(lanes_rt *rt, uint64_t n);
 
 /* 1 when paused and every switched-on lane waits at the pause gate with no
  * step left to do, and every switched-off lane is parked. */

@@ -317,6 +317,55 @@ int sched_safepoint(rt_routine *r)
     return SP_STAYED;
 }
 
+/*
+ * Routine r, `left` iterations before the end of its tick, answers that
+ * as a safepoint would, mid-tick: closing abandons it (no return); a
+ * pause holds it at the gate until a resume, or until a step's permit
+ * lets it finish this tick (its safepoint then waits for the next); a
+ * lane switched off meanwhile hands it on; a new speed scales what is
+ * left.  Runtime time stays exact: it is the clock's, frozen while
+ * paused.  The lane's CPU window closes before r waits or leaves, and
+ * opens again where it goes on (as around a safepoint).  Returns what is
+ * left, *iters the tick's length now.
+ */
+__attribute__((noinline)) uint64_t sched_tick_interrupt(rt_routine *r, uint64_t left,
+                                                        uint64_t *iters)
+{
+    lanes_rt *rt = r->rt;
+    int how = SP_STAYED;
+    uint64_t now;
+    for (;;) {
+        rt_lane *l = cur_lane();
+        if (atomic_load(&rt->closing)) {
+            if (how == SP_STAYED)
+                work_cpu_sample(l, r);
+            switch_out(r, ACT_ABANDON);
+        }
+        if (l->idx >= atomic_load(&rt->ncores)) {
+            if (how == SP_STAYED)
+                work_cpu_sample(l, r);
+            switch_out(r, ACT_CORES);   /* back on some lane: look again */
+            how = SP_MOVED;
+        } else if (!atomic_load(&rt->paused)) {
+            break;
+        } else {
+            if (how == SP_STAYED)
+                work_cpu_sample(l, r);
+            how = SP_GATED;
+            if (gate(l))
+                break;                  /* a step's permit */
+        }
+    }
+    if (how != SP_STAYED)
+        work_cpu_resume(r, how);
+    now = atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed);
+    if (now != *iters) {
+        left = (uint64_t)(((unsigned __int128)left * now) / *iters);
+        *iters = now;
+    }
+    return left;
+}
+
 /* ---- finding work ------------------------------------------------------------ */
 
 /* Whether v's ring, head h to tail t, holds routines and all of them were
@@ -725,6 +774,7 @@ static void finish_stop(rt_lane *l, rt_routine *r)
     case ACT_EXIT:
         emit(rt, l, LANES_EV_STOP, r->id, 0, LANES_STOP_EXIT, (uint16_t)l->idx);
         set_state(&r->state, RS_DEAD);
+        atomic_store_explicit(&r->stk->owner, 0, memory_order_relaxed);    /* id free */
         ctx_free(&r->ctx);
         l->exits_due++;         /* see census */
         home_release(l, r);     /* frees r, now or later */
@@ -838,7 +888,7 @@ static void *lane_main(void *p)
     rt_tl_lane = l;
     l->rnd = 0x2545f4914f6cdd1dull * (uint64_t)(l->idx + 1) ^ mono_ns();
     ctx_init_thread(&l->sched);
-    altstack_on(l);
+    l->altstack = stk_altstack_on();
     os_pin(l);
     emit(rt, l, LANES_EV_UNPARK, 0, 0, 0, (uint16_t)l->idx);
     while ((r = find_work(l, &from)) != NULL)
@@ -846,7 +896,7 @@ static void *lane_main(void *p)
     home_away(rt, l);
     stk_cache_drain(&rt->stacks, &l->cache);
     cpu_lane_fini(&l->cpu);
-    altstack_off(l);
+    stk_altstack_off(l->altstack);
     rt_tl_lane = NULL;
     return NULL;
 }
@@ -1009,7 +1059,6 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     rt_routine *me = cur_self();
     stk_node *s;
     rt_routine *r;
-    name_slot *slot;
     uint32_t id;
 
     if (rt == NULL || fn == NULL)
@@ -1031,9 +1080,7 @@ int lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg)
     r->stk = s;
     r->fn = fn;
     r->arg = arg;
-    r->id = atomic_fetch_add(&rt->next_id, 1);
-    slot = names_set(&rt->rnames, r->id, name, NULL);
-    r->name = slot != NULL ? slot->name : "?";
+    r->id = ids_new(&rt->ids, name, &s->owner, &r->name);
     ctx_make(&r->ctx, s->lo, (size_t)((char *)r - (char *)s->lo), routine_entry, r);
     set_state(&r->state, RS_RUNNABLE);
 

@@ -1,7 +1,8 @@
 /*
  * stack.h - routine stacks: page-aligned, pooled per runtime, guarded by a
- * PROT_NONE page while the process's mapping budget allows and by a canary
- * beyond it.
+ * PROT_NONE page while the process's mapping budget allows; beyond it 32
+ * share a mapping with one PROT_NONE page under them all, and each has a
+ * canary.
  *
  * A stack is [lo, lo + size).  Its top bytes hold a stk_node (pool link and
  * what the pool must remember); the owner may use the rest, including the
@@ -12,16 +13,22 @@
 #define LANES_STACK_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct stk_node {
     struct stk_node *next;  /* free list link while free; owner: the list's holder */
     void    *lo;            /* lowest usable byte */
+    void    *guard;         /* the PROT_NONE page an overflow of this stack
+                               runs into: just under lo (guarded), or under
+                               the lowest stack of its chunk; NULL: none */
     uint32_t guarded;       /* a PROT_NONE page lies just under lo */
     uint32_t vg_id;         /* valgrind stack id */
     uint32_t used;          /* handed out by stk_get, not yet given back;
                                owner: the stack's holder */
+    _Atomic uint32_t owner; /* id of the routine living on it, 0 once it
+                               exited: its liveness word for ids.c */
 } stk_node;
 
 /* A lane's private cache of free stacks.  Owner: the lane thread. */
@@ -30,7 +37,15 @@ typedef struct stk_cache {
     int n;
 } stk_cache;
 
-typedef struct stk_map { void *addr; size_t len; int guarded; } stk_map;
+/* One mapping: `nstk` stacks from addr + off up (off: a guard page under
+ * them, or none); guarded: one stack with its own guard (counts against
+ * the budget). */
+typedef struct stk_map {
+    void    *addr;
+    size_t   len;
+    uint32_t off, nstk;
+    int      guarded;
+} stk_map;
 
 /* Per runtime.  Every field under mu. */
 typedef struct stk_pool {
@@ -79,9 +94,36 @@ static inline int stk_canary_ok(const stk_node *s)
 /* Where the node sits in a stack and how many bytes under it are usable. */
 size_t stk_usable(const stk_pool *p);
 
-/* Process-wide number of guard pages the pools may still create; tests
- * lower it to exercise canary stacks.  Returns the old budget. */
+/* Process-wide number of guard pages the pools may still create.  n >= 0
+ * fixes it at n (tests set 0 to exercise canary stacks); n < 0 lets the
+ * pools measure it again from the mappings in use.  Returns the old
+ * budget (-1: not measured yet). */
 long stk_set_guard_budget(long n);
+
+/* Whether a fault at `addr` on the stack of routine stack s is its
+ * overflow: under its lowest byte and no further than a stack's size under
+ * the guard page its overflow runs into.  Async-signal-safe. */
+int stk_overflow_at(const stk_pool *p, const stk_node *s, const void *addr);
+
+/* Writes "lanes: routine NAME overflowed its N KiB stack" on stderr, N the
+ * size the stacks really have.  Async-signal-safe. */
+void stk_overflow_report(const stk_pool *p, const char *name);
+
+/* Reports the overflow of routine `name` and dies by SIGSEGV (through the
+ * program's own handler, a terminal to restore, say). */
+_Noreturn void stk_overflow_die(const stk_pool *p, const char *name);
+
+/* Installs the SIGSEGV handler that names overflows (once per process).
+ * who: the calling thread's routine's stack, its pool and name, or NULL
+ * on a thread running no routine; async-signal-safe. */
+typedef const stk_node *(*stk_who_fn)(const stk_pool **p, const char **name);
+void stk_segv_install(stk_who_fn who);
+
+/* A signal stack for the calling thread, so the handler can run when its
+ * routine's stack is spent: what to pass to stk_altstack_off (NULL when
+ * the thread has one already, a sanitizer's, or none could be had). */
+void *stk_altstack_on(void);
+void stk_altstack_off(void *alt);
 
 size_t stk_page(void);
 

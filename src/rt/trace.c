@@ -314,7 +314,10 @@ uint64_t trace_ring_lapped(const trace_ring *r)
     trace_ring *w = (trace_ring *)r;
     uint64_t h = atomic_load_explicit(&w->head, memory_order_acquire);
     uint64_t t = atomic_load_explicit(&w->tail, memory_order_acquire);
-    return t - h > r->mask + 1 ? t - h - (r->mask + 1) : 0;
+    uint64_t seen = atomic_load_explicit(&w->skipped_seen, memory_order_acquire);
+    uint64_t skipped = atomic_load_explicit(&w->skipped, memory_order_relaxed);
+    return (t - h > r->mask + 1 ? t - h - (r->mask + 1) : 0) +
+           (skipped > seen ? skipped - seen : 0);
 }
 
 size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh,
@@ -351,8 +354,8 @@ size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh
         have[i] = peek(rings[i], &at[i], &head[i], &lost);
         /* batches the producer dropped rather than lap us too far */
         b = atomic_load_explicit(&rings[i]->skipped, memory_order_relaxed);
-        lost += b - rings[i]->skipped_seen;
-        rings[i]->skipped_seen = b;
+        lost += b - atomic_load_explicit(&rings[i]->skipped_seen, memory_order_relaxed);
+        atomic_store_explicit(&rings[i]->skipped_seen, b, memory_order_release);
     }
     while (k < max) {
         size_t best = n;

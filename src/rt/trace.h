@@ -58,7 +58,8 @@ typedef struct trace_ring {
     char pad1[128 - 10 * 8];
     _Atomic uint64_t head;      /* next to read; the consumer only */
     uint64_t tail_seen;         /* the consumer's: a tail it read, <= tail */
-    uint64_t skipped_seen;      /* the consumer's: skipped events it has counted */
+    _Atomic uint64_t skipped_seen;  /* skipped events a merge has counted; written by
+                                   the consumer, read by lanes_trace_dropped */
     char pad2[128 - 3 * 8];     /* and nothing of the lane's after it */
 } trace_ring;
 
@@ -261,9 +262,11 @@ static inline void trace_put(trace_ring *r, const trace_ev *ev, size_t n, trace_
 size_t trace_merge(trace_ring *const *rings, size_t n, uint64_t limit, int fresh,
                    lanes_event *out, size_t max, _Atomic uint64_t *dropped);
 
-/* Events overwritten in r and not yet counted by a merge (racy: a hint
- * that never counts one twice against a merge that runs meanwhile when
- * read after the merge's running total). */
+/* Events lost in r and not yet counted by a merge: overwritten, or
+ * dropped by the producer rather than lap the reader too far (skipped).
+ * Exact from the consumer's thread; from another, a hint that never
+ * counts one twice against a merge that runs meanwhile when read after
+ * the merge's running total. */
 uint64_t trace_ring_lapped(const trace_ring *r);
 
 #endif

@@ -96,7 +96,7 @@ __attribute__((noinline)) void work_cpu_sample(rt_lane *l, rt_routine *r)
  * Back from the gate, on the same lane with no STOP, an empty CPU event
  * first ends the interval that holds the pause, so the next one is only
  * the work after it. */
-static __attribute__((noinline)) rt_lane *cpu_resume(rt_routine *r, int how)
+__attribute__((noinline)) rt_lane *work_cpu_resume(rt_routine *r, int how)
 {
     rt_lane *l = cur_lane();
     if (how == SP_GATED)
@@ -105,26 +105,43 @@ static __attribute__((noinline)) rt_lane *cpu_resume(rt_routine *r, int how)
     return l;
 }
 
+/* Between two chunks of a long tick: whether something must not wait for
+ * the tick's end - closing, a pause, a new speed (iters: the tick's
+ * length the chunks were counted for). */
+static inline int tick_interrupted(lanes_rt *rt, uint64_t iters)
+{
+    return atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed) != iters;
+}
+
 /* A tick longer than a millisecond of work, in chunks of one: between
- * two chunks is where a long tick can look at anything, here whether a
- * CPU window has grown long (CPU_CHOP_NS).  A stop or pause that must
- * take effect within a tick would be checked here too. */
-static __attribute__((noinline)) uint64_t spin_long(rt_lane *l, rt_routine *r, uint64_t n,
+ * two chunks a long tick looks whether it must stop, pause or change
+ * speed (sched_tick_interrupt), and whether a CPU window has grown long
+ * (CPU_CHOP_NS).  *lp: the lane, which a core change may replace. */
+static __attribute__((noinline)) uint64_t spin_long(rt_lane **lp, rt_routine *r, uint64_t n,
                                                     uint64_t x)
 {
     const uint64_t chunk = iters_per_ms;
+    uint64_t iters = n;
+    rt_lane *l = *lp;
     while (n > chunk) {
         x = spin(chunk, x);
         n -= chunk;
+        if (tick_interrupted(r->rt, iters)) {
+            n = sched_tick_interrupt(r, n, &iters);
+            l = cur_lane();
+        }
         if (trace_now_local() >= l->cpu.chop_due)
             work_cpu_sample(l, r);
     }
+    *lp = l;
     return spin(n, x);
 }
 
 /* Each tick pays one clock read for the CPU window (is a CPU event
- * due?), a tick longer than a millisecond one a millisecond; the
- * readings of cpu.c only when one is. */
+ * due?), a tick longer than a millisecond one a millisecond (and three
+ * loads for tick_interrupted); the readings of cpu.c only when one is. */
 void lanes_work(int ticks)
 {
     rt_routine *r = cur_self();
@@ -145,12 +162,12 @@ void lanes_work(int ticks)
     for (int i = 0; i < ticks; i++) {
         uint64_t n = atomic_load_explicit(&r->rt->iters_per_tick, memory_order_relaxed);
         int sp;
-        x = n <= iters_per_ms ? spin(n, x) : spin_long(l, r, n, x);
+        x = n <= iters_per_ms ? spin(n, x) : spin_long(&l, r, n, x);
         /* the last tick's window closes after its safepoint, below */
         if (i + 1 < ticks && trace_now_local() >= l->cpu.due)
             work_cpu_sample(l, r);
         if ((sp = sched_safepoint(r)) != SP_STAYED)
-            l = cpu_resume(r, sp);
+            l = work_cpu_resume(r, sp);
     }
     work_cpu_sample(l, r);
     atomic_fetch_add_explicit(&work_sink, x, memory_order_relaxed);

@@ -13,7 +13,9 @@ SCN_SCENARIOS = \
 	assets/scenarios/pipeline.lanes assets/scenarios/workers.lanes \
 	assets/scenarios/pingpong.lanes assets/scenarios/io.lanes \
 	assets/scenarios/hog.lanes assets/scenarios/amdahl.lanes \
-	assets/scenarios/deadlock.lanes assets/scenarios/lesson.lanes
+	assets/scenarios/deadlock.lanes assets/scenarios/lesson.lanes \
+	assets/scenarios/smartphone.lanes assets/scenarios/philosophers.lanes \
+	assets/scenarios/philosophers-fixed.lanes assets/scenarios/buffer.lanes
 scenariosdir = $(pkgdatadir)/scenarios
 dist_scenarios_DATA = $(SCN_SCENARIOS)
 EXTRA_DIST += src/scn/embed.awk

@@ -1,9 +1,9 @@
 /*
  * cpu.c - what the OS really gave the lanes: per-lane CPU and wait time
  * while routines work, and the load other processes put on our CPUs.
- * Owns the readings and their arithmetic; work.c and tracing.c decide when to take
- * them and records the events (LANES_EV_CPU, LANES_EV_LOAD).  Knows
- * nothing of lanes, routines or rings.
+ * Owns the readings and their arithmetic; work.c and tracing.c decide
+ * when to take them and record the events (LANES_EV_CPU, LANES_EV_LOAD).
+ * Knows nothing of lanes, routines or rings.
  *
  * Sources, and why these:
  *  - Time on a CPU: the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID).  It

@@ -338,10 +338,13 @@ typedef struct clk_snap { uint64_t base_rt, base_mono, tick; int paused; } clk_s
 void     clk_read(const lanes_rt *rt, clk_snap *c);
 void     clk_write(lanes_rt *rt, const clk_snap *c);    /* under rt->mu */
 uint64_t clk_at(const clk_snap *c, uint64_t mono);
-uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono);
+uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono);   /* runtime time at mono ns */
 
-
+/* Puts sleeping r (wake_at set) in the timer heap; wakes an idle lane
+ * when it is now the first.  Any lane thread; takes rt->tmu. */
 void timer_add(lanes_rt *rt, rt_routine *r);
+/* Moves the sleepers due by now to l's queues (put_runnable, a WAKE
+ * each).  l's thread; takes rt->tmu. */
 void timers_fire_slow(rt_lane *l, uint64_t next);
 
 /* At every switch: a load and a test while no routine sleeps. */
@@ -353,7 +356,6 @@ static inline void timers_fire(rt_lane *l)
 }
 
 /* ---- tracing.c: emission ------------------------------------------------------ */
-
 
 /* Events that happen at one point of a lane's work - a message's SEND
  * and RECV and the WAKE of the routine that was waiting for it; the STOP
@@ -390,12 +392,16 @@ static inline void emit(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
 
 /* ---- home.c: routine lists ----------------------------------------------------- */
 
-void home_lock(rt_home *h);
+void home_lock(rt_home *h);                         /* spins, then yields */
 void home_init(rt_home *h, int plain);
 void home_link(rt_home *h, rt_routine *r);          /* under h->lock */
+/* Takes h's dead routines off its list, their stacks to cache c (NULL:
+ * the pool).  Any thread; takes h->lock. */
 void home_reclaim(lanes_rt *rt, rt_home *h, stk_cache *c);
-void home_away(lanes_rt *rt, rt_lane *l);
-void home_back(rt_lane *l);
+void home_away(lanes_rt *rt, rt_lane *l);           /* l stops running routines */
+void home_back(rt_lane *l);                         /* l runs them again */
+/* After dead r's exit on lane l: frees r now (its stack to l's cache) or
+ * hands it to its home's owner.  l's thread. */
 void home_release(rt_lane *l, rt_routine *r);
 
 static inline void home_unlock(rt_home *h)
@@ -407,6 +413,8 @@ static inline void home_unlock(rt_home *h)
 
 #define LIVE1 (1ull << 32)
 
+/* Adds d (live << 32 | blocked, two's complement) to the census; wakes
+ * lanes_wait when all ended or all blocked.  Any thread. */
 void census_add(lanes_rt *rt, uint64_t d);
 
 /* What l's wakes and exits owe the census (census_due, exits_due), as one
@@ -455,11 +463,16 @@ enum { SP_STAYED, SP_GATED /* waited at the pause gate, still on l */,
 int  sched_safepoint(rt_routine *r);    /* routine context, at every tick's end */
 uint64_t sched_tick_interrupt(rt_routine *r, uint64_t left, uint64_t *iters);  /* mid-tick */
 
-void wake_idle(lanes_rt *rt);
+void wake_idle(lanes_rt *rt);           /* after work became visible: one idle lane */
 void wake_all_locked(lanes_rt *rt);     /* under rt->mu */
+/* Records `kind` (WAKE, SPAWN or STOP) and puts runnable r on l's ring or
+ * the global queue.  l's thread. */
 void put_runnable(rt_lane *l, rt_routine *r, int kind, uint32_t obj, int32_t stop_reason);
-int  start_lane(lanes_rt *rt, int i);   /* under rt->mu */
+/* Starts lane i's thread (and ring) unless started; 0 or -errno.  Under
+ * rt->mu. */
+int  start_lane(lanes_rt *rt, int i);
 
+/* The routine whose stack s is: its struct sits right under the node. */
 static inline rt_routine *routine_of(stk_node *s)
 {
     return (rt_routine *)(((uintptr_t)s - sizeof(rt_routine)) & ~(uintptr_t)63);

@@ -13,12 +13,9 @@
 #include "config.h"
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/membarrier.h>

@@ -24,6 +24,7 @@
 
 #include "out/out.h"
 #include "out/summary.h"
+#include "out/record.h"
 
 /* Headless runs go as fast as the machine allows: a tick of 20 us keeps a
  * tick of work long against the cost of a context switch and a trace event
@@ -140,6 +141,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     lanes_rt *rt;
     lanes_event *buf;
     out_trace *tw = NULL;
+    rec_writer *rw = NULL;              /* --record */
     out_summary sum;
     out_names names;
     out_run_info info;
@@ -196,6 +198,17 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
     info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
+    if (opts->record != NULL &&
+        (rw = out_record_open(opts->record, prog, rt, &info, err, sizeof err)) == NULL) {
+        say(err);
+        if (tw != NULL)
+            out_trace_close(tw, 0, NULL, 0);
+        free(buf);
+        out_summary_free(&sum);
+        scn_stop(run);
+        return EXIT_SYSTEM;
+    }
+
     t0 = now_ns();
     lanes_resume(rt);
     for (;;) {
@@ -203,6 +216,10 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         out_summary_feed(&sum, buf, n);
         if (tw != NULL && out_trace_events(tw, buf, n, rt) != 0) {
             trace_failed = 1;
+            break;
+        }
+        if (rw != NULL && rec_write_events(rw, buf, n) != 0) {
+            trace_failed = 1;           /* the recording's write error */
             break;
         }
         drain_reports(run);
@@ -231,8 +248,12 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
 
     if (trace_failed) {
         /* the reader is gone or the disk is full: stop here, loudly */
-        say(out_trace_error(tw));
-        out_trace_close(tw, dropped, NULL, 0);
+        say(rw != NULL && *rec_write_error(rw) != '\0' ? rec_write_error(rw)
+                                                     : out_trace_error(tw));
+        if (tw != NULL)
+            out_trace_close(tw, dropped, NULL, 0);
+        if (rw != NULL)
+            rec_close(rw, NULL, NULL, 0);
         free(buf);
         out_summary_free(&sum);
         scn_stop(run);
@@ -259,6 +280,12 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     if (tw != NULL && stop_signal != 0)
         out_trace_note(tw, "interrupted", "the run was stopped before its end");
     if (tw != NULL && out_trace_close(tw, dropped, err, sizeof err) != 0) {
+        say(err);
+        status = EXIT_SYSTEM;
+        info.exit_status = status;
+    }
+    if (rw != NULL && out_record_close(rw, &info, &sum, scn_end_message(run), NULL, err,
+                                       sizeof err) != 0) {
         say(err);
         status = EXIT_SYSTEM;
         info.exit_status = status;

@@ -36,3 +36,8 @@ fuzz-rec:
 endif
 fuzz: fuzz-rec
 .PHONY: fuzz-rec
+
+# Every built-in recorded live, then replayed headless: the same JSON
+# summary, exit status and trace; broken recordings exit 2 (the program).
+TESTS += tests/replay.sh
+EXTRA_DIST += tests/replay.sh

@@ -34,7 +34,8 @@ static const char usage_text[] =
 "      --seed N         seed for random amounts\n"
 "      --for TICKS      stop the run after TICKS ticks, a normal end (status 0);\n"
 "                       --headless needs it for a scenario that can run forever\n"
-"      --record FILE    keep the whole run in FILE (a recording, with --headless)\n"
+"      --record FILE    keep the whole run in FILE, a recording (on the screen:\n"
+"                       until the first restart)\n"
 "      --replay FILE    show a recorded run instead of running one (with --headless:\n"
 "                       the same summary and trace as the run gave)\n"
 "      --paused         start paused\n"
@@ -361,8 +362,6 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
     }
     if (o->replay != NULL)
         return replay_usage(o, argc, argv);
-    if (o->record != NULL && !o->headless)
-        return bad_usage("--record on the screen is not built yet; use --headless");
     if (argc - optind > 1)
         return bad_usage("one scenario at a time: '%s' and '%s'", argv[optind], argv[optind + 1]);
     o->scenario = optind < argc ? argv[optind] : SCN_DEFAULT;

@@ -77,6 +77,37 @@ int out_record_close(rec_writer *w, const out_run_info *info, const out_summary 
     return rec_close(w, &end, err, errlen);
 }
 
+rec_writer *out_record_start(const lanes_opts *opts, const scn_program *prog, lanes_rt *rt,
+                             char *err, size_t errlen)
+{
+    out_run_info info;
+
+    memset(&info, 0, sizeof info);
+    info.scenario = opts->scenario != NULL ? opts->scenario : SCN_DEFAULT;
+    info.title = scn_title(prog);
+    info.cores = lanes_cores(rt);
+    info.quantum = lanes_quantum(rt);
+    info.tick_ns = lanes_tick(rt);
+    info.seed_set = 1;
+    info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
+    return out_record_open(opts->record, prog, rt, &info, err, errlen);
+}
+
+int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_status,
+                   uint64_t wall_ns, const char *message, char *err, size_t errlen)
+{
+    rec_end end;
+
+    memset(&end, 0, sizeof end);
+    end.status = status;
+    end.exit_status = exit_status;
+    end.wall_ns = wall_ns;
+    end.end_mt = lanes_now(rt);
+    end.dropped = lanes_trace_dropped(rt);
+    end.message = message;
+    return rec_close(w, &end, err, errlen);
+}
+
 /* ---- replaying one without a screen ---------------------------------------- */
 
 /* Messages for people on stderr, each line as "lanes: ..." (as the live

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "lanes.h"
+#include "options.h"
 #include "rec/rec.h"
 #include "scn/scn.h"
 #include "out/summary.h"
@@ -25,5 +26,16 @@ rec_writer *out_record_open(const char *path, const scn_program *prog, lanes_rt 
  * members, either may be NULL) and closes.  0, or -1 with the message. */
 int out_record_close(rec_writer *w, const out_run_info *info, const out_summary *sum,
                      const char *message, const char *report_json, char *err, size_t errlen);
+
+/* The same for the screen, which keeps no out_run_info: the settings in
+ * force are read from rt, the names from opts and prog. */
+rec_writer *out_record_start(const lanes_opts *opts, const scn_program *prog, lanes_rt *rt,
+                             char *err, size_t errlen);
+
+/* Ends a recording without a summary: status ("done", "restarted"...),
+ * exit status and wall time given, runtime time and drops from rt.
+ * 0, or -1 with the message in err. */
+int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_status,
+                   uint64_t wall_ns, const char *message, char *err, size_t errlen);
 
 #endif

@@ -608,8 +608,11 @@ static rec_reader *open_stream(FILE *f, int own, const char *label, rec_header *
     int type, rc;
     size_t len;
 
-    if (r == NULL || (r->label = strdup(label)) == NULL) {
+    if (r == NULL || (r->label = strdup(label)) == NULL ||
+        (r->rec = malloc(r->rec_cap = 4096)) == NULL) {
         snprintf(err, errlen, "%s: cannot read: %s", label, strerror(ENOMEM));
+        if (r != NULL)
+            free(r->label);
         free(r);
         if (own)
             fclose(f);

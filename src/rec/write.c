@@ -79,6 +79,8 @@ static int out_put(rec_writer *w, const void *p, size_t n)
 {
     if (w->failed)
         return -1;
+    if (n == 0)
+        return 0;                        /* p may be NULL */
     w->bytes += n;
     if (w->out_len + n > sizeof w->out && out_flush(w) != 0)
         return -1;

@@ -47,6 +47,18 @@ for s in $names; do
         fail "$s: $size bytes for $ev events (at most 32 an event, and the header)"
 done
 
+# a recording that cannot be written: exit 1 and the reason
+if [ -w /dev/full ]; then
+    "$LANES" pingpong --headless --record /dev/full >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st = 1 ] && grep -q 'cannot write recording /dev/full: No space left' "$tmp/err" ||
+        fail "--record /dev/full: exit $st"
+fi
+"$LANES" pingpong --headless --record "$tmp/no/such/dir.rec" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st = 1 ] && grep -q "cannot create recording $tmp/no/such/dir.rec" "$tmp/err" ||
+    fail "--record in a missing directory: exit $st"
+
 # broken recordings: exit 2, one message naming the file
 rec=$tmp/restaurant.rec
 refused() {  # what, file, expected words

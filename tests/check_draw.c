@@ -185,8 +185,9 @@ START_TEST(test_draw_two_lanes_same_column)
     ck_assert(*a != '.' && *b != '.');
     ck_assert(mvinch(ya, COLS - 3) & A_REVERSE);
     ck_assert(mvinch(yb, COLS - 3) & A_REVERSE);
-    ck_assert_ptr_nonnull(strstr(grab(), "lanes busy 1."));
-    ck_assert_ptr_nonnull(strstr(grab(), " of 2 "));
+    /* occupancy counts lanes holding routines; no CPU events: no CPU */
+    ck_assert_ptr_nonnull(strstr(grab(), "occupancy 1."));
+    ck_assert_ptr_nonnull(strstr(grab(), "parallelism 0.00"));
 }
 END_TEST
 
@@ -256,6 +257,63 @@ START_TEST(test_draw_help_from_key_table)
         if (ui_keys[i].label != NULL)
             ck_assert_msg(strstr(s, ui_keys[i].label) != NULL, "help lacks '%s'", ui_keys[i].label);
     ck_assert_ptr_nonnull(strstr(s, "pause / resume"));
+    /* the waiting shade is named (':' without UTF-8) */
+    ck_assert_ptr_nonnull(strstr(s, ": waiting for a CPU"));
+}
+END_TEST
+
+/* Ticks whose thread waited for a CPU are drawn apart from ticks of real
+ * running: ':' (ASCII) after the label, not reversed; a legend under the
+ * lanes says what it means; the lane's title gives the CPU share it had;
+ * the header says when the machine is busy. */
+START_TEST(test_draw_waiting_for_cpu)
+{
+    const char *s, *row = NULL;
+    int y;
+
+    restaurant(1);
+    /* cook#1 (id 2) runs from tick 5: it had the CPU for ticks 5-8, then
+     * about a seventh of ticks 9 to 12 */
+    ev(9000, LANES_EV_CPU, 0, 2, 4000000, 0);
+    ev(12500, LANES_EV_CPU, 0, 2, 500000, 3000000);
+    draw(0);
+    s = grab();
+    for (y = 0; y < LINES; y++)
+        if (strncmp(row_text(y), "| cook#1", 8) == 0)
+            row = row_text(y), y = LINES;
+    ck_assert_ptr_nonnull(row);
+    ck_assert_msg(row[COLS - 3] == ':' && row[COLS - 4] == ':', "row: %s", row);
+    ck_assert_msg(row[COLS - 5] == '1', "row: %s", row);       /* the label goes on */
+    ck_assert_msg(row[COLS - 9] != ':', "row: %s", row);       /* tick 8 ran */
+    for (y = 0; y < LINES; y++)
+        if (strncmp(row_text(y), "| cook#1", 8) == 0)
+            break;
+    ck_assert(!(mvinch(y, COLS - 3) & A_REVERSE));
+    ck_assert(!(mvinch(y, COLS - 5) & A_REVERSE));
+    ck_assert(mvinch(y, COLS - 9) & A_REVERSE);
+    /* one lane, two CPUs: somebody else had the CPU */
+    ck_assert_ptr_nonnull(strstr(s, ": waiting for a CPU: the OS gave it to other programs"));
+    ck_assert_ptr_nonnull(strstr(s, "core 0 . cpu 0 . ran 36%"));
+    V.cores = 4;
+    draw(0);
+    ck_assert_ptr_nonnull(strstr(grab(), ": waiting for a CPU: the OS is time-slicing the lanes"));
+    V.cores = 1;
+    ck_assert_ptr_null(strstr(s, "machine busy"));
+    ev(12500, LANES_EV_LOAD, -1, 0, 800, 1);
+    draw(0);
+    s = grab();
+    ck_assert_ptr_nonnull(strstr(s, "! machine busy"));
+    ck_assert_ptr_nonnull(strstr(s, "cores 1 (1 CPU)"));
+}
+END_TEST
+
+/* Without a waiting tick on screen there is no legend. */
+START_TEST(test_draw_no_legend_without_waiting)
+{
+    restaurant(1);
+    ev(9000, LANES_EV_CPU, 0, 2, 4000000, 0);
+    draw(0);
+    ck_assert_ptr_null(strstr(grab(), "waiting for a CPU"));
 }
 END_TEST
 
@@ -420,8 +478,8 @@ START_TEST(test_draw_about_wraps_and_warning_in_header)
     ck_assert_int_eq(row_text(3)[0], '+');
     ck_assert_int_eq(V.lanes_shown, 4);
     ck_assert_ptr_nonnull(strstr(row_text(23), "q quit"));
-    ck_assert_ptr_nonnull(strstr(grab(), "lanes busy "));
-    ck_assert_ptr_nonnull(strstr(grab(), " of 4 (2 CPUs)"));
+    ck_assert_ptr_nonnull(strstr(grab(), "occupancy "));
+    ck_assert_ptr_nonnull(strstr(grab(), "parallelism 0.00/2 CPU"));
 
     resize_term(16, 60);
     draw(1);
@@ -739,6 +797,8 @@ static Suite *draw_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_draw_restaurant_one_lane);
     tcase_add_test(tc, test_draw_two_lanes_same_column);
+    tcase_add_test(tc, test_draw_waiting_for_cpu);
+    tcase_add_test(tc, test_draw_no_legend_without_waiting);
     tcase_add_test(tc, test_draw_too_small_says_size);
     tcase_add_test(tc, test_draw_smallest_size_keeps_essentials);
     tcase_add_test(tc, test_draw_many_lanes_scroll);

@@ -178,7 +178,8 @@ START_TEST(test_headless_text_summary)
     ck_assert_ptr_nonnull(strstr(R.out, "(tick 20 us), 2 cores at start"));
     ck_assert_ptr_nonnull(strstr(R.out, "\ncore 0 "));
     ck_assert_ptr_nonnull(strstr(R.out, "\ncore 1 "));
-    ck_assert_ptr_nonnull(strstr(R.out, "achieved parallelism "));
+    ck_assert_ptr_nonnull(strstr(R.out, "\nparallelism "));
+    ck_assert_ptr_nonnull(strstr(R.out, "\nlane occupancy "));
     ck_assert_ptr_nonnull(strstr(R.out, "\nreader "));
     ck_assert_ptr_nonnull(strstr(R.out, "\nraw                     2        10 "));
     ck_assert_ptr_nonnull(strstr(R.out, "dropped events 0\n"));

@@ -44,7 +44,8 @@ START_TEST(test_model_run_fills_timeline)
     ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_GLOBAL);
     ck_assert_uint_eq(M.preempts, 1);
     ck_assert_uint_eq(M.switches, 1);
-    ck_assert_uint_eq(ui_model_routine(&M, 1)->cpu_mt, 4000);
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->lane_mt, 4000);
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->cpu_mt, 0);     /* no CPU events */
     /* idle time after the stop is seen but holds no routine */
     ui_model_advance(&M, 6000, 200);
     c = ui_model_cell(&M, 0, 5);
@@ -109,8 +110,8 @@ START_TEST(test_model_step_switch_leaves_no_gap)
     ck_assert((ui_model_cell(&M, 0, 3)->flags & UI_CELL_ALT) !=
               (ui_model_cell(&M, 0, 4)->flags & UI_CELL_ALT));
     ck_assert_int_eq(ui_model_busy(&M, 0, 8), 100);
-    ck_assert_uint_eq(ui_model_routine(&M, 2)->cpu_mt, 4000);
-    ck_assert_double_eq_tol(ui_model_parallelism(&M), 1.0, 0.001);
+    ck_assert_uint_eq(ui_model_routine(&M, 2)->lane_mt, 4000);
+    ck_assert_double_eq_tol(ui_model_occupancy(&M), 1.0, 0.001);
     /* running again: the clock and the events agree, nothing is moved */
     ev(8000, LANES_EV_RESUME, -1, 0, 0, 0);
     ev(9000, LANES_EV_STOP, 0, 3, 2, LANES_STOP_RECV);
@@ -232,6 +233,71 @@ START_TEST(test_model_tab_order_live_first)
 }
 END_TEST
 
+/* CPU events put the waiting mark on exactly the ticks where the thread
+ * had a CPU for less than half the time its routine held the lane; time
+ * no CPU event covers counts as running.  The feed's wall clock: one
+ * milli-tick is 1000 ns, a tick 1 ms. */
+START_TEST(test_model_cpu_waiting_ticks)
+{
+    static const int want[8] = { 0, 0, 1, 1, 0, 1, 0, 0 };
+    int k;
+
+    ui_model_set_tick(&M, 1000000);
+    ev(0, LANES_EV_LOAD, -1, 0, LANES_LOAD_UNKNOWN, 1);
+    ev(0, LANES_EV_SPAWN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(2000, LANES_EV_CPU, 0, 1, 2000000, 0);          /* ticks 0-1: ran */
+    ev(4000, LANES_EV_CPU, 0, 1, 400000, 1600000);     /* 2-3: ran 20% */
+    ev(5000, LANES_EV_CPU, 0, 1, 600000, 400000);      /* 4: ran 60% */
+    ev(6500, LANES_EV_CPU, 0, 1, 0, 1500000);          /* 5 and half of 6 */
+    /* so far tick 6 is half a tick, all of it waiting; the ticks after
+     * the latest CPU event keep its word until the next one comes */
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 6)), 1);
+    ui_model_advance(&M, 7600, 0);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 7)), 1);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 4)), 0);
+    /* on a core: the slice it is in counts */
+    ck_assert_uint_eq(ui_model_lane_mt(&M, ui_model_routine(&M, 1)), 7600);
+    /* ran: over ticks 0-5, the ones measured whole */
+    ck_assert_int_eq(ui_model_ran(&M, 0, 50), 3000 * 100 / 6000);
+    ev(8000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT); /* 6.5-8: unsampled */
+    for (k = 0; k < 8; k++)
+        ck_assert_msg(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, (uint64_t)k)) == want[k],
+                      "tick %d", k);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->ran, 200);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->wait, 800);
+    /* ran: the CPU over ticks 0-6 (the newest tick is still measured) */
+    ck_assert_int_eq(ui_model_ran(&M, 0, 50), 3000 * 100 / 7000);
+    ck_assert_int_eq(ui_model_busy(&M, 0, 50), 100);
+    /* CPU ticks from CPU ns; the lane held it 8 */
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->cpu_mt, 3000);
+    ck_assert_uint_eq(ui_model_routine(&M, 1)->lane_mt, 8000);
+    ck_assert_double_eq_tol(ui_model_parallelism(&M), 3.0 / 8.0, 1e-9);
+    ck_assert_double_eq_tol(ui_model_occupancy(&M), 1.0, 1e-9);
+    ck_assert_int_eq(M.cpu.cpus, 1);
+}
+END_TEST
+
+/* A lane's CPU interval starts at its routine's RUN when that is later
+ * than the lane's previous CPU event: idle time is not spread on. */
+START_TEST(test_model_cpu_interval_starts_at_run)
+{
+    ev(0, LANES_EV_SPAWN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_SPAWN, 0, 2, 0, LANES_Q_LOCAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
+    ev(1000, LANES_EV_CPU, 0, 1, 1000000, 0);
+    ev(1000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_SLEEP);
+    ev(3000, LANES_EV_RUN, 0, 2, 0, LANES_Q_LOCAL);
+    ev(4000, LANES_EV_CPU, 0, 2, 100000, 900000);
+    ev(4000, LANES_EV_STOP, 0, 2, 0, LANES_STOP_EXIT);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 1)->wait, 0);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->wait, 0);
+    ck_assert_uint_eq(ui_model_cell(&M, 0, 3)->wait, 900);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 3)), 1);
+    ck_assert_int_eq(ui_model_cell_waiting(&M, 0, ui_model_cell(&M, 0, 0)), 0);
+}
+END_TEST
+
 START_TEST(test_model_two_lanes_same_column)
 {
     ev(0, LANES_EV_CORES, -1, 0, 2, 1);
@@ -245,7 +311,7 @@ START_TEST(test_model_two_lanes_same_column)
     ck_assert_uint_eq(ui_model_cell(&M, 0, 2)->routine, 2);
     ck_assert_uint_eq(ui_model_cell(&M, 1, 2)->routine, 3);
     ck_assert_uint_eq(ui_model_cell(&M, 0, 0)->routine, 0);
-    ck_assert(ui_model_parallelism(&M) > 1.4);
+    ck_assert(ui_model_occupancy(&M) > 1.4);
 }
 END_TEST
 
@@ -511,6 +577,8 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_wait_includes_current);
     tcase_add_test(tc, test_model_tab_order_live_first);
     tcase_add_test(tc, test_model_two_lanes_same_column);
+    tcase_add_test(tc, test_model_cpu_waiting_ticks);
+    tcase_add_test(tc, test_model_cpu_interval_starts_at_run);
     tcase_add_test(tc, test_model_channel_buffer_and_waiters);
     tcase_add_test(tc, test_model_sleep_counts_down);
     tcase_add_test(tc, test_model_park_hands_queue_to_global);

@@ -94,14 +94,14 @@ START_TEST(test_out_summary_counts)
         ck_assert_int_eq(out_summary_lanes(&s, 1), 2);
         ck_assert_uint_eq(s.lane_busy_mt[0], 30000);
         ck_assert_uint_eq(s.lane_busy_mt[1], (50 + 18 + 9) * 1000);
-        ck_assert_uint_eq(s.routines[1].cpu_mt, 48000);
+        ck_assert_uint_eq(s.routines[1].lane_mt, 48000);
         ck_assert_uint_eq(s.routines[1].switches, 2);
         ck_assert_uint_eq(s.routines[1].preemptions, 1);
         ck_assert_uint_eq(s.routines[1].waits, 0);
         ck_assert_uint_eq(s.routines[1].lanes, 3);
         ck_assert_uint_eq(s.routines[1].sent, 4);
         ck_assert_int_eq(s.routines[1].exited, 1);
-        ck_assert_uint_eq(s.routines[2].cpu_mt, 59000);
+        ck_assert_uint_eq(s.routines[2].lane_mt, 59000);
         ck_assert_uint_eq(s.routines[2].switches, 2);
         ck_assert_uint_eq(s.routines[2].waits, 1);
         ck_assert_uint_eq(s.routines[2].lanes, 2);
@@ -122,9 +122,114 @@ START_TEST(test_out_summary_counts)
         ck_assert_uint_eq(s.spawns, 2);
         ck_assert_uint_eq(s.exits, 2);
         ck_assert_uint_eq(s.anomalies, 0);
-        ck_assert_double_eq_tol(out_summary_parallelism(&s), 107.0 / 90.0, 1e-9);
+        ck_assert_double_eq_tol(out_summary_occupancy(&s), 107.0 / 90.0, 1e-9);
+        /* no CPU events: no CPU time, whatever the lanes held */
+        ck_assert_double_eq_tol(out_summary_parallelism(&s), 0.0, 1e-9);
+        ck_assert_uint_eq(s.routines[1].cpu_mt, 0);
         out_summary_free(&s);
     }
+}
+END_TEST
+
+/* Wall time t in microseconds, runtime time rt in ticks (1 tick = 1 us
+ * of work at the start): for streams where a pause stops runtime time. */
+#define ER(t, rt, k, l, r, o, a) \
+    { (uint64_t)(t) * 1000u, (uint64_t)(rt) * 1000u, (r), (o), (a), (l), LANES_EV_##k }
+
+/* Two lanes time-sliced on one CPU: each thread runs half the time and
+ * waits for the CPU the other half; a pause in the middle; the tick
+ * doubles for the last interval. */
+static const lanes_event sliced[] = {
+    ER(0,  0,  LOAD,   NL, 0, LANES_LOAD_UNKNOWN, 1),
+    ER(0,  0,  RUN,    0,  1, 0, LANES_Q_GLOBAL),
+    ER(0,  0,  RUN,    1,  2, 0, LANES_Q_GLOBAL),
+    ER(10, 10, CPU,    0,  1, 5000, 5000),
+    ER(10, 10, CPU,    1,  2, 5000, 5000),
+    ER(20, 20, CPU,    0,  1, 5000, 5000),
+    ER(20, 20, CPU,    1,  2, 5000, 5000),
+    ER(20, 20, PAUSE,  NL, 0, 0, 0),
+    ER(30, 20, LOAD,   NL, 0, 1900, 1),   /* paused: left out */
+    ER(50, 20, RESUME, NL, 0, 0, 0),
+    ER(50, 20, LOAD,   NL, 0, 900, 1),
+    ER(50, 20, TICK,   NL, 0, 2, 1),
+    ER(60, 25, CPU,    0,  1, 5000, 5000),
+    ER(60, 25, CPU,    1,  2, 5000, 5000),
+    ER(60, 25, STOP,   0,  1, 0, LANES_STOP_EXIT),
+    ER(60, 25, STOP,   1,  2, 0, LANES_STOP_EXIT),
+};
+#define NSLICED (sizeof sliced / sizeof sliced[0])
+
+static void fold_sliced(out_summary *s)
+{
+    out_summary_init(s);
+    out_summary_set_tick(s, 1000);
+    out_summary_feed(s, sliced, NSLICED);
+    out_summary_finish(s, 0, 0, 0);
+}
+
+/* Parallelism is CPU time over wall time not paused; lane occupancy is the
+ * old figure; routines' CPU ticks come from CPU events, each converted with
+ * the tick in force. */
+START_TEST(test_out_summary_cpu_truth)
+{
+    out_summary s;
+
+    fold_sliced(&s);
+    ck_assert_uint_eq(s.cpu.wall_ns, 30000);             /* 60 us less 30 paused */
+    ck_assert_uint_eq(s.cpu.cpu_ns, 30000);
+    ck_assert_uint_eq(s.cpu.wait_ns, 30000);
+    ck_assert_double_eq_tol(out_summary_parallelism(&s), 1.0, 1e-9);
+    ck_assert_double_eq_tol(out_summary_occupancy(&s), 2.0, 1e-9);
+    ck_assert_uint_eq(s.cpu.lane_cpu_ns[0], 15000);
+    ck_assert_uint_eq(s.cpu.lane_wait_ns[0], 15000);
+    ck_assert_uint_eq(s.cpu.lane_cpu_ns[1], 15000);
+    ck_assert_uint_eq(s.cpu.lane_wait_ns[1], 15000);
+    ck_assert_uint_eq(s.routines[1].cpu_ns, 15000);
+    ck_assert_uint_eq(s.routines[1].cpu_mt, 5000 + 5000 + 2500);
+    ck_assert_uint_eq(s.routines[1].lane_mt, 25000);
+    ck_assert_uint_eq(s.routines[2].cpu_mt, 12500);
+    ck_assert_int_eq(s.cpu.cpus, 1);
+    ck_assert_uint_eq(out_cpu_load_avg(&s.cpu), 900);
+    ck_assert_int_eq(out_cpu_machine_busy(&s.cpu), 1);
+    out_summary_free(&s);
+}
+END_TEST
+
+/* A step's wall time is its lanes' work: from the STEP to the last lane
+ * event in it, not the wait at the gate before the next step. */
+START_TEST(test_out_cpu_steps_count_their_work)
+{
+    static const lanes_event ev[] = {
+        ER(0,   0, PAUSE, NL, 0, 0, 0),
+        ER(100, 1, STEP,  NL, 0, 1, 1),
+        ER(104, 1, CPU,   0,  1, 4000, 0),
+        ER(300, 2, STEP,  NL, 0, 1, 2),
+        ER(302, 2, RUN,   0,  1, 0, LANES_Q_LOCAL),
+        ER(306, 2, CPU,   0,  1, 4000, 0),
+        ER(400, 2, RESUME, NL, 0, 0, 0),
+        ER(410, 12, CPU,  0,  1, 10000, 0),
+    };
+    out_cpu c;
+    size_t i;
+
+    out_cpu_init(&c, 1000);
+    for (i = 0; i < sizeof ev / sizeof ev[0]; i++)
+        out_cpu_feed(&c, &ev[i]);
+    ck_assert_uint_eq(c.wall_ns, 4000 + 6000 + 10000);
+    ck_assert_uint_eq(c.cpu_ns, 18000);
+    ck_assert_double_eq_tol(out_cpu_parallelism(&c), 0.9, 1e-9);
+    ck_assert_int_eq(out_cpu_machine_busy(&c), 0);          /* never measured */
+    ck_assert_uint_eq(out_cpu_load_avg(&c), LANES_LOAD_UNKNOWN);
+}
+END_TEST
+
+/* The waiting-tick rule: less than half the held time on a CPU. */
+START_TEST(test_out_cpu_starved_rule)
+{
+    ck_assert_int_eq(out_cpu_starved(501, 1000), 1);
+    ck_assert_int_eq(out_cpu_starved(500, 1000), 0);
+    ck_assert_int_eq(out_cpu_starved(0, 1000), 0);
+    ck_assert_int_eq(out_cpu_starved(10, 0), 0);
 }
 END_TEST
 
@@ -145,10 +250,10 @@ START_TEST(test_out_summary_repairs)
     out_summary_feed(&s, bad, sizeof bad / sizeof bad[0]);
     out_summary_finish(&s, 100000, 5000, 7);
     ck_assert_uint_eq(s.anomalies, 2);
-    ck_assert_uint_eq(s.routines[1].cpu_mt, 10000);
-    ck_assert_uint_eq(s.routines[2].cpu_mt, 10000);
+    ck_assert_uint_eq(s.routines[1].lane_mt, 10000);
+    ck_assert_uint_eq(s.routines[2].lane_mt, 10000);
     ck_assert_uint_eq(s.routines[2].sleeps, 1);
-    ck_assert_uint_eq(s.routines[3].cpu_mt, 70000);
+    ck_assert_uint_eq(s.routines[3].lane_mt, 70000);
     ck_assert_uint_eq(s.lane_busy_mt[5], 70000);
     ck_assert_int_eq(out_summary_lanes(&s, 1), 6);
     ck_assert_uint_eq(s.items, 1);
@@ -278,7 +383,7 @@ END_TEST
 static char *print_to_string(int json, const out_summary *s)
 {
     static char buf[16384];
-    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0 };
+    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4 };
     FILE *f = tmpfile();
     size_t n;
 
@@ -305,11 +410,13 @@ START_TEST(test_out_summary_text)
         fputs(t, stderr);
     ck_assert_ptr_nonnull(strstr(t, "lanes: two \"Two \"routines\"\": done"));
     ck_assert_ptr_nonnull(strstr(t, "runtime 90.0 ticks"));
-    ck_assert_ptr_nonnull(strstr(t, "core 0             30.0   33.3%\n"));
-    ck_assert_ptr_nonnull(strstr(t, "core 1             77.0   85.6%\n"));
-    ck_assert_ptr_nonnull(strstr(t, "achieved parallelism 1.19"));
-    ck_assert_ptr_nonnull(strstr(t, "\nproducer               48.0      0      0        2       1  0,1\n"));
-    ck_assert_ptr_nonnull(strstr(t, "\nconsumer \"2\"           59.0      1      0        2       0  1\n"));
+    ck_assert_ptr_nonnull(strstr(t, "core 0             30.0   33.3%        0.0        0.0\n"));
+    ck_assert_ptr_nonnull(strstr(t, "core 1             77.0   85.6%        0.0        0.0\n"));
+    ck_assert_ptr_nonnull(strstr(t, "lane occupancy 1.19 (busy lane-ticks / elapsed ticks)"));
+    ck_assert_ptr_nonnull(strstr(t, "parallelism 0.00 (CPU time / wall time, 4 CPUs, "
+                                    "machine's other load not measured)"));
+    ck_assert_ptr_nonnull(strstr(t, "\nproducer                0.0       48.0      0      0        2       1  0,1\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\nconsumer \"2\"            0.0       59.0      1      0        2       0  1\n"));
     ck_assert_ptr_nonnull(strstr(t, "wall time 0.1 ms,"));
     ck_assert_ptr_nonnull(strstr(t, "queue                   2         4     2"));
     ck_assert_ptr_nonnull(strstr(t, "items 4, latency in ticks min 1.0 avg 11.5 max 20.0"));
@@ -348,6 +455,34 @@ START_TEST(test_out_summary_json)
         ck_assert_int_eq(rc, 0);
     }
     unlink(path);
+    out_summary_free(&s);
+}
+END_TEST
+
+/* The sliced run as people and programs read it: parallelism with the CPU
+ * count and the machine's load, occupancy apart, per lane CPU and wait. */
+START_TEST(test_out_summary_sliced_printed)
+{
+    out_summary s;
+    const char *t;
+
+    fold_sliced(&s);
+    t = print_to_string(0, &s);
+    if (getenv("SHOW") != NULL)
+        fputs(t, stderr);
+    ck_assert_ptr_nonnull(strstr(t, "\nparallelism 1.00 (CPU time / wall time, 1 CPU, "
+                                    "machine's other load 0.9 CPU)\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\nlane occupancy 2.00 (busy lane-ticks / elapsed ticks)\n"));
+    ck_assert_ptr_nonnull(strstr(t, "core 0             25.0  100.0%        0.0        0.0\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\nproducer               12.5       25.0"));
+    t = print_to_string(1, &s);
+    ck_assert_msg(json_check(t, strlen(t)) == -1, "bad JSON: %s", t);
+    ck_assert_ptr_nonnull(strstr(t, "\"cpus\":1,\"other_load\":0.900,"));
+    ck_assert_ptr_nonnull(strstr(t, "\"run_wall_s\":0.000030,\"cpu_ns\":30000,\"wait_ns\":30000"));
+    ck_assert_ptr_nonnull(strstr(t, "{\"lane\":0,\"busy_ticks\":25.000,\"busy_pct\":100.00,"
+                                    "\"cpu_ns\":15000,\"wait_ns\":15000}"));
+    ck_assert_ptr_nonnull(strstr(t, "\"parallelism\":1.0000,\"lane_occupancy\":2.0000"));
+    ck_assert_ptr_nonnull(strstr(t, "\"cpu_ticks\":12.500,\"cpu_ns\":15000,\"lane_ticks\":25.000"));
     out_summary_free(&s);
 }
 END_TEST
@@ -401,7 +536,8 @@ START_TEST(test_out_trace_synthetic)
     /* the first slice of the producer: lane 0, 10..40 us, preempted */
     ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10.000,"
                                       "\"dur\":30.000,\"name\":\"producer\",\"cat\":\"run\","
-                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"item\":\"o3\","
+                                      "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":3,\"cpu_ns\":0,"
+                                      "\"wait_ns\":0,\"item\":\"o3\","
                                       "\"stop\":\"preempt\",\"queue\":\"core 0\"}}"));
     /* item 4 was handed over while the consumer was blocked: its arrow ends
      * inside the consumer's next slice (81..90 us, on core 1) */
@@ -424,6 +560,50 @@ START_TEST(test_out_trace_synthetic)
     ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
     if (rc == 0)
         ck_assert_msg(strncmp(out, "slices=4 arrows=4 ", 18) == 0, "%s", out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+/* CPU truth in the trace: each run slice carries the CPU and wait ns its
+ * CPU events summed, and each lane a counter of the share it waited. */
+START_TEST(test_out_trace_cpu_truth)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX", out[4096];
+    char *buf = trace_of(sliced, NSLICED, 4, path);
+    int rc;
+
+    ck_assert_int_eq(count(buf, "\"cat\":\"run\""), 2);
+    ck_assert_ptr_nonnull(strstr(buf, "\"args\":{\"routine\":\"producer\",\"id\":1,\"cpu\":0,"
+                                      "\"cpu_ns\":15000,\"wait_ns\":15000,"));
+    ck_assert_ptr_nonnull(strstr(buf, "{\"ph\":\"C\",\"pid\":1,\"tid\":1000,\"ts\":0.000,"
+                                      "\"name\":\"cpu wait core 1\",\"args\":{\"waiting_pct\":50}}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"ts\":60.000,\"name\":\"cpu wait core 0\","
+                                      "\"args\":{\"waiting_pct\":0}}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"other load\",\"args\":{\"cpus\":0.900}}"));
+    rc = trace_check_python(path, out, sizeof out);
+    ck_assert_msg(rc == 0 || rc == 77, "python says %d: %s", rc, out);
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+/* A lane switched on gets its track even when the OS never let it run a
+ * routine: a starved lane is worth seeing (and a test looking for "core 0"
+ * on a busy machine found none). */
+START_TEST(test_out_trace_idle_lane_has_track)
+{
+    static const lanes_event ev[] = {
+        E(0,  CORES, NL, 0, 2, 0),
+        E(1,  SPAWN, NL, 1, 0, LANES_Q_GLOBAL),
+        E(2,  RUN,   1,  1, 0, LANES_Q_GLOBAL),
+        E(9,  STOP,  1,  1, 0, LANES_STOP_EXIT),
+    };
+    char path[] = "/tmp/lanes-check-traceXXXXXX";
+    char *buf = trace_of(ev, sizeof ev / sizeof ev[0], 4, path);
+
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"thread_name\",\"args\":{\"name\":\"core 0\"}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"thread_name\",\"args\":{\"name\":\"core 1\"}"));
     free(buf);
     unlink(path);
 }
@@ -662,6 +842,10 @@ static Suite *out_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_out_summary_counts);
     tcase_add_test(tc, test_out_summary_repairs);
+    tcase_add_test(tc, test_out_summary_cpu_truth);
+    tcase_add_test(tc, test_out_cpu_steps_count_their_work);
+    tcase_add_test(tc, test_out_cpu_starved_rule);
+    tcase_add_test(tc, test_out_summary_sliced_printed);
     tcase_add_test(tc, test_out_summary_many_items);
     tcase_add_test(tc, test_out_summary_items_random);
     tcase_add_test(tc, test_out_json_quote);
@@ -669,6 +853,8 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_summary_text);
     tcase_add_test(tc, test_out_summary_json);
     tcase_add_test(tc, test_out_trace_synthetic);
+    tcase_add_test(tc, test_out_trace_cpu_truth);
+    tcase_add_test(tc, test_out_trace_idle_lane_has_track);
     tcase_add_test(tc, test_out_trace_no_overlap);
     tcase_add_test(tc, test_out_trace_write_error);
     tcase_add_test(tc, test_out_trace_broken_pipe);

@@ -195,6 +195,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.cores = lanes_cores(rt);
     info.quantum = lanes_quantum(rt);
     info.tick_ns = lanes_tick(rt);
+    info.cpus = lanes_online_cpus();
+    out_summary_set_tick(&sum, info.tick_ns);
     info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
     info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 

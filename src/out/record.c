@@ -182,6 +182,7 @@ static void replay_info(out_run_info *info, const rec_header *h, const rec_end *
     info->tick_ns = h->tick_ns;
     info->seed = h->seed;
     info->seed_set = h->seed_set;
+    info->cpus = h->cpus;
     info->status = end->status;
     info->exit_status = end->exit_status;
 }
@@ -221,6 +222,7 @@ int out_replay(const lanes_opts *opts)
     names.chan = rec_chan;
     names.ctx = r;
     out_summary_init(&sum);
+    out_summary_set_tick(&sum, h.tick_ns);
     rc = replay_events(r, &sum, tw, &names);
     end = rec_read_end(r);
     if (rc != 0 || end == NULL) {

@@ -22,6 +22,12 @@ void out_summary_init(out_summary *s)
 {
     memset(s, 0, sizeof *s);
     s->lat_min_mt = UINT64_MAX;
+    out_cpu_init(&s->cpu, 0);
+}
+
+void out_summary_set_tick(out_summary *s, uint64_t tick_ns)
+{
+    s->cpu.tick_ns = tick_ns;
 }
 
 void out_summary_free(out_summary *s)
@@ -128,7 +134,7 @@ static void close_slice(out_summary *s, int lane, uint64_t t)
 
     s->lane_busy_mt[lane] += d;
     if (r != NULL)
-        r->cpu_mt += d;
+        r->lane_mt += d;
     s->lane_routine[lane] = 0;
 }
 
@@ -200,8 +206,15 @@ static void fold_one(out_summary *s, const lanes_event *e)
         s->by_kind[e->kind]++;
     if (lane >= s->nlanes)
         s->nlanes = lane + 1;
+    out_cpu_feed(&s->cpu, e);
 
     switch (e->kind) {
+    case LANES_EV_CPU:
+        if (r != NULL) {
+            r->cpu_ns += e->obj;
+            r->cpu_mt += out_cpu_mt(&s->cpu, e->obj);
+        }
+        break;
     case LANES_EV_SPAWN:
         s->spawns++;
         break;
@@ -346,6 +359,11 @@ int out_summary_lanes(const out_summary *s, int cores)
 }
 
 double out_summary_parallelism(const out_summary *s)
+{
+    return out_cpu_parallelism(&s->cpu);
+}
+
+double out_summary_occupancy(const out_summary *s)
 {
     uint64_t busy = 0;
     int l;

@@ -3,8 +3,10 @@
  * feed events (any number of batches, in lanes_trace_read order), finish,
  * then print as text or JSON.  Pure: no runtime, no I/O until printing.
  *
- * Times: "mt" fields are runtime milli-ticks (lanes_event.t_rt), so busy and
- * CPU time count ticks of work, not wall time; ns fields are wall time.
+ * Times: "mt" fields are runtime milli-ticks (lanes_event.t_rt), so lane
+ * occupancy counts ticks a routine held a lane, not CPU; CPU time comes from
+ * the CPU events (out/cpu.h), in ns or converted to ticks of the tick in
+ * force; other ns fields are wall time.
  */
 #ifndef LANES_OUT_SUMMARY_H
 #define LANES_OUT_SUMMARY_H
@@ -13,10 +15,14 @@
 #include <stdint.h>
 #include "lanes.h"
 #include "out/out.h"
+#include "out/cpu.h"
 
 typedef struct out_routine_stats {
     uint32_t id;           /* 0: no routine with this id was seen           */
-    uint64_t cpu_mt;       /* time on a lane, RUN to STOP                   */
+    uint64_t cpu_mt;       /* CPU time: CPU events' obj in milli-ticks of
+                              the tick in force (unsampled time: none)     */
+    uint64_t cpu_ns;       /* the same in ns                                */
+    uint64_t lane_mt;      /* time holding a lane, RUN to STOP              */
     uint32_t switches;     /* slices: times it was put on a lane (RUN)      */
     uint32_t waits;        /* blocked on a channel (STOP send/recv/select)  */
     uint32_t sleeps;       /* STOP sleep                                    */
@@ -64,7 +70,8 @@ typedef struct out_summary {
     /* lanes */
     int      nlanes;             /* highest lane index seen + 1             */
     int      max_cores;          /* highest core count seen (CORES)         */
-    uint64_t lane_busy_mt[LANES_MAX_CORES];
+    uint64_t lane_busy_mt[LANES_MAX_CORES];  /* occupancy: a routine on it */
+    out_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
     uint32_t lane_routine[LANES_MAX_CORES];  /* running now, 0: none (fold) */
     uint64_t lane_since_mt[LANES_MAX_CORES]; /* its RUN time (fold)         */
 
@@ -104,8 +111,15 @@ void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns,
 /* Lanes to report: max of nlanes, max_cores and `cores`. */
 int out_summary_lanes(const out_summary *s, int cores);
 
-/* Achieved parallelism: busy ticks of all lanes / elapsed ticks. */
+/* The tick at the start of the run, for routines' CPU ticks (TICK events
+ * follow changes).  Call before feeding. */
+void out_summary_set_tick(out_summary *s, uint64_t tick_ns);
+
+/* Parallelism: the lanes' CPU time / run wall time (out/cpu.h). */
 double out_summary_parallelism(const out_summary *s);
+
+/* Lane occupancy: busy lane-ticks of all lanes / elapsed ticks. */
+double out_summary_occupancy(const out_summary *s);
 
 /* What the printers say about the run besides the fold. */
 typedef struct out_run_info {
@@ -119,6 +133,8 @@ typedef struct out_run_info {
     uint64_t tick_ns;
     uint64_t seed;
     int      seed_set;
+    int      cpus;           /* CPUs the process may use, when no LOAD event
+                                says (0: unknown)                         */
 } out_run_info;
 
 /* Both return 0, or -1 with errno when the stream reported an error. */

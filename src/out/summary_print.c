@@ -34,6 +34,30 @@ static void lane_list(uint64_t mask, char *buf, size_t n, int json)
         snprintf(buf, n, "-");
 }
 
+/* CPUs the process may use: the runtime's LOAD, else the caller's count. */
+static int cpus_of(const out_summary *s, const out_run_info *info)
+{
+    return s->cpu.cpus > 0 ? s->cpu.cpus : info->cpus;
+}
+
+/* "1 CPU, machine's other load 0.9 CPU" */
+static void cpu_words(const out_summary *s, const out_run_info *info, char *buf, size_t n)
+{
+    int cpus = cpus_of(s, info);
+    uint32_t load = out_cpu_load_avg(&s->cpu);
+    char c[32], l[64];
+
+    if (cpus > 0)
+        snprintf(c, sizeof c, "%d CPU%s", cpus, cpus == 1 ? "" : "s");
+    else
+        snprintf(c, sizeof c, "CPUs unknown");
+    if (load != LANES_LOAD_UNKNOWN)
+        snprintf(l, sizeof l, "machine's other load %.1f CPU", (double)load / 1000.0);
+    else
+        snprintf(l, sizeof l, "machine's other load not measured");
+    snprintf(buf, n, "%s, %s", c, l);
+}
+
 static int finish(FILE *f)
 {
     if (fflush(f) != 0 || ferror(f)) {
@@ -49,7 +73,7 @@ int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *in
 {
     int l, nl = out_summary_lanes(s, info->cores);
     size_t i;
-    char name[LANES_NAME_MAX + 8], lanes[LANES_MAX_CORES * 3 + 4];
+    char name[LANES_NAME_MAX + 8], lanes[LANES_MAX_CORES * 3 + 4], words[128];
 
     fprintf(f, "lanes: %s \"%s\": %s\n", info->scenario != NULL ? info->scenario : "",
             info->title != NULL ? info->title : "", info->status);
@@ -58,23 +82,33 @@ int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *in
             (double)s->wall_ns / 1e6, ticks(s->end_mt), (double)info->tick_ns / 1e3,
             info->cores, info->cores == 1 ? "" : "s", info->quantum);
 
-    fprintf(f, "\n%-10s %12s %7s\n", "lane", "busy ticks", "busy");
+    cpu_words(s, info, words, sizeof words);
+    fprintf(f, "\n%-10s %12s %7s %10s %10s\n", "lane", "busy ticks", "busy", "cpu ms",
+            "waited ms");
     for (l = 0; l < nl; l++)
-        fprintf(f, "core %-5d %12.1f %6.1f%%\n", l, ticks(s->lane_busy_mt[l]),
-                pct(s->lane_busy_mt[l], s->end_mt));
-    fprintf(f, "achieved parallelism %.2f (busy ticks / elapsed ticks)\n",
-            out_summary_parallelism(s));
+        fprintf(f, "core %-5d %12.1f %6.1f%% %10.1f %10.1f\n", l, ticks(s->lane_busy_mt[l]),
+                pct(s->lane_busy_mt[l], s->end_mt), (double)s->cpu.lane_cpu_ns[l] / 1e6,
+                (double)s->cpu.lane_wait_ns[l] / 1e6);
+    fprintf(f, "parallelism %.2f (CPU time / wall time, %s)\n",
+            out_summary_parallelism(s), words);
+    fprintf(f, "lane occupancy %.2f (busy lane-ticks / elapsed ticks)\n",
+            out_summary_occupancy(s));
+    if (s->cpu.wait_ns > s->cpu.cpu_ns / 10 && s->cpu.wait_ns >= 1000000)
+        fprintf(f, "the lanes waited %.1f ms for a CPU: %s\n", (double)s->cpu.wait_ns / 1e6,
+                cpus_of(s, info) > 0 && nl > cpus_of(s, info)
+                ? "more lanes than CPUs, the OS time-sliced them"
+                : "the OS gave the CPUs to other threads");
 
-    fprintf(f, "\n%-16s %10s %6s %6s %8s %7s  %s\n", "routine", "cpu ticks",
-            "waits", "sleeps", "switches", "preempt", "lanes");
+    fprintf(f, "\n%-16s %10s %10s %6s %6s %8s %7s  %s\n", "routine", "cpu ticks",
+            "lane ticks", "waits", "sleeps", "switches", "preempt", "lanes");
     for (i = 1; i < s->routines_len; i++) {
         const out_routine_stats *r = &s->routines[i];
         if (r->id == 0)
             continue;
         out_routine_name(names, r->id, name, sizeof name);
         lane_list(r->lanes, lanes, sizeof lanes, 0);
-        fprintf(f, "%-16s %10.1f %6u %6u %8u %7u  %s\n", name, ticks(r->cpu_mt),
-                r->waits, r->sleeps, r->switches, r->preemptions, lanes);
+        fprintf(f, "%-16s %10.1f %10.1f %6u %6u %8u %7u  %s\n", name, ticks(r->cpu_mt),
+                ticks(r->lane_mt), r->waits, r->sleeps, r->switches, r->preemptions, lanes);
     }
 
     for (i = 1; i < s->chans_len && s->chans[i].id == 0; i++)
@@ -107,6 +141,7 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
     int l, nl = out_summary_lanes(s, info->cores);
     size_t i;
     const char *sep;
+    uint32_t load;
     char name[LANES_NAME_MAX + 8], q[4 * 256 + 8], lanes[LANES_MAX_CORES * 3 + 4];
 
     out_json_quote(q, sizeof q, info->scenario);
@@ -124,12 +159,29 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
     fprintf(f, ",\"wall_s\":%.6f,\"ticks\":%.3f", (double)s->wall_ns / 1e9,
             ticks(s->end_mt));
 
+    load = out_cpu_load_avg(&s->cpu);
+    if (cpus_of(s, info) > 0)
+        fprintf(f, ",\"cpus\":%d", cpus_of(s, info));
+    else
+        fprintf(f, ",\"cpus\":null");
+    if (load != LANES_LOAD_UNKNOWN)
+        fprintf(f, ",\"other_load\":%.3f", (double)load / 1000.0);
+    else
+        fprintf(f, ",\"other_load\":null");
+    fprintf(f, ",\"run_wall_s\":%.6f,\"cpu_ns\":%llu,\"wait_ns\":%llu",
+            (double)s->cpu.wall_ns / 1e9, (unsigned long long)s->cpu.cpu_ns,
+            (unsigned long long)s->cpu.wait_ns);
+
     fprintf(f, ",\"lanes\":[");
     for (l = 0; l < nl; l++)
-        fprintf(f, "%s{\"lane\":%d,\"busy_ticks\":%.3f,\"busy_pct\":%.2f}",
+        fprintf(f, "%s{\"lane\":%d,\"busy_ticks\":%.3f,\"busy_pct\":%.2f,"
+                   "\"cpu_ns\":%llu,\"wait_ns\":%llu}",
                 l != 0 ? "," : "", l, ticks(s->lane_busy_mt[l]),
-                pct(s->lane_busy_mt[l], s->end_mt));
-    fprintf(f, "],\"parallelism\":%.4f", out_summary_parallelism(s));
+                pct(s->lane_busy_mt[l], s->end_mt),
+                (unsigned long long)s->cpu.lane_cpu_ns[l],
+                (unsigned long long)s->cpu.lane_wait_ns[l]);
+    fprintf(f, "],\"parallelism\":%.4f,\"lane_occupancy\":%.4f",
+            out_summary_parallelism(s), out_summary_occupancy(s));
 
     fprintf(f, ",\"routines\":[");
     sep = "";
@@ -140,11 +192,13 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
         out_routine_name(names, r->id, name, sizeof name);
         out_json_quote(q, sizeof q, name);
         lane_list(r->lanes, lanes, sizeof lanes, 1);
-        fprintf(f, "%s{\"id\":%u,\"name\":%s,\"cpu_ticks\":%.3f,\"waits\":%u,"
+        fprintf(f, "%s{\"id\":%u,\"name\":%s,\"cpu_ticks\":%.3f,\"cpu_ns\":%llu,"
+                   "\"lane_ticks\":%.3f,\"waits\":%u,"
                    "\"sleeps\":%u,\"yields\":%u,\"loop_yields\":%u,\"switches\":%u,"
                    "\"preemptions\":%u,"
                    "\"sent\":%u,\"received\":%u,\"lanes\":[%s],\"exited\":%s}",
-                sep, r->id, q, ticks(r->cpu_mt), r->waits, r->sleeps, r->yields,
+                sep, r->id, q, ticks(r->cpu_mt), (unsigned long long)r->cpu_ns,
+                ticks(r->lane_mt), r->waits, r->sleeps, r->yields,
                 r->loop_yields, r->switches, r->preemptions, r->sent, r->received, lanes,
                 r->exited ? "true" : "false");
         sep = ",";

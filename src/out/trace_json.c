@@ -14,7 +14,13 @@
  *                     their text); tid 1000 "control": global instants (pause,
  *                     resume, step, cores, tick, quantum, deadlock);
  *                     counters "runq core N", "runq global", "cores",
- *                     "chan NAME" (buffered channels' occupancy).
+ *                     "chan NAME" (buffered channels' occupancy),
+ *                     "cpu wait core N" (percent of the lane's time its
+ *                     thread waited for a CPU, from CPU events, at the
+ *                     start of each interval; 0 when a slice ends),
+ *                     "other load" (LOAD: other processes' CPUs in use).
+ *                     Run slices carry cpu_ns and wait_ns: the CPU events'
+ *                     sums while the slice was open (0: not sampled).
  *   pid 2 "routines": tid 10000 + routine id: X slices running / runnable /
  *                     blocked.
  *   After out_trace_restart the next run gets pids 3 and 4 (then 5, 6...)
@@ -75,6 +81,10 @@ typedef struct lane_state {
     uint32_t cpu;           /* OS CPU the open slice runs on (RUN's obj)  */
     uint64_t last_end;      /* end of the previous slice on this lane     */
     uint32_t queued;        /* routines in this lane's queues              */
+    uint64_t cpu_ns;        /* open slice: CPU events' ns on a CPU         */
+    uint64_t wait_ns;       /*   and ns waiting for one                    */
+    uint64_t cpu_t;         /* t_ns of the lane's latest CPU event        */
+    int      wait_shown;    /* "cpu wait core N" last written, percent    */
 } lane_state;
 
 typedef struct routine_state {
@@ -552,6 +562,40 @@ static void chan_counter(out_trace *w, chan_state *c, uint64_t ts)
     put(w, ",\"args\":{\"items\":%lld}}", (long long)occ);
 }
 
+/* The share of lane's time its thread waited for a CPU, written when it
+ * changes. */
+static void wait_counter(out_trace *w, int lane, int pct, uint64_t ts)
+{
+    lane_state *l = &w->lanes[lane];
+
+    if (pct == l->wait_shown)
+        return;
+    l->wait_shown = pct;
+    ev_begin(w, "C", PID_CORES, TID_CONTROL, ts);
+    put(w, ",\"name\":\"cpu wait core %d\",\"args\":{\"waiting_pct\":%d}}", lane, pct);
+}
+
+/* A CPU event: summed into the open slice, and the wait share of its
+ * interval (from the later of the lane's previous CPU event and the
+ * slice's start) as the lane's counter. */
+static void on_cpu(out_trace *w, const lanes_event *e, int lane)
+{
+    lane_state *l = ls(w, lane);
+    uint64_t waited = e->arg > 0 ? (uint64_t)e->arg : 0, sum, from;
+
+    if (l == NULL)
+        return;
+    sum = e->obj + waited;
+    from = l->cpu_t > l->start ? l->cpu_t : l->start;
+    l->cpu_t = e->t_ns;
+    if (l->routine != 0 && l->routine == e->routine) {
+        l->cpu_ns += e->obj;
+        l->wait_ns += waited;
+    }
+    if (sum > 0)
+        wait_counter(w, lane, (int)(waited * 100 / sum), from);
+}
+
 /* Ends the slice open on `lane` at t. */
 static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t obj)
 {
@@ -564,15 +608,19 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
 
     l->routine = 0;
     l->last_end = end;
-    if (r == NULL)
+    wait_counter(w, lane, 0, end);
+    if (r == NULL) {
+        l->cpu_ns = l->wait_ns = 0;
         return;
+    }
     ev_begin(w, "X", PID_CORES, TID_LANE(lane), l->start);
     put_dur(w, l->start, end);
     put(w, ",\"name\":");
     put_str(w, r->name);
     put(w, ",\"cat\":\"run\",\"args\":{\"routine\":");
     put_str(w, r->name);
-    put(w, ",\"id\":%u,\"cpu\":%u", (unsigned)id, (unsigned)l->cpu);
+    put(w, ",\"id\":%u,\"cpu\":%u,\"cpu_ns\":%llu,\"wait_ns\":%llu", (unsigned)id,
+        (unsigned)l->cpu, (unsigned long long)l->cpu_ns, (unsigned long long)l->wait_ns);
     if (r->has_item)
         put(w, ",\"item\":\"" SCN_ITEM_TAG "%ld\"", (long)r->item);
     put(w, ",\"stop\":\"%s\"", reason < 0 ? "end of trace"
@@ -599,6 +647,7 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
         break;
     }
     put(w, "}}");
+    l->cpu_ns = l->wait_ns = 0;
     r->has_last = 1;
     r->last_lane = (int16_t)lane;
     r->last_start = l->start;
@@ -825,6 +874,10 @@ static void fold_one(out_trace *w, const lanes_event *e)
         w->cores = (int)e->obj;
         ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
         put(w, ",\"name\":\"cores\",\"args\":{\"cores\":%u}}", (unsigned)e->obj);
+        /* every lane switched on has its track, even one the OS never let
+         * run a routine (a starved lane is worth seeing) */
+        for (int i = 0; i < (int)e->obj && i < LANES_MAX_CORES; i++)
+            ls(w, i);
         break;
     case LANES_EV_PAUSE:
         instant(w, "pause", -1, e->t_ns);
@@ -853,6 +906,17 @@ static void fold_one(out_trace *w, const lanes_event *e)
     case LANES_EV_CHAN:
         if ((c = cs(w, e->obj)) != NULL)
             c->cap = e->arg;
+        break;
+    case LANES_EV_CPU:
+        if (lane >= 0)
+            on_cpu(w, e, lane);
+        break;
+    case LANES_EV_LOAD:
+        if (e->obj != LANES_LOAD_UNKNOWN) {
+            ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
+            put(w, ",\"name\":\"other load\",\"args\":{\"cpus\":%.3f}}",
+                (double)e->obj / 1000.0);
+        }
         break;
     case LANES_EV_DONE:
         if ((r = rs(w, e->routine)) != NULL && lane >= 0) {

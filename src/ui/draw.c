@@ -40,7 +40,7 @@ static int npal = 1;
 typedef struct glyphs {
     const char *h, *v, *tl, *tr, *bl, *br, *lt, *rt;
     const char *dot, *play, *pause, *stop, *next, *ell, *dash, *pre, *steal;
-    const char *park, *mark, *up, *down, *times, *fill, *warn;
+    const char *park, *mark, *up, *down, *times, *fill, *warn, *wait;
 } glyphs;
 
 static const glyphs utf8_glyphs = {
@@ -49,13 +49,13 @@ static const glyphs utf8_glyphs = {
     "\xc2\xb7", "\xe2\x96\xb6", "\xe2\x80\x96", "\xe2\x96\xa0", "\xe2\x86\x92",
     "\xe2\x80\xa6", "\xe2\x80\x94", "\xc2\xbb", "\xc2\xab",
     "-", "\xe2\x96\xb8", "\xe2\x86\x91", "\xe2\x86\x93", "\xc3\x97", "\xe2\x96\x88",
-    "\xe2\x9a\xa0"
+    "\xe2\x9a\xa0", "\xe2\x96\x91"
 };
 
 static const glyphs ascii_glyphs = {
     "-", "|", "+", "+", "+", "+", "+", "+",
     ".", ">", "||", "#", ">", "...", "-", ">", "<",
-    "-", ">", "^", "v", "x", NULL, "!"
+    "-", ">", "^", "v", "x", NULL, "!", ":"
 };
 
 static const glyphs *G = &ascii_glyphs;
@@ -409,11 +409,18 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
 
 /* ---- regions ------------------------------------------------------------------ */
 
+/* CPUs this process may use: the runtime's latest LOAD, else start-up's. */
+static int cpus_of(const ui_view *v)
+{
+    return v->m->cpu.cpus > 0 ? v->m->cpu.cpus : v->cpus;
+}
+
 static void draw_header(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
-    char right[256], state[64], q[32], extra[64] = "", where[96];
-    int x, rw, ww, cols = L->full, over = v->cores > v->cpus && v->cpus > 0;
+    char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
+    int cpus = cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
+    int warn = over || out_cpu_machine_busy(&m->cpu);
     attr_t ra = v->end == UI_END_DONE ? role[R_OK] : v->end != UI_END_NONE ? role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
@@ -437,24 +444,28 @@ static void draw_header(ui_view *v, const layout *L)
         snprintf(extra, sizeof extra, " %s dropped %llu", G->dot, (unsigned long long)v->dropped);
     /* more lanes than CPUs: said where it cannot be missed, in warning
      * colours, instead of "cores N (M CPUs)" */
+    if (out_cpu_machine_busy(&m->cpu))
+        snprintf(busy, sizeof busy, " %s machine busy", G->warn);
     if (over)
-        snprintf(where, sizeof where, "%s %d lanes on %d CPU%s", G->warn, v->cores, v->cpus,
-                 v->cpus == 1 ? "" : "s");
+        snprintf(where, sizeof where, "%s %d lanes on %d CPU%s%s", G->warn, v->cores, cpus,
+                 cpus == 1 ? "" : "s", busy);
     else
-        snprintf(where, sizeof where, "cores %d (%d CPU%s)", v->cores, v->cpus,
-                 v->cpus == 1 ? "" : "s");
+        snprintf(where, sizeof where, "cores %d (%d CPU%s)%s", v->cores, cpus,
+                 cpus == 1 ? "" : "s", busy);
     snprintf(right, sizeof right, " %s %s %s %s %s tick %lld %s %.1fs%s",
              G->dot, q, G->dot, state,
              G->dot, (long long)(ui_model_last_tick(m) + 1), G->dot, t, extra);
     ww = width(where);
     rw = ww + width(right);
     if (rw > cols - 22) {
+        if (busy[0] != '\0')
+            snprintf(busy, sizeof busy, " %sbusy", G->warn);
         if (over)
-            snprintf(where, sizeof where, "%s%d lanes/%d CPU%s", G->warn, v->cores, v->cpus,
-                     v->cpus == 1 ? "" : "s");
+            snprintf(where, sizeof where, "%s%d lanes/%d CPU%s%s", G->warn, v->cores, cpus,
+                     cpus == 1 ? "" : "s", busy);
         else
-            snprintf(where, sizeof where, "%d core%s/%d CPU%s", v->cores,
-                     v->cores == 1 ? "" : "s", v->cpus, v->cpus == 1 ? "" : "s");
+            snprintf(where, sizeof where, "%d core%s/%d CPU%s%s", v->cores,
+                     v->cores == 1 ? "" : "s", cpus, cpus == 1 ? "" : "s", busy);
         snprintf(right, sizeof right, " %s q%d %s %s %s t%lld%s",
                  G->dot, v->quantum, G->dot, state, G->dot,
                  (long long)(ui_model_last_tick(m) + 1), extra);
@@ -468,7 +479,7 @@ static void draw_header(ui_view *v, const layout *L)
         x = put(0, x, cols - rw - 2, role[R_TITLE], " ");
     }
     put_cut(0, x, cols - rw - 2, role[R_TITLE], v->title != NULL ? v->title : "");
-    x = put(0, cols - rw, cols, over ? role[R_WARN] : ra, where);
+    x = put(0, cols - rw, cols, warn ? role[R_WARN] : ra, where);
     put(0, x, cols, ra, right);
 
     /* the scenario's about (it says what to press): whole, on two rows
@@ -569,12 +580,20 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
                 char one[2] = { ' ', '\0' };
                 const char *g = one;
                 attr_t ak = a;
-                int ni = k - lead;
+                int ni = k - lead, starved = ui_model_cell_waiting(m, lane, ck);
                 /* the name or short label, then a solid bar in the
-                 * routine's colour (UTF-8) or its colour as background */
+                 * routine's colour (UTF-8) or its colour as background;
+                 * a tick its thread spent waiting for a CPU is a light
+                 * shade in the routine's colour, never solid */
+                if (starved)
+                    ak = (npal > 1 ? pal_fg[r->colour % npal] : A_NORMAL)
+                       | (a & (A_UNDERLINE | A_BOLD));
                 if (ni >= 0 && ni < (int)strlen(label))
                     one[0] = label[ni];
-                else if (G->fill != NULL && npal > 1) {
+                else if (starved) {
+                    g = G->wait;
+                    v->waiting_shown = 1;
+                } else if (G->fill != NULL && npal > 1) {
                     g = G->fill;
                     ak = pal_fg[r->colour % npal] | (a & (A_UNDERLINE | A_BOLD));
                 }
@@ -593,6 +612,8 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
     }
 }
 
+#define RAN_TICKS 50     /* the window of a lane's "ran N%" */
+
 static void lane_label(const ui_view *v, int lane, char *buf, size_t n, int compact)
 {
     const ui_lane *ln = &v->m->lanes[lane];
@@ -606,13 +627,43 @@ static void lane_label(const ui_view *v, int lane, char *buf, size_t n, int comp
         if (ln->parked)
             snprintf(buf, n, "%2d off ", lane);
         else
-            snprintf(buf, n, "%2d %3d%%", lane, ui_model_busy(v->m, lane, 50));
+            snprintf(buf, n, "%2d %3d%%", lane, ui_model_ran(v->m, lane, RAN_TICKS));
     } else if (ln->parked) {
         snprintf(buf, n, " core %d %s off ", lane, G->dot);
     } else {
-        snprintf(buf, n, " core %d %s cpu %s %s busy %d%% ", lane, G->dot, cpu, G->dot,
-                 ui_model_busy(v->m, lane, 50));
+        /* the share of a CPU the lane's thread really had, not the share
+         * of ticks it held a routine */
+        snprintf(buf, n, " core %d %s cpu %s %s ran %d%% ", lane, G->dot, cpu, G->dot,
+                 ui_model_ran(v->m, lane, RAN_TICKS));
     }
+}
+
+/* The legend of the waiting ticks, over the border under the lanes, while
+ * any are on screen: the words for what the light shade means. */
+static void draw_legend(ui_view *v, int y, int xmax)
+{
+    /* more lanes than CPUs: the lanes take turns; else other programs
+     * (or our own other threads) had the CPU */
+    static const char *const sliced[] = {
+        " waiting for a CPU: the OS is time-slicing the lanes ",
+        " waiting for a CPU: OS time-slicing ",
+        " waiting for a CPU ",
+    };
+    static const char *const others[] = {
+        " waiting for a CPU: the OS gave it to other programs ",
+        " waiting for a CPU: others had it ",
+        " waiting for a CPU ",
+    };
+    const char *const *words = v->cores > cpus_of(v) && cpus_of(v) > 0 ? sliced : others;
+    int i, x;
+
+    if (!v->waiting_shown)
+        return;
+    for (i = 0; i < 2 && 3 + width(words[i]) + 1 > xmax; i++)
+        ;
+    x = put(y, 2, xmax, A_NORMAL, " ");
+    x = put(y, x, xmax, role[R_WARN], G->wait);
+    put(y, x, xmax, role[R_WARN], words[i]);
 }
 
 static void draw_lanes(ui_view *v, const layout *L)
@@ -622,12 +673,13 @@ static void draw_lanes(ui_view *v, const layout *L)
     char label[96];
     attr_t b = role[R_BORDER];
 
+    v->waiting_shown = 0;
     if (!L->boxed) {
         /* compact: a top and a bottom border, one row a lane */
         put(y, 0, 1, b, G->tl);
         repeat(y, 1, cols - 1, b, G->h);
         put(y, cols - 1, cols, b, G->tr);
-        put(y, 2, cols - 2, role[R_LABEL], " core busy ");
+        put(y, 2, cols - 2, role[R_LABEL], " core ran ");
         if (L->first > 0)
             putf(y, cols - 16, cols - 2, role[R_DIM], " %s %d more ", G->up, L->first);
         for (j = 0; j < L->nshow; j++) {
@@ -648,6 +700,7 @@ static void draw_lanes(ui_view *v, const layout *L)
         if (L->first + L->nshow < m->nlanes)
             putf(y, cols - 24, cols - 2, role[R_DIM], " %s %d more (PgDn) ", G->down,
                  m->nlanes - L->first - L->nshow);
+        draw_legend(v, y, L->first + L->nshow < m->nlanes ? cols - 25 : cols - 2);
         v->lanes_shown = L->nshow;
         return;
     }
@@ -673,6 +726,7 @@ static void draw_lanes(ui_view *v, const layout *L)
     put(y, 0, 1, b, G->bl);
     repeat(y, 1, cols - 1, b, G->h);
     put(y, cols - 1, cols, b, G->br);
+    draw_legend(v, y, cols - 2);
     v->lanes_shown = L->nshow;
 }
 
@@ -825,10 +879,14 @@ static void draw_explain(ui_view *v, const layout *L)
         int x = put(L->explain_y, 1, L->cols, role[R_LABEL], "latest ");
         put_cut(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
     }
-    if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > v->cpus && v->cpus > 0)
+    if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > cpus_of(v) && cpus_of(v) > 0)
         putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
-             "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores, v->cpus,
-             v->cpus == 1 ? "" : "s");
+             "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores, cpus_of(v),
+             cpus_of(v) == 1 ? "" : "s");
+    else if (L->explain_n > 1 && v->end == UI_END_NONE && out_cpu_machine_busy(&m->cpu))
+        putf(L->explain_y + 1, 1, L->cols, role[R_WARN],
+             "machine busy: other programs use %.1f CPU of this process's %d",
+             (double)m->cpu.load / 1000.0, cpus_of(v));
     else if (L->explain_n > 1 && v->end == UI_END_NONE)
         put(L->explain_y + 1, 1, L->cols, role[R_DIM],
             "space pauses, s steps a tick and says what each core did");
@@ -998,25 +1056,25 @@ static void draw_log(ui_view *v, const layout *L)
 static void draw_stats(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
-    char buf[256], cpus[32] = "";
+    char buf[3][256];
+    int i, cpus = cpus_of(v);
+    unsigned long long sw = m->switches, st = m->steals, pr = m->preempts;
+    double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
 
-    /* the model measures lane occupancy, not work done: with more lanes
-     * than CPUs it can pass the CPUs, so it is named for what it is */
-    if (v->cores > v->cpus && v->cpus > 0)
-        snprintf(cpus, sizeof cpus, " (%d CPU%s)", v->cpus, v->cpus == 1 ? "" : "s");
-    if (L->cols >= 80)
-        snprintf(buf, sizeof buf, "switches %llu %s steals %llu %s preemptions %llu %s "
-                 "lanes busy %.2f of %d%s",
-                 (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
-                 (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m),
-                 v->cores, cpus);
-    else
-        snprintf(buf, sizeof buf, "switches %llu %s steals %llu %s preempt %llu %s "
-                 "busy %.2f/%d%s",
-                 (unsigned long long)m->switches, G->dot, (unsigned long long)m->steals, G->dot,
-                 (unsigned long long)m->preempts, G->dot, ui_model_parallelism(m), v->cores,
-                 width(cpus) + 50 < L->full ? cpus : "");
-    put(L->stats_y, 1, L->full, A_NORMAL, buf);
+    /* parallelism is CPU time over wall time (it never passes the CPUs);
+     * occupancy is the share of lanes holding routines, named apart */
+    snprintf(buf[0], sizeof buf[0], "switches %llu %s steals %llu %s preemptions %llu %s "
+             "parallelism %.2f on %d CPU%s %s occupancy %.2f of %d lane%s",
+             sw, G->dot, st, G->dot, pr, G->dot, par, cpus, cpus == 1 ? "" : "s", G->dot,
+             occ, v->cores, v->cores == 1 ? "" : "s");
+    snprintf(buf[1], sizeof buf[1], "switches %llu %s steals %llu %s preempt %llu %s "
+             "parallelism %.2f/%d CPU %s occupancy %.2f/%d",
+             sw, G->dot, st, G->dot, pr, G->dot, par, cpus, G->dot, occ, v->cores);
+    snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %.2f/%d CPU %s "
+             "occupancy %.2f/%d", sw, G->dot, par, cpus, G->dot, occ, v->cores);
+    for (i = 0; i < 2 && width(buf[i]) > L->full - 2; i++)
+        ;
+    put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);
 }
 
 static void draw_hints(ui_view *v, const layout *L)
@@ -1119,6 +1177,14 @@ static void draw_help(ui_view *v, const layout *L)
         snprintf(buf, sizeof buf, "%s preempted at the end of its slice; %s stolen from another core",
                  G->pre, G->steal);
         put(y++, x0 + 2, xmax, A_NORMAL, buf);
+        if (y < top + h - 1) {
+            snprintf(buf, sizeof buf, "%s waiting for a CPU: the core held its routine, the OS "
+                     "ran another thread", G->wait);
+            put(y++, x0 + 2, xmax, A_NORMAL, buf);
+        }
+        if (y < top + h - 1)
+            put(y++, x0 + 2, xmax, A_NORMAL, "ran N%: CPU share its thread had lately; "
+                "parallelism: CPU time / wall time");
         if (y < top + h - 1)
             put(y++, x0 + 2, xmax, A_NORMAL, npal > 1
                 ? "a run shows the name, else its short label, else only its colour"
@@ -1160,6 +1226,9 @@ static void draw_help(ui_view *v, const layout *L)
         if (y < top + h - 1)
             putf(y++, x0 + 2, xmax, A_NORMAL,
                  "%s N lanes on M CPUs: more lanes than CPUs, the OS time-slices them", G->warn);
+        if (y < top + h - 1)
+            putf(y++, x0 + 2, xmax, A_NORMAL,
+                 "%s machine busy: other programs use half a CPU or more of ours", G->warn);
     }
     put(top + h - 1, x0 + 2, xmax, role[R_DIM], " Esc or ? closes ");
 }
@@ -1196,7 +1265,8 @@ static void draw_detail(ui_view *v, int top, int x0, int h, int w)
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds item " SCN_ITEM_TAG "%d %s ", (int)r->item, G->dot);
     else
         x = putf(y, x0 + 2, xmax, A_NORMAL, "holds no item %s ", G->dot);
-    putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks", (double)r->cpu_mt / 1000.0);
+    putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks %s on a core %.1f",
+         (double)r->cpu_mt / 1000.0, G->dot, (double)ui_model_lane_mt(m, r) / 1000.0);
     putf(y++, x0 + 2, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
          r->runs, G->dot, r->preempts, G->dot, r->steals);
     putf(y++, x0 + 2, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks%s",

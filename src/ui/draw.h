@@ -43,7 +43,8 @@ enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR
 typedef struct ui_view {
     ui_model   *m;
     const char *title, *about;
-    int         cpus;          /* online CPUs                                */
+    int         cpus;          /* CPUs this process may use (affinity); the
+                                  runtime's LOAD events override it         */
     int         cores;         /* lanes switched on now                      */
     int         quantum;       /* 0: preemption off                          */
     int         paused;
@@ -75,6 +76,8 @@ typedef struct ui_view {
     int         nhits;
     int         too_small;     /* the last frame showed the size message     */
     int         lanes_shown;   /* lanes that fitted in the last frame        */
+    int         waiting_shown; /* the last frame drew ticks of waiting for a
+                                  CPU (then the legend under the lanes)     */
 } ui_view;
 
 /* Chooses colours (256, 8, none) and glyphs once, after curses started.

@@ -377,7 +377,51 @@ int ui_model_busy(const ui_model *m, int lane, int ticks)
     return seen ? run * 100 / seen : 0;
 }
 
+int ui_model_ran(const ui_model *m, int lane, int ticks)
+{
+    int64_t last = ui_model_last_tick(m) - 1, k;
+    const ui_lane *ln = &m->lanes[lane];
+    uint64_t ran = 0;
+    int seen = 0;
+
+    /* a slice being measured: up to its latest CPU event, the rest waits
+     * for its word (a thread without a CPU cannot report) */
+    if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (int64_t)(ln->cpu_upto / 1000) - 1 < last)
+        last = (int64_t)(ln->cpu_upto / 1000) - 1;
+
+    for (k = last; k >= 0 && k > last - ticks; k--) {
+        const ui_cell *c = ui_model_cell(m, lane, (uint64_t)k);
+        if (c == NULL || (c->flags & UI_CELL_PARKED))
+            continue;
+        seen++;
+        ran += c->ran;
+    }
+    return seen ? (int)(ran * 100 / ((uint64_t)seen * 1000)) : 0;
+}
+
+int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c)
+{
+    const ui_lane *ln;
+
+    if (c == NULL || !(c->flags & UI_CELL_RUN) || lane < 0 || lane >= LANES_MAX_CORES)
+        return 0;
+    ln = &m->lanes[lane];
+    if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (c->tick + 1) * 1000 > ln->cpu_upto)
+        return ln->cpu_starved;        /* not measured yet: the latest word */
+    return out_cpu_starved(c->wait, c->amount);
+}
+
+void ui_model_set_tick(ui_model *m, uint64_t tick_ns)
+{
+    m->cpu.tick_ns = tick_ns;
+}
+
 double ui_model_parallelism(const ui_model *m)
+{
+    return out_cpu_parallelism(&m->cpu);
+}
+
+double ui_model_occupancy(const ui_model *m)
 {
     uint64_t busy = 0;
     int l;
@@ -395,6 +439,19 @@ double ui_model_latency(const ui_model *m)
 }
 
 static int waiting(int at);
+
+uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r)
+{
+    uint64_t t = r->lane_mt;
+    const ui_lane *ln;
+
+    if (r->at != UI_AT_LANE || r->lane < 0 || r->lane >= LANES_MAX_CORES)
+        return t;
+    ln = &m->lanes[r->lane];
+    if (ln->cur == r->id && m->now > ln->run_since)
+        t += m->now - ln->run_since;
+    return t;
+}
 
 uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r)
 {
@@ -614,7 +671,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
         /* a STOP went missing (dropped): end the old slice here */
         ui_routine *o = routine_get(m, ln->cur);
         if (o != NULL && o->at == UI_AT_LANE && o->lane == l) {
-            o->cpu_mt += e->t_rt - ln->run_since;
+            o->lane_mt += e->t_rt - ln->run_since;
             moved(m, o, UI_AT_GLOBAL, e->t_rt);
             o->lane = -1;
         }
@@ -682,7 +739,7 @@ static void fold_stop(ui_model *m, const lanes_event *e)
     touch_lane(m, l);
     if (ln->cur == e->routine) {
         if (t > ln->run_since)
-            r->cpu_mt += t - ln->run_since;
+            r->lane_mt += t - ln->run_since;
         ln->cur = 0;
         ln->idle_since = t;
     }
@@ -752,6 +809,41 @@ static void fold_stop(ui_model *m, const lanes_event *e)
     }
 }
 
+/* A CPU event: what the lane's thread really had, spread over the tick
+ * columns its interval covers (from the later of the lane's previous CPU
+ * event and its routine's RUN), in proportion to the time in each; runtime
+ * time runs at one pace within an interval, so the shares hold. */
+static void fold_cpu(ui_model *m, int l, const lanes_event *e)
+{
+    ui_lane *ln = &m->lanes[l];
+    ui_routine *r = routine_get(m, e->routine);
+    uint64_t from = ln->cpu_upto > ln->run_since ? ln->cpu_upto : ln->run_since;
+    uint64_t to = e->t_rt, waited = e->arg > 0 ? (uint64_t)e->arg : 0;
+    uint64_t sum = e->obj + waited, k;
+
+    if (r != NULL)
+        r->cpu_mt += out_cpu_mt(&m->cpu, e->obj);
+    ln->cpu_upto = to;
+    ln->cpu_starved = out_cpu_starved(waited, sum);
+    if (sum == 0 || to <= from)
+        return;
+    if (to - from > (uint64_t)UI_TL_LEN * 1000)
+        from = to - (uint64_t)UI_TL_LEN * 1000;
+    for (k = from / 1000; k <= (to - 1) / 1000; k++) {
+        ui_cell *c = &ln->tl[k % UI_TL_LEN];
+        uint64_t a = k * 1000 > from ? k * 1000 : from;
+        uint64_t b = (k + 1) * 1000 < to ? (k + 1) * 1000 : to;
+        uint64_t ran, wt;
+
+        if (c->tick != k)
+            continue;                  /* forgotten already */
+        ran = c->ran + (b - a) * e->obj / sum;
+        wt = c->wait + (b - a) * waited / sum;
+        c->ran = (uint16_t)(ran < 1000 ? ran : 1000);
+        c->wait = (uint16_t)(wt < 1000 ? wt : 1000);
+    }
+}
+
 /* The interpreter's marks (scn.h): a narrated note, or that the routine's
  * next yield is the interpreter's own at a loop's end. */
 static void fold_note(ui_model *m, const lanes_event *e)
@@ -790,8 +882,13 @@ static void fold_one(ui_model *m, const lanes_event *e)
         m->now = e->t_rt;
     if (l >= 0)
         extend(m, l, e->t_rt);
+    out_cpu_feed(&m->cpu, e);
 
     switch (e->kind) {
+    case LANES_EV_CPU:
+        if (l >= 0)
+            fold_cpu(m, l, e);
+        break;
     case LANES_EV_SPAWN:
         if ((r = routine_get(m, e->routine)) == NULL)
             break;
@@ -997,6 +1094,7 @@ void ui_model_reset(ui_model *m, int cores, int quantum)
     m->cores = cores;
     m->quantum = quantum;
     m->nlanes = cores;
+    out_cpu_init(&m->cpu, 0);
     for (l = 0; l < LANES_MAX_CORES; l++) {
         m->lanes[l].cpu = -1;
         m->lanes[l].used = l < cores;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lanes.h"
+#include "out/cpu.h"
 
 #define UI_TL_LEN     512          /* timeline ring: ticks remembered per lane */
 #define UI_BUF_SHOW   64           /* buffered item numbers kept per channel   */
@@ -37,8 +38,11 @@ enum {
 
 typedef struct ui_cell {
     uint64_t tick;                 /* which tick this slot holds now         */
-    uint32_t routine;              /* who ran most of it, 0 = idle           */
-    uint16_t amount;               /* milli-ticks that routine ran in it     */
+    uint32_t routine;              /* who held the lane most of it, 0 = idle */
+    uint16_t amount;               /* milli-ticks that routine held it       */
+    uint16_t ran;                  /* milli-ticks the lane's thread had a CPU
+                                      in it, by the CPU events covering it   */
+    uint16_t wait;                 /* milli-ticks it waited for a CPU        */
     uint8_t  flags;                /* UI_CELL_*                              */
 } ui_cell;
 
@@ -49,7 +53,9 @@ typedef struct ui_lane {
     int      parked;               /* switched off                           */
     int      used;                 /* ever ran or was ever switched on       */
     uint64_t filled;               /* timeline complete up to this t_rt      */
-    uint64_t busy_mt;              /* milli-ticks spent running routines     */
+    uint64_t busy_mt;              /* milli-ticks holding routines (occupancy) */
+    uint64_t cpu_upto;             /* t_rt of its latest CPU event           */
+    int      cpu_starved;          /* that event said: waited more than ran  */
     uint64_t idle_since;           /* t_rt when cur last became 0            */
     uint32_t slices;               /* RUNs seen (parity: UI_CELL_ALT)        */
     ui_cell  tl[UI_TL_LEN];        /* ring indexed by tick % UI_TL_LEN       */
@@ -86,7 +92,9 @@ typedef struct ui_routine {
     uint64_t moved_wall;           /* wall ms of its last move (highlight)   */
     int      has_item;
     int32_t  item;                 /* item held, when has_item               */
-    uint64_t cpu_mt;               /* milli-ticks run                        */
+    uint64_t cpu_mt;               /* CPU time in milli-ticks of the tick in
+                                      force (CPU events; unsampled: none)    */
+    uint64_t lane_mt;              /* milli-ticks holding a lane             */
     uint64_t wait_mt;              /* milli-ticks blocked on channels        */
     uint32_t runs;                 /* slices started (switches in)           */
     uint32_t waits;                /* times it blocked on a channel          */
@@ -135,6 +143,8 @@ typedef struct ui_model {
     ui_chan  *chans;               /* indexed by id                          */
     uint32_t nchans;
     uint32_t maxchan;
+
+    out_cpu  cpu;                  /* CPU truth: per lane CPU / wait, load   */
 
     /* counters */
     uint64_t switches, steals, preempts, items_done, events;
@@ -193,14 +203,36 @@ int64_t ui_model_last_tick(const ui_model *m);
 /* The cell of `lane` for tick `tick`; NULL when forgotten or in the future. */
 const ui_cell *ui_model_cell(const ui_model *m, int lane, uint64_t tick);
 
-/* Busy share of a lane over the last `ticks` ticks, 0..100. */
+/* The tick length in force now (routines' CPU ticks); TICK events keep it
+ * up to date after this. */
+void ui_model_set_tick(ui_model *m, uint64_t tick_ns);
+
+/* Busy share (occupancy) of a lane over the last `ticks` ticks, 0..100. */
 int ui_model_busy(const ui_model *m, int lane, int ticks);
 
-/* Achieved parallelism: routine-ticks run per tick of runtime time. */
+/* Share of a CPU the lane's thread had over the last `ticks` complete,
+ * measured ticks (up to its latest CPU event while its slice is being
+ * measured, else up to the tick before the current one), 0..100. */
+int ui_model_ran(const ui_model *m, int lane, int ticks);
+
+/* Cell c of `lane` is a tick of waiting for a CPU: its routine held the
+ * lane, the thread had a CPU for less than half of that time (out/cpu.h).
+ * The newest ticks of a slice whose work is being measured wait for their
+ * CPU event (a thread without a CPU cannot report): until it comes they
+ * take the state the lane's latest CPU event gave, not "running". */
+int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
+
+/* Parallelism: the lanes' CPU time / wall time not paused (out/cpu.h). */
 double ui_model_parallelism(const ui_model *m);
+
+/* Lane occupancy: routine-ticks held per tick of runtime time. */
+double ui_model_occupancy(const ui_model *m);
 
 /* Average item latency in ticks; 0 when no item finished. */
 double ui_model_latency(const ui_model *m);
+
+/* Milli-ticks r held a lane, the slice it is in now included. */
+uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r);
 
 /* Milli-ticks r spent blocked on channels, the wait it is in now included. */
 uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r);

@@ -166,6 +166,7 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
             lanes_resume(s->rt);
     }
     ui_model_reset(&s->model, s->cores, s->quantum);
+    ui_model_set_tick(&s->model, set.tick_ns);
     s->ended = 0;
     s->limited = 0;
     s->view.end = UI_END_NONE;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rec/rec.h"
+#include "rec/rec_int.h"
 
 static const char source[] = "scenario \"t\"\nroutine a\n  work 1\nend\n\0tail";
 
@@ -420,6 +420,95 @@ START_TEST(test_rec_write_error_said)
 }
 END_TEST
 
+/* Messages come back in order, each after exactly the events written
+ * before it. */
+START_TEST(test_rec_messages_in_place)
+{
+    const char *path = tmpfile_path();
+    rec_header h = header();
+    char err[512], *m;
+    rec_writer *w = rec_open_write(path, &h, err, sizeof err);
+    rec_reader *r;
+    lanes_event e, buf[5000];
+    size_t seen = 0;
+    ssize_t k;
+    int i, said = 0;
+
+    ck_assert_ptr_nonnull(w);
+    memset(&e, 0, sizeof e);
+    e.kind = LANES_EV_RUN;
+    for (i = 0; i < 3; i++) {
+        for (e.arg = 0; e.arg < 1000 * (i + 1); e.arg++)
+            ck_assert_int_eq(rec_write_events(w, &e, 1), 0);
+        snprintf(err, sizeof err, "said after %d", i);
+        ck_assert_int_eq(rec_write_message(w, err), 0);
+    }
+    ck_assert_int_eq(rec_close(w, NULL, err, sizeof err), 0);
+
+    r = rec_open_read(path, &h, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    while ((k = rec_read_events(r, buf, 5000)) >= 0) {
+        seen += (size_t)k;
+        while ((m = rec_take_message(r)) != NULL) {
+            static const size_t after[] = { 1000, 3000, 6000 };
+            snprintf(err, sizeof err, "said after %d", said);
+            ck_assert_str_eq(m, err);
+            ck_assert_uint_eq(seen, after[said]);
+            said++;
+            free(m);
+        }
+        if (k == 0)
+            break;
+    }
+    ck_assert_int_eq(said, 3);
+    ck_assert_ptr_nonnull(rec_read_end(r));
+    rec_close_read(r);
+    unlink(path);
+}
+END_TEST
+
+/* A record of a lowercase type (one a later writer may add) is skipped;
+ * an uppercase one nobody knows is refused. */
+START_TEST(test_rec_unknown_records)
+{
+    size_t len, at, k;
+    uint8_t *bytes = small_file(&len), *more = malloc(len + 16);
+    uint64_t plen;
+    uint32_t crc;
+    char err[512];
+    int type;
+
+    /* find the end record: walk the records after the first line */
+    at = 18;
+    for (;;) {
+        k = rec_get_varint(bytes + at + 1, len - at - 1, &plen);
+        ck_assert_uint_gt(k, 0);
+        if (bytes[at] == 'Z')
+            break;
+        at += 1 + k + (size_t)plen + 4;
+    }
+    for (type = 0; type < 2; type++) {
+        uint8_t rec[8] = { type == 0 ? 'x' : 'X', 3, 'a', 'b', 'c' };
+        crc = rec_crc32(0, rec, 5);
+        rec[5] = (uint8_t)crc;
+        rec[6] = (uint8_t)(crc >> 8);
+        rec[7] = (uint8_t)(crc >> 16);
+        memcpy(more, bytes, at);
+        memcpy(more + at, rec, 8);
+        more[at + 8] = (uint8_t)(crc >> 24);
+        memcpy(more + at + 9, bytes + at, len - at);
+        if (type == 0) {
+            ck_assert_msg(read_mem(more, len + 9, err, sizeof err) == 0, "%s", err);
+        } else {
+            ck_assert_int_eq(read_mem(more, len + 9, err, sizeof err), -1);
+            ck_assert_msg(strstr(err, "unknown type 0x58") != NULL, "%s", err);
+        }
+    }
+    free(more);
+    free(bytes);
+}
+END_TEST
+
 static Suite *rec_suite(void)
 {
     Suite *s = suite_create("rec");
@@ -434,6 +523,8 @@ static Suite *rec_suite(void)
     tcase_add_test(tc, test_rec_flipped_bits_refused);
     tcase_add_test(tc, test_rec_future_version_refused);
     tcase_add_test(tc, test_rec_write_error_said);
+    tcase_add_test(tc, test_rec_messages_in_place);
+    tcase_add_test(tc, test_rec_unknown_records);
     suite_add_tcase(s, tc);
     return s;
 }

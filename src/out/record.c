@@ -136,20 +136,30 @@ static void rec_chan(void *ctx, uint32_t id, char *buf, size_t n)
     rec_chan_name(ctx, id, buf, n);
 }
 
-/* The events of r into the folds, to the end.  0, 1 when the trace could
- * not be written, -1 when the recording is bad (its message in err). */
-static int replay_events(rec_reader *r, out_summary *sum, out_trace *tw, const out_names *names)
+/* The events of r into the folds, to the end, and the messages the run
+ * said where it said them (unless `quiet`).  0, 1 when the trace could not
+ * be written, -1 when the recording is bad (rec_read_error says why). */
+static int replay_events(rec_reader *r, out_summary *sum, out_trace *tw, const out_names *names,
+                         int quiet)
 {
+    char *m;
     lanes_event *buf = out_xrealloc(NULL, READ_BATCH * sizeof *buf);
     ssize_t n;
     int rc = 0;
 
-    while ((n = rec_read_events(r, buf, READ_BATCH)) > 0) {
+    while ((n = rec_read_events(r, buf, READ_BATCH)) >= 0) {
         out_summary_feed(sum, buf, (size_t)n);
         if (tw != NULL && out_trace_feed(tw, buf, (size_t)n, names) != 0) {
             rc = 1;
             break;
         }
+        while ((m = rec_take_message(r)) != NULL) {
+            if (!quiet)
+                say(m);
+            free(m);
+        }
+        if (n == 0)
+            break;
     }
     if (n < 0)
         rc = -1;
@@ -199,7 +209,7 @@ int out_replay(const lanes_opts *opts)
     const rec_end *end;
     FILE *sumf = stdout;
     char err[600];
-    int rc, status;
+    int rc, status, quiet;
 
     r = rec_open_read(opts->replay, &h, err, sizeof err);
     if (r == NULL) {
@@ -223,7 +233,9 @@ int out_replay(const lanes_opts *opts)
     names.ctx = r;
     out_summary_init(&sum);
     out_summary_set_tick(&sum, h.tick_ns);
-    rc = replay_events(r, &sum, tw, &names);
+    /* the JSON summary on stderr stays one parseable line (as live) */
+    quiet = opts->json && sumf == stderr;
+    rc = replay_events(r, &sum, tw, &names, quiet);
     end = rec_read_end(r);
     if (rc != 0 || end == NULL) {
         say(rc > 0 ? out_trace_error(tw) : rec_read_error(r));
@@ -248,7 +260,8 @@ int out_replay(const lanes_opts *opts)
         say(err);
         status = EXIT_SYSTEM;
     }
-    say(end->message);
+    if (!quiet)
+        say(end->message);
 out:
     out_summary_free(&sum);
     scn_result_free(&res);

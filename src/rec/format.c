@@ -9,7 +9,10 @@
  *                            A reader refuses a version it does not know,
  *                            naming both.
  *   records, each:
- *     type     1 byte        'H' header, 'N' names, 'E' events, 'Z' end
+ *     type     1 byte        'H' header, 'N' names, 'E' events, 'M' message,
+ *                            'Z' end; a lowercase letter: a record a
+ *                            later writer added, which a reader that does
+ *                            not know it skips (after checking its crc)
  *     length   varint        payload bytes, at most 16 MiB
  *     payload  length bytes
  *     crc      4 bytes       CRC-32 (the zlib one), little-endian, of the
@@ -17,8 +20,9 @@
  *
  *   Exactly one 'H' comes first and exactly one 'Z' last; nothing follows
  *   it.  A file that stops before its 'Z' is truncated (the run that wrote
- *   it was killed, or the disk filled); a bad crc, an unknown type, a
- *   payload that does not parse, or bytes after 'Z' make it corrupt.
+ *   it was killed, or the disk filled); a bad crc, an unknown type that
+ *   is not a lowercase letter, a payload that does not parse, or bytes
+ *   after 'Z' make it corrupt.
  *
  * varint: unsigned LEB128, 7 bits a byte, low bits first, at most 10
  * bytes, no needless trailing zero byte.  string: varint length, bytes (no
@@ -45,6 +49,10 @@
  * before the block holding its SPAWN and a channel's before its CHAN, so a
  * reader knows every name by the time it returns an event that uses it.
  * A later entry for the same id replaces the name (ids can be reused).
+ *
+ * 'M': a message for people that the run said at that point (a routine
+ * stuck while others run on, say), the whole payload its text (UTF-8, at
+ * most 64 KiB).  It comes after the events written before it was said.
  *
  * 'E': count (varint, 1..4096), then count events.  Each event is coded
  * against the one before it in the same block (the first against t_ns = 0,

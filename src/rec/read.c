@@ -41,6 +41,8 @@ struct rec_reader {
     size_t    names_cap, names_used;
     char     *hstr[6];         /* the header's strings                      */
     char     *estr[3];         /* the end's strings                         */
+    char    **msgs;            /* messages read, not yet taken: a queue     */
+    size_t    msgs_head, msgs_len, msgs_cap;
     rec_end   end;
     int       ended;           /* the end record was read                   */
     uint64_t  events;          /* events returned so far                    */
@@ -105,6 +107,7 @@ static const char *type_name(int type)
     case REC_T_NAMES:  return "names";
     case REC_T_EVENTS: return "events";
     case REC_T_END:    return "end";
+    case REC_T_MESSAGE: return "message";
     default:           return "unknown";
     }
 }
@@ -137,12 +140,6 @@ static int read_record(rec_reader *r, int *type, size_t *len)
         corrupt(r, at, k == 0 ? "a record with a bad length" : "a record longer than 16 MiB");
         return -1;
     }
-    if (head[0] != REC_T_HEADER && head[0] != REC_T_NAMES && head[0] != REC_T_EVENTS &&
-        head[0] != REC_T_END) {
-        snprintf(msg, sizeof msg, "a record of unknown type 0x%02x", head[0]);
-        corrupt(r, at, msg);
-        return -1;
-    }
     if (v > r->rec_cap) {
         uint8_t *p = realloc(r->rec, (size_t)v);
         if (p == NULL) {
@@ -164,6 +161,12 @@ static int read_record(rec_reader *r, int *type, size_t *len)
                 (uint32_t)tail[3] << 24)) {
         snprintf(msg, sizeof msg, "the checksum of its %s record does not match",
                  type_name(head[0]));
+        corrupt(r, at, msg);
+        return -1;
+    }
+    if (head[0] != REC_T_HEADER && head[0] != REC_T_NAMES && head[0] != REC_T_EVENTS &&
+        head[0] != REC_T_END && head[0] != REC_T_MESSAGE && (head[0] < 'a' || head[0] > 'z')) {
+        snprintf(msg, sizeof msg, "a record of unknown type 0x%02x", head[0]);
         corrupt(r, at, msg);
         return -1;
     }
@@ -446,6 +449,46 @@ void rec_chan_name(const rec_reader *r, uint32_t id, char *buf, size_t n)
     get_name(r, REC_CHAN, id, buf, n);
 }
 
+/* ---- messages -------------------------------------------------------------- */
+
+static int add_message(rec_reader *r, const uint8_t *p, size_t len)
+{
+    char *m;
+
+    if (len > REC_MESSAGE_MAX) {
+        corrupt(r, r->blk_off, "a message longer than 64 KiB");
+        return -1;
+    }
+    if (r->msgs_len == r->msgs_cap) {
+        size_t cap = r->msgs_cap != 0 ? r->msgs_cap * 2 : 8;
+        char **q = realloc(r->msgs, cap * sizeof *q);
+        if (q == NULL) {
+            fail(r, "cannot read: %s", strerror(ENOMEM));
+            return -1;
+        }
+        r->msgs = q;
+        r->msgs_cap = cap;
+    }
+    if ((m = dup_bytes(p, len)) == NULL) {
+        fail(r, "cannot read: %s", strerror(ENOMEM));
+        return -1;
+    }
+    r->msgs[r->msgs_len++] = m;
+    return 0;
+}
+
+char *rec_take_message(rec_reader *r)
+{
+    char *m;
+
+    if (r->msgs_head == r->msgs_len)
+        return NULL;
+    m = r->msgs[r->msgs_head++];
+    if (r->msgs_head == r->msgs_len)
+        r->msgs_head = r->msgs_len = 0;
+    return m;
+}
+
 /* ---- events ---------------------------------------------------------------- */
 
 /* Reads records up to the next events block (or the end).  0 or -1. */
@@ -468,6 +511,10 @@ static int next_block(rec_reader *r)
         switch (type) {
         case REC_T_NAMES:
             if (parse_names(r, r->rec, len) != 0)
+                return -1;
+            break;
+        case REC_T_MESSAGE:
+            if (add_message(r, r->rec, len) != 0)
                 return -1;
             break;
         case REC_T_EVENTS:
@@ -495,9 +542,11 @@ static int next_block(rec_reader *r)
             }
             r->ended = 1;
             return 0;
-        default:
+        case REC_T_HEADER:
             corrupt(r, r->blk_off, "a second header record");
             return -1;
+        default:                         /* a lowercase type: not ours to read */
+            break;
         }
     }
     return r->failed ? -1 : 0;
@@ -512,6 +561,8 @@ ssize_t rec_read_events(rec_reader *r, lanes_event *out, size_t max)
         if (r->blk_left == 0) {
             if (r->ended || next_block(r) != 0 || r->ended)
                 break;
+            if (n > 0 && r->msgs_head < r->msgs_len)
+                break;                   /* the message comes after these */
             continue;
         }
         k = rec_decode_event(&r->codec, r->rec + r->blk_at, r->blk_len - r->blk_at,
@@ -678,6 +729,11 @@ void rec_close_read(rec_reader *r)
         free(r->hstr[i]);
     for (i = 0; i < sizeof r->estr / sizeof r->estr[0]; i++)
         free(r->estr[i]);
+    while ((i = r->msgs_head) < r->msgs_len) {
+        free(r->msgs[i]);
+        r->msgs_head++;
+    }
+    free(r->msgs);
     free(r->names);
     free(r->rec);
     free(r->label);

@@ -94,6 +94,10 @@ int rec_write_name(rec_writer *w, int what, uint32_t id, const char *name);
  * nothing and return -1). */
 int rec_write_events(rec_writer *w, const lanes_event *ev, size_t n);
 
+/* Records a message for people that the run says now (after the events
+ * written so far); at most 64 KiB of it are kept.  0 or -1 as above. */
+int rec_write_message(rec_writer *w, const char *text);
+
 /* Writes out what is buffered.  0 or -1 as above. */
 int rec_flush(rec_writer *w);
 
@@ -124,11 +128,17 @@ rec_reader *rec_open_read(const char *path, rec_header *h, char *err, size_t err
 rec_reader *rec_open_mem(const void *data, size_t size, const char *label, rec_header *h,
                          char *err, size_t errlen);
 
-/* Up to max events, in the order they were written.  Returns how many;
+/* Up to max events, in the order they were written, stopping early at a
+ * message (rec_take_message) so that it comes after exactly the events
+ * returned so far.  Returns how many;
  * 0 once the end record was read (the recording is whole); -1 when the
  * file is truncated, corrupt or unreadable (rec_read_error says where).
  * Events decoded before an error come first; the error at the next call. */
 ssize_t rec_read_events(rec_reader *r, lanes_event *out, size_t max);
+
+/* The next message the run said among the events read so far (in order),
+ * malloc'd for the caller to free; NULL when there is none now. */
+char *rec_take_message(rec_reader *r);
 
 /* The end record, once rec_read_events returned 0; NULL before. */
 const rec_end *rec_read_end(const rec_reader *r);

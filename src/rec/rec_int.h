@@ -14,6 +14,8 @@
 #define REC_T_NAMES  'N'
 #define REC_T_EVENTS 'E'
 #define REC_T_END    'Z'
+#define REC_T_MESSAGE 'M'
+#define REC_MESSAGE_MAX (64u * 1024u)   /* bytes of one message kept */
 
 #define REC_RECORD_MAX  (16u << 20)   /* payload bytes a reader accepts     */
 #define REC_EVENT_MAX   40            /* bytes one event can take, at most */

@@ -333,6 +333,17 @@ int rec_flush(rec_writer *w)
     return out_flush(w);
 }
 
+int rec_write_message(rec_writer *w, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (flush_block(w) != 0)
+        return -1;
+    if (n > REC_MESSAGE_MAX)
+        n = REC_MESSAGE_MAX;
+    return put_record(w, REC_T_MESSAGE, NULL, 0, (const uint8_t *)text, n);
+}
+
 uint64_t rec_bytes(const rec_writer *w)
 {
     return w->bytes + w->blk_len + w->names_len;

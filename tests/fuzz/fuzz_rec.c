@@ -52,7 +52,7 @@ static void read_all(const uint8_t *data, size_t size)
     lanes_event ev[64];
     rec_header h;
     rec_reader *r;
-    char err[512], name[LANES_NAME_MAX];
+    char err[512], name[LANES_NAME_MAX], *m;
     ssize_t n;
     size_t i;
 
@@ -74,7 +74,11 @@ static void read_all(const uint8_t *data, size_t size)
             if (strlen(name) >= LANES_NAME_MAX)
                 abort();
         }
+        if ((m = rec_take_message(r)) != NULL)
+            free(m);
     }
+    while ((m = rec_take_message(r)) != NULL)
+        free(m);
     if (n < 0 && rec_read_error(r)[0] == '\0')
         abort();
     if (n == 0 && rec_read_end(r) == NULL)

@@ -3,8 +3,9 @@
 # (issue 16): every built-in runs headless with --json, --record and
 # --trace; then --replay of the recording with --json and --trace must
 # print the same JSON summary byte for byte (every count, and the wall
-# time too, since the recording keeps it), exit with the same status and
-# write the same trace file.  A built-in that can run forever gets --for.
+# time too, since the recording keeps it), say the same on stderr (the
+# run's reports and end message), exit with the same status and write the
+# same trace file.  A built-in that can run forever gets --for.
 # Then what a broken recording gets: exit 2 and one clear message, for a
 # cut file, a damaged one, one from a future version, a missing one, and
 # --replay without --headless.
@@ -23,11 +24,13 @@ for s in $names; do
     "$LANES" "$s" --json --record "$tmp/$s.rec" --trace "$tmp/live.trace" \
         >"$tmp/live.json" 2>"$tmp/err"
     live=$?
+    cp "$tmp/err" "$tmp/live.err"
     if [ $live = 2 ] && grep -q 'can run forever' "$tmp/err"; then
         extra="--for 300"
         "$LANES" "$s" $extra --json --record "$tmp/$s.rec" --trace "$tmp/live.trace" \
             >"$tmp/live.json" 2>"$tmp/err"
         live=$?
+        cp "$tmp/err" "$tmp/live.err"
     fi
     case $live in 0|3|4) ;; *) fail "$s $extra: the live run exited $live"; continue ;; esac
     "$LANES" --replay "$tmp/$s.rec" --json --trace "$tmp/replay.trace" \
@@ -38,6 +41,8 @@ for s in $names; do
         fail "$s: the replay's JSON summary differs from the live run's"
         diff "$tmp/live.json" "$tmp/replay.json" | head -5
     }
+    cmp -s "$tmp/live.err" "$tmp/err" ||
+        fail "$s: the replay said other things on stderr than the live run"
     cmp -s "$tmp/live.trace" "$tmp/replay.trace" ||
         fail "$s: the replay's trace differs from the live run's"
     ev=$(sed -n 's/.*"events":\([0-9]*\).*/\1/p' "$tmp/live.json")

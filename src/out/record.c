@@ -193,6 +193,7 @@ static void replay_info(out_run_info *info, const rec_header *h, const rec_end *
     info->seed = h->seed;
     info->seed_set = h->seed_set;
     info->cpus = h->cpus;
+    info->json_more = end->report_json[0] != '\0' ? end->report_json : NULL;
     info->status = end->status;
     info->exit_status = end->exit_status;
 }

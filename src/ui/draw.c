@@ -27,36 +27,10 @@ static int count_chans(const ui_model *m)
     return n;
 }
 
-static void do_layout(ui_view *v, layout *L, int rows, int cols)
+/* The lanes: boxed (two rows a lane) when they and every channel fit in
+ * avail rows, else one row a lane, scrolled, the channels down to one row. */
+static void layout_lanes(ui_view *v, layout *L, int nl, int nch, int avail)
 {
-    const ui_model *m = v->m;
-    int nl = m->nlanes > 0 ? m->nlanes : 1;
-    int nch = count_chans(m), avail, y, maxname = 6, left;
-    uint32_t id;
-
-    memset(L, 0, sizeof *L);
-    L->rows = rows;
-    L->cols = cols;
-    L->full = cols;
-    if (rows < UI_MIN_ROWS || cols < UI_MIN_COLS) {
-        L->small = 1;
-        return;
-    }
-    if (cols >= 140 && rows >= 24 && !v->side_hidden) {
-        /* wide: the selected routine stays in view at the right */
-        L->side_w = cols / 3 > 60 ? 60 : cols / 3;
-        L->side_x = cols - L->side_w;
-        L->cols = cols = L->side_x;
-    }
-    /* header: the title row and the about (a second row for it when it is
-     * long and there are 20 rows); below the lanes: explain, runnable,
-     * channels, sleeping, done, stats, hints; the lanes come first,
-     * channels give way down to one row */
-    L->about_n = 1;
-    if (rows >= 20 && v->about != NULL && draw_width(v->about) > L->full)
-        L->about_n = 2;
-    avail = rows - 1 - L->about_n - 6;
-    L->lanes_y = 1 + L->about_n;
     L->first = 0;
     L->nshow = nl;
     if (2 * nl + 1 + nch <= avail) {
@@ -84,6 +58,13 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
         v->lane_scroll = L->first;
     }
     L->chans_hidden = nch - L->chan_n;
+}
+
+/* The name column (the longest name, up to 9 or 12) and the timeline. */
+static void layout_names(const ui_model *m, layout *L, int cols)
+{
+    int maxname = 6;
+    uint32_t id;
 
     for (id = 1; id <= m->maxid && id < m->nroutines; id++)
         if (m->routines[id].id != 0 && draw_width(m->routines[id].name) > maxname)
@@ -91,32 +72,73 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
     L->namew = maxname > (cols < 80 ? 9 : 12) ? (cols < 80 ? 9 : 12) : maxname;
     L->tl_x = 2 + (L->boxed ? 0 : 9) + L->namew + 1;
     L->tl_w = cols - 2 - L->tl_x;
+}
+
+/* The explain rows, given `left` rows nobody asked for: a message, or a
+ * step's account, takes rows from the decisions, and on a small screen up
+ * to three from the channels.  Returns the rows still unclaimed. */
+static int layout_explain(const ui_view *v, layout *L, int cols, int left)
+{
+    char text[2048];
+    attr_t a;
+
+    L->explain_n = left >= 4 ? 2 : 1;
+    if (draw_explain_text(v, cols, text, sizeof text, &a) > 0) {
+        int want = draw_wrap(-1, 64, 1, cols, A_NORMAL, text);
+        int short_by = (want < 4 ? want : 4) - 1 - left;
+        if (short_by > 0 && L->chan_n > 1) {
+            int take = short_by < L->chan_n - 1 ? short_by : L->chan_n - 1;
+            L->chan_n -= take;
+            L->chans_hidden += take;
+            left += take;
+        }
+        if (want > L->explain_n)
+            L->explain_n = want < left + 1 ? want : left + 1;
+        if (L->explain_n < 1)
+            L->explain_n = 1;
+    }
+    return left - (L->explain_n - 1);
+}
+
+/* The one function that knows where things go: every region from the
+ * terminal's rows and cols (LINES and COLS at each frame, so a resize
+ * needs nothing else). */
+static void do_layout(ui_view *v, layout *L, int rows, int cols)
+{
+    const ui_model *m = v->m;
+    int nl = m->nlanes > 0 ? m->nlanes : 1;
+    int nch = count_chans(m), avail, y, left;
+
+    memset(L, 0, sizeof *L);
+    L->rows = rows;
+    L->cols = cols;
+    L->full = cols;
+    if (rows < UI_MIN_ROWS || cols < UI_MIN_COLS) {
+        L->small = 1;
+        return;
+    }
+    if (cols >= 140 && rows >= 24 && !v->side_hidden) {
+        /* wide: the selected routine stays in view at the right */
+        L->side_w = cols / 3 > 60 ? 60 : cols / 3;
+        L->side_x = cols - L->side_w;
+        L->cols = cols = L->side_x;
+    }
+    /* header: the title row and the about (a second row for it when it is
+     * long and there are 20 rows); below the lanes: explain, runnable,
+     * channels, sleeping, done, stats, hints; the lanes come first,
+     * channels give way down to one row */
+    L->about_n = 1;
+    if (rows >= 20 && v->about != NULL && draw_width(v->about) > L->full)
+        L->about_n = 2;
+    avail = rows - 1 - L->about_n - 6;
+    L->lanes_y = 1 + L->about_n;
+    layout_lanes(v, L, nl, nch, avail);
+    layout_names(m, L, cols);
 
     y = L->lanes_y + L->lanes_h;
     left = rows - y - 6 - L->chan_n;       /* rows nobody asked for */
     L->explain_y = y;
-    L->explain_n = left >= 4 ? 2 : 1;
-    {
-        /* a message, or a step's account, takes rows from the decisions,
-         * and on a small screen up to three from the channels */
-        char text[2048];
-        attr_t a;
-        if (draw_explain_text(v, cols, text, sizeof text, &a) > 0) {
-            int want = draw_wrap(-1, 64, 1, cols, A_NORMAL, text);
-            int short_by = (want < 4 ? want : 4) - 1 - left;
-            if (short_by > 0 && L->chan_n > 1) {
-                int take = short_by < L->chan_n - 1 ? short_by : L->chan_n - 1;
-                L->chan_n -= take;
-                L->chans_hidden += take;
-                left += take;
-            }
-            if (want > L->explain_n)
-                L->explain_n = want < left + 1 ? want : left + 1;
-            if (L->explain_n < 1)
-                L->explain_n = 1;
-        }
-    }
-    left -= L->explain_n - 1;
+    left = layout_explain(v, L, cols, left);
     y += L->explain_n;
     L->runq_y = y++;
     L->chan_y = y;
@@ -137,7 +159,8 @@ static void draw_header(ui_view *v, const layout *L)
     char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
     int cpus = draw_cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
     int warn = over || out_cpu_machine_busy(&m->cpu);
-    attr_t ra = v->end == UI_END_DONE ? draw_role[R_OK] : v->end != UI_END_NONE ? draw_role[R_ERROR] : A_NORMAL;
+    attr_t ra = v->end == UI_END_DONE ? draw_role[R_OK]
+              : v->end != UI_END_NONE ? draw_role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
     if (v->end == UI_END_DONE)
@@ -157,7 +180,8 @@ static void draw_header(ui_view *v, const layout *L)
     else
         snprintf(q, sizeof q, "no preemption");
     if (v->dropped > 0)
-        snprintf(extra, sizeof extra, " %s dropped %llu", draw_glyph->dot, (unsigned long long)v->dropped);
+        snprintf(extra, sizeof extra, " %s dropped %llu", draw_glyph->dot,
+                 (unsigned long long)v->dropped);
     /* more lanes than CPUs: said where it cannot be missed, in warning
      * colours, instead of "cores N (M CPUs)" */
     if (out_cpu_machine_busy(&m->cpu))
@@ -231,6 +255,45 @@ static void name_chip(ui_view *v, int y, int x, int w, uint32_t id)
     draw_add_hit(v, y, x, x + draw_width(label), id);
 }
 
+/* The cells of one run of routine r from (y, x): its label (after a steal
+ * mark), then a bar in its colour; a tick of waiting for a CPU in a light
+ * shade; the steal and preemption marks at its ends. */
+static void draw_run(ui_view *v, int y, int x, int lane, const ui_cell *const *cells,
+                     int len, int lead, attr_t a, const ui_routine *r, const char *label)
+{
+    const ui_model *m = v->m;
+    int k;
+
+    for (k = 0; k < len; k++) {
+        const ui_cell *ck = cells[k];
+        char one[2] = { ' ', '\0' };
+        const char *g = one;
+        attr_t ak = a;
+        int ni = k - lead, starved = ui_model_cell_waiting(m, lane, ck);
+        /* the name or short label, then a solid bar in the routine's
+         * colour (UTF-8) or its colour as background; a tick its thread
+         * spent waiting for a CPU is a light shade in the routine's
+         * colour, never solid */
+        if (starved)
+            ak = (draw_npal > 1 ? draw_pal_fg[r->colour % draw_npal] : A_NORMAL)
+               | (a & (A_UNDERLINE | A_BOLD));
+        if (ni >= 0 && ni < (int)strlen(label))
+            one[0] = label[ni];
+        else if (starved) {
+            g = draw_glyph->wait;
+            v->waiting_shown = 1;
+        } else if (draw_glyph->fill != NULL && draw_npal > 1) {
+            g = draw_glyph->fill;
+            ak = draw_pal_fg[r->colour % draw_npal] | (a & (A_UNDERLINE | A_BOLD));
+        }
+        if (ck->flags & UI_CELL_STEAL)
+            g = draw_glyph->steal, ak = a;
+        else if (ck->flags & UI_CELL_PREEMPT)
+            g = draw_glyph->pre, ak = a;
+        draw_put(y, x + k, x + k + 1, ak, g);
+    }
+}
+
 /* One lane's timeline, newest tick at the right edge. */
 static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
 {
@@ -238,7 +301,7 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
     int64_t last = ui_model_last_tick(m);
     const ui_cell *cells[1024];
     const char *label;
-    int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e, k;
+    int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e;
     int prev_e = -2, prev_alt = 0;     /* the run before, without colour */
     uint32_t prev_routine = 0;
 
@@ -291,34 +354,7 @@ static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
                 a |= A_UNDERLINE | A_BOLD;
             }
             label = label_for(r, len - lead - trail);
-            for (k = 0; k < len; k++) {
-                const ui_cell *ck = cells[c + k];
-                char one[2] = { ' ', '\0' };
-                const char *g = one;
-                attr_t ak = a;
-                int ni = k - lead, starved = ui_model_cell_waiting(m, lane, ck);
-                /* the name or short label, then a solid bar in the
-                 * routine's colour (UTF-8) or its colour as background;
-                 * a tick its thread spent waiting for a CPU is a light
-                 * shade in the routine's colour, never solid */
-                if (starved)
-                    ak = (draw_npal > 1 ? draw_pal_fg[r->colour % draw_npal] : A_NORMAL)
-                       | (a & (A_UNDERLINE | A_BOLD));
-                if (ni >= 0 && ni < (int)strlen(label))
-                    one[0] = label[ni];
-                else if (starved) {
-                    g = draw_glyph->wait;
-                    v->waiting_shown = 1;
-                } else if (draw_glyph->fill != NULL && draw_npal > 1) {
-                    g = draw_glyph->fill;
-                    ak = draw_pal_fg[r->colour % draw_npal] | (a & (A_UNDERLINE | A_BOLD));
-                }
-                if (ck->flags & UI_CELL_STEAL)
-                    g = draw_glyph->steal, ak = a;
-                else if (ck->flags & UI_CELL_PREEMPT)
-                    g = draw_glyph->pre, ak = a;
-                draw_put(y, x + k, x + k + 1, ak, g);
-            }
+            draw_run(v, y, x, lane, cells + c, len, lead, a, r, label);
             draw_add_hit(v, y, x, x + len, r->id);
         } else if (cl->flags & UI_CELL_PARKED) {
             draw_put(y, x, x + 1, draw_role[R_PARKED], draw_glyph->park);
@@ -349,8 +385,8 @@ static void lane_label(const ui_view *v, int lane, char *buf, size_t n, int comp
     } else {
         /* the share of a CPU the lane's thread really had, not the share
          * of ticks it held a routine */
-        snprintf(buf, n, " core %d %s cpu %s %s ran %d%% ", lane, draw_glyph->dot, cpu, draw_glyph->dot,
-                 ui_model_ran(v->m, lane, RAN_TICKS));
+        snprintf(buf, n, " core %d %s cpu %s %s ran %d%% ", lane, draw_glyph->dot, cpu,
+                 draw_glyph->dot, ui_model_ran(v->m, lane, RAN_TICKS));
     }
 }
 
@@ -397,7 +433,8 @@ static void draw_lanes(ui_view *v, const layout *L)
         draw_put(y, cols - 1, cols, b, draw_glyph->tr);
         draw_put(y, 2, cols - 2, draw_role[R_LABEL], " core ran ");
         if (L->first > 0)
-            draw_putf(y, cols - 16, cols - 2, draw_role[R_DIM], " %s %d more ", draw_glyph->up, L->first);
+            draw_putf(y, cols - 16, cols - 2, draw_role[R_DIM], " %s %d more ", draw_glyph->up,
+                      L->first);
         for (j = 0; j < L->nshow; j++) {
             int lane = L->first + j, yy = y + 1 + j;
             const ui_lane *ln = &m->lanes[lane];
@@ -414,8 +451,8 @@ static void draw_lanes(ui_view *v, const layout *L)
         draw_repeat(y, 1, cols - 1, b, draw_glyph->h);
         draw_put(y, cols - 1, cols, b, draw_glyph->br);
         if (L->first + L->nshow < m->nlanes)
-            draw_putf(y, cols - 24, cols - 2, draw_role[R_DIM], " %s %d more (PgDn) ", draw_glyph->down,
-                 m->nlanes - L->first - L->nshow);
+            draw_putf(y, cols - 24, cols - 2, draw_role[R_DIM], " %s %d more (PgDn) ",
+                      draw_glyph->down, m->nlanes - L->first - L->nshow);
         draw_legend(v, y, L->first + L->nshow < m->nlanes ? cols - 25 : cols - 2);
         v->lanes_shown = L->nshow;
         return;
@@ -435,7 +472,7 @@ static void draw_lanes(ui_view *v, const layout *L)
             name_chip(v, y, 2, L->namew, ln->cur);
         else
             draw_put(y, 2, 2 + L->namew, ln->parked ? draw_role[R_PARKED] : draw_role[R_DIM],
-                ln->parked ? "off" : "idle");
+                     ln->parked ? "off" : "idle");
         draw_timeline(v, L, y, lane);
         y++;
     }
@@ -453,12 +490,15 @@ static void draw_small(const layout *L)
 
     if (y < 0)
         y = 0;
-    snprintf(a, sizeof a, "lanes needs at least %d%s%d", UI_MIN_COLS, draw_glyph->times, UI_MIN_ROWS);
+    snprintf(a, sizeof a, "lanes needs at least %d%s%d", UI_MIN_COLS, draw_glyph->times,
+             UI_MIN_ROWS);
     snprintf(b, sizeof b, "this terminal is %d%s%d", L->cols, draw_glyph->times, L->rows);
-    draw_put(y, (L->cols - draw_width(a)) / 2 > 0 ? (L->cols - draw_width(a)) / 2 : 0, L->cols, A_BOLD, a);
-    draw_put(y + 1, (L->cols - draw_width(b)) / 2 > 0 ? (L->cols - draw_width(b)) / 2 : 0, L->cols, A_NORMAL, b);
+    draw_put(y, (L->cols - draw_width(a)) / 2 > 0 ? (L->cols - draw_width(a)) / 2 : 0, L->cols,
+             A_BOLD, a);
+    draw_put(y + 1, (L->cols - draw_width(b)) / 2 > 0 ? (L->cols - draw_width(b)) / 2 : 0, L->cols,
+             A_NORMAL, b);
     draw_put(y + 2, (L->cols - 27) / 2 > 0 ? (L->cols - 27) / 2 : 0, L->cols, draw_role[R_DIM],
-        "enlarge it: the run goes on");
+             "enlarge it: the run goes on");
 }
 
 void ui_draw(ui_view *v)
@@ -475,13 +515,7 @@ void ui_draw(ui_view *v)
     }
     draw_header(v, &L);
     draw_lanes(v, &L);
-    draw_explain(v, &L);
-    draw_runq(v, &L);
-    draw_chans(v, &L);
-    draw_sleep_done(v, &L);
-    draw_log(v, &L);
-    draw_stats(v, &L);
-    draw_hints(v, &L);
+    draw_panel(v, &L);
     if (L.side_w > 0)
         draw_detail(v, L.lanes_y, L.side_x, L.rows - 2 - L.lanes_y, L.side_w);
     if (v->help) {

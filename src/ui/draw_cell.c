@@ -230,7 +230,7 @@ int draw_chip(ui_view *v, int y, int x, int xmax, uint32_t id, const char *suffi
 
 /* A list of chips separated by spaces; "—" when empty; "+N" when cut. */
 int draw_chips(ui_view *v, int y, int x, int xmax, const uint32_t *ids, size_t n,
-                 size_t total, const char *prefix_first)
+               size_t total, const char *prefix_first)
 {
     size_t i;
 

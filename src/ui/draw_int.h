@@ -94,16 +94,12 @@ int draw_cpus_of(const ui_view *v);
 
 /* ---- regions -------------------------------------------------------------- */
 
-/* draw_panel.c: the rows below the lanes.  draw_explain_text is what the
- * explain rows say as one text (0: none); the layout sizes them with it. */
+/* draw_panel.c: the rows below the lanes (explain, runnable, channels,
+ * sleeping, finished, decisions, stats, hints), where L puts them. */
+void draw_panel(ui_view *v, const layout *L);
+/* What the explain rows say as one text, 0 when none (then the latest
+ * decision); the layout sizes the explain rows with it. */
 size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, attr_t *a);
-void draw_explain(ui_view *v, const layout *L);
-void draw_runq(ui_view *v, const layout *L);
-void draw_chans(ui_view *v, const layout *L);
-void draw_sleep_done(ui_view *v, const layout *L);
-void draw_log(ui_view *v, const layout *L);
-void draw_stats(ui_view *v, const layout *L);
-void draw_hints(ui_view *v, const layout *L);
 
 /* draw_help.c: the help screen over the whole terminal. */
 void draw_help(ui_view *v, const layout *L);

@@ -108,7 +108,7 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
     return n;
 }
 
-void draw_explain(ui_view *v, const layout *L)
+static void draw_explain(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
     char text[2048];
@@ -122,22 +122,23 @@ void draw_explain(ui_view *v, const layout *L)
         int x = draw_put(L->explain_y, 1, L->cols, draw_role[R_LABEL], "latest ");
         draw_put_cut(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
     }
-    if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > draw_cpus_of(v) && draw_cpus_of(v) > 0)
+    if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > draw_cpus_of(v)
+        && draw_cpus_of(v) > 0)
         draw_putf(L->explain_y + 1, 1, L->cols, draw_role[R_WARN],
-             "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores, draw_cpus_of(v),
-             draw_cpus_of(v) == 1 ? "" : "s");
+                  "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores,
+                  draw_cpus_of(v), draw_cpus_of(v) == 1 ? "" : "s");
     else if (L->explain_n > 1 && v->end == UI_END_NONE && out_cpu_machine_busy(&m->cpu))
         draw_putf(L->explain_y + 1, 1, L->cols, draw_role[R_WARN],
-             "machine busy: other programs use %.1f CPU of this process's %d",
-             (double)m->cpu.load / 1000.0, draw_cpus_of(v));
+                  "machine busy: other programs use %.1f CPU of this process's %d",
+                  (double)m->cpu.load / 1000.0, draw_cpus_of(v));
     else if (L->explain_n > 1 && v->end == UI_END_NONE)
         draw_put(L->explain_y + 1, 1, L->cols, draw_role[R_DIM],
-            "space pauses, s steps a tick and says what each core did");
+                 "space pauses, s steps a tick and says what each core did");
 }
 
 #define LABEL_W 11
 
-void draw_runq(ui_view *v, const layout *L)
+static void draw_runq(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
     uint32_t ids[64], nx[1];
@@ -197,7 +198,7 @@ static int chan_contents(int y, int xmax, const ui_chan *c)
 /* Two passes: the contents of every shown channel first, so the waiters
  * start in one column for all of them (the widest contents decide it, as
  * far as the width allows). */
-void draw_chans(ui_view *v, const layout *L)
+static void draw_chans(ui_view *v, const layout *L)
 {
     ui_model *m = v->m;
     uint32_t id, ids[64];
@@ -235,11 +236,11 @@ void draw_chans(ui_view *v, const layout *L)
         }
         if (row == L->chan_n && L->chans_hidden > 0 && xmax - x >= 10)
             draw_putf(y, x, xmax, draw_role[R_DIM], narrow ? "  +%d more" : "   (+%d channel%s)",
-                 L->chans_hidden, L->chans_hidden == 1 ? "" : "s");
+                      L->chans_hidden, L->chans_hidden == 1 ? "" : "s");
     }
 }
 
-void draw_sleep_done(ui_view *v, const layout *L)
+static void draw_sleep_done(ui_view *v, const layout *L)
 {
     ui_model *m = v->m;
     uint32_t ids[64];
@@ -269,12 +270,13 @@ void draw_sleep_done(ui_view *v, const layout *L)
     }
 
     if (m->items_done == 0)     /* nothing served: no rate, no latency */
-        snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", draw_glyph->dot, draw_glyph->dash,
-                 draw_glyph->dot, draw_glyph->dash);
+        snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", draw_glyph->dot,
+                 draw_glyph->dash, draw_glyph->dot, draw_glyph->dash);
     else
         snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
                  (unsigned long long)m->items_done, draw_glyph->dot,
-                 secs > 0 ? (double)m->items_done / secs : 0.0, draw_glyph->dot, ui_model_latency(m));
+                 secs > 0 ? (double)m->items_done / secs : 0.0, draw_glyph->dot,
+                 ui_model_latency(m));
     rw = draw_width(buf);
     draw_put(L->done_y, 1, LABEL_W, draw_role[R_LABEL], "finished");
     n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
@@ -282,7 +284,7 @@ void draw_sleep_done(ui_view *v, const layout *L)
     draw_put(L->done_y, xmax - rw, xmax, A_NORMAL, buf);
 }
 
-void draw_log(ui_view *v, const layout *L)
+static void draw_log(ui_view *v, const layout *L)
 {
     int i;
 
@@ -292,35 +294,37 @@ void draw_log(ui_view *v, const layout *L)
             draw_put(L->log_y, 1, LABEL_W, draw_role[R_LABEL], "decisions");
         if (s == NULL)
             break;
-        draw_put_cut(L->log_y + i, LABEL_W + 1, L->cols - 1, i == 0 ? A_NORMAL : draw_role[R_DIM], s);
+        draw_put_cut(L->log_y + i, LABEL_W + 1, L->cols - 1,
+                     i == 0 ? A_NORMAL : draw_role[R_DIM], s);
     }
 }
 
-void draw_stats(ui_view *v, const layout *L)
+static void draw_stats(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
     char buf[3][256];
     int i, cpus = draw_cpus_of(v);
     unsigned long long sw = m->switches, st = m->steals, pr = m->preempts;
     double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
+    const char *dot = draw_glyph->dot;
 
     /* parallelism is CPU time over wall time (it never passes the CPUs);
      * occupancy is the share of lanes holding routines, named apart */
     snprintf(buf[0], sizeof buf[0], "switches %llu %s steals %llu %s preemptions %llu %s "
              "parallelism %.2f on %d CPU%s %s occupancy %.2f of %d lane%s",
-             sw, draw_glyph->dot, st, draw_glyph->dot, pr, draw_glyph->dot, par, cpus, cpus == 1 ? "" : "s", draw_glyph->dot,
+             sw, dot, st, dot, pr, dot, par, cpus, cpus == 1 ? "" : "s", dot,
              occ, v->cores, v->cores == 1 ? "" : "s");
     snprintf(buf[1], sizeof buf[1], "switches %llu %s steals %llu %s preempt %llu %s "
              "parallelism %.2f/%d CPU %s occupancy %.2f/%d",
-             sw, draw_glyph->dot, st, draw_glyph->dot, pr, draw_glyph->dot, par, cpus, draw_glyph->dot, occ, v->cores);
+             sw, dot, st, dot, pr, dot, par, cpus, dot, occ, v->cores);
     snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %.2f/%d CPU %s "
-             "occupancy %.2f/%d", sw, draw_glyph->dot, par, cpus, draw_glyph->dot, occ, v->cores);
+             "occupancy %.2f/%d", sw, dot, par, cpus, dot, occ, v->cores);
     for (i = 0; i < 2 && draw_width(buf[i]) > L->full - 2; i++)
         ;
     draw_put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);
 }
 
-void draw_hints(ui_view *v, const layout *L)
+static void draw_hints(ui_view *v, const layout *L)
 {
     int i, x = 1, xmax = L->full - 1, reserve = 0;
     const char *tail[2] = { NULL, NULL };
@@ -365,3 +369,14 @@ void draw_hints(ui_view *v, const layout *L)
     }
 }
 
+/* The rows below the lanes, top to bottom. */
+void draw_panel(ui_view *v, const layout *L)
+{
+    draw_explain(v, L);
+    draw_runq(v, L);
+    draw_chans(v, L);
+    draw_sleep_done(v, L);
+    draw_log(v, L);
+    draw_stats(v, L);
+    draw_hints(v, L);
+}

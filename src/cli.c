@@ -136,32 +136,11 @@ static int parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
-/* A duration with a unit (ns, us, ms, s) into ns, 1 us .. 60 s. */
+/* A duration with a unit (ns, us, ms, s) into ns, 1 us .. 60 s: the
+ * scenario's `tick` parser, so that the two accept the same. */
 static int parse_duration(const char *s, uint64_t *out)
 {
-    static const struct { const char *unit; double ns; } units[] = {
-        { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-    };
-    char *end;
-    double v;
-    size_t i;
-
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno != 0 || end == s || !isfinite(v))
-        return -1;
-    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcmp(end, units[i].unit) == 0) {
-            double ns = v * units[i].ns;
-            if (ns < 1e3 || ns > 60e9)
-                return -1;
-            *out = (uint64_t)ns;
-            return 0;
-        }
-    }
-    return -1;
+    return scn_parse_duration(s, strlen(s), out) == 0 ? 0 : -1;
 }
 
 /* A speed as the screen shows it: a factor ("2", "0.25") or a fraction

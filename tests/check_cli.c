@@ -131,6 +131,9 @@ static const struct bad {
     { { "-s", "1/4xx" }, 2, "--speed takes" },
     { { "--tick", "ms" }, 2, "--tick takes" },
     { { "--tick", "1e400s" }, 2, "--tick takes" },
+    { { "--tick", "1e3us" }, 2, "--tick takes" },
+    { { "--tick", "0x10ms" }, 2, "--tick takes" },
+    { { "--tick", "999ns" }, 2, "--tick takes" },
     { { "--seed", "99999999999999999999" }, 2, "--seed takes" },
     { { "--frames", "-1" }, 2, "--frames takes" },
     { { "--frames", "many" }, 2, "--frames takes" },
@@ -284,6 +287,23 @@ START_TEST(test_cli_stdin_runs)
     ck_assert_msg(R.status == 0, "status %d (stderr: %s)", R.status, R.err);
     ck_assert_ptr_nonnull(strstr(R.out, "<stdin>"));
     ck_assert_ptr_nonnull(strstr(R.out, "done"));
+}
+END_TEST
+
+/* --tick takes what the scenario's `tick` takes (one parser): ns, and
+ * fractions. */
+START_TEST(test_cli_tick_forms)
+{
+    static const struct { const char *arg, *want; } t[] = {
+        { "0.5ms", "\"tick_ns\":500000," },
+        { "1500ns", "\"tick_ns\":1500," },
+        { "1.25us", "\"tick_ns\":1250," },
+    };
+
+    run_row(&R, (const char *[]){ "--json", "--tick", t[_i].arg, "pingpong", NULL }, 0, NULL,
+            NULL, 0);
+    ck_assert_msg(R.status == 0, "%s: status %d (stderr: %s)", t[_i].arg, R.status, R.err);
+    ck_assert_msg(strstr(R.out, t[_i].want) != NULL, "%s: %s", t[_i].arg, R.out);
 }
 END_TEST
 
@@ -473,6 +493,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_cli_version);
     tcase_add_loop_test(tc, test_cli_bad_usage, 0, 2 * NBAD);
     tcase_add_test(tc, test_cli_stdin_runs);
+    tcase_add_loop_test(tc, test_cli_tick_forms, 0, 3);
     tcase_add_test(tc, test_cli_speed_as_shown);
     tcase_add_test(tc, test_cli_list_about);
     tcase_add_test(tc, test_cli_for_stops);

@@ -232,6 +232,76 @@ START_TEST(test_headless_trace_stdout)
 }
 END_TEST
 
+/* --json --trace -: the JSON summary shares stderr, so the deadlock's text
+ * is not printed beside it: stderr is one JSON object, which carries the
+ * end message and every blocked routine with its channel and place. */
+START_TEST(test_headless_json_report)
+{
+    char path[] = "/tmp/lanes-test-traceXXXXXX";
+    int fd = mkstemp(path), st;
+    size_t len;
+    char *buf;
+
+    close(fd);
+    st = lanes_run_to(path, (const char *[]){ "--json", "--trace", "-", "deadlock", NULL });
+    ck_assert_msg(st == 3, "exit %d: %s", st, R.err);
+    buf = slurp_file(path, &len);
+    ck_assert_msg(json_check(buf, len) == -1, "trace not JSON at %ld", json_check(buf, len));
+    free(buf);
+    unlink(path);
+    ck_assert_msg(json_check(R.err, strlen(R.err)) == -1, "stderr is not one JSON object: %s", R.err);
+    ck_assert_ptr_nonnull(strstr(R.err, "\"message\":\"lanes: deadlock: 2 routines are blocked forever"));
+    ck_assert_msg(strstr(R.err, "\"blocked\":[{\"routine\":\"alice\",\"id\":1,\"waits\":\"recv\","
+                                "\"channels\":[\"left\"],\"file\":\"deadlock.lanes\",\"line\":13,"
+                                "\"partial\":false},{\"routine\":\"bob\",") != NULL, "%s", R.err);
+
+    /* to stdout, the JSON is the same and stderr has the text for people */
+    lanes_run(&R, (const char *[]){ "--json", "deadlock", NULL });
+    ck_assert_int_eq(R.status, 3);
+    ck_assert_ptr_nonnull(strstr(R.out, "\"blocked\":[{\"routine\":\"alice\""));
+    ck_assert_ptr_nonnull(strstr(R.err, "lanes: deadlock: 2 routines"));
+
+    /* a run that ends well: no message, nobody blocked */
+    lanes_run(&R, (const char *[]){ "--json", "pingpong", NULL });
+    ck_assert_int_eq(R.status, 0);
+    ck_assert_ptr_nonnull(strstr(R.out, "\"message\":null,\"blocked\":[]}\n"));
+}
+END_TEST
+
+/* A partial deadlock found while the run goes on is in "blocked" too. */
+START_TEST(test_headless_json_partial)
+{
+    char path[] = "/tmp/lanes-test-partialXXXXXX";
+    static const char prog[] =
+        "chan b 0\n"
+        "chan c 0\n"
+        "routine w\n"
+        "  select\n"
+        "    case recv b\n"
+        "    case recv c\n"
+        "  end\n"
+        "end\n"
+        "routine busy\n"
+        "  repeat 200\n"
+        "    work 1\n"
+        "  end\n"
+        "end\n";
+    int fd = mkstemp(path);
+
+    ck_assert_int_eq(write(fd, prog, sizeof prog - 1), (ssize_t)(sizeof prog - 1));
+    close(fd);
+    lanes_run(&R, (const char *[]){ "--json", "--tick", "1ms", path, NULL });
+    unlink(path);
+    ck_assert_msg(R.status == 3, "exit %d: %s", R.status, R.err);
+    ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s", R.out);
+    ck_assert_msg(strstr(R.out, "\"blocked\":[{\"routine\":\"w\",\"id\":1,\"waits\":\"select\","
+                                "\"channels\":[\"b\",\"c\"],\"file\":") != NULL, "%s", R.out);
+    ck_assert_msg(strstr(R.out, "\"line\":4,\"partial\":true},{\"routine\":\"w\"") != NULL,
+                  "%s", R.out);
+    ck_assert_msg(strstr(R.out, "\"line\":4,\"partial\":false}]}") != NULL, "%s", R.out);
+}
+END_TEST
+
 START_TEST(test_headless_trace_dev_full)
 {
     lanes_run(&R, (const char *[]){ "--headless", "--trace", "/dev/full", "pipeline", NULL });
@@ -284,6 +354,38 @@ START_TEST(test_headless_trace_reader_gone)
 }
 END_TEST
 
+/* The summary's reader gone before it is written (lanes --json x | head
+ * -c 10): a write error, exit 1 with a message, not death by SIGPIPE. */
+START_TEST(test_headless_summary_reader_gone)
+{
+    char errp[] = "/tmp/lanes-test-errXXXXXX";
+    int p[2], efd = mkstemp(errp), st = 0;
+    pid_t pid;
+
+    unlink(errp);
+    ck_assert_int_eq(pipe(p), 0);
+    close(p[0]);                         /* nobody will ever read */
+    pid = fork();
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        dup2(in, 0);
+        dup2(p[1], 1);
+        dup2(efd, 2);
+        signal(SIGPIPE, SIG_DFL);
+        execl(tu_lanes(), tu_lanes(), _i ? "--json" : "--headless", "pingpong", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    waitpid(pid, &st, 0);
+    lseek(efd, 0, SEEK_SET);
+    tu_slurp(efd, R.err, sizeof R.err);
+    close(efd);
+    ck_assert_msg(WIFEXITED(st), "killed by signal %d", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    ck_assert_msg(WEXITSTATUS(st) == 1, "exit %d: %s", WEXITSTATUS(st), R.err);
+    ck_assert_msg(strstr(R.err, "lanes: cannot write the summary: Broken pipe\n") != NULL, "%s", R.err);
+}
+END_TEST
+
 /* A scenario fault: exit 4, the fault on stderr, the summary still out. */
 START_TEST(test_headless_fault)
 {
@@ -304,11 +406,15 @@ START_TEST(test_headless_fault)
 }
 END_TEST
 
-/* SIGTERM in the middle of a slow run: the trace is still finished (valid
- * JSON, marked interrupted), the summary says so, and the process then
- * dies of the signal. */
+/* SIGTERM, SIGINT or SIGHUP in the middle of a slow run: the trace is
+ * still finished (valid JSON, marked interrupted), the summary says so,
+ * and the process then dies of the signal. */
+static const int stop_sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
 START_TEST(test_headless_interrupted)
 {
+    int sig = stop_sigs[_i];
+    char want[64];
     char path[] = "/tmp/lanes-test-traceXXXXXX", outp[] = "/tmp/lanes-test-outXXXXXX";
     char task[64], *buf;
     int fd = mkstemp(path), ofd = mkstemp(outp), st = 0, i, threads = 0;
@@ -341,9 +447,9 @@ START_TEST(test_headless_interrupted)
             usleep(10000);
     }
     ck_assert_int_ge(threads, 2);
-    kill(pid, SIGTERM);
+    kill(pid, sig);
     waitpid(pid, &st, 0);
-    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %d", st);
+    ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == sig, "signal %d: status %d", sig, st);
     buf = slurp_file(path, &len);
     ck_assert_msg(json_check(buf, len) == -1, "trace not JSON at %ld", json_check(buf, len));
     ck_assert_ptr_nonnull(strstr(buf, "\"interrupted\":"));
@@ -353,7 +459,8 @@ START_TEST(test_headless_interrupted)
     close(ofd);
     unlink(outp);
     ck_assert_msg(json_check(R.out, strlen(R.out)) == -1, "%s", R.out);
-    ck_assert_ptr_nonnull(strstr(R.out, "\"status\":\"interrupted\",\"exit_status\":143"));
+    snprintf(want, sizeof want, "\"status\":\"interrupted\",\"exit_status\":%d", 128 + sig);
+    ck_assert_msg(strstr(R.out, want) != NULL, "%s", R.out);
     unlink(path);
 }
 END_TEST
@@ -370,11 +477,14 @@ static Suite *headless_suite(void)
     tcase_add_loop_test(tc, test_headless_builtin_counts, 0, n);
     tcase_add_test(tc, test_headless_deadlock_names_both);
     tcase_add_test(tc, test_headless_fault);
-    tcase_add_test(tc, test_headless_interrupted);
+    tcase_add_loop_test(tc, test_headless_interrupted, 0, 3);
+    tcase_add_loop_test(tc, test_headless_summary_reader_gone, 0, 2);
     tcase_add_test(tc, test_headless_text_summary);
     tcase_add_test(tc, test_headless_trace_file);
     tcase_add_test(tc, test_headless_trace_stdout);
     tcase_add_test(tc, test_headless_trace_dev_full);
+    tcase_add_test(tc, test_headless_json_report);
+    tcase_add_test(tc, test_headless_json_partial);
     tcase_add_test(tc, test_headless_trace_reader_gone);
     suite_add_tcase(s, tc);
     return s;

@@ -32,10 +32,11 @@ typedef struct folded {
     int nsleeps;
     char names[64][LANES_NAME_MAX]; /* routines, in spawn order     */
     int nnames;
-    char reports[8][256];
+    char reports[8][1024];
     int nreports;
+    int allreports;                 /* reports in all, kept or not  */
     int report_while_running;       /* a report came before the end */
-    char end[2048];
+    char end[16384];
     int notes[4];                   /* NOTE events of note 0..3      */
     int pausing_notes;              /* of them marked to pause       */
     int pauses;                     /* PAUSE events                  */
@@ -118,7 +119,7 @@ static void run_prog(const scn_program *p, int cores, uint64_t tick, uint64_t se
 {
     scn_settings s;
     scn_run *run;
-    char err[256], buf[256];
+    char err[256], *buf;
 
     memset(f, 0, sizeof *f);
     memset(&s, 0, sizeof s);
@@ -132,11 +133,13 @@ static void run_prog(const scn_program *p, int cores, uint64_t tick, uint64_t se
     for (;;) {
         int st = scn_wait(run, 5000000ull);
         fold(scn_rt(run), f, sleeper);
-        while (scn_next_report(run, buf, sizeof buf)) {
+        while ((buf = scn_take_report(run)) != NULL) {
             if (st == SCN_TIMEOUT)
                 f->report_while_running = 1;
             if (f->nreports < 8)
                 snprintf(f->reports[f->nreports++], sizeof f->reports[0], "%s", buf);
+            f->allreports++;
+            free(buf);
         }
         if (st != SCN_TIMEOUT) {
             f->status = st;
@@ -443,6 +446,145 @@ START_TEST(test_interp_partial_deadlock)
     ck_assert_str_eq(F.end,
         "lanes: deadlock: 1 routine is blocked forever, and no other can run:\n"
         "  w waits on 'a' (p.lanes:4)\n");
+    scn_result_free(&r);
+}
+END_TEST
+
+/* The monitor judges every parked routine, not the first 256: a stuck one
+ * is found among 300 rightly parked (they wait for jobs boss will send),
+ * and 300 stuck ones are all reported. */
+START_TEST(test_interp_partial_many_parked)
+{
+    /* one stuck routine parks before the 300 and one after, so that one
+     * of them is past the 256th whatever order the runtime lists them in */
+    static const char src[] =
+        "chan jobs 0\n"
+        "chan never 0\n"
+        "routine early\n"
+        "  recv never\n"
+        "end\n"
+        "routine worker x300\n"
+        "  recv jobs\n"
+        "end\n"
+        "routine boss\n"
+        "  repeat 200\n"
+        "    work 1\n"
+        "  end\n"
+        "  repeat 300\n"
+        "    send jobs\n"
+        "  end\n"
+        "end\n"
+        "routine late\n"
+        "  sleep 2\n"
+        "  recv never\n"
+        "end\n";
+    scn_result r;
+    int e, l;
+
+    run_prog(parse(&r, "b.lanes", src), 1, 1000000ull, 0, NULL, &F);
+    ck_assert_int_eq(F.allreports, 2);
+    e = strcmp(F.reports[0], "early waits on never: no live routine can send on it (b.lanes:4)") == 0 ||
+        strcmp(F.reports[1], "early waits on never: no live routine can send on it (b.lanes:4)") == 0;
+    l = strcmp(F.reports[0], "late waits on never: no live routine can send on it (b.lanes:19)") == 0 ||
+        strcmp(F.reports[1], "late waits on never: no live routine can send on it (b.lanes:19)") == 0;
+    ck_assert_msg(e && l, "%s | %s", F.reports[0], F.reports[1]);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    scn_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_interp_partial_many_stuck)
+{
+    static const char src[] =
+        "chan never 0\n"
+        "routine lost x300\n"
+        "  recv never\n"
+        "end\n"
+        "routine busy\n"
+        "  repeat 200\n"
+        "    work 1\n"
+        "  end\n"
+        "end\n";
+    scn_result r;
+    const char *l;
+    int lines = 0;
+
+    run_prog(parse(&r, "m.lanes", src), 1, 1000000ull, 0, NULL, &F);
+    ck_assert_int_eq(F.allreports, 300);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    for (l = F.end; (l = strchr(l, '\n')) != NULL; l++)
+        lines++;
+    ck_assert_int_eq(lines, 301);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* The deadlock message lists every blocked routine whole: 10 routines in
+ * a select over 12 channels with 24-letter names, and 20 routines of a
+ * file with a 264-byte path; each line ends with its place and '\n'. */
+START_TEST(test_interp_deadlock_message_whole)
+{
+    char src[4096], path[300], want[512];
+    const char *l, *nl;
+    size_t o = 0;
+    int i, lines = 0;
+    scn_result r;
+
+    for (i = 0; i < 12; i++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "chan channel_with_long_name%02d 0\n", i);
+    o += (size_t)snprintf(src + o, sizeof src - o, "routine waiter x10\n  select\n");
+    for (i = 0; i < 12; i++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "    case recv channel_with_long_name%02d\n", i);
+    snprintf(src + o, sizeof src - o, "  end\nend\n");
+    run_prog(parse(&r, "s.lanes", src), 2, FAST_TICK, 0, NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    ck_assert(strncmp(F.end, "lanes: deadlock: 10 routines are blocked forever", 48) == 0);
+    for (l = strchr(F.end, '\n') + 1; *l != '\0'; l = nl + 1) {
+        nl = strchr(l, '\n');
+        ck_assert_msg(nl != NULL, "last line without a newline: %s", l);
+        snprintf(want, sizeof want, "'channel_with_long_name11' (s.lanes:14)\n");
+        ck_assert_msg(strncmp(nl + 1 - strlen(want), want, strlen(want)) == 0, "cut: %.*s",
+                      (int)(nl - l), l);
+        lines++;
+    }
+    ck_assert_int_eq(lines, 10);
+    scn_result_free(&r);
+
+    memset(path, 'd', 259);
+    memcpy(path + 259, ".lanes", 7);           /* 264 bytes and the NUL */
+    run_prog(parse(&r, path, "chan c 0\nroutine w x20\n  recv c\nend\n"), 1, FAST_TICK, 0,
+             NULL, &F);
+    ck_assert_int_eq(F.status, SCN_DEADLOCK);
+    lines = 0;
+    for (l = strchr(F.end, '\n') + 1; *l != '\0'; l = nl + 1) {
+        nl = strchr(l, '\n');
+        ck_assert_msg(nl != NULL, "last line without a newline: %s", l);
+        ck_assert_msg(strncmp(nl - 9, ".lanes:3)\n", 10) == 0, "cut: %.*s", (int)(nl - l), l);
+        lines++;
+    }
+    ck_assert_int_eq(lines, 20);
+    scn_result_free(&r);
+}
+END_TEST
+
+/* A partial report is whole too, however many channels its select has. */
+START_TEST(test_interp_partial_report_whole)
+{
+    char src[4096];
+    size_t o = 0;
+    int i;
+    scn_result r;
+
+    for (i = 0; i < 12; i++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "chan channel_with_long_name%02d 0\n", i);
+    o += (size_t)snprintf(src + o, sizeof src - o, "routine waiter\n  select\n");
+    for (i = 0; i < 12; i++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "    case recv channel_with_long_name%02d\n", i);
+    snprintf(src + o, sizeof src - o, "  end\nend\nroutine busy\n  repeat 200\n    work 1\n  end\nend\n");
+    run_prog(parse(&r, "s.lanes", src), 1, 1000000ull, 0, NULL, &F);
+    ck_assert_int_eq(F.allreports, 1);
+    ck_assert_msg(strstr(F.reports[0], ", channel_with_long_name11: no live routine can "
+                                       "release it (s.lanes:14)") != NULL, "%s", F.reports[0]);
     scn_result_free(&r);
 }
 END_TEST
@@ -819,6 +961,10 @@ static Suite *interp_suite(void)
     tcase_add_loop_test(tc, test_interp_whole_deadlock, 0, 2);
     tcase_add_test(tc, test_interp_partial_deadlock);
     tcase_add_test(tc, test_interp_partial_deadlock_kinds);
+    tcase_add_test(tc, test_interp_partial_many_parked);
+    tcase_add_test(tc, test_interp_partial_many_stuck);
+    tcase_add_loop_test(tc, test_interp_deadlock_message_whole, 0, 1);
+    tcase_add_test(tc, test_interp_partial_report_whole);
     tcase_add_test(tc, test_interp_no_false_reports);
     tcase_add_test(tc, test_interp_no_report_during_start);
     tcase_add_test(tc, test_interp_no_report_after_fault);

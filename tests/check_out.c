@@ -383,7 +383,7 @@ END_TEST
 static char *print_to_string(int json, const out_summary *s)
 {
     static char buf[16384];
-    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4 };
+    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4, NULL };
     FILE *f = tmpfile();
     size_t n;
 

@@ -18,6 +18,9 @@
 #      memory"), no crash.  Some limit must stop it at such a spawn.
 #      A spawn beyond the language's limit (8,192 routines alive) stays a
 #      scenario fault: exit 4 (this one runs under AddressSanitizer too).
+#   2b. a channel whose buffer cannot be had (200 channels of capacity
+#      1,000,000 under ulimit -v 200000): exit 1 and a message naming the
+#      channel, its capacity and its place, not just "cannot open a channel".
 #   3. no threads for the lanes (RLIMIT_NPROC, ulimit -u): exit 1 and a
 #      message that the lanes' threads could not be created.  Root is not
 #      held to RLIMIT_NPROC, so as root the run is made as the user nobody
@@ -124,6 +127,21 @@ else
     done
     echo "ulimit -v, spawn: $oks runs done, $spawn_fails stopped at a spawn, $others before or elsewhere"
     [ $spawn_fails -gt 0 ] || { : >"$tmp/err"; fail "no limit made a spawn fail for its stack"; }
+
+    # 2b. 800 MB of channel buffers in 200 MB of address space
+    i=1
+    while [ $i -le 200 ]; do echo "chan big$i 1000000"; i=$((i + 1)); done >"$tmp/chans.lanes"
+    { echo "routine r"; i=1
+      while [ $i -le 200 ]; do echo "  close big$i"; i=$((i + 1)); done; echo end; } >>"$tmp/chans.lanes"
+    ( ulimit -v 200000 && exec timeout 60 "$LANES" --headless -c 1 "$tmp/chans.lanes" ) \
+        >/dev/null 2>"$tmp/err" </dev/null
+    st=$?
+    msg=$(head -1 "$tmp/err")
+    case $st:$msg in
+    "1:lanes: cannot open channel 'big"*"' of capacity 1000000 ($tmp/chans.lanes:"*"): "*)
+        echo "ulimit -v 200000, channels: $msg" ;;
+    *) fail "ulimit -v 200000, channels: exit status $st, wanted 1 and the channel named" ;;
+    esac
 fi
 
 # the language's limit, 8,192 routines alive, is the scenario's fault

@@ -65,6 +65,14 @@ tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $
 TESTS += tests/tty/vanish.sh
 EXTRA_DIST += tests/tty/vanish.sh
 
+# Chaos: every built-in scenario while cores, pause, steps, quantum and
+# tick change at random; what each run implies must match a calm run's.
+# make check runs it for 2 s (LANES_CHAOS_SECONDS), .ci/run for minutes.
+check_PROGRAMS += tests/chaos
+TESTS += tests/chaos
+tests_chaos_SOURCES = tests/chaos.c
+tests_chaos_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a
+
 # The built-ins keep the word of their about lines: ticks to finish at 1
 # and 4 cores, exit status and counts (skips what a busy machine cannot tell).
 TESTS += tests/claims.sh

@@ -9,9 +9,13 @@
  * before any routine runs; a run that still lost events fails (exit 1).
  * Output: the summary goes to stdout, or to stderr when the trace itself is
  * written to stdout (--trace -).  Partial-deadlock reports and the end
- * message go to stderr as they come.  Ctrl-C or SIGTERM stop the run
- * cleanly: the trace is finished (valid JSON), the summary printed with
- * status "interrupted", and the process then dies of that signal.
+ * message go to stderr as they come, and the JSON summary carries them too
+ * ("message", "blocked"); when that JSON itself goes to stderr, they are
+ * left out of stderr so that it stays one parseable line.  Ctrl-C, SIGTERM or SIGHUP stop the
+ * run cleanly: the trace is finished (valid JSON), the summary printed with
+ * status "interrupted", and the process then dies of that signal.  SIGPIPE
+ * is ignored while it runs: a reader that went away is a write error
+ * (exit 1, said on stderr), never a silent death.
  */
 #include "config.h"
 
@@ -34,7 +38,11 @@
 #define READ_BATCH   16384             /* events per lanes_trace_read      */
 #define WAIT_NS      1000000u          /* how long to wait between drains */
 
-/* The signal that asked us to stop (SIGINT, SIGTERM), 0 while none. */
+/* The signals that stop a run cleanly, and the one that asked us to
+ * (0 while none). */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
+
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
@@ -42,21 +50,29 @@ static void on_stop_signal(int sig)
     stop_signal = sig;
 }
 
-static void catch_stop_signals(struct sigaction old[2])
+/* old[NSTOP] for the stop signals, then SIGPIPE's. */
+static void catch_stop_signals(struct sigaction old[NSTOP + 1])
 {
     struct sigaction sa;
+    size_t i;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old[0]);
-    sigaction(SIGTERM, &sa, &old[1]);
+    for (i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &sa, &old[i]);
+    /* the summary's reader gone (| head) is a write error, as the trace's */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, &old[NSTOP]);
 }
 
-static void restore_stop_signals(const struct sigaction old[2])
+static void restore_stop_signals(const struct sigaction old[NSTOP + 1])
 {
-    sigaction(SIGINT, &old[0], NULL);
-    sigaction(SIGTERM, &old[1], NULL);
+    size_t i;
+
+    for (i = 0; i < NSTOP; i++)
+        sigaction(stop_signals[i], &old[i], NULL);
+    sigaction(SIGPIPE, &old[NSTOP], NULL);
 }
 
 static uint64_t now_ns(void)
@@ -95,12 +111,67 @@ static void say(const char *msg)
     }
 }
 
-static void drain_reports(scn_run *run)
+/* Reads the reports found so far; prints them unless `quiet`. */
+static void drain_reports(scn_run *run, int quiet)
 {
-    char buf[512];
+    char *r;
 
-    while (scn_next_report(run, buf, sizeof buf))
-        say(buf);
+    while ((r = scn_take_report(run)) != NULL) {
+        if (!quiet)
+            say(r);
+        free(r);
+    }
+}
+
+/* The JSON summary's last members: "message", the end message for people
+ * (null when none), and "blocked", every stuck routine (scn_stuck_list).
+ * malloc'd. */
+static char *json_report(scn_run *run, const char *file)
+{
+    static const char *const ops[] = { "select", "send", "recv" };
+    const char *msg = scn_end_message(run);
+    size_t n = scn_stuck_list(run, NULL, 0), i, size = 0, len;
+    scn_stuck *k = out_xrealloc(NULL, (n + 1) * sizeof *k);
+    char *q, *out = NULL;
+    FILE *m = open_memstream(&out, &size);
+    int c;
+
+    if (m == NULL)                       /* ENOMEM: out_xrealloc says so, exit 1 */
+        out_xrealloc(NULL, SIZE_MAX);
+    n = scn_stuck_list(run, k, n);
+    len = strlen(msg) + strlen(file) + 64 * LANES_NAME_MAX;
+    q = out_xrealloc(NULL, 6 * len + 8);
+    if (*msg != '\0') {
+        char *t = out_xrealloc(NULL, strlen(msg) + 1);
+        strcpy(t, msg);
+        if (t[strlen(t) - 1] == '\n')
+            t[strlen(t) - 1] = '\0';
+        out_json_quote(q, 6 * len + 8, t);
+        fprintf(m, ",\"message\":%s", q);
+        free(t);
+    } else {
+        fprintf(m, ",\"message\":null");
+    }
+    fprintf(m, ",\"blocked\":[");
+    for (i = 0; i < n; i++) {
+        out_json_quote(q, 6 * len + 8, k[i].name);
+        fprintf(m, "%s{\"routine\":%s,\"id\":%u,\"waits\":\"%s\",\"channels\":[",
+                i != 0 ? "," : "", q, k[i].id,
+                ops[k[i].op == LANES_SEND ? 1 : k[i].op == LANES_RECV ? 2 : 0]);
+        for (c = 0; c < k[i].nchans; c++) {
+            out_json_quote(q, 6 * len + 8, k[i].chans[c]);
+            fprintf(m, "%s%s", c != 0 ? "," : "", q);
+        }
+        out_json_quote(q, 6 * len + 8, file);
+        fprintf(m, "],\"file\":%s,\"line\":%d,\"partial\":%s}", q, k[i].line,
+                k[i].partial ? "true" : "false");
+    }
+    fprintf(m, "]");
+    if (fclose(m) != 0)
+        out_xrealloc(NULL, SIZE_MAX);
+    free(q);
+    free(k);
+    return out;
 }
 
 /* How long to wait for the end before looking again: WAIT_NS, or less
@@ -144,10 +215,10 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     out_names names;
     out_run_info info;
     FILE *sumf = stdout;
-    char err[600];
+    char err[600], *more = NULL;
     uint64_t t0, wall, dropped;
     size_t n;
-    int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc, limited = 0;
+    int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc, quiet, limited = 0;
     uint64_t wait_ns, limit_mt = (uint64_t)opts->for_ticks * 1000u;
 
     if ((status = needs_limit(opts, prog)) != 0)
@@ -183,6 +254,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     }
     rt = scn_rt(run);
     lanes_trace_lossless(rt, 1);
+    /* the JSON summary on stderr carries the reports: no text beside it */
+    quiet = opts->json && sumf == stderr;
     names = out_names_of_rt(rt);
     out_summary_init(&sum);
     buf = out_xrealloc(NULL, READ_BATCH * sizeof *buf);
@@ -207,7 +280,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
             trace_failed = 1;
             break;
         }
-        drain_reports(run);
+        drain_reports(run, quiet);
         if (n == READ_BATCH)
             continue;
         if (ended && n == 0)
@@ -227,7 +300,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         }
     }
     wall = now_ns() - t0;
-    drain_reports(run);
+    drain_reports(run, quiet);
     dropped = lanes_trace_dropped(rt);
     out_summary_finish(&sum, lanes_now(rt), wall, dropped);
 
@@ -265,8 +338,11 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         status = EXIT_SYSTEM;
         info.exit_status = status;
     }
+    if (opts->json)
+        info.json_more = more = json_report(run, scn_filename(prog));
     rc = opts->json ? out_summary_print_json(sumf, &sum, &info, &names)
                     : out_summary_print_text(sumf, &sum, &info, &names);
+    free(more);
     if (rc != 0) {
         snprintf(err, sizeof err, "cannot write the summary: %s", strerror(errno));
         say(err);
@@ -278,7 +354,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         say(err);
         status = EXIT_SYSTEM;
     }
-    say(scn_end_message(run));
+    if (!quiet)
+        say(scn_end_message(run));
 
     free(buf);
     out_summary_free(&sum);
@@ -288,7 +365,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
 
 int out_headless(const lanes_opts *opts, scn_program *prog)
 {
-    struct sigaction old[2];
+    struct sigaction old[NSTOP + 1];
     int status;
 
     stop_signal = 0;

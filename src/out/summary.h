@@ -135,6 +135,8 @@ typedef struct out_run_info {
     int      seed_set;
     int      cpus;           /* CPUs the process may use, when no LOAD event
                                 says (0: unknown)                         */
+    const char *json_more;   /* JSON members (",\"k\":v...") the caller adds
+                                at the end of the object; NULL: none      */
 } out_run_info;
 
 /* Both return 0, or -1 with errno when the stream reported an error. */

@@ -230,11 +230,12 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
 
     fprintf(f, ",\"steals\":%llu,\"preemptions\":%llu,\"switches\":%llu,"
                "\"waits\":%llu,\"spawns\":%llu,\"exits\":%llu,\"messages\":%llu,"
-               "\"events\":%llu,\"anomalies\":%llu,\"dropped_events\":%llu}\n",
+               "\"events\":%llu,\"anomalies\":%llu,\"dropped_events\":%llu%s}\n",
             (unsigned long long)s->steals, (unsigned long long)s->preemptions,
             (unsigned long long)s->switches, (unsigned long long)s->waits,
             (unsigned long long)s->spawns, (unsigned long long)s->exits,
             (unsigned long long)s->sends, (unsigned long long)s->events,
-            (unsigned long long)s->anomalies, (unsigned long long)s->dropped);
+            (unsigned long long)s->anomalies, (unsigned long long)s->dropped,
+            info->json_more != NULL ? info->json_more : "");
     return finish(f);
 }

@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,8 @@ struct scn_run {
     char       *end_msg;
     char      **reports;
     size_t      nreports, rep_read, rep_cap;
+    scn_stuck  *stuck;              /* the same, for machines (scn_stuck_list) */
+    size_t      nstuck, stuck_cap;
     /* what the rest of a routine can do, per step: */
     int         words;              /* uint64 per channel set              */
     uint64_t   *can_send;           /* send on or close: releases receivers */
@@ -94,8 +97,9 @@ struct scn_run {
     int         monitor_on;
     _Atomic int stop;
     uint32_t    epoch;
-    scn_inst   *suspects[256];      /* parked at the monitor's last look   */
-    int         nsuspects;
+    scn_inst  **parked;             /* parked at this look (any number)     */
+    scn_inst  **suspects;           /* parked at the monitor's last look   */
+    size_t      nsuspects, park_cap; /* park_cap: room in each of the two   */
 };
 
 /* ---- instances ------------------------------------------------------------ */
@@ -527,138 +531,6 @@ int scn_run_end(scn_inst *x, const scn_step *st, int pc)
     }
 }
 
-/* ---- what the rest of a routine can do ------------------------------------- */
-
-#define SPAWN_WORDS ((SCN_MAX_ROUTINES + 63) / 64)
-
-static void set_bit(uint64_t *s, int i) { s[i / 64] |= 1ull << (i % 64); }
-static int has_bit(const uint64_t *s, int i) { return (int)(s[i / 64] >> (i % 64)) & 1; }
-
-static void or_into(uint64_t *d, const uint64_t *s, int w)
-{
-    int i;
-    for (i = 0; i < w; i++)
-        d[i] |= s[i];
-}
-
-static int is_loop(int op)
-{
-    return op == SCN_OP_REPEAT || op == SCN_OP_FOREVER || op == SCN_OP_RANGE;
-}
-
-/* The channels one step itself may send on/close (s) or receive from (r). */
-static void step_effect(const scn_program *p, const scn_step *st, uint64_t *s, uint64_t *r,
-                        const uint64_t *all_s, const uint64_t *all_r, int w)
-{
-    switch (st->op) {
-    case SCN_OP_SEND:
-        set_bit(s, st->ref);
-        break;
-    case SCN_OP_CLOSE:              /* releases receivers, and senders (into a fault) */
-        set_bit(s, st->ref);
-        set_bit(r, st->ref);
-        break;
-    case SCN_OP_RECV: case SCN_OP_RANGE:
-        set_bit(r, st->ref);
-        break;
-    case SCN_OP_CASE:
-        set_bit(st->b == LANES_SEND ? s : r, st->ref);
-        break;
-    case SCN_OP_SPAWN:
-        or_into(s, all_s + (size_t)st->ref * (size_t)w, w);
-        or_into(r, all_r + (size_t)st->ref * (size_t)w, w);
-        break;
-    default:
-        break;
-    }
-    (void)p;
-}
-
-static void compute_sets(scn_run *run)
-{
-    const scn_program *p = run->p;
-    int w = run->words, d, e, i, changed;
-    size_t nd = (size_t)(p->nrout > 0 ? p->nrout : 1);
-    uint64_t *all_s = scn_xrealloc(NULL, nd * (size_t)w * 8);
-    uint64_t *all_r = scn_xrealloc(NULL, nd * (size_t)w * 8);
-    uint64_t *spawns = scn_xrealloc(NULL, nd * SPAWN_WORDS * 8);
-    uint64_t *loop_s = scn_xrealloc(NULL, (size_t)w * 8), *loop_r = scn_xrealloc(NULL, (size_t)w * 8);
-    size_t ns = (size_t)(p->nsteps > 0 ? p->nsteps : 1) * (size_t)w;
-
-    memset(all_s, 0, nd * (size_t)w * 8);
-    memset(all_r, 0, nd * (size_t)w * 8);
-    memset(spawns, 0, nd * SPAWN_WORDS * 8);
-    /* Each routine's own steps, and which routines it spawns... */
-    for (d = 0; d < p->nrout; d++)
-        for (i = p->routs[d].first; i < p->routs[d].last; i++) {
-            const scn_step *st = &p->steps[i];
-            if (st->op == SCN_OP_SPAWN)
-                set_bit(spawns + (size_t)d * SPAWN_WORDS, st->ref);
-            else
-                step_effect(p, st, all_s + (size_t)d * (size_t)w, all_r + (size_t)d * (size_t)w,
-                            all_s, all_r, w);
-        }
-    /* ...then what those can do, to a fixpoint over the spawn graph. */
-    do {
-        changed = 0;
-        for (d = 0; d < p->nrout; d++)
-            for (e = 0; e < p->nrout; e++) {
-                uint64_t *s = all_s + (size_t)d * (size_t)w, *r = all_r + (size_t)d * (size_t)w;
-                int k;
-                if (!has_bit(spawns + (size_t)d * SPAWN_WORDS, e) || e == d)
-                    continue;
-                for (k = 0; k < w; k++) {
-                    uint64_t ns2 = s[k] | all_s[(size_t)e * (size_t)w + (size_t)k];
-                    uint64_t nr2 = r[k] | all_r[(size_t)e * (size_t)w + (size_t)k];
-                    if (ns2 != s[k] || nr2 != r[k])
-                        changed = 1;
-                    s[k] = ns2;
-                    r[k] = nr2;
-                }
-            }
-    } while (changed);
-    free(spawns);
-
-    run->can_send = scn_xrealloc(NULL, ns * 8);
-    run->can_recv = scn_xrealloc(NULL, ns * 8);
-    memset(run->can_send, 0, ns * 8);
-    memset(run->can_recv, 0, ns * 8);
-    for (d = 0; d < p->nrout; d++) {
-        int first = p->routs[d].first, last = p->routs[d].last;
-        /* suffixes: this step and every step after it in the routine */
-        for (i = last - 1; i >= first; i--) {
-            uint64_t *s = run->can_send + (size_t)i * (size_t)w;
-            uint64_t *r = run->can_recv + (size_t)i * (size_t)w;
-            if (i + 1 < last) {
-                memcpy(s, s + w, (size_t)w * 8);
-                memcpy(r, r + w, (size_t)w * 8);
-            }
-            step_effect(p, &p->steps[i], s, r, all_s, all_r, w);
-        }
-        /* inside a loop, the whole of its outermost loop may run again */
-        for (i = first; i < last; i++) {
-            const scn_step *st = &p->steps[i];
-            int k, end;
-            if (!is_loop(st->op) || st->depth != 0)
-                continue;
-            end = st->jump;
-            memset(loop_s, 0, (size_t)w * 8);
-            memset(loop_r, 0, (size_t)w * 8);
-            for (k = i; k <= end; k++)
-                step_effect(p, &p->steps[k], loop_s, loop_r, all_s, all_r, w);
-            for (k = i; k <= end; k++) {
-                or_into(run->can_send + (size_t)k * (size_t)w, loop_s, w);
-                or_into(run->can_recv + (size_t)k * (size_t)w, loop_r, w);
-            }
-            i = end;
-        }
-    }
-    free(all_s);
-    free(all_r);
-    free(loop_s);
-    free(loop_r);
-}
-
 /* ---- the monitor ------------------------------------------------------------ */
 
 /* Looks in a row (2 ms apart) that must find the same routines stuck, none
@@ -708,44 +580,121 @@ static int releasable(scn_run *run, int pc, const int *cs, const int *cr)
     }
 }
 
-static void describe_wait(scn_run *run, int pc, char *buf, size_t n, int quote)
+/* A growing string for messages of any length: a select over 64 channels
+ * with long names, a long file path, thousands of blocked routines. */
+typedef struct sbuf {
+    char  *s;
+    size_t len, cap;
+} sbuf;
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->s = scn_xrealloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Appends what the routine at step pc waits for, whole. */
+static void describe_wait(scn_run *run, int pc, sbuf *b, int quote)
 {
     const scn_program *p = run->p;
     const scn_step *st = &p->steps[pc];
     const char *q = quote ? "'" : "";
-    size_t o;
     int part;
 
     switch (st->op) {
     case SCN_OP_RECV: case SCN_OP_RANGE:
-        snprintf(buf, n, "waits on %s%s%s", q, p->chans[st->ref].name, q);
+        sb_printf(b, "waits on %s%s%s", q, p->chans[st->ref].name, q);
         break;
     case SCN_OP_SEND:
-        snprintf(buf, n, "waits to send on %s%s%s", q, p->chans[st->ref].name, q);
+        sb_printf(b, "waits to send on %s%s%s", q, p->chans[st->ref].name, q);
         break;
     case SCN_OP_SELECT:
-        o = (size_t)snprintf(buf, n, "waits in select on");
-        for (part = st->a; part != st->jump && o < n; part = p->steps[part].jump) {
+        sb_printf(b, "waits in select on");
+        for (part = st->a; part != st->jump; part = p->steps[part].jump) {
             const scn_step *c = &p->steps[part];
             if (c->op == SCN_OP_CASE)
-                o += (size_t)snprintf(buf + o, n - o, "%s %s%s%s", part == st->a ? "" : ",",
-                                      q, p->chans[c->ref].name, q);
+                sb_printf(b, "%s %s%s%s", part == st->a ? "" : ",", q, p->chans[c->ref].name, q);
         }
         break;
     default:
-        snprintf(buf, n, "waits");
+        sb_printf(b, "waits");
         break;
     }
 }
 
-static void add_report(scn_run *run, const char *msg)
+_Static_assert(SCN_STUCK_CHANS >= SCN_MAX_CASES, "a select's cases fit in scn_stuck");
+
+/* Keeps what x, parked at step pc (or, x NULL, a routine the program does
+ * not know), waits for. */
+static void add_stuck(scn_run *run, scn_inst *x, int pc, uint32_t id, int partial)
+{
+    const scn_program *p = run->p;
+    scn_stuck *k;
+    int part;
+
+    pthread_mutex_lock(&run->lock);
+    if (run->nstuck == run->stuck_cap) {
+        run->stuck_cap = run->stuck_cap ? run->stuck_cap * 2 : 8;
+        run->stuck = scn_xrealloc(run->stuck, run->stuck_cap * sizeof *run->stuck);
+    }
+    k = &run->stuck[run->nstuck++];
+    memset(k, 0, sizeof *k);
+    k->id = id;
+    k->partial = partial;
+    if (x == NULL || pc < 0) {
+        lanes_routine_name(run->rt, id, k->name, sizeof k->name);
+    } else {
+        const scn_step *st = &p->steps[pc];
+        snprintf(k->name, sizeof k->name, "%s", x->name);
+        k->line = (int)st->line;
+        if (st->op == SCN_OP_SELECT) {
+            for (part = st->a; part != st->jump; part = p->steps[part].jump)
+                if (p->steps[part].op == SCN_OP_CASE && k->nchans < SCN_STUCK_CHANS)
+                    k->chans[k->nchans++] = p->chans[p->steps[part].ref].name;
+        } else if (st->op == SCN_OP_SEND || st->op == SCN_OP_RECV || st->op == SCN_OP_RANGE) {
+            k->op = st->op == SCN_OP_SEND ? LANES_SEND : LANES_RECV;
+            k->chans[k->nchans++] = p->chans[st->ref].name;
+        }
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
+size_t scn_stuck_list(scn_run *run, scn_stuck *out, size_t max)
+{
+    size_t n;
+
+    pthread_mutex_lock(&run->lock);
+    n = run->nstuck;
+    if (out != NULL && max > 0)
+        memcpy(out, run->stuck, (n < max ? n : max) * sizeof *out);
+    pthread_mutex_unlock(&run->lock);
+    return n;
+}
+
+/* Keeps msg (malloc'd; the run frees it). */
+static void add_report(scn_run *run, char *msg)
 {
     pthread_mutex_lock(&run->lock);
     if (run->nreports == run->rep_cap) {
         run->rep_cap = run->rep_cap ? run->rep_cap * 2 : 8;
         run->reports = scn_xrealloc(run->reports, run->rep_cap * sizeof *run->reports);
     }
-    run->reports[run->nreports++] = scn_xstrdup(msg);
+    run->reports[run->nreports++] = msg;
     pthread_mutex_unlock(&run->lock);
 }
 
@@ -753,7 +702,7 @@ static void add_report(scn_run *run, const char *msg)
  * (instances are freed only by scn_stop, after the monitor has stopped). */
 static void forget_suspects(scn_run *run, uint32_t epoch)
 {
-    int k;
+    size_t k;
 
     for (k = 0; k < run->nsuspects; k++)
         if (run->suspects[k]->seen_epoch != epoch)
@@ -764,9 +713,9 @@ static void forget_suspects(scn_run *run, uint32_t epoch)
 static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
 {
     const scn_program *p = run->p;
-    size_t nb, i;
-    scn_inst *parked[256];
-    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], nparked = 0, free_live = 0, changed, k, stable = 1, faulted;
+    size_t nb, i, nparked = 0, k;
+    scn_inst **parked, **was;
+    int cs[SCN_MAX_CHANS], cr[SCN_MAX_CHANS], free_live = 0, changed, stable = 1, faulted;
     uint32_t epoch = ++run->epoch;
 
     nb = lanes_blocked_list(run->rt, *blk, *blk_cap);
@@ -775,6 +724,12 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         *blk = scn_xrealloc(*blk, *blk_cap * sizeof **blk);
         return;                          /* look again next time */
     }
+    if (nb > run->park_cap) {            /* every parked routine is judged */
+        run->park_cap = nb * 2;
+        run->parked = scn_xrealloc(run->parked, run->park_cap * sizeof *run->parked);
+        run->suspects = scn_xrealloc(run->suspects, run->park_cap * sizeof *run->suspects);
+    }
+    parked = run->parked;
     if (nb == 0) {
         forget_suspects(run, epoch);
         return;
@@ -782,7 +737,7 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
     memset(cs, 0, sizeof cs);
     memset(cr, 0, sizeof cr);
     pthread_mutex_lock(&run->lock);
-    for (i = 0; i < nb && nparked < 256; i++) {
+    for (i = 0; i < nb; i++) {
         uint32_t id = (*blk)[i].routine;
         scn_inst *x = id < run->by_id_cap ? run->by_id[id] : NULL;
         if (x != NULL && atomic_load(&x->pc) >= 0) {
@@ -848,14 +803,16 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
             continue;
         }
         if (stable && !x->reported) {
-            char what[300], msg[512];
             const scn_step *st = &p->steps[pc];
-            describe_wait(run, pc, what, sizeof what, 0);
-            snprintf(msg, sizeof msg, "%s %s: no live routine can %s (%s:%ld)", x->name, what,
-                     st->op == SCN_OP_SEND ? "receive from it" :
-                     st->op == SCN_OP_SELECT ? "release it" : "send on it",
-                     p->filename, (long)st->line);
-            add_report(run, msg);
+            sbuf msg = { NULL, 0, 0 };
+            sb_printf(&msg, "%s ", x->name);
+            describe_wait(run, pc, &msg, 0);
+            sb_printf(&msg, ": no live routine can %s (%s:%ld)",
+                      st->op == SCN_OP_SEND ? "receive from it" :
+                      st->op == SCN_OP_SELECT ? "release it" : "send on it",
+                      p->filename, (long)st->line);
+            add_stuck(run, x, pc, atomic_load(&x->id), 1);
+            add_report(run, msg.s);
             x->reported = 1;
         }
         x->suspect = x->suspect != 0 && x->suspect_progress == x->now_progress
@@ -863,7 +820,9 @@ static void check_partial(scn_run *run, lanes_blocked **blk, size_t *blk_cap)
         x->suspect_progress = x->now_progress;
     }
     forget_suspects(run, epoch);
-    memcpy(run->suspects, parked, (size_t)nparked * sizeof *parked);
+    was = run->suspects;                 /* this look's parked become the suspects */
+    run->suspects = parked;
+    run->parked = was;
     run->nsuspects = nparked;
 }
 
@@ -930,7 +889,7 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
     run->words = (p->nchan + 63) / 64;
     if (run->words == 0)
         run->words = 1;
-    compute_sets(run);
+    scn_reach_sets(p, run->words, &run->can_send, &run->can_recv);
 
     run->rt = lanes_open(&cfg);
     if (run->rt == NULL) {
@@ -952,7 +911,10 @@ scn_run *scn_start(const scn_program *p, const scn_settings *s, char *err, size_
                                         (size_t)p->chans[i].cap);
         if (run->chans[i] == NULL) {
             e = errno;
-            set_err(err, errlen, "cannot open a channel", e);
+            if (err != NULL && errlen > 0)
+                snprintf(err, errlen, "lanes: cannot open channel '%s' of capacity %ld (%s:%ld): %s",
+                         p->chans[i].name, (long)p->chans[i].cap, p->filename,
+                         (long)p->chans[i].line, strerror(e));
             scn_stop(run);
             errno = e;
             return NULL;
@@ -1003,8 +965,8 @@ static char *deadlock_message(scn_run *run)
 {
     const scn_program *p = run->p;
     lanes_blocked *blk;
-    size_t cap = 64, n, i, o = 0, len = 256;
-    char *msg;
+    size_t cap = 64, n, i;
+    sbuf msg = { NULL, 0, 0 };
 
     for (;;) {
         blk = scn_xrealloc(NULL, cap * sizeof *blk);
@@ -1015,29 +977,27 @@ static char *deadlock_message(scn_run *run)
         cap = n;
     }
     qsort(blk, n, sizeof *blk, by_routine);
-    len += n * 200;
-    msg = scn_xrealloc(NULL, len);
-    o += (size_t)snprintf(msg + o, len - o,
-                          "lanes: deadlock: %zu routine%s blocked forever, and no other can run:\n",
-                          n, n == 1 ? " is" : "s are");
-    for (i = 0; i < n && o < len; i++) {
+    sb_printf(&msg, "lanes: deadlock: %zu routine%s blocked forever, and no other can run:\n",
+              n, n == 1 ? " is" : "s are");
+    for (i = 0; i < n; i++) {
         scn_inst *x = find_id(run, blk[i].routine);
         int pc = x != NULL ? atomic_load(&x->pc) : -1;
-        char what[300], name[LANES_NAME_MAX], chname[LANES_NAME_MAX];
+        char name[LANES_NAME_MAX], chname[LANES_NAME_MAX];
 
+        add_stuck(run, x, pc, blk[i].routine, 0);
         if (x != NULL && pc >= 0) {
-            describe_wait(run, pc, what, sizeof what, 1);
-            o += (size_t)snprintf(msg + o, len - o, "  %s %s (%s:%ld)\n", x->name, what,
-                                  p->filename, (long)p->steps[pc].line);
+            sb_printf(&msg, "  %s ", x->name);
+            describe_wait(run, pc, &msg, 1);
+            sb_printf(&msg, " (%s:%ld)\n", p->filename, (long)p->steps[pc].line);
         } else {
             lanes_routine_name(run->rt, blk[i].routine, name, sizeof name);
             lanes_chan_name(run->rt, blk[i].chan, chname, sizeof chname);
-            o += (size_t)snprintf(msg + o, len - o, "  %s waits %s '%s'\n", name,
-                                  blk[i].op == LANES_SEND ? "to send on" : "on", chname);
+            sb_printf(&msg, "  %s waits %s '%s'\n", name,
+                      blk[i].op == LANES_SEND ? "to send on" : "on", chname);
         }
     }
     free(blk);
-    return msg;
+    return msg.s;
 }
 
 int scn_wait(scn_run *run, uint64_t timeout_ns)
@@ -1089,19 +1049,27 @@ const char *scn_end_message(scn_run *run)
     return run->end_msg != NULL ? run->end_msg : "";
 }
 
-int scn_next_report(scn_run *run, char *buf, size_t n)
+char *scn_take_report(scn_run *run)
 {
-    int got = 0;
+    char *r = NULL;
 
     pthread_mutex_lock(&run->lock);
-    if (run->rep_read < run->nreports) {
-        if (n > 0)
-            snprintf(buf, n, "%s", run->reports[run->rep_read]);
-        run->rep_read++;
-        got = 1;
-    }
+    if (run->rep_read < run->nreports)
+        r = scn_xstrdup(run->reports[run->rep_read++]);
     pthread_mutex_unlock(&run->lock);
-    return got;
+    return r;
+}
+
+int scn_next_report(scn_run *run, char *buf, size_t n)
+{
+    char *r = scn_take_report(run);
+
+    if (r == NULL)
+        return 0;
+    if (n > 0)
+        snprintf(buf, n, "%s", r);
+    free(r);
+    return 1;
 }
 
 int scn_routine_line(scn_run *run, uint32_t routine_id)
@@ -1145,6 +1113,9 @@ void scn_stop(scn_run *run)
     for (i = 0; i < run->nreports; i++)
         free(run->reports[i]);
     free(run->reports);
+    free(run->parked);
+    free(run->suspects);
+    free(run->stuck);
     free(run->insts);
     free(run->alive);
     free(run->by_id);

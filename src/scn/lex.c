@@ -195,38 +195,61 @@ int scn_lex_amount(scn_pstate *ps, int32_t line, const scn_tok *t, int32_t *a, i
     return 0;
 }
 
-int scn_lex_duration(scn_pstate *ps, int32_t line, const scn_tok *t, uint64_t *ns)
+int scn_parse_duration(const char *s, size_t len, uint64_t *ns)
 {
     static const struct { const char *unit; uint64_t ns; } units[] = {
-        { "us", 1000ull }, { "ms", 1000000ull }, { "s", 1000000000ull },
+        { "ns", 1ull }, { "us", 1000ull }, { "ms", 1000000ull }, { "s", 1000000000ull },
     };
-    const char *s = ps->buf + t->off;
-    size_t i, k, ulen;
-    uint64_t v = 0;
+    uint64_t whole = 0, frac = 0, scale = 1, v;
+    size_t i = 0, k, ulen, digits = 0;
     int big = 0;
-    char shown[64];
 
-    scn_tok_show(ps, t, shown, sizeof shown);
-    for (i = 0; i < t->len && is_digit((unsigned char)s[i]); i++) {
-        if (v > 100000000000ull)
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+        if (whole > 100000000000ull)
             big = 1;
         else
-            v = v * 10 + (uint64_t)(s[i] - '0');
+            whole = whole * 10 + (uint64_t)(s[i] - '0');
     }
-    ulen = t->len - i;
-    for (k = 0; i > 0 && k < sizeof units / sizeof units[0]; k++) {
-        if (ulen == strlen(units[k].unit) && memcmp(s + i, units[k].unit, ulen) == 0) {
-            if (big || v > 60000000000ull / units[k].ns || v * units[k].ns < 1000) {
-                scn_diag_add(ps, SCN_SEV_ERROR, line, t->off,
-                             "tick %s is out of range (1us to 60s)", shown);
-                return -1;
+    if (digits == 0)
+        return -1;
+    if (i < len && s[i] == '.') {
+        for (i++, digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+            if (scale < 1000000000ull) {         /* finer than 1 ns is dropped */
+                frac = frac * 10 + (uint64_t)(s[i] - '0');
+                scale *= 10;
             }
-            *ns = v * units[k].ns;
-            return 0;
-        }
+        if (digits == 0)
+            return -1;
     }
-    scn_diag_add(ps, SCN_SEV_ERROR, line, t->off,
-                 "'%s' is not a duration: a whole number with us, ms or s, such as 50ms", shown);
+    ulen = len - i;
+    for (k = 0; k < sizeof units / sizeof units[0]; k++) {
+        if (ulen != strlen(units[k].unit) || memcmp(s + i, units[k].unit, ulen) != 0)
+            continue;
+        if (big || whole > SCN_MAX_TICK_NS / units[k].ns)
+            return -2;
+        v = whole * units[k].ns + frac * units[k].ns / scale;
+        if (v < SCN_MIN_TICK_NS || v > SCN_MAX_TICK_NS)
+            return -2;
+        *ns = v;
+        return 0;
+    }
+    return -1;
+}
+
+int scn_lex_duration(scn_pstate *ps, int32_t line, const scn_tok *t, uint64_t *ns)
+{
+    char shown[64];
+    int r = scn_parse_duration(ps->buf + t->off, t->len, ns);
+
+    if (r == 0)
+        return 0;
+    scn_tok_show(ps, t, shown, sizeof shown);
+    if (r == -2)
+        scn_diag_add(ps, SCN_SEV_ERROR, line, t->off, "tick %s is out of range (1us to 60s)", shown);
+    else
+        scn_diag_add(ps, SCN_SEV_ERROR, line, t->off,
+                     "'%s' is not a duration: a number with ns, us, ms or s, such as 50ms or 0.5ms",
+                     shown);
     return -1;
 }
 

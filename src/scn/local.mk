@@ -3,7 +3,7 @@
 noinst_LIBRARIES += src/scn/libscn.a
 src_scn_libscn_a_SOURCES = src/scn/scn.h src/scn/scn_int.h src/scn/parse_int.h \
 	src/scn/lex.c src/scn/diag.c src/scn/parse.c src/scn/check.c \
-	src/scn/steps.c src/scn/load.c src/scn/interp.c
+	src/scn/steps.c src/scn/load.c src/scn/interp.c src/scn/reach.c
 nodist_src_scn_libscn_a_SOURCES = src/scn/builtin-data.c
 
 # The built-in scenarios, in `lanes --list` order (restaurant first): they
@@ -50,7 +50,7 @@ if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_parse
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz_parse.c \
 	src/scn/lex.c src/scn/diag.c src/scn/parse.c src/scn/check.c \
-	src/scn/steps.c src/scn/load.c src/scn/interp.c
+	src/scn/steps.c src/scn/load.c src/scn/interp.c src/scn/reach.c
 nodist_tests_fuzz_fuzz_parse_SOURCES = src/scn/builtin-data.c
 tests_fuzz_fuzz_parse_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_parse_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer,address,undefined

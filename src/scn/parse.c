@@ -45,7 +45,7 @@ const scn_decldef scn_decls[SCN_DECL_COUNT] = {
     [SCN_DECL_QUANTUM]  = { "quantum", "quantum N",
         "ticks a routine runs before it may be preempted, 0 = never (default 4)" },
     [SCN_DECL_TICK]     = { "tick", "tick DURATION",
-        "length of a tick at speed 1x: 1us to 60s with us, ms or s (default 50ms)" },
+        "length of a tick at speed 1x: 1us to 60s with ns, us, ms or s, 0.5ms too (default 50ms)" },
     [SCN_DECL_SEED]     = { "seed", "seed N", "seed for the random amounts (default 1)" },
     [SCN_DECL_CHAN]     = { "chan", "chan NAME [CAP]",
         "a channel; capacity 0 (unbuffered, the default) to 1000000" },

@@ -45,6 +45,15 @@ const char *scn_builtin_text(const char *name, size_t *len);
  * a line of help each), generated from the parser's tables.  Static text. */
 const char *scn_language_help(void);
 
+/* A tick length, as both the `tick` declaration and --tick take it: a
+ * decimal number (a fraction allowed: 0.5ms, 1.25us) and a unit ns, us, ms
+ * or s, from 1us to 60s; finer than 1 ns is dropped.  `s` need not end in
+ * NUL: len bytes are read.  0 with *ns set; -1 when it is not a duration;
+ * -2 when it is one out of range. */
+#define SCN_MIN_TICK_NS 1000ull
+#define SCN_MAX_TICK_NS 60000000000ull
+int scn_parse_duration(const char *s, size_t len, uint64_t *ns);
+
 /* ---- what a program says about itself ------------------------------------ */
 
 const char *scn_title(const scn_program *p);     /* `scenario` line, else file name */
@@ -149,6 +158,30 @@ const char *scn_end_message(scn_run *run);
  * lists them all in scn_end_message anyway); copies the next unread one into
  * buf (no newline) and returns 1, or 0 when there is none.  Any thread. */
 int scn_next_report(scn_run *run, char *buf, size_t n);
+
+/* What each stuck routine waits for, for machine-readable output (the
+ * JSON summary): the partial deadlocks in the order scn_next_report gives
+ * them (partial = 1), then, after scn_wait returned SCN_DEADLOCK, every
+ * routine blocked at the end in id order (partial = 0; a routine may be in
+ * both).  Channel names belong to the program. */
+#define SCN_STUCK_CHANS 64
+typedef struct scn_stuck {
+    uint32_t    id;                 /* routine id                              */
+    char        name[LANES_NAME_MAX];
+    int         op;                 /* LANES_RECV, LANES_SEND, or 0: a select  */
+    int         nchans;             /* its channel, or the select's cases'     */
+    const char *chans[SCN_STUCK_CHANS];
+    int         line;               /* the step's line in scn_filename; 0: none */
+    int         partial;
+} scn_stuck;
+
+/* How many there are so far; copies the first min(that, max) into out.
+ * Any thread. */
+size_t scn_stuck_list(scn_run *run, scn_stuck *out, size_t max);
+
+/* The same, whole however long (a select over many channels, a long path):
+ * the next unread report, malloc'd for the caller to free, or NULL. */
+char *scn_take_report(scn_run *run);
 
 /* The step a routine is at, for the UI's detail view: line number in the
  * scenario file (0: not started or done).  Any thread. */

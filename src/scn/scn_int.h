@@ -192,6 +192,11 @@ int scn_distance(const char *a, size_t al, const char *b, size_t bl, int cap);
  * "cashier" when the routine starts a single instance and n == 1. */
 void scn_instance_name(const scn_program *p, int r, int n, char *buf, size_t len);
 
+/* reach.c: for every step of p, the channels (a bit each, w uint64 words a
+ * set) the rest of its routine may send on or close (*can_send) and may
+ * receive from (*can_recv); malloc'd arrays of nsteps * w words. */
+void scn_reach_sets(const scn_program *p, int w, uint64_t **can_send, uint64_t **can_recv);
+
 /* Built-in scenario sources (generated from assets/scenarios at build time). */
 typedef struct scn_builtin {
     const char *name;     /* "restaurant"               */

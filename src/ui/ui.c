@@ -71,7 +71,9 @@ typedef struct ui_state {
     int          quit;
     int          dirty;
     int          report_shown;     /* the message line holds reports       */
-    char         end_text[2048];   /* printed to stderr after endwin       */
+    char        *end_text;         /* printed to stderr after endwin: every
+                                      report and the end message, whole
+                                      (malloc'd; NULL: nothing to print)  */
 } ui_state;
 
 static uint64_t mono_ms(void)
@@ -166,8 +168,26 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
     s->limited = 0;
     s->view.end = UI_END_NONE;
     s->view.message[0] = '\0';
-    s->end_text[0] = '\0';
+    free(s->end_text);
+    s->end_text = NULL;
     return 0;
+}
+
+/* Sets (replace) or extends the text printed after endwin with a, b and
+ * c; out of memory ends the process like any other allocation here. */
+static void end_text_put(ui_state *s, int replace, const char *a, const char *b, const char *c)
+{
+    size_t old = replace || s->end_text == NULL ? 0 : strlen(s->end_text);
+    size_t n = old + strlen(a) + strlen(b) + strlen(c) + 1;
+    char *t = realloc(s->end_text, n);
+
+    if (t == NULL) {
+        ui_term_restore_for_exit();
+        fputs("lanes: out of memory\n", stderr);
+        _exit(EXIT_SYSTEM);
+    }
+    snprintf(t + old, n - old, "%s%s%s", a, b, c);
+    s->end_text = t;
 }
 
 /* Reads every event still in the rings into the model and the trace. */
@@ -201,10 +221,10 @@ static void stop_run(ui_state *s)
 
 static void check_end(ui_state *s)
 {
-    char buf[512];
+    char *buf;
     int st;
 
-    while (scn_next_report(s->run, buf, sizeof buf)) {
+    while ((buf = scn_take_report(s->run)) != NULL) {
         /* reports found close together are read together */
         if (s->report_shown && s->view.message[0] != '\0') {
             size_t len = strlen(s->view.message);
@@ -214,10 +234,8 @@ static void check_end(ui_state *s)
             say(s, "%s", buf);
         }
         s->report_shown = 1;
-        if (strlen(s->end_text) + strlen(buf) + 2 < sizeof s->end_text) {
-            strcat(s->end_text, buf);
-            strcat(s->end_text, "\n");
-        }
+        end_text_put(s, 0, buf, "\n", "");
+        free(buf);
     }
     if (s->ended)
         return;
@@ -266,10 +284,9 @@ static void check_end(ui_state *s)
         snprintf(s->view.message + len, sizeof s->view.message - len,
                  "\nq quits (status %d), r runs it again, 1-9 on that many cores", s->status);
         if (msg != NULL && *msg)
-            snprintf(s->end_text, sizeof s->end_text, "%s%s", msg,
-                     msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+            end_text_put(s, 1, msg, msg[strlen(msg) - 1] == '\n' ? "" : "\n", "");
         else
-            snprintf(s->end_text, sizeof s->end_text, "lanes: %s\n", what);
+            end_text_put(s, 1, "lanes: ", what, "\n");
     }
 }
 
@@ -349,14 +366,17 @@ static int restart(ui_state *s, int cores)
 {
     ui_view *v = &s->view;
     char err[256] = "";
-    int paused = lanes_paused(s->rt) && !s->limited;   /* --for paused it, not the user */
+    /* --for or a fault (scn_wait) paused it, not the user: a restart
+     * after those runs, as after any other end */
+    int paused = lanes_paused(s->rt) && !s->limited &&
+                 v->end != UI_END_FAULT && v->end != UI_END_ERROR;
 
     s->cores = cores;
     stop_run(s);
     if (s->trace != NULL)
         out_trace_restart(s->trace);
     if (start_run(s, paused, err, sizeof err) != 0) {
-        snprintf(s->end_text, sizeof s->end_text, "lanes: cannot restart: %s\n", err);
+        end_text_put(s, 1, "lanes: cannot restart: ", err, "\n");
         s->status = EXIT_SYSTEM;
         s->quit = 1;
         return -1;
@@ -706,7 +726,7 @@ out_run:
         s->trace = NULL;
     }
     stop_run(s);
-    if (s->end_text[0] != '\0' && status < 128)
+    if (s->end_text != NULL && status < 128)
         fputs(s->end_text, stderr);
 out:
     if (s->trace != NULL)
@@ -714,6 +734,7 @@ out:
     if (sigfd >= 0)
         close(sigfd);
     ui_model_free(&s->model);
+    free(s->end_text);
     free(s->evbuf);
     free(s);
     return status;

@@ -3,7 +3,8 @@
 # is hidden by the screen); after the run ends the picture and the numbers
 # stay as they ended: keys that would run the runtime again (space, >, s,
 # p) only say that the run has ended; r runs it again; a core key (4, +)
-# runs it again on that many cores in one press.
+# runs it again on that many cores in one press.  After a fault (which
+# pauses the runtime) r runs it again too, not paused at tick 0.
 . "$(dirname "$0")/lib.sh"
 cat >"$dir/short.lanes" <<'EOS'
 scenario "Short"
@@ -62,4 +63,35 @@ wait_for 'running it again on 5 cores'
 keys q
 wait_exit >/dev/null
 same_stty
+
+cat >"$dir/fault.lanes" <<'EOS'
+tick 10ms
+chan c 0
+routine a
+  work 150
+  close c
+  close c
+end
+EOS
+start 100 30 -- --ascii "$dir/fault.lanes"
+wait_for "close of closed channel 'c'"
+keys r
+wait_gone "close of closed channel 'c'"
+# it runs: the fault comes again (paused, it would stay at tick 0)
+wait_for "close of closed channel 'c'"
+screen | grep -q 'a finished' || fail "the restarted run did not run"
+keys q
+[ "$(wait_exit)" = 4 ] || fail "exit status $(cat "$dir/status"), not 4"
+same_stty
+
+# After the screen, stderr lists every routine of a deadlock, whole: 20
+# routines of a file with a long name (the screen kept 2048 bytes of it)
+long=$dir/$(printf '%0200d' 0 | tr 0 d).lanes
+printf 'tick 1ms\nchan c 0\nroutine w x20\n  recv c\nend\n' >"$long"
+start 100 30 -- --ascii "$long"
+wait_for 'deadlock'
+keys q
+[ "$(wait_exit)" = 3 ] || fail "exit status $(cat "$dir/status"), not 3"
+n=$(grep -c "^  w#[0-9]* waits on 'c' ($long:4)\$" "$dir/stderr")
+[ "$n" = 20 ] || fail "$n of the 20 blocked routines listed whole"
 echo "ok"

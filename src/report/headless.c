@@ -29,6 +29,7 @@
 
 #include "report/out.h"
 #include "report/summary.h"
+#include "report/record.h"
 
 /* Headless runs go as fast as the machine allows: a tick of 20 us keeps a
  * tick of work long against the cost of a context switch and a trace event
@@ -111,14 +112,17 @@ static void say(const char *msg)
     }
 }
 
-/* Reads the reports found so far; prints them unless `quiet`. */
-static void drain_reports(scn_run *run, int quiet)
+/* Reads the reports found so far; prints them unless `quiet`, and
+ * records them with --record (a write error shows at the next events). */
+static void drain_reports(scn_run *run, int quiet, rec_writer *rw)
 {
     char *r;
 
     while ((r = scn_take_report(run)) != NULL) {
         if (!quiet)
             say(r);
+        if (rw != NULL)
+            rec_write_message(rw, r);
         free(r);
     }
 }
@@ -209,7 +213,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
     scn_settings set;
     scn_run *run;
     lanes_rt *rt;
-    play_fold sumfold;
+    play_fold sumfold, recfold;
+    rec_writer *rw = NULL;              /* --record */
     out_summary sum;
     out_names names;
     out_run_info info;
@@ -256,6 +261,18 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
     info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
     info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
+    if (opts->record != NULL &&
+        (rw = out_record_open(opts->record, prog, rt, &info, err, sizeof err)) == NULL) {
+        say(err);
+        play_finish(p, NULL, 0);
+        out_summary_free(&sum);
+        return EXIT_SYSTEM;
+    }
+    if (rw != NULL) {                   /* one more fold; closed below */
+        recfold = out_record_fold(rw);
+        play_add(p, &recfold);
+    }
+
     t0 = now_ns();
     play_resume(p);
     for (;;) {
@@ -264,7 +281,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
             trace_failed = 1;
             break;
         }
-        drain_reports(run, quiet);
+        drain_reports(run, quiet, rw);
         if (n == PLAY_CHUNK)
             continue;
         if (ended && n == 0)
@@ -284,7 +301,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         }
     }
     wall = now_ns() - t0;
-    drain_reports(run, quiet);
+    drain_reports(run, quiet, rw);
     dropped = play_dropped(p);
     out_summary_finish(&sum, play_now(p), wall, dropped);
 
@@ -292,6 +309,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         /* the reader is gone or the disk is full: stop here, loudly */
         say(play_error(p));
         play_finish(p, NULL, 0);
+        if (rw != NULL)
+            rec_close(rw, NULL, NULL, 0);
         out_summary_free(&sum);
         return EXIT_SYSTEM;
     }
@@ -320,8 +339,14 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         status = EXIT_SYSTEM;
         info.exit_status = status;
     }
-    if (opts->json)
+    if (opts->json || rw != NULL)       /* a recording keeps it for a --json replay */
         info.json_more = more = json_report(run, scn_filename(prog));
+    if (rw != NULL && out_record_close(rw, &info, &sum, scn_end_message(run), more, err,
+                                       sizeof err) != 0) {
+        say(err);
+        status = EXIT_SYSTEM;
+        info.exit_status = status;
+    }
     rc = opts->json ? out_summary_print_json(sumf, &sum, &info, &names)
                     : out_summary_print_text(sumf, &sum, &info, &names);
     free(more);

@@ -3,7 +3,7 @@ noinst_LIBRARIES += src/report/libreport.a
 src_report_libreport_a_SOURCES = src/report/out.h src/report/headless.c \
 	src/report/summary.h src/report/summary.c src/report/summary_print.c \
 	src/report/trace_json.c src/report/json.c src/report/rt_names.c \
-	src/report/folds.c
+	src/report/folds.c src/report/record.h src/report/record.c
 
 # The folds fed with synthetic events: no runtime needed.
 check_PROGRAMS += tests/check_out

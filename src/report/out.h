@@ -28,6 +28,13 @@ int out_headless(const lanes_opts *opts, scn_program *prog, play *p);
  * run forever needs --for): 0, or the exit status, said on stderr. */
 int out_headless_check(const lanes_opts *opts, const scn_program *prog);
 
+/* Plays the recording opts->replay without a terminal: feeds its events to
+ * the summary and (with opts->trace) the trace writer as out_headless fed
+ * the live run's, prints the same summary and returns the status the run
+ * ended with; 2 when the recording cannot be read whole (said on stderr,
+ * nothing else printed), 1 on a write error (src/report/record.c). */
+int out_replay(const lanes_opts *opts);
+
 /* When memory runs out, the folds and the trace writer call `fn` (the
  * screen restores the terminal there; it must be async-signal-safe), say
  * "lanes: out of memory" on stderr and end the process with status 1.

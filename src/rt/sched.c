@@ -174,6 +174,10 @@ typedef struct rt_lane {
     uint32_t  rn_streak;             /* routines taken from runnext in a row
                                         while the ring had some waiting; lane only */
     int       slice;                 /* ticks used by the current time slice */
+    int       tick_paid;             /* the tick under way passed the gate on a
+                                        step's permit: a pause seen mid-tick
+                                        lets it finish (tick_interrupt), so a
+                                        step is one tick; lane only */
     uint64_t  rnd;                   /* sched_rand state */
     stk_cache cache;                 /* free stacks kept by this lane */
     /* the lane as a thief (ring_takeable): each victim's `switches` as last
@@ -1486,6 +1490,7 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
 
     pthread_mutex_lock(&rt->mu);
     l->permits = 0;             /* a step was for the lanes running then */
+    l->tick_paid = 0;
     l->waiting = W_PARKED;
     while (l->idx >= atomic_load(&rt->ncores) && !atomic_load(&rt->closing))
         pthread_cond_wait(&l->cv, &rt->mu);
@@ -1515,6 +1520,7 @@ static __attribute__((noinline)) int gate_slow(rt_lane *l)
         stepped = 1;
     }
     pthread_mutex_unlock(&rt->mu);
+    l->tick_paid = stepped;
     return stepped;
 }
 
@@ -1550,6 +1556,7 @@ static int safepoint(rt_routine *r)
     int q;
 
     l->slice++;
+    l->tick_paid = 0;           /* the permit bought this tick, not the next */
     census_flush(l);            /* before the tick lets a thief take runnext */
     atomic_store_explicit(&l->ticks, atomic_load_explicit(&l->ticks, memory_order_relaxed) + 1,
                           memory_order_release);
@@ -2402,8 +2409,9 @@ static inline int tick_interrupted(lanes_rt *rt, uint64_t iters)
  * Routine r, `left` iterations before the end of its tick, answers that
  * as a safepoint would, mid-tick: closing abandons it (no return); a
  * pause holds it at the gate until a resume, or until a step's permit
- * lets it finish this tick (its safepoint then waits for the next); a
- * lane switched off meanwhile hands it on; a new speed scales what is
+ * lets it finish this tick (its safepoint then waits for the next) - a
+ * tick that began on a permit (l->tick_paid) finishes without waiting, so
+ * a step is one tick however long its ticks are; a lane switched off meanwhile hands it on; a new speed scales what is
  * left.  Runtime time stays exact: it is the clock's, frozen while
  * paused.  The lane's CPU window closes before r waits or leaves, and
  * opens again where it goes on (as around a safepoint).  Returns what is
@@ -2427,8 +2435,8 @@ static __attribute__((noinline)) uint64_t tick_interrupt(rt_routine *r, uint64_t
                 cpu_sample(l, r);
             switch_out(r, ACT_CORES);   /* back on some lane: look again */
             how = SP_MOVED;
-        } else if (!atomic_load(&rt->paused)) {
-            break;
+        } else if (!atomic_load(&rt->paused) || l->tick_paid) {
+            break;              /* running, or this tick was stepped: finish it */
         } else {
             if (how == SP_STAYED)
                 cpu_sample(l, r);

@@ -1253,6 +1253,39 @@ START_TEST(test_sched_step_preempts)
 }
 END_TEST
 
+/* lanes_pause_at: the lanes pause themselves at that runtime time, within
+ * a tick (20 us here), with no thread watching; once there it is spent. */
+START_TEST(test_sched_pause_at)
+{
+    lanes_config c = { .cores = 2, .quantum = 2, .tick_ns = 20000,
+                       .flags = LANES_START_PAUSED, .trace_events = 0 };
+    uint64_t now;
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    atomic_store(&spin_stop, 0);
+    for (int i = 0; i < 3; i++)
+        lanes_go(rt, "spinner", spinner, NULL);
+    lanes_pause_at(rt, 300000);
+    lanes_resume(rt);
+    while (!lanes_paused(rt))
+        msleep(1);
+    now = lanes_now(rt);
+    ck_assert_msg(now >= 300000 && now <= 301000, "paused at %llu, not 300000",
+                  (unsigned long long)now);
+    wait_quiescent(rt);
+    ck_assert_uint_eq(lanes_now(rt), now);
+    lanes_resume(rt);                   /* spent: time goes on */
+    while (lanes_now(rt) < now + 50000)
+        msleep(1);
+    ck_assert(!lanes_paused(rt));
+    lanes_pause_at(rt, 1);              /* already passed: pauses now */
+    ck_assert(lanes_paused(rt));
+    atomic_store(&spin_stop, 1);
+    lanes_resume(rt);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+}
+END_TEST
+
 /* ---- a lane alone, then a second one starts stealing --------------------------- */
 
 #define SOLO_N 8
@@ -1401,6 +1434,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_runnext_no_starvation);
     tcase_add_test(tc, test_sched_step_permits_end_with_lane);
     tcase_add_test(tc, test_sched_step_preempts);
+    tcase_add_test(tc, test_sched_pause_at);
     tcase_add_test(tc, test_sched_solo_then_steal);
     tcase_add_test(tc, test_sched_fp_control_per_routine);
     suite_add_tcase(s, tc);

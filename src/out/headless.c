@@ -271,6 +271,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
     info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
+    if (limit_mt > 0)
+        lanes_pause_at(rt, limit_mt);   /* --for: exact, however short the tick */
     t0 = now_ns();
     lanes_resume(rt);
     for (;;) {

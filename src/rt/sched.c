@@ -230,6 +230,8 @@ struct lanes_rt {
     _Atomic uint64_t clk_base_mono;
     _Atomic uint64_t clk_tick;
     _Atomic int      clk_paused;
+    _Atomic uint64_t clk_stop;       /* lanes_pause_at's time, 0 none: running, the
+                                        clock does not pass it (clk_at) */
     /* lanes.  From here on, groups that some lane writes often start on
      * their own cache line, so that a spinning idle lane reading them does
      * not make the settings above bounce between the cores. */
@@ -401,7 +403,7 @@ uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *na
 
 /* ---- runtime clock ------------------------------------------------------- */
 
-typedef struct clk_snap { uint64_t base_rt, base_mono, tick; int paused; } clk_snap;
+typedef struct clk_snap { uint64_t base_rt, base_mono, tick, stop; int paused; } clk_snap;
 
 static void clk_read(const lanes_rt *rt, clk_snap *c)
 {
@@ -416,6 +418,7 @@ static void clk_read(const lanes_rt *rt, clk_snap *c)
         c->base_mono = atomic_load_explicit(&w->clk_base_mono, memory_order_relaxed);
         c->tick = atomic_load_explicit(&w->clk_tick, memory_order_relaxed);
         c->paused = atomic_load_explicit(&w->clk_paused, memory_order_relaxed);
+        c->stop = atomic_load_explicit(&w->clk_stop, memory_order_relaxed);
         RT_FENCE(memory_order_acquire);
         if (atomic_load_explicit(&w->clk_seq, memory_order_relaxed) == s)
             return;
@@ -432,10 +435,11 @@ static void clk_write(lanes_rt *rt, const clk_snap *c)
     atomic_store_explicit(&rt->clk_base_mono, c->base_mono, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_tick, c->tick, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_paused, c->paused, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_stop, c->stop, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_seq, s + 2, memory_order_release);
 }
 
-static uint64_t clk_at(const clk_snap *c, uint64_t mono)
+static uint64_t clk_run(const clk_snap *c, uint64_t mono)
 {
     uint64_t d = mono - c->base_mono;
     if (c->paused || mono <= c->base_mono)
@@ -447,6 +451,16 @@ static uint64_t clk_at(const clk_snap *c, uint64_t mono)
     if (d <= UINT64_MAX / 1000u)
         return c->base_rt + d * 1000u / c->tick;
     return c->base_rt + (uint64_t)(((unsigned __int128)d * 1000u) / c->tick);
+}
+
+/* Runtime time at mono: running, it stops at lanes_pause_at's time (never
+ * going back below base_rt) until the lanes see it and pause (pause_due). */
+static uint64_t clk_at(const clk_snap *c, uint64_t mono)
+{
+    uint64_t t = clk_run(c, mono);
+    if (c->stop != 0 && t > c->stop)
+        t = c->stop > c->base_rt ? c->stop : c->base_rt;
+    return t;
 }
 
 static uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono)
@@ -1531,6 +1545,16 @@ static inline int gate(rt_lane *l)
     return gate_slow(l);
 }
 
+/* lanes_pause_at: the first lane to see runtime time at the stop pauses
+ * the runtime there (the clock stopped there already: clk_at).  While no
+ * stop is set, one load and compare. */
+static inline int pause_due(lanes_rt *rt)
+{
+    uint64_t stop = atomic_load_explicit(&rt->clk_stop, memory_order_relaxed);
+    return stop != 0 && !atomic_load_explicit(&rt->paused, memory_order_relaxed) &&
+           lanes_now(rt) >= stop;
+}
+
 static int others_runnable(rt_lane *l)
 {
     return atomic_load_explicit(&l->runnext, memory_order_relaxed) != NULL ||
@@ -1574,6 +1598,8 @@ static int safepoint(rt_routine *r)
         return SP_MOVED;
     }
     timers_fire(l);
+    if (pause_due(rt))
+        lanes_pause(rt);        /* lanes_pause_at's time: paused below */
     q = atomic_load_explicit(&rt->quantum, memory_order_relaxed);
     if (q > 0 && l->slice >= q && others_runnable(l)) {
         cpu_sample(l, r);
@@ -2210,6 +2236,8 @@ void lanes_pause(lanes_rt *rt)
         c.base_rt = clk_at(&c, m);
         c.base_mono = m;
         c.paused = 1;
+        if (c.stop != 0 && c.base_rt >= c.stop)
+            c.stop = 0;         /* lanes_pause_at: reached, spent */
         clk_write(rt, &c);
         atomic_store(&rt->paused, 1);
         emit(rt, NULL, LANES_EV_PAUSE, 0, 0, 0, LANES_NO_LANE);
@@ -2228,6 +2256,8 @@ void lanes_resume(lanes_rt *rt)
         clk_read(rt, &c);
         c.base_mono = mono_ns();
         c.paused = 0;
+        if (c.stop != 0 && c.base_rt >= c.stop)
+            c.stop = 0;         /* stepped past lanes_pause_at's time */
         emit(rt, NULL, LANES_EV_RESUME, 0, 0, 0, LANES_NO_LANE);
         clk_write(rt, &c);
         for (int i = 0; i < LANES_MAX_CORES; i++)
@@ -2236,6 +2266,27 @@ void lanes_resume(lanes_rt *rt)
         wake_all_locked(rt);
     }
     pthread_mutex_unlock(&rt->mu);
+}
+
+void lanes_pause_at(lanes_rt *rt, uint64_t t_rt)
+{
+    clk_snap c;
+    int due;
+    if (rt == NULL)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    clk_read(rt, &c);
+    if (!c.paused) {            /* rebased: the stop never takes the clock back */
+        uint64_t m = mono_ns();
+        c.base_rt = clk_at(&c, m);
+        c.base_mono = m;
+    }
+    c.stop = t_rt;
+    clk_write(rt, &c);
+    due = t_rt != 0 && !c.paused && c.base_rt >= t_rt;
+    pthread_mutex_unlock(&rt->mu);
+    if (due)
+        lanes_pause(rt);
 }
 
 int lanes_step(lanes_rt *rt, int ticks)
@@ -2396,10 +2447,12 @@ static __attribute__((noinline)) rt_lane *cpu_resume(rt_routine *r, int how)
 }
 
 /* Between two chunks of a long tick: whether something must not wait for
- * the tick's end - closing, a pause, a new speed (iters: the tick's
- * length the chunks were counted for). */
+ * the tick's end - closing, a pause (lanes_pause_at's time pauses here),
+ * a new speed (iters: the tick's length the chunks were counted for). */
 static inline int tick_interrupted(lanes_rt *rt, uint64_t iters)
 {
+    if (pause_due(rt))
+        lanes_pause(rt);        /* lanes_pause_at's time, mid-tick */
     return atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
            atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
            atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed) != iters;
@@ -2756,6 +2809,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     clk.base_mono = rt->t0;
     clk.tick = c.tick_ns;
     clk.paused = (c.flags & LANES_START_PAUSED) != 0;
+    clk.stop = 0;
     clk_write(rt, &clk);
 
     emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)c.cores, 0, LANES_NO_LANE);

@@ -267,8 +267,11 @@ typedef struct lanes_event {
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
  *          somebody reads the trace and the run goes on (some routine is
- *          alive and not every one is blocked: a run that has ended gets
- *          no new events).  Sources: the /proc/stat lines of those CPUs
+ *          alive and not every one is blocked), and one last at the first
+ *          read after the run stops going on, for the stretch since the
+ *          previous reading (so a run shorter than LANES_LOAD_SAMPLE_NS is
+ *          measured too, if it is a jiffy long); after that a run that has
+ *          ended gets no new events.  Sources: the /proc/stat lines of those CPUs
  *          (steal counts as busy) minus this process's CPU time; good to
  *          about a jiffy per CPU over the interval (0.04 CPU at 100 Hz).
  * NOTE     routine recorded a mark about its own program (lanes_annotate):

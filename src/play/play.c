@@ -21,6 +21,7 @@ struct play {
     int          nfolds;
     int          failed;             /* index + 1 of the fold that failed */
     int          finished;
+    uint64_t     pause_at;           /* play_pause_at_start, 0: none */
 };
 
 play *play_new(const scn_program *prog)
@@ -68,12 +69,19 @@ int play_start(play *p, const scn_settings *set, int paused, char *err, size_t e
     if (p->run == NULL)
         return -1;
     p->rt = scn_rt(p->run);
+    if (p->pause_at != 0)
+        lanes_pause_at(p->rt, p->pause_at);
     if (lossless) {
         lanes_trace_lossless(p->rt, 1);
         if (!paused)
             lanes_resume(p->rt);
     }
     return 0;
+}
+
+void play_pause_at_start(play *p, uint64_t t_rt)
+{
+    p->pause_at = t_rt;
 }
 
 static void fail(play *p, int i)
@@ -186,6 +194,7 @@ void play_free(play *p)
 scn_run  *play_run(play *p)                 { return p->run; }
 lanes_rt *play_rt(play *p)                  { return p->rt; }
 void      play_pause(play *p)               { lanes_pause(p->rt); }
+void      play_pause_at(play *p, uint64_t t) { lanes_pause_at(p->rt, t); }
 void      play_resume(play *p)              { lanes_resume(p->rt); }
 int       play_step(play *p, int ticks)     { return lanes_step(p->rt, ticks); }
 int       play_set_cores(play *p, int n)    { return lanes_set_cores(p->rt, n); }

@@ -68,6 +68,11 @@ int play_lossless(const play *p);
  * needs), paused when `paused`.  0, or -1 with the message in err. */
 int play_start(play *p, const scn_settings *set, int paused, char *err, size_t errlen);
 
+/* Every run started from now on pauses itself when its runtime time
+ * reaches t_rt (lanes_pause_at, set before any routine runs when the
+ * start is lossless or paused); 0: never (the default).  --for. */
+void play_pause_at_start(play *p, uint64_t t_rt);
+
 /* Reads at most about `max` events (in chunks of PLAY_CHUNK, until the
  * source has no more or max is reached) and feeds them to every fold.
  * Returns how many were read; nothing is read once a fold failed. */
@@ -103,6 +108,7 @@ void play_free(play *p);
 scn_run  *play_run(play *p);          /* the scenario's run: waits, reports */
 lanes_rt *play_rt(play *p);           /* the runtime: names               */
 void      play_pause(play *p);
+void      play_pause_at(play *p, uint64_t t_rt);   /* lanes_pause_at */
 void      play_resume(play *p);
 int       play_step(play *p, int ticks);   /* -EINVAL when not paused */
 int       play_set_cores(play *p, int n);     /* 0, or -1 as lanes_set_cores */

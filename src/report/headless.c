@@ -273,6 +273,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         play_add(p, &recfold);
     }
 
+    if (limit_mt > 0)
+        play_pause_at(p, limit_mt);     /* --for: exact, however short the tick */
     t0 = now_ns();
     play_resume(p);
     for (;;) {

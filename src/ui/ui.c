@@ -716,6 +716,8 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->opts = opts;
     s->prog = prog;
     s->play = p;
+    if (opts->for_ticks > 0)        /* --for: the runtime stops there itself */
+        play_pause_at_start(p, (uint64_t)opts->for_ticks * 1000u);
     s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
     s->speed = speed_index(opts->speed);
     s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);

@@ -170,7 +170,7 @@ static figures of_model(const lanes_event *ev, size_t n, uint64_t tick_ns, int c
     for (i = 0; i < n; i += BATCH)
         ui_model_fold(&m, ev + i, n - i < BATCH ? n - i : BATCH, 0);
     f.switches = m.st.switches;
-    f.steals = m.steals;
+    f.steals = m.st.steals;
     f.preemptions = m.st.preemptions;
     f.items = m.st.items;
     f.latency = ui_model_latency(&m);

@@ -467,14 +467,16 @@ START_TEST(test_model_steal_marks_and_counts)
     ck_assert_int_eq(ui_model_routine(&M, 3)->at, UI_AT_LOCAL);
     ck_assert_int_eq(ui_model_routine(&M, 3)->lane, 1);
     ev(1000, LANES_EV_RUN, 1, 3, 0, LANES_Q_STEAL);
-    ck_assert_uint_eq(M.steals, 1);
+    ck_assert_uint_eq(M.st.steals, 1);
+    ck_assert_uint_eq(ui_model_counts(&M, 3)->steals, 1);
     ui_model_advance(&M, 2000, 0);
     ck_assert(ui_model_cell(&M, 1, 1)->flags & UI_CELL_STEAL);
     /* a RUN that says "stolen" without a STEAL event counts once too */
     ev(2000, LANES_EV_SPAWN, 0, 2, 0, LANES_Q_LOCAL);
     ev(2000, LANES_EV_STOP, 1, 3, LANES_Q_LOCAL, LANES_STOP_YIELD);
     ev(2000, LANES_EV_RUN, 1, 2, 0, LANES_Q_STEAL);
-    ck_assert_uint_eq(M.steals, 2);
+    ck_assert_uint_eq(M.st.steals, 2);
+    ck_assert_uint_eq(ui_model_counts(&M, 2)->steals, 1);
     ck_assert_uint_eq(ui_model_routine(&M, 2)->lanes_mask, 2);
 }
 END_TEST

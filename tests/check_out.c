@@ -565,6 +565,40 @@ START_TEST(test_out_trace_synthetic)
 }
 END_TEST
 
+/* One steal rule (fold/state.h): a STEAL event counts, and so does a RUN
+ * from a steal that no STEAL event announced (it was dropped), once; the
+ * summary, the routine's record and the trace's "steal" instants agree. */
+START_TEST(test_out_steal_one_rule)
+{
+    lanes_event ev[NSTREAM];
+    char path[] = "/tmp/lanes-check-traceXXXXXX";
+    size_t i, n = 0;
+    int without;
+    char *buf;
+
+    for (without = 0; without <= 1; without++) {
+        fold_state s;
+
+        n = 0;
+        for (i = 0; i < NSTREAM; i++)
+            if (!(without && stream[i].kind == LANES_EV_STEAL))
+                ev[n++] = stream[i];
+        ck_assert_uint_eq(n, NSTREAM - (size_t)without);
+        fold_state_init(&s);
+        fold_state_feed(&s, ev, n);
+        ck_assert_uint_eq(s.steals, 1);
+        ck_assert_uint_eq(fold_state_routine(&s, 1)->steals, 1);
+        ck_assert_uint_eq(fold_state_routine(&s, 2)->steals, 0);
+        fold_state_free(&s);
+        strcpy(path, "/tmp/lanes-check-traceXXXXXX");
+        buf = trace_of(ev, n, 3, path);
+        ck_assert_int_eq(count(buf, "\"name\":\"steal\""), 1);
+        free(buf);
+        unlink(path);
+    }
+}
+END_TEST
+
 /* CPU truth in the trace: each run slice carries the CPU and wait ns its
  * CPU events summed, and each lane a counter of the share it waited. */
 START_TEST(test_out_trace_cpu_truth)
@@ -853,6 +887,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_summary_text);
     tcase_add_test(tc, test_out_summary_json);
     tcase_add_test(tc, test_out_trace_synthetic);
+    tcase_add_test(tc, test_out_steal_one_rule);
     tcase_add_test(tc, test_out_trace_cpu_truth);
     tcase_add_test(tc, test_out_trace_idle_lane_has_track);
     tcase_add_test(tc, test_out_trace_no_overlap);

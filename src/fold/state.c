@@ -266,6 +266,12 @@ static void fold_one(fold_state *s, const lanes_event *e)
         }
         s->lane_routine[lane] = e->routine;
         s->lane_since_mt[lane] = e->t_rt;
+        if (e->arg == LANES_Q_STEAL && r->steal_to != lane + 1) {
+            /* stolen, but no STEAL event brought it here: count it */
+            s->steals++;
+            r->steals++;
+        }
+        r->steal_to = 0;
         r->switches++;
         r->lanes |= (uint64_t)1 << lane;
         s->switches++;
@@ -336,6 +342,10 @@ static void fold_one(fold_state *s, const lanes_event *e)
         break;
     case LANES_EV_STEAL:
         s->steals++;
+        if (r != NULL) {
+            r->steals++;
+            r->steal_to = lane + 1;
+        }
         break;
     case LANES_EV_PARK:
         s->parks++;

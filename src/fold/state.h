@@ -43,6 +43,11 @@ typedef struct fold_routine {
                               (announced by a NOTE SCN_MARK_LOOP_YIELD)     */
     int      loop_mark;    /* fold state: that NOTE came, its STOP not yet  */
     uint32_t preemptions;  /* STOP preempt                                  */
+    uint32_t steals;       /* times it was stolen (the one rule: a STEAL
+                              event, or a RUN from a steal that no STEAL
+                              event brought to that lane: one went missing) */
+    int      steal_to;     /* fold state: lane + 1 its last STEAL event
+                              moved it to since its last RUN, 0: none      */
     uint32_t sent;         /* SEND events of this routine                   */
     uint32_t received;     /* RECV events of this routine                   */
     uint64_t lanes;        /* bit i: it ran on lane i                       */
@@ -102,7 +107,8 @@ typedef struct fold_state {
     uint64_t lat_min_mt, lat_max_mt, lat_sum_mt;
 
     /* totals */
-    uint64_t spawns, exits, switches, steals, preemptions, waits;
+    uint64_t spawns, exits, switches, preemptions, waits;
+    uint64_t steals;             /* by the rule of fold_routine.steals     */
     uint64_t sends, recvs, closes, deadlocks, pauses, steps, parks;
     uint64_t anomalies;          /* RUN on a busy lane, STOP of a routine
                                     not running there: repaired, counted   */

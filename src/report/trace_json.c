@@ -49,6 +49,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fold/state.h"
 #include "report/out.h"
 #include "report/summary.h"
 
@@ -157,6 +158,8 @@ struct out_trace {
     const out_names *names; /* valid during one out_trace_feed            */
     const char *(*note_text)(void *ctx, int i);   /* NULL: notes left out */
     void    *note_ctx;
+    fold_state st;          /* the run state, fed each event first        */
+    int      stolen;        /* the event being folded made st count a steal */
 };
 
 /* ---- output ------------------------------------------------------------- */
@@ -673,6 +676,13 @@ static void on_run(out_trace *w, const lanes_event *e, int lane)
     l->routine = e->routine;
     l->cpu = e->obj;
     l->start = e->t_ns > l->last_end ? e->t_ns : l->last_end;
+    if (w->stolen) {
+        /* a steal no STEAL event announced (the run state's rule) */
+        instant(w, "steal", lane, l->start);
+        put(w, ",\"args\":{\"routine\":");
+        put_str(w, r->name);
+        put(w, ",\"from\":\"another core\"}}");
+    }
     if (r->has_last && r->last_lane != lane) {
         instant(w, "migrate", lane, l->start);
         put(w, ",\"args\":{\"routine\":");
@@ -992,6 +1002,7 @@ static out_trace *writer_new(int fd, int own, const char *label)
     out_trace *w = out_xrealloc(NULL, sizeof *w);
 
     memset(w, 0, sizeof *w);
+    fold_state_init(&w->st);
     w->fd = fd;
     w->own_fd = own;
     snprintf(w->label, sizeof w->label, "%s", label);
@@ -1029,8 +1040,13 @@ int out_trace_feed(out_trace *w, const lanes_event *ev, size_t n, const out_name
     if (w->err[0] != '\0')
         return -1;
     w->names = names;
-    for (i = 0; i < n && w->err[0] == '\0'; i++)
+    for (i = 0; i < n && w->err[0] == '\0'; i++) {
+        uint64_t steals = w->st.steals;
+
+        fold_state_feed(&w->st, &ev[i], 1);
+        w->stolen = w->st.steals != steals && ev[i].kind == LANES_EV_RUN;
         fold_one(w, &ev[i]);
+    }
     w->names = NULL;
     return w->err[0] != '\0' ? -1 : 0;
 }
@@ -1066,6 +1082,8 @@ int out_trace_restart(out_trace *w)
         return -1;
     end_open(w);
     free_tables(w);
+    fold_state_free(&w->st);
+    fold_state_init(&w->st);
     memset(w->lanes, 0, sizeof w->lanes);
     w->global_queued = 0;
     w->nlanes = 0;
@@ -1080,6 +1098,7 @@ int out_trace_restart(out_trace *w)
 static void writer_free(out_trace *w)
 {
     free_tables(w);
+    fold_state_free(&w->st);
     free(w->notes);
     free(w->buf);
     free(w);

@@ -50,7 +50,7 @@ static int detail_counters(ui_view *v, const ui_routine *r, int y, int x0, int x
               (double)cnt->cpu_mt / 1000.0, draw_glyph->dot,
               (double)ui_model_lane_mt(m, r) / 1000.0);
     draw_putf(y++, x0, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
-              cnt->switches, draw_glyph->dot, cnt->preemptions, draw_glyph->dot, r->steals);
+              cnt->switches, draw_glyph->dot, cnt->preemptions, draw_glyph->dot, cnt->steals);
     draw_putf(y++, x0, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks%s",
               cnt->waits, cnt->waits == 1 ? "" : "s", (double)ui_model_wait_mt(m, r) / 1000.0,
               r->at == UI_AT_SEND || r->at == UI_AT_RECV || r->at == UI_AT_SELECT

@@ -316,7 +316,7 @@ static void draw_stats(ui_view *v, const layout *L)
     const ui_model *m = v->m;
     char buf[3][256];
     int i, cpus = draw_cpus_of(v);
-    unsigned long long sw = m->st.switches, st = m->steals, pr = m->st.preemptions;
+    unsigned long long sw = m->st.switches, st = m->st.steals, pr = m->st.preemptions;
     double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
     const char *dot = draw_glyph->dot;
 

@@ -651,10 +651,6 @@ static void fold_run(ui_model *m, const lanes_event *e)
     if (e->arg == LANES_Q_STEAL) {
         int from = (r->at == UI_AT_LOCAL || r->at == UI_AT_RUNNEXT) ? r->lane : -1;
         mark(m, l, e->t_rt / 1000, UI_CELL_STEAL);
-        if (from != l) {            /* no STEAL event brought it here */
-            m->steals++;
-            r->steals++;
-        }
         if (from >= 0 && from != l) {
             stepf(m, l, "stole %s from core %d and ran it", r->name, from);
             logf_(m, e->t_rt, "core %d stole %s from core %d and runs it", l, r->name, from);
@@ -906,8 +902,6 @@ static void fold_one(ui_model *m, const lanes_event *e)
         if (l < 0 || (r = routine_get(m, e->routine)) == NULL)
             break;
         touch_lane(m, l);
-        m->steals++;
-        r->steals++;
         r->lane = l;
         moved(m, r, UI_AT_LOCAL, e->t_rt);
         stepf(m, l, "stole %s from core %u", r->name, (unsigned)e->obj);

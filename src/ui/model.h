@@ -94,9 +94,6 @@ typedef struct ui_routine {
     int32_t  item;                 /* item held, when has_item               */
     uint64_t lane_mt;              /* milli-ticks holding a lane             */
     uint64_t wait_mt;              /* milli-ticks blocked on channels        */
-    uint32_t steals;               /* times it was stolen (the screen's rule:
-                                      a STEAL event, or a RUN from a steal
-                                      that no STEAL event announced)        */
     uint64_t lanes_mask;           /* lanes it ran on (bit i = lane i)       */
     int      loop_yield;           /* its next YIELD stop is the interpreter's
                                       (a NOTE SCN_MARK_LOOP_YIELD came first) */
@@ -148,7 +145,7 @@ typedef struct ui_model {
     fold_state st;
 
     /* the screen's own counters */
-    uint64_t steals, events;       /* steals: see ui_routine.steals          */
+    uint64_t events;               /* steals: st.steals (the run state's rule) */
     uint64_t steps;
     int      deadlock;             /* blocked routines at a DEADLOCK event   */
 

@@ -15,6 +15,7 @@
 #include "play/play.h"
 #include "ui/ui.h"
 #include "report/out.h"
+#include "report/record.h"
 
 /* What --help, --version and --list printed must arrive: a full disk or a
  * closed stdout is a system error, said on stderr. */
@@ -31,7 +32,7 @@ static int stdout_done(int status)
 }
 
 /* Wires one run: the pump (src/play) with the trace writer as a fold when
- * --trace asks for one, then the screen or the headless run on it, which
+ * --trace asks for one (and the screen's recorder for --record), then the screen or the headless run on it, which
  * add their own folds (the model; the summary). */
 static int run(const lanes_opts *o, scn_program *prog, const char *messages)
 {
@@ -61,6 +62,10 @@ static int run(const lanes_opts *o, scn_program *prog, const char *messages)
         out_trace_note(tw, "title", scn_title(prog));
         out_trace_program(tw, prog);
         f = out_trace_fold(tw);
+        play_add(p, &f);
+    }
+    if (o->record != NULL && !o->headless) {    /* headless: out_headless's own */
+        f = out_record_screen_fold(o, prog);
         play_add(p, &f);
     }
     status = o->headless ? out_headless(o, prog, p) : ui_main(o, prog, messages, p);

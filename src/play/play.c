@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "play/play.h"
 
 struct play {
@@ -22,6 +23,8 @@ struct play {
     int          failed;             /* index + 1 of the fold that failed */
     int          finished;
     uint64_t     pause_at;           /* play_pause_at_start, 0: none */
+    const char  *end_how;            /* play_end_as, NULL: "stopped" */
+    int          end_status;
 };
 
 play *play_new(const scn_program *prog)
@@ -57,10 +60,16 @@ int play_lossless(const play *p)
     return 0;
 }
 
+static void fail(play *p, int i)
+{
+    if (!p->failed)
+        p->failed = i + 1;
+}
+
 int play_start(play *p, const scn_settings *set, int paused, char *err, size_t errlen)
 {
     scn_settings s = *set;
-    int lossless = play_lossless(p);
+    int lossless = play_lossless(p), i;
 
     /* lossless rings are switched on before any routine runs */
     if (paused || lossless)
@@ -71,23 +80,25 @@ int play_start(play *p, const scn_settings *set, int paused, char *err, size_t e
     p->rt = scn_rt(p->run);
     if (p->pause_at != 0)
         lanes_pause_at(p->rt, p->pause_at);
-    if (lossless) {
+    if (lossless)
         lanes_trace_lossless(p->rt, 1);
-        if (!paused)
-            lanes_resume(p->rt);
-    }
+    for (i = 0; i < p->nfolds; i++)
+        if (p->folds[i].start != NULL &&
+            p->folds[i].start(p->folds[i].ctx, p->run, p->rt, err, errlen) != 0) {
+            fail(p, i);
+            scn_stop(p->run);
+            p->run = NULL;
+            p->rt = NULL;
+            return -1;
+        }
+    if (lossless && !paused)
+        lanes_resume(p->rt);
     return 0;
 }
 
 void play_pause_at_start(play *p, uint64_t t_rt)
 {
     p->pause_at = t_rt;
-}
-
-static void fail(play *p, int i)
-{
-    if (!p->failed)
-        p->failed = i + 1;
 }
 
 size_t play_pump(play *p, size_t max)
@@ -131,10 +142,30 @@ void play_stop(play *p)
     p->rt = NULL;
 }
 
+/* Every event of the run fed, the folds' end hooks. */
+static void end_hooks(play *p, const char *how, int status)
+{
+    int i;
+
+    if (p->run == NULL)
+        return;
+    play_pump(p, (size_t)-1);
+    for (i = 0; i < p->nfolds; i++)
+        if (p->folds[i].end != NULL)
+            p->folds[i].end(p->folds[i].ctx, p->run, p->rt, how, status);
+}
+
+void play_end_as(play *p, const char *how, int status)
+{
+    p->end_how = how;
+    p->end_status = status;
+}
+
 int play_restart(play *p, const scn_settings *set, int paused, char *err, size_t errlen)
 {
     int i;
 
+    end_hooks(p, "restarted", EXIT_DONE);
     play_stop(p);
     for (i = 0; i < p->nfolds && !p->failed; i++)
         if (p->folds[i].restart != NULL && p->folds[i].restart(p->folds[i].ctx) != 0)
@@ -163,6 +194,8 @@ int play_finish(play *p, char *err, size_t errlen)
 
     if (p->finished)
         return 0;
+    end_hooks(p, p->end_how != NULL ? p->end_how : "stopped",
+              p->end_how != NULL ? p->end_status : EXIT_DONE);
     if (p->run != NULL) {
         play_pump(p, (size_t)-1);
         dropped = lanes_trace_dropped(p->rt);

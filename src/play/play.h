@@ -48,6 +48,15 @@ typedef struct play_fold {
     const char *(*error)(void *ctx);
     void *ctx;
     int lossless;                 /* this fold needs every event */
+    /* A run of the source started (run and rt valid until its end hook;
+     * nothing fed yet).  0, or -1 with the message in err: the start
+     * fails (play_error says it). */
+    int (*start)(void *ctx, scn_run *run, lanes_rt *rt, char *err, size_t errlen);
+    /* That run ends, every event of it fed: before a restart (how
+     * "restarted", status EXIT_DONE) or in play_finish (as play_end_as
+     * said; "stopped", EXIT_DONE when it did not).  Errors: kept by the
+     * fold for its finish. */
+    void (*end)(void *ctx, scn_run *run, lanes_rt *rt, const char *how, int status);
 } play_fold;
 
 typedef struct play play;
@@ -89,6 +98,11 @@ void play_stop(play *p);
  * begins, starts it again with `set`.  0, or -1 with the message in err
  * (a fold error, or the start failing). */
 int play_restart(play *p, const scn_settings *set, int paused, char *err, size_t errlen);
+
+/* How the run ended, for the folds' end hooks in play_finish: how
+ * ("done", "deadlock", "fault", "stopped") and the exit status (options.h).
+ * `how` must live until play_finish. */
+void play_end_as(play *p, const char *how, int status);
 
 /* Passes a note to every fold that takes notes. */
 void play_note(play *p, const char *key, const char *value);

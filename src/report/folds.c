@@ -36,7 +36,7 @@ static const char *trace_error(void *ctx)
 
 play_fold out_trace_fold(out_trace *w)
 {
-    play_fold f = { trace_feed, trace_restart, trace_note, trace_finish, trace_error, w, 1 };
+    play_fold f = { trace_feed, trace_restart, trace_note, trace_finish, trace_error, w, 1, NULL, NULL };
 
     return f;
 }
@@ -50,7 +50,7 @@ static int summary_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt
 
 play_fold out_summary_fold(out_summary *s)
 {
-    play_fold f = { summary_feed, NULL, NULL, NULL, NULL, s, 1 };
+    play_fold f = { summary_feed, NULL, NULL, NULL, NULL, s, 1, NULL, NULL };
 
     return f;
 }

@@ -283,7 +283,105 @@ static const char *record_error(void *ctx)
 
 play_fold out_record_fold(rec_writer *w)
 {
-    play_fold f = { record_feed, NULL, NULL, NULL, record_error, w, 1 };
+    play_fold f = { record_feed, NULL, NULL, NULL, record_error, w, 1, NULL, NULL };
 
+    return f;
+}
+
+/* ---- the screen's recording as a fold -------------------------------------- */
+
+/* The screen records its first run only (a recording holds one run): the
+ * file is opened when that run starts (the header reads the runtime) and
+ * closed when it ends, by a restart or at the end.  Write errors while
+ * feeding are said once, at the end (rec_close reports them). */
+typedef struct screen_rec {
+    const lanes_opts *opts;
+    const scn_program *prog;
+    rec_writer *w;
+    int      done;              /* the one run was recorded             */
+    uint64_t t0_ns;             /* monotonic time at its start          */
+    char     err[600];          /* its end's error, "" when none        */
+} screen_rec;
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int screen_start(void *ctx, scn_run *run, lanes_rt *rt, char *err, size_t errlen)
+{
+    screen_rec *r = ctx;
+
+    (void)run;
+    if (r->done || r->w != NULL)
+        return 0;
+    r->t0_ns = mono_ns();
+    r->w = out_record_start(r->opts, r->prog, rt, err, errlen);
+    if (r->w == NULL) {
+        r->done = 1;
+        snprintf(r->err, sizeof r->err, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int screen_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+{
+    screen_rec *r = ctx;
+
+    (void)rt;
+    if (r->w != NULL)
+        rec_write_events(r->w, ev, n);          /* errors: at its end */
+    return 0;
+}
+
+static void screen_end(void *ctx, scn_run *run, lanes_rt *rt, const char *how, int status)
+{
+    screen_rec *r = ctx;
+
+    if (r->w == NULL)
+        return;
+    out_record_end(r->w, rt, how, status, mono_ns() - r->t0_ns, scn_end_message(run),
+                   r->err, sizeof r->err);
+    r->w = NULL;
+    r->done = 1;
+}
+
+static int screen_finish(void *ctx, uint64_t dropped, char *err, size_t errlen)
+{
+    screen_rec *r = ctx;
+    int rc = r->err[0] != '\0' ? -1 : 0;
+
+    (void)dropped;
+    if (rc != 0 && err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s", r->err);
+    free(r);
+    return rc;
+}
+
+static const char *screen_error(void *ctx)
+{
+    return ((screen_rec *)ctx)->err;
+}
+
+play_fold out_record_screen_fold(const lanes_opts *opts, const scn_program *prog)
+{
+    screen_rec *r = out_xrealloc(NULL, sizeof *r);
+    play_fold f;
+
+    memset(r, 0, sizeof *r);
+    r->opts = opts;
+    r->prog = prog;
+    memset(&f, 0, sizeof f);
+    f.feed = screen_feed;
+    f.finish = screen_finish;
+    f.error = screen_error;
+    f.start = screen_start;
+    f.end = screen_end;
+    f.ctx = r;
+    f.lossless = 1;
     return f;
 }

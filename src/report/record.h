@@ -43,4 +43,11 @@ int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_sta
  * it with out_record_close or out_record_end, which need the run's end). */
 play_fold out_record_fold(rec_writer *w);
 
+/* The screen's recording (--record with the screen) as a fold that main
+ * adds to the pump: it records the first run only, opening opts->record
+ * when that run starts (a failure fails the start, play_error says it)
+ * and closing it at that run's end hook (a restart, or play_finish as
+ * play_end_as said).  A write error is its finish's error.  Lossless. */
+play_fold out_record_screen_fold(const lanes_opts *opts, const scn_program *prog);
+
 #endif

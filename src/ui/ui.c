@@ -30,7 +30,6 @@
 
 #include "lanes.h"
 #include "play/play.h"
-#include "report/record.h"     /* --record on screen: see rec_feed */
 #include "ui/ui.h"
 #include "ui/draw.h"
 #include "ui/model.h"
@@ -62,10 +61,6 @@ typedef struct ui_state {
     uint64_t     fold_now;         /* mono_ms of the frame being folded    */
     int          write_failed;     /* a fold (the trace) could not write   */
     char         write_err[600];   /* its message, said after the screen   */
-    rec_writer  *rec;              /* --record FILE: the first run, lossless */
-    int          recording;        /* the run being started is recorded     */
-    uint64_t     rec_t0;           /* mono_ms at its start                  */
-    char         rec_err[400];     /* its write error, said after the screen */
     int          speed;            /* index into speeds                    */
     uint64_t     base_tick;        /* the scenario's tick at 1x            */
     int          base_quantum;     /* quantum when preemption is on        */
@@ -210,21 +205,6 @@ static int model_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
     return 0;
 }
 
-/* The screen's recording (--record) as a fold: the run until the first
- * restart.  It is opened once the run started (it reads the runtime), so
- * it comes to the pump as a fold that writes once s->rec is open; its
- * write errors are said at its end (rec_err).  What remains of issue 13:
- * main should wire it like the trace, and ui.c not include report/. */
-static int rec_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
-{
-    ui_state *s = ctx;
-
-    (void)rt;
-    if (s->rec != NULL)
-        rec_write_events(s->rec, ev, n);        /* errors: at its end */
-    return 0;
-}
-
 /* Pumps every event still in the rings (at most about max) into the
  * model and the other folds.  A fold's write error ends the screen:
  * status 1, its message said after the terminal is restored. */
@@ -242,17 +222,6 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
         s->quit = 1;
     }
     return total;
-}
-
-/* Ends the recording: what is left in the rings, then how the run ended.
- * A write error is kept in rec_err, said after the screen (status 1). */
-static void end_recording(ui_state *s, const char *how, int status)
-{
-    drain(s, mono_ms(), (size_t)-1);
-    out_record_end(s->rec, s->rt, how, status, (mono_ms() - s->rec_t0) * 1000000u,
-                   scn_end_message(s->run), s->rec_err, sizeof s->rec_err);
-    s->rec = NULL;
-    s->recording = 0;
 }
 
 /* ---- one frame ------------------------------------------------------------- */
@@ -411,8 +380,6 @@ static int restart(ui_state *s, int cores)
     scn_settings set;
 
     s->cores = cores;
-    if (s->rec != NULL)             /* a recording holds one run: this one */
-        end_recording(s, "restarted", EXIT_DONE);
     settings(s, &set);
     s->fold_now = mono_ms();
     if (play_restart(s->play, &set, paused, err, sizeof err) != 0) {
@@ -703,7 +670,7 @@ void ui_restore_for_exit(void)
 int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, play *p)
 {
     ui_state *s;
-    play_fold model, rec;
+    play_fold model;
     char err[600] = "";
     const char *nc = getenv("NO_COLOR");
     int sigfd = -1, status, colour, utf8;
@@ -728,30 +695,17 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     model.feed = model_feed;
     model.ctx = s;
     play_add(p, &model);
-    if (opts->record != NULL) {     /* lossless from the start; writes once s->rec is open */
-        memset(&rec, 0, sizeof rec);
-        rec.feed = rec_feed;
-        rec.ctx = s;
-        rec.lossless = 1;
-        play_add(p, &rec);
-    }
 
     /* lanes inherit the mask: block before they are created */
     sigfd = ui_term_signals();
-    s->recording = opts->record != NULL;
     if (start_run(s, opts->paused, err, sizeof err) != 0) {
-        fprintf(stderr, "lanes: cannot start the scenario: %s\n", err);
+        s->write_failed = play_error(p) != NULL;   /* said here, not again */
+        if (s->write_failed)        /* a fold could not start: the recording */
+            fprintf(stderr, "lanes: %s\n", play_error(p));
+        else
+            fprintf(stderr, "lanes: cannot start the scenario: %s\n", err);
         status = EXIT_SYSTEM;
         goto out;
-    }
-    if (s->recording) {             /* the rings keep every event until the first drain */
-        s->rec_t0 = mono_ms();
-        s->rec = out_record_start(opts, prog, s->rt, err, sizeof err);
-        if (s->rec == NULL) {
-            fprintf(stderr, "lanes: %s\n", err);
-            status = EXIT_SYSTEM;
-            goto out;
-        }
     }
     ui_term_crash_handlers();       /* after the runtime's own handler */
     /* out of memory ends the process (status 1): the terminal first (main
@@ -784,13 +738,11 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
 
     ui_term_stop();
 out:
-    /* the folds' ends (the recording's, then the trace closed, their write
-     * errors) after the terminal is back, before the run stops */
+    /* the folds' ends (the recording's end hook, then the trace closed,
+     * their write errors) after the terminal is back, before the run stops */
     s->fold_now = mono_ms();
-    if (s->rec != NULL && s->run != NULL) {
-        end_recording(s, s->ended == SCN_DONE + 1 ? "done" : s->ended == SCN_DEADLOCK + 1 ?
-                      "deadlock" : s->ended == SCN_FAULT + 1 ? "fault" : "stopped", status);
-    }
+    play_end_as(p, s->ended == SCN_DONE + 1 ? "done" : s->ended == SCN_DEADLOCK + 1 ?
+                "deadlock" : s->ended == SCN_FAULT + 1 ? "fault" : "stopped", status);
     if (play_finish(p, err, sizeof err) != 0 && !s->write_failed) {
         fprintf(stderr, "lanes: %s\n", err);
         if (status == EXIT_DONE)
@@ -802,11 +754,6 @@ out:
     if (s->end_text != NULL && status < 128)
         fputs(s->end_text, stderr);
     fputs(s->write_err, stderr);
-    if (s->rec_err[0] != '\0') {
-        fprintf(stderr, "lanes: %s\n", s->rec_err);
-        if (status == EXIT_DONE)
-            status = EXIT_SYSTEM;
-    }
     if (sigfd >= 0)
         close(sigfd);
     ui_model_free(&s->model);

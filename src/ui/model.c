@@ -421,6 +421,11 @@ double ui_model_parallelism(const ui_model *m)
     return out_cpu_parallelism(&m->cpu);
 }
 
+int ui_model_parallelism_known(const ui_model *m)
+{
+    return out_cpu_parallelism_known(&m->cpu);
+}
+
 double ui_model_occupancy(const ui_model *m)
 {
     uint64_t busy = 0;

@@ -224,6 +224,9 @@ int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
 
 /* Parallelism: the lanes' CPU time / wall time not paused (out/cpu.h). */
 double ui_model_parallelism(const ui_model *m);
+/* The run is long enough for that figure to mean something; the screen
+ * shows a dash till then (OUT_PAR_MIN_MT, OUT_PAR_MIN_WALL_NS). */
+int ui_model_parallelism_known(const ui_model *m);
 
 /* Lane occupancy: routine-ticks held per tick of runtime time. */
 double ui_model_occupancy(const ui_model *m);

@@ -360,6 +360,30 @@ START_TEST(test_scn_no_warnings_with_errors)
 }
 END_TEST
 
+/* The about line shows whole on two rows at 100 columns (98 each). */
+#define ABOUT_COLUMNS 196
+
+static int columns(const char *s)
+{
+    int w = 0;
+    for (; *s != '\0'; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* The built-ins that say "press 4" for four routines at once: on a 2-CPU
+ * machine four lanes take turns on the CPUs, so their about line must say
+ * how to tell (solid cells, not ░). */
+static int promises_four(const char *name)
+{
+    static const char *const four[] = { "lesson", "smartphone", "restaurant",
+                                        "workers", "timeslice" };
+    for (size_t k = 0; k < sizeof four / sizeof four[0]; k++)
+        if (strcmp(name, four[k]) == 0)
+            return 1;
+    return 0;
+}
+
 START_TEST(test_scn_builtins_clean)
 {
     int i;
@@ -377,6 +401,12 @@ START_TEST(test_scn_builtins_clean)
         ck_assert_str_eq(scn_title(r.prog), scn_builtin_title(i));
         ck_assert_msg(strstr(scn_about(r.prog), "ress") != NULL,
                       "%s: the about line names a key to press", file);
+        ck_assert_msg(columns(scn_about(r.prog)) <= ABOUT_COLUMNS,
+                      "%s: the about line takes %d columns, more than two rows of a "
+                      "100-column screen", file, columns(scn_about(r.prog)));
+        ck_assert_msg(!promises_four(scn_builtin_name(i)) || strstr(scn_about(r.prog), "░"),
+                      "%s: the about line promises four at once without saying how it "
+                      "reads on 2 CPUs (░)", file);
         scn_result_free(&r);
     }
     ck_assert_int_eq(i, 14);

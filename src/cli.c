@@ -25,7 +25,7 @@ static const char usage_text[] =
 "(see --list); without one, the built-in 'restaurant' plays.\n"
 "\n"
 "  -c, --cores N        lanes (cores) at start, 1..64\n"
-"  -q, --quantum N      ticks per time slice, 0 = cooperative (no preemption)\n"
+"  -q, --quantum N      ticks of work per time slice, 0 = cooperative\n"
 "  -s, --speed X        speed as the screen shows it: 1/16..64 (1/4, 8x), max\n"
 "      --tick DURATION  tick length at speed 1x, e.g. 50ms, 200us, 1s\n"
 "      --headless       run to the end and print a summary (no terminal)\n"

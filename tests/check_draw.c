@@ -682,7 +682,7 @@ START_TEST(test_draw_lesson_note)
 END_TEST
 
 /* The restaurant with cook#1 preempted at tick 12: the newest decision,
- * "t 12: core 0: cook#1 used its 4-tick slice, preempted to the global
+ * "t 12: core 0: cook#1 used its slice (4 ticks of work), preempted to the global
  * queue", is longer than a 60-column row has room for. */
 static void restaurant_preempted(void)
 {

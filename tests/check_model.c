@@ -449,7 +449,8 @@ START_TEST(test_model_step_explains)
     ev(4000, LANES_EV_STOP, 0, 2, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
     ev(4000, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
     ck_assert_str_eq(M.lanes[0].step,
-        "cook#1 used its 4-tick slice, preempted to the global queue, took cashier from its queue");
+        "cook#1 used its slice (4 ticks of work), preempted to the global queue, took cashier "
+        "from its queue");
     ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 0), "took cashier"));
     ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 1), "preempted"));
     ev(4000, LANES_EV_STEP, -1, 0, 1, 2);

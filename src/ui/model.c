@@ -757,8 +757,12 @@ static void fold_stop(ui_model *m, const lanes_event *e)
         enqueue(m, r, l, (int)e->obj, t);
         queue_words(l, (int)e->obj, q, sizeof q);
         if (m->quantum > 0) {
-            stepf(m, l, "%s used its %d-tick slice, preempted to %s", r->name, m->quantum, q);
-            logf_(m, t, "core %d: %s used its %d-tick slice, preempted to %s", l, r->name, m->quantum, q);
+            /* the quantum counts ticks of work, not columns: a lane kept
+             * waiting for a CPU draws a slice wider than the quantum */
+            stepf(m, l, "%s used its slice (%d ticks of work), preempted to %s", r->name,
+                  m->quantum, q);
+            logf_(m, t, "core %d: %s used its slice (%d ticks of work), preempted to %s", l,
+                  r->name, m->quantum, q);
         } else {
             stepf(m, l, "%s preempted to %s", r->name, q);
             logf_(m, t, "core %d: %s preempted to %s", l, r->name, q);

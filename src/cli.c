@@ -26,7 +26,7 @@ static const char usage_text[] =
 "\n"
 "  -c, --cores N        lanes (cores) at start, 1..64\n"
 "  -q, --quantum N      ticks of work per time slice, 0 = cooperative\n"
-"  -s, --speed X        speed as the screen shows it: 1/16..64 (1/4, 8x), max\n"
+"  -s, --speed X        a speed the screen shows: 1/16, 1/8 .. 1, 2 .. 64, max\n"
 "      --tick DURATION  tick length at speed 1x, e.g. 50ms, 200us, 1s\n"
 "      --headless       run to the end and print a summary (no terminal)\n"
 "      --json           the summary as JSON (implies --headless)\n"
@@ -144,13 +144,16 @@ static int parse_duration(const char *s, uint64_t *out)
 }
 
 /* A speed as the screen shows it: a factor ("2", "0.25") or a fraction
- * ("1/4"), either with an optional "x" ("1/4x", "8x"), 1/16 .. 64; or
- * "max". */
+ * ("1/4"), either with an optional "x" ("1/4x", "8x"); or "max".  Only
+ * the screen's speeds (src/ui/ui.c: the powers of two from 1/16 to 64):
+ * the screen can only run and show those, so 3/7 is refused rather than
+ * shown as 1/2x (and run headless at 0.43x). */
 static int parse_speed(const char *s, double *out)
 {
     char num[64], *end;
     size_t len = strlen(s);
     double v, d;
+    int e;
 
     if (strcmp(s, "max") == 0) {
         *out = LANES_SPEED_MAX;
@@ -174,7 +177,7 @@ static int parse_speed(const char *s, double *out)
             return -1;
         v /= d;
     }
-    if (*end != '\0' || v < 0.0625 || v > 64)
+    if (*end != '\0' || v < 0.0625 || v > 64 || frexp(v, &e) != 0.5)
         return -1;
     *out = v;
     return 0;
@@ -246,8 +249,9 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             break;
         case 's':
             if (parse_speed(optarg, &o->speed) != 0)
-                return bad_usage("--speed takes a factor from 1/16 to 64 (such as 1/4, 0.5"
-                                 " or 8x) or max, not '%s'", optarg);
+                return bad_usage("--speed takes one of the screen's speeds: 1/16, 1/8, 1/4, "
+                                 "1/2, 1, 2, 4, 8, 16, 32, 64 (an x may follow; 0.5 for 1/2) "
+                                 "or max, not '%s'", optarg);
             break;
         case OPT_TICK:
             if (parse_duration(optarg, &o->tick_ns) != 0)

@@ -129,6 +129,11 @@ static const struct bad {
     { { "-s", "1/32" }, 2, "--speed takes" },
     { { "-s", "x" }, 2, "--speed takes" },
     { { "-s", "1/4xx" }, 2, "--speed takes" },
+    { { "-s", "3/7" }, 2, "--speed takes one of the screen's speeds: 1/16, 1/8, 1/4, 1/2, 1, "
+                          "2, 4, 8, 16, 32, 64 (an x may follow; 0.5 for 1/2) or max, not '3/7'" },
+    { { "-s", "3" }, 2, "--speed takes" },
+    { { "-s", "0.3x" }, 2, "--speed takes" },
+    { { "-s", "48" }, 2, "--speed takes" },
     { { "--tick", "ms" }, 2, "--tick takes" },
     { { "--tick", "1e400s" }, 2, "--tick takes" },
     { { "--tick", "1e3us" }, 2, "--tick takes" },
@@ -315,6 +320,8 @@ START_TEST(test_cli_speed_as_shown)
         { "1/4x", "\"tick_ns\":4000," }, { "1/2x", "\"tick_ns\":2000," },
         { "1x", "\"tick_ns\":1000," }, { "0.5", "\"tick_ns\":2000," },
         { "64x", "\"tick_ns\":1000," }, { "max", "\"tick_ns\":1000," },
+        { "1/8", "\"tick_ns\":8000," }, { "2/4", "\"tick_ns\":2000," },
+        { "0.0625x", "\"tick_ns\":16000," },
     };
     size_t i;
 

@@ -183,21 +183,32 @@ static int parse_speed(const char *s, double *out)
     return 0;
 }
 
-/* Each built-in: its name and title, then its about text wrapped under the
- * title, so a line stays within 80 columns. */
-static void list_about(FILE *out, const char *about)
+/* Columns a UTF-8 string takes (every character one column here). */
+static int columns(const char *s, size_t n)
 {
-    const int indent = 13, width = 80 - 13;
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* Each built-in: its name and title, then its about text wrapped under the
+ * title (indent: the title's column), so a line stays within 80 columns. */
+static void list_about(FILE *out, const char *about, int indent)
+{
+    const int width = 80 - indent;
     int col = 0;
 
     while (*about != '\0') {
-        size_t w;
+        size_t n;
+        int w;
         while (*about == ' ')
             about++;
-        w = strcspn(about, " ");
-        if (w == 0)
+        n = strcspn(about, " ");
+        if (n == 0)
             break;
-        if (col > 0 && col + 1 + (int)w > width) {
+        w = columns(about, n);
+        if (col > 0 && col + 1 + w > width) {
             fputc('\n', out);
             col = 0;
         }
@@ -205,9 +216,9 @@ static void list_about(FILE *out, const char *about)
             fprintf(out, "%*s", indent, "");
         else
             fputc(' ', out), col++;
-        fwrite(about, 1, w, out);
-        col += (int)w;
-        about += w;
+        fwrite(about, 1, n, out);
+        col += w;
+        about += n;
     }
     if (col > 0)
         fputc('\n', out);
@@ -215,10 +226,16 @@ static void list_about(FILE *out, const char *about)
 
 static int list_builtins(FILE *out)
 {
-    int i;
+    int i, col = 0;
+
+    /* the titles in one column, two spaces after the longest name */
     for (i = 0; scn_builtin_name(i) != NULL; i++) {
-        fprintf(out, "%-12s %s\n", scn_builtin_name(i), scn_builtin_title(i));
-        list_about(out, scn_builtin_about(i));
+        int w = (int)strlen(scn_builtin_name(i)) + 2;
+        col = w > col ? w : col;
+    }
+    for (i = 0; scn_builtin_name(i) != NULL; i++) {
+        fprintf(out, "%-*s%s\n", col, scn_builtin_name(i), scn_builtin_title(i));
+        list_about(out, scn_builtin_about(i), col);
     }
     return EXIT_DONE;
 }

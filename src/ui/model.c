@@ -468,9 +468,28 @@ uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r)
 }
 
 /* Tab order: live routines by id, then finished ones by id. */
+/* Tab's order: running, then runnable (queued or not placed yet), then
+ * waiting on a channel or asleep, then finished; by id within each.  The
+ * first Tab lands on what the lanes show, not on a sleeper. */
 static uint64_t tab_key(const ui_routine *r)
 {
-    return ((uint64_t)(r->at == UI_AT_DONE) << 32) | r->id;
+    uint64_t rank;
+
+    switch (r->at) {
+    case UI_AT_LANE:
+        rank = 0;
+        break;
+    case UI_AT_NEW: case UI_AT_LOCAL: case UI_AT_RUNNEXT: case UI_AT_GLOBAL:
+        rank = 1;
+        break;
+    case UI_AT_DONE:
+        rank = 3;
+        break;
+    default:                        /* send, recv, select, sleep */
+        rank = 2;
+        break;
+    }
+    return (rank << 32) | r->id;
 }
 
 uint32_t ui_model_next(const ui_model *m, uint32_t from, int dir)

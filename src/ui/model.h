@@ -241,7 +241,8 @@ uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r);
 uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r);
 
 /* The routine Tab (dir > 0) or Shift-Tab (dir < 0) selects after `from`
- * (0: none yet): live routines first by id, then the finished ones by id,
+ * (0: none yet): running ones first, then runnable, then waiting or
+ * asleep, then finished, by id within each (the states as they are now),
  * round and round.  0 when there are none. */
 uint32_t ui_model_next(const ui_model *m, uint32_t from, int dir);
 

@@ -326,7 +326,7 @@ static void frame(ui_state *s, uint64_t now)
 
 /* ---- actions ----------------------------------------------------------------- */
 
-/* Tab and Shift-Tab: live routines first, then the finished ones. */
+/* Tab and Shift-Tab: running, runnable, waiting, finished (model.h). */
 static void select_step(ui_state *s, int dir)
 {
     uint32_t id = ui_model_next(&s->model, s->view.selected, dir);

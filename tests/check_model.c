@@ -238,6 +238,25 @@ START_TEST(test_model_tab_order_running_first)
 }
 END_TEST
 
+/* The step counter counts the steps since the pause: 6 steps, a resume,
+ * a pause and 6 more read "step 6", not "step 12". */
+START_TEST(test_model_steps_count_per_pause)
+{
+    int k;
+
+    ev(0, LANES_EV_PAUSE, -1, 0, 0, 0);
+    for (k = 1; k <= 6; k++)
+        ev((uint64_t)k * 1000, LANES_EV_STEP, -1, 0, 1, k);
+    ck_assert_uint_eq(M.steps, 6);
+    ev(7000, LANES_EV_RESUME, -1, 0, 0, 0);
+    ev(9000, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ck_assert_uint_eq(M.steps, 0);
+    for (k = 7; k <= 12; k++)
+        ev((uint64_t)k * 1000 + 3000, LANES_EV_STEP, -1, 0, 1, k);
+    ck_assert_uint_eq(M.steps, 6);
+}
+END_TEST
+
 /* Tab visits live routines (by id) before finished ones. */
 START_TEST(test_model_tab_order_live_first)
 {
@@ -605,6 +624,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_wait_includes_current);
     tcase_add_test(tc, test_model_tab_order_live_first);
     tcase_add_test(tc, test_model_tab_order_running_first);
+    tcase_add_test(tc, test_model_steps_count_per_pause);
     tcase_add_test(tc, test_model_two_lanes_same_column);
     tcase_add_test(tc, test_model_cpu_waiting_ticks);
     tcase_add_test(tc, test_model_cpu_interval_starts_at_run);

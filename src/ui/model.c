@@ -1037,6 +1037,8 @@ static void fold_one(ui_model *m, const lanes_event *e)
     case LANES_EV_PAUSE:
         m->paused = 1;
         m->stepping = 0;
+        m->steps = 0;       /* "step 3" reads as the third since the pause;
+                               the header's tick says where in the run */
         break;
     case LANES_EV_RESUME:
         m->paused = 0;

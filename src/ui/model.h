@@ -149,7 +149,7 @@ typedef struct ui_model {
     /* counters */
     uint64_t switches, steals, preempts, items_done, events;
     uint64_t latency_mt;           /* sum of item latencies, milli-ticks     */
-    uint64_t steps;
+    uint64_t steps;                /* STEPs since the latest PAUSE           */
     int      deadlock;             /* blocked routines at a DEADLOCK event   */
 
     /* by item number: t_rt + 1 of its first SEND and of its latest RECV

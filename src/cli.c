@@ -34,6 +34,10 @@ static const char usage_text[] =
 "      --seed N         seed for random amounts\n"
 "      --for TICKS      stop the run after TICKS ticks, a normal end (status 0);\n"
 "                       --headless needs it for a scenario that can run forever\n"
+"      --record FILE    keep the whole run in FILE, a recording (on the screen:\n"
+"                       until the first restart)\n"
+"      --replay FILE    show a recorded run instead of running one (with --headless:\n"
+"                       the same summary and trace as the run gave)\n"
 "      --paused         start paused\n"
 "      --no-color       no colours (also when NO_COLOR is set)\n"
 "      --ascii          ASCII line drawing only\n"
@@ -50,7 +54,8 @@ static const char usage_text[] =
 "3 deadlock, 4 scenario fault.\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
-       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR };
+       OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR, OPT_RECORD,
+       OPT_REPLAY };
 
 static const struct option long_options[] = {
     { "cores",    required_argument, NULL, 'c' },
@@ -68,6 +73,8 @@ static const struct option long_options[] = {
     { "no-mouse", no_argument,       NULL, OPT_NO_MOUSE },
     { "frames",   required_argument, NULL, OPT_FRAMES },
     { "for",      required_argument, NULL, OPT_FOR },
+    { "record",   required_argument, NULL, OPT_RECORD },
+    { "replay",   required_argument, NULL, OPT_REPLAY },
     { "list",     no_argument,       NULL, 'l' },
     { "help",     no_argument,       NULL, 'h' },
     { "version",  no_argument,       NULL, 'V' },
@@ -240,6 +247,29 @@ static int list_builtins(FILE *out)
     return EXIT_DONE;
 }
 
+/* --replay shows a recorded run as it was: nothing may change it, and
+ * the recording names its scenario.  -1 (go on), or the exit status. */
+static int replay_usage(const lanes_opts *o, int argc, char **argv)
+{
+    static const char *const changes[] = {
+        "--cores", "--quantum", "--speed", "--tick", "--seed", "--for", "--paused", "--record"
+    };
+    int set[] = { o->cores != 0, o->quantum != -1, o->speed != 0, o->tick_ns != 0,
+                  o->seed_set, o->for_ticks != 0, o->paused, o->record != NULL };
+    size_t i;
+
+    if (optind < argc)
+        return bad_usage("--replay plays the recording's own scenario: give no SCENARIO "
+                         "('%s')", argv[optind]);
+    for (i = 0; i < sizeof set / sizeof set[0]; i++)
+        if (set[i])
+            return bad_usage("%s would change the run; --replay shows the recorded one "
+                             "as it was", changes[i]);
+    if (!o->headless)
+        return bad_usage("--replay on the screen is not built yet; use --headless");
+    return -1;
+}
+
 int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
 {
     char why[200];
@@ -302,6 +332,16 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
                                  (long)CLI_MAX_FOR, optarg);
             o->for_ticks = v;
             break;
+        case OPT_RECORD:
+            if (*optarg == '\0' || strcmp(optarg, "-") == 0)
+                return bad_usage("--record needs a file name (standard output is the summary's)");
+            o->record = optarg;
+            break;
+        case OPT_REPLAY:
+            if (*optarg == '\0')
+                return bad_usage("--replay needs a recording's file name (or '-' for standard input)");
+            o->replay = optarg;
+            break;
         case 'l': return list_builtins(out);
         case 'h': fputs(usage_text, out); return EXIT_DONE;
         case 'V': fprintf(out, "lanes %s\n", PACKAGE_VERSION); return EXIT_DONE;
@@ -320,6 +360,8 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             return bad_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (o->replay != NULL)
+        return replay_usage(o, argc, argv);
     if (argc - optind > 1)
         return bad_usage("one scenario at a time: '%s' and '%s'", argv[optind], argv[optind + 1]);
     o->scenario = optind < argc ? argv[optind] : SCN_DEFAULT;

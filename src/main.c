@@ -40,6 +40,8 @@ int main(int argc, char **argv)
         return stdout_done(status);
     if (status >= 0)
         return status;
+    if (o.replay != NULL)
+        return out_replay(&o);
     res = scn_load(o.scenario);
     if (res.messages != NULL)
         cli_put_clean(stderr, res.messages);

@@ -39,6 +39,9 @@ typedef struct lanes_opts {
     long     frames;        /* --frames N: quit after N frames; 0 = never */
     long     for_ticks;     /* --for TICKS: stop the run after this much
                                runtime time, a normal end; 0 = unset      */
+    const char *record;     /* --record FILE: keep the run; NULL = none   */
+    const char *replay;     /* --replay FILE ("-" = stdin): show a recorded
+                               run instead of running one; NULL = none    */
 } lanes_opts;
 
 #endif

@@ -414,6 +414,7 @@ START_TEST(test_limits_ids_wrap)
 }
 END_TEST
 
+#if CROWD > 0
 static atomic_int crowd_up;
 
 static void crowd_member(void *a)
@@ -422,6 +423,7 @@ static void crowd_member(void *a)
     atomic_fetch_add(&crowd_up, 1);
     lanes_sleep(1000000);
 }
+#endif
 
 /* More routines alive at once than the first name level has slots: none
  * loses its name, no id is given twice, the table grows with them (and

@@ -532,6 +532,9 @@ START_TEST(test_model_runnext_holds_one)
 
     ev(0, LANES_EV_SPAWN, 0, 1, 0, LANES_Q_RUNNEXT);
     ev(0, LANES_EV_SPAWN, 0, 2, 0, LANES_Q_RUNNEXT);
+    /* the old occupant leaves by its MOVE, not by inference */
+    ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_RUNNEXT);
+    ev(0, LANES_EV_MOVE, 0, 1, LANES_Q_RUNNEXT, LANES_Q_LOCAL);
     ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_LOCAL);
     ck_assert_int_eq(ui_model_routine(&M, 2)->at, UI_AT_RUNNEXT);
     ev(0, LANES_EV_SPAWN, 0, 3, 0, LANES_Q_LOCAL);

@@ -1,6 +1,6 @@
 /*
  * check_trace.c - the trace rings: time order across lanes, drop counting,
- * lossless mode, causal order across lanes, names of kinds.
+ * lossless mode, causal order across lanes, names of kinds, items.
  */
 #include "config.h"
 #include <check.h>
@@ -376,6 +376,58 @@ START_TEST(test_trace_names)
 }
 END_TEST
 
+/* ---- a message's item: the SEND/RECV arg -------------------------------- */
+
+static int32_t tenfold(const void *elem, uint32_t seq, void *arg)
+{
+    (void)elem;
+    return (int32_t)seq * 10 + *(int *)arg;
+}
+
+static void itemer(void *a)
+{
+    lanes_chan **ch = a;
+    for (int k = 0; k < 3; k++)
+        for (int v = 100; v <= 300; v += 100) {
+            int got;
+            lanes_send(ch[k], &v);
+            lanes_recv(ch[k], &got);
+        }
+}
+
+/* A channel's item function gives its SEND and RECV args; the default is
+ * the element's first 4 bytes; setting NULL brings the default back. */
+START_TEST(test_trace_item_fn)
+{
+    lanes_config c = { .cores = 1, .tick_ns = 1000, .trace_events = 4096 };
+    static const int32_t want[3][3] = { { 17, 27, 37 }, { 100, 200, 300 }, { 100, 200, 300 } };
+    lanes_event ev[512];
+    lanes_chan *ch[3];
+    int seven = 7, seen[3] = { 0, 0, 0 };
+    size_t n;
+    rt = lanes_open(&c);
+    for (int k = 0; k < 3; k++)
+        ch[k] = lanes_chan_open(rt, "c", sizeof(int), 1);
+    lanes_chan_set_item(ch[0], tenfold, &seven);
+    lanes_chan_set_item(ch[2], tenfold, &seven);
+    lanes_chan_set_item(ch[2], NULL, NULL);
+    lanes_go(rt, "itemer", itemer, ch);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    n = lanes_trace_read(rt, ev, 512);
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].kind != LANES_EV_SEND && ev[i].kind != LANES_EV_RECV)
+            continue;
+        for (int k = 0; k < 3; k++)
+            if (ev[i].obj == lanes_chan_id(ch[k])) {
+                ck_assert_int_eq(ev[i].arg, want[k][seen[k] / 2]);
+                seen[k]++;
+            }
+    }
+    for (int k = 0; k < 3; k++)
+        ck_assert_int_eq(seen[k], 6);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("trace");
@@ -389,6 +441,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_trace_ring_lap_period);
     tcase_add_test(tc, test_trace_off);
     tcase_add_test(tc, test_trace_names);
+    tcase_add_test(tc, test_trace_item_fn);
     tcase_add_test(tc, test_trace_annotate);
     suite_add_tcase(s, tc);
     return s;

@@ -28,6 +28,7 @@
 
 #include "out/out.h"
 #include "out/summary.h"
+#include "out/record.h"
 
 /* Headless runs go as fast as the machine allows: a tick of 20 us keeps a
  * tick of work long against the cost of a context switch and a trace event
@@ -111,14 +112,17 @@ static void say(const char *msg)
     }
 }
 
-/* Reads the reports found so far; prints them unless `quiet`. */
-static void drain_reports(scn_run *run, int quiet)
+/* Reads the reports found so far; prints them unless `quiet`, and
+ * records them with --record (a write error shows at the next events). */
+static void drain_reports(scn_run *run, int quiet, rec_writer *rw)
 {
     char *r;
 
     while ((r = scn_take_report(run)) != NULL) {
         if (!quiet)
             say(r);
+        if (rw != NULL)
+            rec_write_message(rw, r);
         free(r);
     }
 }
@@ -211,6 +215,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     lanes_rt *rt;
     lanes_event *buf;
     out_trace *tw = NULL;
+    rec_writer *rw = NULL;              /* --record */
     out_summary sum;
     out_names names;
     out_run_info info;
@@ -271,6 +276,17 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
     info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
+    if (opts->record != NULL &&
+        (rw = out_record_open(opts->record, prog, rt, &info, err, sizeof err)) == NULL) {
+        say(err);
+        if (tw != NULL)
+            out_trace_close(tw, 0, NULL, 0);
+        free(buf);
+        out_summary_free(&sum);
+        scn_stop(run);
+        return EXIT_SYSTEM;
+    }
+
     t0 = now_ns();
     lanes_resume(rt);
     for (;;) {
@@ -280,7 +296,11 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
             trace_failed = 1;
             break;
         }
-        drain_reports(run, quiet);
+        if (rw != NULL && rec_write_events(rw, buf, n) != 0) {
+            trace_failed = 1;           /* the recording's write error */
+            break;
+        }
+        drain_reports(run, quiet, rw);
         if (n == READ_BATCH)
             continue;
         if (ended && n == 0)
@@ -300,14 +320,18 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         }
     }
     wall = now_ns() - t0;
-    drain_reports(run, quiet);
+    drain_reports(run, quiet, rw);
     dropped = lanes_trace_dropped(rt);
     out_summary_finish(&sum, lanes_now(rt), wall, dropped);
 
     if (trace_failed) {
         /* the reader is gone or the disk is full: stop here, loudly */
-        say(out_trace_error(tw));
-        out_trace_close(tw, dropped, NULL, 0);
+        say(rw != NULL && *rec_write_error(rw) != '\0' ? rec_write_error(rw)
+                                                     : out_trace_error(tw));
+        if (tw != NULL)
+            out_trace_close(tw, dropped, NULL, 0);
+        if (rw != NULL)
+            rec_close(rw, NULL, NULL, 0);
         free(buf);
         out_summary_free(&sum);
         scn_stop(run);
@@ -338,8 +362,14 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         status = EXIT_SYSTEM;
         info.exit_status = status;
     }
-    if (opts->json)
+    if (opts->json || rw != NULL)       /* a recording keeps it for a --json replay */
         info.json_more = more = json_report(run, scn_filename(prog));
+    if (rw != NULL && out_record_close(rw, &info, &sum, scn_end_message(run), more, err,
+                                       sizeof err) != 0) {
+        say(err);
+        status = EXIT_SYSTEM;
+        info.exit_status = status;
+    }
     rc = opts->json ? out_summary_print_json(sumf, &sum, &info, &names)
                     : out_summary_print_text(sumf, &sum, &info, &names);
     free(more);

@@ -21,6 +21,13 @@
  * trace event was dropped), 3 deadlock, 4 scenario fault. */
 int out_headless(const lanes_opts *opts, scn_program *prog);
 
+/* Plays the recording opts->replay without a terminal: feeds its events to
+ * the summary and (with opts->trace) the trace writer as out_headless fed
+ * the live run's, prints the same summary and returns the status the run
+ * ended with; 2 when the recording cannot be read whole (said on stderr,
+ * nothing else printed), 1 on a write error (src/out/record.c). */
+int out_replay(const lanes_opts *opts);
+
 /* When memory runs out, the folds and the trace writer call `fn` (the
  * screen restores the terminal there; it must be async-signal-safe), say
  * "lanes: out of memory" on stderr and end the process with status 1.

@@ -852,6 +852,10 @@ static void fold_one(out_trace *w, const lanes_event *e)
             put(w, "}}");
         }
         break;
+    case LANES_EV_MOVE:
+        if ((r = rs(w, e->routine)) != NULL)
+            enqueue(w, r, queue_of(e->arg, lane), e->t_ns);
+        break;
     case LANES_EV_STEAL:
         if ((r = rs(w, e->routine)) != NULL) {
             instant(w, "steal", lane, e->t_ns);

@@ -126,6 +126,8 @@ struct lanes_chan {
                                    arg for elements shorter than 4 bytes)    */
     uint32_t    nrecv;          /* messages that left it; FIFO keeps them in
                                    step with nsent                           */
+    lanes_item_fn item_fn;      /* the SEND/RECV arg (lanes_chan_set_item), */
+    void       *item_arg;       /*   NULL: the default; under the lock      */
     const void *trace_last;     /* traced: the ring of the latest event about
                                    the channel, or of a parker's STOP (rt_sched.h) */
     chan_waitq  recvq;          /* parked receivers                          */
@@ -224,12 +226,15 @@ static void copy_elem(const lanes_chan *ch, void *dst, const void *src)
     }
 }
 
-/* The `arg` of SEND/RECV: the element's first 4 bytes when it has them,
- * else the message's number on this channel. */
+/* The `arg` of SEND/RECV, the message's item: what the channel's item
+ * function says, or by default the element's first 4 bytes when it has
+ * them, else the message's number on this channel. */
 static int32_t item_of(const lanes_chan *ch, const void *src, uint32_t count)
 {
     int32_t v = 0;
 
+    if (ch->item_fn != NULL)
+        return ch->item_fn(src, count, ch->item_arg);
     if (ch->elem_size < 4)
         return (int32_t)count;
     if (src != NULL)
@@ -344,6 +349,8 @@ static int recv_now(lanes_chan *ch, void *elem, int *res, rt_routine **wake)
 
 /* ---- channels --------------------------------------------------------------- */
 
+static void chan_destroy(struct lanes_chan *ch);
+
 lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, size_t cap)
 {
     lanes_chan *ch;
@@ -365,7 +372,7 @@ lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, si
     ch->cap = cap;
     ch->traced = sched_tracing(rt);
     atomic_init(&ch->lock.held, 0);
-    ch->id = sched_chan_register(rt, ch, name != NULL ? name : "");
+    ch->id = sched_chan_register(rt, ch, name != NULL ? name : "", chan_destroy);
     if (ch->id == 0)
         goto error3;
     sched_trace(rt, LANES_EV_CHAN, 0, ch->id, cap > INT32_MAX ? INT32_MAX : (int32_t)cap, NULL);
@@ -380,7 +387,8 @@ error1:
     return NULL;
 }
 
-void chan_destroy(struct lanes_chan *ch)
+/* lanes_close, through the registry (sched_chan_register). */
+static void chan_destroy(struct lanes_chan *ch)
 {
     /* Parked routines' wait records live on their stacks, which the
      * scheduler frees: nothing here may follow the lists. */
@@ -392,6 +400,16 @@ void chan_destroy(struct lanes_chan *ch)
     }
     free(ch->buf);
     free(ch);
+}
+
+void lanes_chan_set_item(lanes_chan *ch, lanes_item_fn fn, void *arg)
+{
+    if (ch == NULL)
+        return;
+    lock_take(&ch->lock);
+    ch->item_fn = fn;
+    ch->item_arg = arg;
+    lock_drop(&ch->lock);
 }
 
 uint32_t lanes_chan_id(const lanes_chan *ch)

@@ -1,9 +1,9 @@
 /*
  * cpu.c - what the OS really gave the lanes: per-lane CPU and wait time
  * while routines work, and the load other processes put on our CPUs.
- * Owns the readings and their arithmetic; sched.c decides when to take
- * them and records the events (LANES_EV_CPU, LANES_EV_LOAD).  Knows
- * nothing of lanes, routines or rings.
+ * Owns the readings and their arithmetic; work.c and tracing.c decide
+ * when to take them and record the events (LANES_EV_CPU, LANES_EV_LOAD).
+ * Knows nothing of lanes, routines or rings.
  *
  * Sources, and why these:
  *  - Time on a CPU: the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID).  It
@@ -30,7 +30,7 @@
  *
  * Costs here (a 2-vCPU KVM guest): the CPU clock is a system call, about
  * 1 us; the schedstat pread about 1.6 us; /proc/stat about 20 us.  A
- * window costs both of the first two at each end, which is why sched.c
+ * window costs both of the first two at each end, which is why work.c
  * closes one at most every LANES_CPU_SAMPLE_NS of work.
  *
  * Invariant: a window's reported obj + arg never exceed its length as the

@@ -4,7 +4,7 @@
  * Two measurements, each with one owner:
  *  - cpu_lane, one per lane, owned by the lane's thread: while the lane's
  *    routine is inside lanes_work, how long the thread ran on a CPU and
- *    how long it was runnable but waited for one.  sched.c opens a window
+ *    how long it was runnable but waited for one.  work.c opens a window
  *    (cpu_begin) when a lanes_work call starts or resumes on the lane and
  *    closes one (cpu_take) for every CPU event; each window starts where
  *    the last one ended, so nothing is counted twice.  Only the totals are
@@ -21,7 +21,7 @@
 #include "lanes.h"
 
 /* Inside one tick longer than this, the lane closes a window between two
- * chunks of its work (sched.c), so a window stays well under a second and
+ * chunks of its work (work.c), so a window stays well under a second and
  * the event's 32-bit fields never saturate. */
 #define CPU_CHOP_NS 100000000ull
 

@@ -32,7 +32,7 @@ typedef struct ids_tab {
     _Atomic uint64_t next;                  /* ids drawn so far (handed out or skipped) */
     _Atomic int      nlevels;               /* levels[0..nlevels) exist; the last one is written */
     ids_level        levels[IDS_LEVELS];    /* each set once, before nlevels covers it */
-    const _Atomic uint64_t *census;         /* live routines in its high 32 bits (sched.c) */
+    const _Atomic uint64_t *census;         /* live routines in its high 32 bits (census.c) */
     pthread_mutex_t  grow_mu;               /* serialises adding a level */
 } ids_tab;
 

@@ -1,6 +1,7 @@
 /*
  * item.c - the one event a routine records about its own data: that it is
- * done with an item.  Owns nothing; writes through the scheduler's trace.
+ * done with an item, the number its messages carried (chan.c gives each
+ * message its item).  Owns nothing; writes through the trace.
  */
 #include "config.h"
 #include "lanes.h"

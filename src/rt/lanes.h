@@ -154,6 +154,18 @@ int lanes_chan_close(lanes_chan *ch);                  /* 0, or LANES_CLOSED whe
 int lanes_try_send(lanes_chan *ch, const void *elem);  /* 0, LANES_CLOSED or LANES_WOULDBLOCK */
 int lanes_try_recv(lanes_chan *ch, void *elem);        /* 0, LANES_CLOSED or LANES_WOULDBLOCK */
 uint32_t lanes_chan_id(const lanes_chan *ch);          /* > 0, the `obj` of channel events */
+
+/* A message's item: the number it carries through the trace, the `arg`
+ * of its SEND and RECV events, which a fold follows from sender to
+ * receiver (the DONE of lanes_item_done ends its journey).  By default the
+ * element's first 4 bytes when elem_size >= 4 (a program that sends
+ * numbered items, as scenarios do, sees them), else the message's number
+ * on the channel (1, 2, ...).  fn replaces that for ch: called with the
+ * element (NULL for a close's zero value), its number and arg, under the
+ * channel's lock and only while tracing, so it must be quick and must not
+ * use channels.  NULL restores the default. */
+typedef int32_t (*lanes_item_fn)(const void *elem, uint32_t seq, void *arg);
+void lanes_chan_set_item(lanes_chan *ch, lanes_item_fn fn, void *arg);
 size_t lanes_chan_len(lanes_chan *ch);                 /* items buffered now */
 size_t lanes_chan_cap(const lanes_chan *ch);
 
@@ -218,7 +230,8 @@ typedef struct lanes_event {
  *          SLEEP: ticks; PREEMPT/YIELD/CORES: LANES_Q_* it was put on
  * WAKE     routine made runnable; obj = waker routine (0: timer or runtime);
  *          lane = lane whose queue got it (NO_LANE: global); arg = LANES_Q_*
- * SEND     routine sent on channel obj; arg = item (first 4 bytes of the
+ * SEND     routine sent on channel obj; arg = the message's item
+ *          (lanes_chan_set_item; by default the first 4 bytes of the
  *          element when elem_size >= 4, else the channel's message count)
  * RECV     routine received on channel obj; arg as for SEND
  * CLOSE    routine closed channel obj
@@ -235,7 +248,8 @@ typedef struct lanes_event {
  * QUANTUM  control: obj = new quantum, arg = old
  * CHAN     channel obj opened; arg = capacity; routine = opener (0: plain thread)
  * DONE     routine is done with item arg (lanes_item_done): the end of the
- *          item's journey, for end-to-end latency (first SEND to last RECV)
+ *          journey of the messages whose item is arg, for end-to-end
+ *          latency (first SEND to last RECV)
  * CPU      what the OS really gave lane's thread while it did routine's work
  *          (lanes_work): obj = ns the thread ran on a CPU, arg = ns it was
  *          runnable but waited for a CPU (the OS time-slicing the lanes),
@@ -270,6 +284,14 @@ typedef struct lanes_event {
  *          obj = tag, arg = by tag; lane = the lane it runs on.  The runtime
  *          gives neither a meaning: the layer that records them does (the
  *          scenario interpreter: scn.h).  Nothing in the runtime changes.
+ * MOVE     routine moved between run queues without running, by lane:
+ *          obj = LANES_Q_* it left, arg = LANES_Q_* it joined (lane's, or
+ *          the global queue).  Two moves today: a WAKE into lane's run-next
+ *          slot pushes the routine that sat there to lane's local ring
+ *          (obj RUNNEXT, arg LOCAL; same t_ns as that WAKE, right after
+ *          it); a lane taking the head of the global queue takes its share
+ *          of the rest into its ring (obj GLOBAL, arg LOCAL; a RUN with arg
+ *          GLOBAL of the head follows).
  */
 enum {
     LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,
@@ -277,7 +299,7 @@ enum {
     LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
     LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
     LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE, LANES_EV_CPU,
-    LANES_EV_LOAD, LANES_EV_NOTE,
+    LANES_EV_LOAD, LANES_EV_NOTE, LANES_EV_MOVE,
     LANES_EV_KINDS                      /* one past the last */
 };
 
@@ -320,7 +342,8 @@ uint64_t lanes_trace_dropped(const lanes_rt *rt);
  * on a full control ring they drop, counted. */
 void lanes_trace_lossless(lanes_rt *rt, int on);
 
-/* Inside a routine: records a DONE event for `item` on this lane. */
+/* Inside a routine: records a DONE event for `item` on this lane: the
+ * messages whose item (lanes_chan_set_item) it is have arrived. */
 void lanes_item_done(int32_t item);
 
 /* Inside a routine: records a NOTE event (tag, arg) on this lane, between

@@ -1,15 +1,22 @@
-# src/rt/local.mk - the runtime library: src/rt/ alone, public header lanes.h.
+# src/rt/local.mk - the runtime library: src/rt/ alone, public header lanes.h,
+# and its tests.  Every runtime source is listed here and nowhere else.
 noinst_LIBRARIES += src/rt/liblanes.a
-src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/sched.c \
+src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
+	src/rt/runq.h src/rt/sched.c src/rt/time.c src/rt/tracing.c \
+	src/rt/home.c src/rt/census.c src/rt/control.c src/rt/os.c src/rt/open.c \
+	src/rt/work.c \
 	src/rt/ctx.h src/rt/ctx.c src/rt/stack.h src/rt/stack.c \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
 	src/rt/ids.h src/rt/ids.c \
-	src/rt/rassert.h src/rt/rtdebug.h src/rt/cpu.h src/rt/cpu.c
+	src/rt/rassert.h src/rt/rtdebug.h src/rt/chan.c src/rt/item.c \
+	src/rt/annotate.c src/rt/cpu.h src/rt/cpu.c
 
 # Scheduler and trace tests (Check); sources in tests/.
 if HAVE_CHECK
-check_PROGRAMS += tests/check_sched tests/check_trace tests/check_cpu tests/check_limits
-TESTS += tests/check_sched tests/check_trace tests/check_cpu tests/check_limits
+check_PROGRAMS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu \
+	tests/check_limits
+TESTS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu \
+	tests/check_limits
 endif
 tests_check_sched_SOURCES = tests/check_sched.c tests/testutil.h
 tests_check_sched_CFLAGS = $(TEST_CFLAGS)
@@ -17,6 +24,9 @@ tests_check_sched_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 tests_check_trace_SOURCES = tests/check_trace.c tests/testutil.h
 tests_check_trace_CFLAGS = $(TEST_CFLAGS)
 tests_check_trace_LDADD = src/rt/liblanes.a $(TEST_LIBS)
+tests_check_places_SOURCES = tests/check_places.c
+tests_check_places_CFLAGS = $(TEST_CFLAGS)
+tests_check_places_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = src/rt/liblanes.a $(TEST_LIBS)
@@ -26,3 +36,22 @@ tests_check_limits_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 
 # The figures program of issue 3 (not built; see its header).
 EXTRA_DIST += tests/bench/rt-figures.c
+
+# Channel, select and deadlock tests (Check); sources in tests/.
+if HAVE_CHECK
+check_PROGRAMS += tests/check_chan tests/check_select tests/check_deadlock
+TESTS += tests/check_chan tests/check_select tests/check_deadlock
+endif
+CHAN_TEST_LIBS = src/rt/liblanes.a $(TEST_LIBS)
+
+tests_check_chan_SOURCES = tests/check_chan.c tests/chantest.h
+tests_check_chan_CFLAGS = $(TEST_CFLAGS)
+tests_check_chan_LDADD = $(CHAN_TEST_LIBS)
+
+tests_check_select_SOURCES = tests/check_select.c tests/chantest.h
+tests_check_select_CFLAGS = $(TEST_CFLAGS)
+tests_check_select_LDADD = $(CHAN_TEST_LIBS)
+
+tests_check_deadlock_SOURCES = tests/check_deadlock.c tests/chantest.h
+tests_check_deadlock_CFLAGS = $(TEST_CFLAGS)
+tests_check_deadlock_LDADD = $(CHAN_TEST_LIBS)

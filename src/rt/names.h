@@ -14,6 +14,8 @@
 typedef struct name_slot {
     char name[LANES_NAME_MAX];      /* written once, before `ready` */
     void *ptr;                      /* channels: the lanes_chan */
+    void (*destroy)(lanes_chan *);  /* channels: frees ptr at lanes_close;
+                                       set once at registration */
     _Atomic uint32_t ready;         /* name and ptr written (release) */
 } name_slot;
 

@@ -70,14 +70,13 @@ void sched_trace2(lanes_rt *rt, uint32_t obj, int kind0, uint32_t routine0, int3
  * park on the object, whose STOP that lane records under the lock. */
 void sched_trace_mark(lanes_rt *rt, const void **last);
 
-/* Channel registry, owned by sched.c: ids are 1, 2, ... per runtime.  The
- * runtime keeps every channel until lanes_close, which calls chan_destroy on
- * each (channels may still have parked routines then: chan_destroy must not
- * touch routines). */
+/* Channel registry, owned by open.c: ids are 1, 2, ... per runtime.  The
+ * runtime keeps every channel until lanes_close, which calls destroy(ch)
+ * on each (channels may still have parked routines then: destroy must not
+ * touch routines).  So the scheduler calls into chan.c only through the
+ * pointer it was given: no link-time knot between the two. */
 struct lanes_chan;
-uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name);
-
-/* Provided by chan.c for the scheduler. */
-void chan_destroy(struct lanes_chan *ch);
+uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name,
+                             void (*destroy)(struct lanes_chan *));
 
 #endif

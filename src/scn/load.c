@@ -188,6 +188,12 @@ const char *scn_title(const scn_program *p)
 
 const char *scn_about(const scn_program *p) { return p->about != NULL ? p->about : ""; }
 const char *scn_filename(const scn_program *p) { return p->filename; }
+const char *scn_source(const scn_program *p, size_t *len)
+{
+    if (len != NULL)
+        *len = p->source_len;
+    return p->source;
+}
 int scn_cores(const scn_program *p) { return p->cores; }
 int scn_quantum(const scn_program *p) { return p->quantum; }
 uint64_t scn_tick_ns(const scn_program *p) { return p->tick_ns; }

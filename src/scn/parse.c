@@ -735,6 +735,7 @@ void scn_program_free(scn_program *p)
         free(p->notes[i]);
     free(p->notes);
     free(p->filename);
+    free(p->source);
     free(p->title);
     free(p->about);
     free(p);
@@ -760,6 +761,11 @@ scn_result scn_parse(const char *filename, const char *buf, size_t len)
     ps->p = scn_xrealloc(NULL, sizeof *ps->p);
     memset(ps->p, 0, sizeof *ps->p);
     ps->p->filename = scn_xstrdup(filename);
+    ps->p->source = scn_xrealloc(NULL, len + 1);
+    if (len != 0)
+        memcpy(ps->p->source, buf, len);
+    ps->p->source[len] = '\0';
+    ps->p->source_len = len;
     ps->p->cores = SCN_DEF_CORES;
     ps->p->quantum = SCN_DEF_QUANTUM;
     ps->p->tick_ns = SCN_DEF_TICK_NS;

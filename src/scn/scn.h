@@ -64,6 +64,10 @@ int      scn_quantum(const scn_program *p);      /* `quantum`, default 4        
 uint64_t scn_tick_ns(const scn_program *p);      /* `tick`, default 50 ms           */
 uint64_t scn_seed(const scn_program *p);         /* `seed`, default 1               */
 
+/* The whole text the program was parsed from, and its length (a
+ * recording keeps it); NUL-terminated, valid as long as the program. */
+const char *scn_source(const scn_program *p, size_t *len);
+
 /* The line of a `forever` loop that a routine which runs reaches (the
  * first such), or 0: then every routine ends by itself or blocks.  A run
  * of a program with one may never end unless it is stopped (--for). */

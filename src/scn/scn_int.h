@@ -162,6 +162,8 @@ typedef struct scn_routine_decl {
 
 struct scn_program {
     char     *filename;
+    char     *source;    /* the text parsed, NUL-terminated (recordings)  */
+    size_t    source_len;
     char     *title;
     char     *about;
     int       cores;

@@ -573,10 +573,7 @@ static void enqueue(ui_model *m, ui_routine *r, int lane, int q, uint64_t t)
         return;
     }
     if (q == LANES_Q_RUNNEXT) {
-        /* the slot holds one: an older occupant goes to the local queue */
-        ui_routine *o = ui_model_routine(m, m->runnext[lane]);
-        if (o != NULL && o != r && o->at == UI_AT_RUNNEXT && o->lane == lane)
-            moved(m, o, UI_AT_LOCAL, t);
+        /* an older occupant leaves by its own MOVE event */
         m->runnext[lane] = r->id;
         r->lane = lane;
         moved(m, r, UI_AT_RUNNEXT, t);
@@ -980,6 +977,10 @@ static void fold_one(ui_model *m, const lanes_event *e)
         logf_(m, e->t_rt, "%s closed %s", rname(m, e->routine), c->name);
         if (l >= 0)
             stepf(m, l, "%s closed %s", rname(m, e->routine), c->name);
+        break;
+    case LANES_EV_MOVE:         /* between queues without running (lanes.h) */
+        if (l >= 0 && (r = routine_get(m, e->routine)) != NULL)
+            enqueue(m, r, l, e->arg, e->t_rt);
         break;
     case LANES_EV_STEAL:
         if (l < 0 || (r = routine_get(m, e->routine)) == NULL)

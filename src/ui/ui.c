@@ -30,6 +30,7 @@
 
 #include "lanes.h"
 #include "out/out.h"
+#include "out/record.h"
 #include "ui/ui.h"
 #include "ui/draw.h"
 #include "ui/model.h"
@@ -60,6 +61,10 @@ typedef struct ui_state {
     ui_view      view;
     lanes_event *evbuf;
     out_trace   *trace;            /* --trace FILE: every event, lossless   */
+    rec_writer  *rec;              /* --record FILE: the first run, lossless */
+    int          recording;        /* the run being started is recorded     */
+    uint64_t     rec_t0;           /* mono_ms at its start                  */
+    char         rec_err[400];     /* its write error, said after the screen */
     int          speed;            /* index into speeds                    */
     uint64_t     base_tick;        /* the scenario's tick at 1x            */
     int          base_quantum;     /* quantum when preemption is on        */
@@ -152,12 +157,12 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
     set.note_pauses = 1;            /* `note ... pause` waits for the user */
     /* a trace must see every event: lossless rings, switched on before
      * any routine runs */
-    set.flags = paused || s->trace != NULL ? LANES_START_PAUSED : 0;
+    set.flags = paused || s->trace != NULL || s->recording ? LANES_START_PAUSED : 0;
     s->run = scn_start(s->prog, &set, err, errlen);
     if (s->run == NULL)
         return -1;
     s->rt = scn_rt(s->run);
-    if (s->trace != NULL) {
+    if (s->trace != NULL || s->recording) {
         lanes_trace_lossless(s->rt, 1);
         if (!paused)
             lanes_resume(s->rt);
@@ -201,15 +206,28 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
             ui_model_fold(&s->model, s->evbuf, n, now);
             if (s->trace != NULL)
                 out_trace_events(s->trace, s->evbuf, n, s->rt);
+            if (s->rec != NULL)
+                rec_write_events(s->rec, s->evbuf, n);   /* errors: at its end */
             total += n;
         }
     } while (n == EV_CHUNK && total < max);
     return total;
 }
 
+/* Ends the recording: what is left in the rings, then how the run ended.
+ * A write error is kept in rec_err, said after the screen (status 1). */
+static void end_recording(ui_state *s, const char *how, int status)
+{
+    drain(s, mono_ms(), (size_t)-1);
+    out_record_end(s->rec, s->rt, how, status, (mono_ms() - s->rec_t0) * 1000000u,
+                   scn_end_message(s->run), s->rec_err, sizeof s->rec_err);
+    s->rec = NULL;
+    s->recording = 0;
+}
+
 static void stop_run(ui_state *s)
 {
-    if (s->run != NULL && s->trace != NULL)
+    if (s->run != NULL && (s->trace != NULL || s->rec != NULL))
         drain(s, mono_ms(), (size_t)-1);
     if (s->run != NULL)
         scn_stop(s->run);
@@ -372,6 +390,8 @@ static int restart(ui_state *s, int cores)
                  v->end != UI_END_FAULT && v->end != UI_END_ERROR;
 
     s->cores = cores;
+    if (s->rec != NULL)             /* a recording holds one run: this one */
+        end_recording(s, "restarted", EXIT_DONE);
     stop_run(s);
     if (s->trace != NULL)
         out_trace_restart(s->trace);
@@ -680,10 +700,20 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
 
     /* lanes inherit the mask: block before they are created */
     sigfd = ui_term_signals();
+    s->recording = opts->record != NULL;
     if (start_run(s, opts->paused, err, sizeof err) != 0) {
         fprintf(stderr, "lanes: cannot start the scenario: %s\n", err);
         status = EXIT_SYSTEM;
         goto out;
+    }
+    if (s->recording) {             /* the rings keep every event until the first drain */
+        s->rec_t0 = mono_ms();
+        s->rec = out_record_start(opts, prog, s->rt, err, sizeof err);
+        if (s->rec == NULL) {
+            fprintf(stderr, "lanes: %s\n", err);
+            status = EXIT_SYSTEM;
+            goto out_run;
+        }
     }
     ui_term_crash_handlers();       /* after the runtime's own handler */
     /* out of memory ends the process (status 1): the terminal first */
@@ -725,9 +755,18 @@ out_run:
         }
         s->trace = NULL;
     }
+    if (s->rec != NULL && s->run != NULL) {
+        end_recording(s, s->ended == SCN_DONE + 1 ? "done" : s->ended == SCN_DEADLOCK + 1 ?
+                      "deadlock" : s->ended == SCN_FAULT + 1 ? "fault" : "stopped", status);
+    }
     stop_run(s);
     if (s->end_text != NULL && status < 128)
         fputs(s->end_text, stderr);
+    if (s->rec_err[0] != '\0') {
+        fprintf(stderr, "lanes: %s\n", s->rec_err);
+        if (status == EXIT_DONE)
+            status = EXIT_SYSTEM;
+    }
 out:
     if (s->trace != NULL)
         out_trace_close(s->trace, 0, NULL, 0);

@@ -227,18 +227,46 @@ static long body_switch(drive_ctx *d)
     return 2 * d->n;
 }
 
+/* The same two yielders started from a plain thread (as a scenario starts
+ * its routines): a yield must cost the same wherever the routine began. */
+static void yielder_plain(void *p)
+{
+    long n = *(long *)p;
+
+    for (long i = 0; i < n; i++)
+        lanes_yield();
+}
+
+static double switch_plain(long n, int lanes)
+{
+    lanes_rt *rt = bench_open(lanes, 0);
+    uint64_t t0 = bench_now_ns(), ns;
+
+    for (int i = 0; i < 2; i++)
+        if (lanes_go(rt, "yielder", yielder_plain, &n) < 0)
+            bench_die("lanes_go", 0);
+    bench_wait(rt);
+    ns = bench_now_ns() - t0;
+    lanes_close(rt);
+    return (double)ns / (double)(2 * n);
+}
+
 /* ---- 2. unbuffered ping-pong ---------------------------------------------- */
 
 typedef struct pp_ctx { drive_ctx *d; lanes_chan *ping, *pong; } pp_ctx;
 
+/* The workers below copy what they need from the driver's frame first:
+ * after their last message the driver may return and exit, and its stack
+ * be reused, before they look at their loop's bound again. */
 static void ponger(void *p)
 {
-    pp_ctx *pp = p;
+    pp_ctx pp = *(pp_ctx *)p;
+    long n = pp.d->n;
     int v;
 
-    for (long i = 0; i < pp->d->n; i++) {
-        lanes_recv(pp->ping, &v);
-        lanes_send(pp->pong, &v);
+    for (long i = 0; i < n; i++) {
+        lanes_recv(pp.ping, &v);
+        lanes_send(pp.pong, &v);
     }
 }
 
@@ -269,11 +297,12 @@ static volatile long sink;       /* keeps results alive */
 
 static void producer(void *p)
 {
-    buf_ctx *b = p;
+    buf_ctx b = *(buf_ctx *)p;
+    long n = b.d->n;
 
-    for (long i = 0; i < b->d->n; i++) {
+    for (long i = 0; i < n; i++) {
         int v = (int)i;
-        lanes_send(b->ch, &v);
+        lanes_send(b.ch, &v);
     }
 }
 
@@ -302,11 +331,12 @@ typedef struct sel_ctx { drive_ctx *d; lanes_chan *ch; } sel_ctx;
 
 static void sel_producer(void *p)
 {
-    sel_ctx *s = p;
+    sel_ctx s = *(sel_ctx *)p;
+    long n = s.d->n / 4;
 
-    for (long i = 0; i < s->d->n / 4; i++) {
+    for (long i = 0; i < n; i++) {
         int v = (int)i;
-        lanes_send(s->ch, &v);
+        lanes_send(s.ch, &v);
     }
 }
 
@@ -405,6 +435,11 @@ static long body_cpu(drive_ctx *d)
 static double row_switch(bench_row *r, int lanes, double *aux)
 {
     return drive(body_switch, bench_scaled(N_SWITCH), lanes, 0, NULL, NULL);
+}
+
+static double row_switch_plain(bench_row *r, int lanes, double *aux)
+{
+    return switch_plain(bench_scaled(N_SWITCH), lanes);
 }
 
 static double row_pingpong(bench_row *r, int lanes, double *aux)
@@ -542,6 +577,7 @@ static double row_trace_cpu(bench_row *r, int lanes, double *aux)
 
 static bench_row rows[] = {
     { "switch",    1, "ns",  "yield between two routines, one lane", row_switch, NULL },
+    { "switch-plain", 1, "ns", "the same, both started from the main thread", row_switch_plain, NULL },
     { "pingpong",  1, "ns",  "unbuffered round trip", row_pingpong, NULL },
     { "pingpong",  2, "ns",  "unbuffered round trip", row_pingpong, NULL },
     { "buffered",  1, "M/s", "cap 128, 1 producer 1 consumer, messages", row_buffered, NULL },

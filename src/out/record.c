@@ -1,0 +1,271 @@
+/*
+ * record.c - recordings where they meet a run without a screen: the
+ * recorder that a headless run feeds beside its summary and trace (names
+ * from the live runtime, the header from the program and the settings in
+ * force), and the headless replay, which feeds a recording's events to the
+ * same summary and trace folds the live run used, so it prints the same
+ * summary and writes the same trace.
+ *
+ * Owns no state between calls.  The replay reads the recording in order
+ * and stops at the first problem the reader finds (src/rec says which):
+ * then nothing is printed but the message, and the status is 2.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "out/out.h"
+#include "out/record.h"
+#include "out/summary.h"
+
+#define READ_BATCH 16384
+
+/* ---- recording a live run ------------------------------------------------- */
+
+static void live_name(void *ctx, int what, uint32_t id, char *buf, size_t n)
+{
+    if (what == REC_CHAN)
+        lanes_chan_name(ctx, id, buf, n);
+    else
+        lanes_routine_name(ctx, id, buf, n);
+}
+
+rec_writer *out_record_open(const char *path, const scn_program *prog, lanes_rt *rt,
+                            const out_run_info *info, char *err, size_t errlen)
+{
+    rec_header h;
+    rec_writer *w;
+    struct timespec ts;
+
+    memset(&h, 0, sizeof h);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    h.lanes = PACKAGE_VERSION;
+    h.scenario = info->scenario;
+    h.title = info->title;
+    h.file = scn_filename(prog);
+    h.source = scn_source(prog, &h.source_len);
+    h.cores = info->cores;
+    h.quantum = info->quantum;
+    h.tick_ns = info->tick_ns;
+    h.seed = info->seed;
+    h.seed_set = info->seed_set;
+    h.cpus = lanes_online_cpus();
+    h.start_unix_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    w = rec_open_write(path, &h, err, errlen);
+    if (w != NULL)
+        rec_set_namer(w, live_name, rt);
+    return w;
+}
+
+int out_record_close(rec_writer *w, const out_run_info *info, const out_summary *sum,
+                     const char *message, const char *report_json, char *err, size_t errlen)
+{
+    rec_end end;
+
+    memset(&end, 0, sizeof end);
+    end.status = info->status;
+    end.exit_status = info->exit_status;
+    end.wall_ns = sum->wall_ns;
+    end.end_mt = sum->end_mt;
+    end.dropped = sum->dropped;
+    end.message = message;
+    end.report_json = report_json;
+    return rec_close(w, &end, err, errlen);
+}
+
+rec_writer *out_record_start(const lanes_opts *opts, const scn_program *prog, lanes_rt *rt,
+                             char *err, size_t errlen)
+{
+    out_run_info info;
+
+    memset(&info, 0, sizeof info);
+    info.scenario = opts->scenario != NULL ? opts->scenario : SCN_DEFAULT;
+    info.title = scn_title(prog);
+    info.cores = lanes_cores(rt);
+    info.quantum = lanes_quantum(rt);
+    info.tick_ns = lanes_tick(rt);
+    info.seed_set = 1;
+    info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
+    return out_record_open(opts->record, prog, rt, &info, err, errlen);
+}
+
+int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_status,
+                   uint64_t wall_ns, const char *message, char *err, size_t errlen)
+{
+    rec_end end;
+
+    memset(&end, 0, sizeof end);
+    end.status = status;
+    end.exit_status = exit_status;
+    end.wall_ns = wall_ns;
+    end.end_mt = lanes_now(rt);
+    end.dropped = lanes_trace_dropped(rt);
+    end.message = message;
+    return rec_close(w, &end, err, errlen);
+}
+
+/* ---- replaying one without a screen ---------------------------------------- */
+
+/* Messages for people on stderr, each line as "lanes: ..." (as the live
+ * run says them). */
+static void say(const char *msg)
+{
+    while (*msg != '\0') {
+        size_t n = strcspn(msg, "\n");
+        int plain = strncmp(msg, "lanes:", 6) == 0 || *msg == ' ' || *msg == '\t';
+
+        if (n != 0)
+            fprintf(stderr, "%s%.*s\n", plain ? "" : "lanes: ", (int)n, msg);
+        msg += n;
+        if (*msg == '\n')
+            msg++;
+    }
+}
+
+static void rec_routine(void *ctx, uint32_t id, char *buf, size_t n)
+{
+    rec_routine_name(ctx, id, buf, n);
+}
+
+static void rec_chan(void *ctx, uint32_t id, char *buf, size_t n)
+{
+    rec_chan_name(ctx, id, buf, n);
+}
+
+/* The events of r into the folds, to the end, and the messages the run
+ * said where it said them (unless `quiet`).  0, 1 when the trace could not
+ * be written, -1 when the recording is bad (rec_read_error says why). */
+static int replay_events(rec_reader *r, out_summary *sum, out_trace *tw, const out_names *names,
+                         int quiet)
+{
+    char *m;
+    lanes_event *buf = out_xrealloc(NULL, READ_BATCH * sizeof *buf);
+    ssize_t n;
+    int rc = 0;
+
+    while ((n = rec_read_events(r, buf, READ_BATCH)) >= 0) {
+        out_summary_feed(sum, buf, (size_t)n);
+        if (tw != NULL && out_trace_feed(tw, buf, (size_t)n, names) != 0) {
+            rc = 1;
+            break;
+        }
+        while ((m = rec_take_message(r)) != NULL) {
+            if (!quiet)
+                say(m);
+            free(m);
+        }
+        if (n == 0)
+            break;
+    }
+    if (n < 0)
+        rc = -1;
+    free(buf);
+    return rc;
+}
+
+/* Opens the trace of a replay, noted as the live run noted it. */
+static out_trace *replay_trace(const char *path, const rec_header *h, const scn_program *prog,
+                               char *err, size_t errlen)
+{
+    out_trace *tw = out_trace_open(path, err, errlen);
+
+    if (tw == NULL)
+        return NULL;
+    out_trace_note(tw, "scenario", h->scenario);
+    out_trace_note(tw, "title", h->title);
+    if (prog != NULL)
+        out_trace_program(tw, prog);
+    return tw;
+}
+
+static void replay_info(out_run_info *info, const rec_header *h, const rec_end *end)
+{
+    memset(info, 0, sizeof *info);
+    info->scenario = h->scenario;
+    info->title = h->title;
+    info->cores = h->cores;
+    info->quantum = h->quantum;
+    info->tick_ns = h->tick_ns;
+    info->seed = h->seed;
+    info->seed_set = h->seed_set;
+    info->cpus = h->cpus;
+    info->json_more = end->report_json[0] != '\0' ? end->report_json : NULL;
+    info->status = end->status;
+    info->exit_status = end->exit_status;
+}
+
+int out_replay(const lanes_opts *opts)
+{
+    rec_header h;
+    rec_reader *r;
+    scn_result res;
+    out_trace *tw = NULL;
+    out_summary sum;
+    out_run_info info;
+    out_names names;
+    const rec_end *end;
+    FILE *sumf = stdout;
+    char err[600];
+    int rc, status, quiet;
+
+    r = rec_open_read(opts->replay, &h, err, sizeof err);
+    if (r == NULL) {
+        say(err);
+        return EXIT_USAGE;
+    }
+    /* the program, for what its notes say (a newer lanes' may not parse) */
+    res = scn_parse(h.file, h.source, h.source_len);
+    if (opts->trace != NULL) {
+        if ((tw = replay_trace(opts->trace, &h, res.prog, err, sizeof err)) == NULL) {
+            say(err);
+            scn_result_free(&res);
+            rec_close_read(r);
+            return EXIT_SYSTEM;
+        }
+        if (strcmp(opts->trace, "-") == 0)
+            sumf = stderr;
+    }
+    names.routine = rec_routine;
+    names.chan = rec_chan;
+    names.ctx = r;
+    out_summary_init(&sum);
+    out_summary_set_tick(&sum, h.tick_ns);
+    /* the JSON summary on stderr stays one parseable line (as live) */
+    quiet = opts->json && sumf == stderr;
+    rc = replay_events(r, &sum, tw, &names, quiet);
+    end = rec_read_end(r);
+    if (rc != 0 || end == NULL) {
+        say(rc > 0 ? out_trace_error(tw) : rec_read_error(r));
+        if (tw != NULL) {
+            out_trace_note(tw, "incomplete", "the recording could not be read to its end");
+            out_trace_close(tw, 0, NULL, 0);
+        }
+        status = rc > 0 ? EXIT_SYSTEM : EXIT_USAGE;
+        goto out;
+    }
+    out_summary_finish(&sum, end->end_mt, end->wall_ns, end->dropped);
+    replay_info(&info, &h, end);
+    status = end->exit_status;
+    if (tw != NULL && out_trace_close(tw, end->dropped, err, sizeof err) != 0) {
+        say(err);
+        status = info.exit_status = EXIT_SYSTEM;
+    }
+    rc = opts->json ? out_summary_print_json(sumf, &sum, &info, &names)
+                    : out_summary_print_text(sumf, &sum, &info, &names);
+    if (rc != 0) {
+        snprintf(err, sizeof err, "cannot write the summary: %s", strerror(errno));
+        say(err);
+        status = EXIT_SYSTEM;
+    }
+    if (!quiet)
+        say(end->message);
+out:
+    out_summary_free(&sum);
+    scn_result_free(&res);
+    rec_close_read(r);
+    return status;
+}

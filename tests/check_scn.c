@@ -115,6 +115,10 @@ static const struct bad {
       "t.lanes:1:6: error: 'caf\xc3\xa9' is not a valid channel name: use letters, digits and _, starting with a letter" },
     { S("chan c 1\n" "chan c 2\n"),
       "t.lanes:2:6: error: channel 'c' is already declared (line 1)" },
+    { S("chan c 1 token\n"),
+      "t.lanes:1:10: error: unexpected 'token' after the capacity (only 'tokens' may follow)" },
+    { S("chan c tokens 1\n"),
+      "t.lanes:1:15: error: unexpected '1' after 'tokens'" },
     { S("routine r\n" "end\n" "routine r\n" "end\n"),
       "t.lanes:3:9: error: routine 'r' is already declared (line 1)" },
     { S("chan orders 1\n" "routine r\n" "  send order\n" "end\n"),
@@ -776,12 +780,38 @@ START_TEST(test_scn_every_step)
 }
 END_TEST
 
+/* `tokens` channels: with or without a capacity; a program whose
+ * channels are all tokens has no items to serve. */
+START_TEST(test_scn_tokens)
+{
+    static const char forks[] = "chan f1 1 tokens\n" "chan f2 tokens\n"
+                                "routine r\n" "  send f1\n" "  send f2\n" "end\n";
+    static const char mixed[] = "chan f1 1 tokens\n" "chan orders 2\n"
+                                "routine r\n" "  send f1\n" "  send orders\n" "end\n";
+    scn_result r = scn_parse("t.lanes", forks, sizeof forks - 1);
+
+    ck_assert_msg(r.errors == 0 && r.warnings == 0, "%s", r.messages ? r.messages : "");
+    ck_assert_int_eq(scn_has_items(r.prog), 0);
+    scn_result_free(&r);
+    r = scn_parse("t.lanes", mixed, sizeof mixed - 1);
+    ck_assert_msg(r.errors == 0, "%s", r.messages ? r.messages : "");
+    ck_assert_int_eq(scn_has_items(r.prog), 1);
+    scn_result_free(&r);
+    r = scn_load("philosophers-fixed");
+    ck_assert_int_eq(scn_has_items(r.prog), 0);
+    scn_result_free(&r);
+    r = scn_load("restaurant");
+    ck_assert_int_eq(scn_has_items(r.prog), 1);
+    scn_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_scn_help_from_table)
 {
     static const char *const words[] = {
         "work A[..B]", "sleep A[..B]", "send CH", "recv CH", "close CH", "yield",
         "spawn ROUTINE", "repeat N", "forever", "range CH", "select", "case send CH",
-        "default", "end", "scenario \"TITLE\"", "chan NAME [CAP]", "routine NAME [xN]",
+        "default", "end", "scenario \"TITLE\"", "chan NAME [CAP] [tokens]", "routine NAME [xN]",
         "tick DURATION",
     };
     const char *h = scn_language_help();
@@ -876,6 +906,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_scn_forever_warned);
     tcase_add_test(tc, test_scn_no_warnings_with_errors);
     tcase_add_test(tc, test_scn_builtins_clean);
+    tcase_add_test(tc, test_scn_tokens);
     tcase_add_test(tc, test_scn_builtins_match_assets);
     tcase_add_test(tc, test_scn_defaults_and_settings);
     tcase_add_test(tc, test_scn_durations);

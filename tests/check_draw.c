@@ -185,9 +185,31 @@ START_TEST(test_draw_two_lanes_same_column)
     ck_assert(*a != '.' && *b != '.');
     ck_assert(mvinch(ya, COLS - 3) & A_REVERSE);
     ck_assert(mvinch(yb, COLS - 3) & A_REVERSE);
-    /* occupancy counts lanes holding routines; no CPU events: no CPU */
+    /* occupancy counts lanes holding routines; 12 ms of wall time: too
+     * short for a parallelism figure */
     ck_assert_ptr_nonnull(strstr(grab(), "occupancy 1."));
-    ck_assert_ptr_nonnull(strstr(grab(), "parallelism 0.00"));
+    ck_assert_ptr_nonnull(strstr(grab(), "parallelism - on 2 CPUs"));
+}
+END_TEST
+
+/* The parallelism shows a dash until the run has gone on 10 ticks and
+ * 50 ms (here 1 tick is 1 ms of wall time), then CPU time / wall time,
+ * never more than the lanes allow; CPUs take a plural at every width. */
+START_TEST(test_draw_parallelism_when_known)
+{
+    restaurant(1);
+    ev(1000, LANES_EV_CPU, 0, 1, 4000000, 0);   /* 4 ms of CPU in 1 ms */
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism - on 2 CPUs") != NULL, "%s", grab());
+    ev(60000, LANES_EV_CPU, 0, 2, 26000000, 0);
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism 0.50 on 2 CPUs") != NULL, "%s", grab());
+    resize_term(16, 60);
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism 0.50/2 CPUs") != NULL, "%s", grab());
+    V.cpus = 1;
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism 0.50/1 CPU ") != NULL, "%s", grab());
 }
 END_TEST
 
@@ -479,7 +501,7 @@ START_TEST(test_draw_about_wraps_and_warning_in_header)
     ck_assert_int_eq(V.lanes_shown, 4);
     ck_assert_ptr_nonnull(strstr(row_text(23), "q quit"));
     ck_assert_ptr_nonnull(strstr(grab(), "occupancy "));
-    ck_assert_ptr_nonnull(strstr(grab(), "parallelism 0.00/2 CPU"));
+    ck_assert_ptr_nonnull(strstr(grab(), "parallelism -/2 CPUs"));
 
     resize_term(16, 60);
     draw(1);
@@ -799,6 +821,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_two_lanes_same_column);
     tcase_add_test(tc, test_draw_waiting_for_cpu);
     tcase_add_test(tc, test_draw_no_legend_without_waiting);
+    tcase_add_test(tc, test_draw_parallelism_when_known);
     tcase_add_test(tc, test_draw_too_small_says_size);
     tcase_add_test(tc, test_draw_smallest_size_keeps_essentials);
     tcase_add_test(tc, test_draw_many_lanes_scroll);

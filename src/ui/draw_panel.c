@@ -303,20 +303,26 @@ static void draw_stats(ui_view *v, const layout *L)
     char buf[3][256];
     int i, cpus = draw_cpus_of(v);
     unsigned long long sw = m->switches, st = m->steals, pr = m->preempts;
-    double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
-    const char *dot = draw_glyph->dot;
+    double occ = ui_model_occupancy(m);
+    const char *dot = draw_glyph->dot, *cs = cpus == 1 ? "" : "s";
+    char par[16];
 
     /* parallelism is CPU time over wall time (it never passes the CPUs);
-     * occupancy is the share of lanes holding routines, named apart */
+     * a dash until the run is long enough for it to mean something
+     * (out/cpu.h); occupancy is the share of lanes holding routines */
+    if (ui_model_parallelism_known(m))
+        snprintf(par, sizeof par, "%.2f", ui_model_parallelism(m));
+    else
+        snprintf(par, sizeof par, "%s", draw_glyph->dash);
     snprintf(buf[0], sizeof buf[0], "switches %llu %s steals %llu %s preemptions %llu %s "
-             "parallelism %.2f on %d CPU%s %s occupancy %.2f of %d lane%s",
-             sw, dot, st, dot, pr, dot, par, cpus, cpus == 1 ? "" : "s", dot,
+             "parallelism %s on %d CPU%s %s occupancy %.2f of %d lane%s",
+             sw, dot, st, dot, pr, dot, par, cpus, cs, dot,
              occ, v->cores, v->cores == 1 ? "" : "s");
     snprintf(buf[1], sizeof buf[1], "switches %llu %s steals %llu %s preempt %llu %s "
-             "parallelism %.2f/%d CPU %s occupancy %.2f/%d",
-             sw, dot, st, dot, pr, dot, par, cpus, dot, occ, v->cores);
-    snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %.2f/%d CPU %s "
-             "occupancy %.2f/%d", sw, dot, par, cpus, dot, occ, v->cores);
+             "parallelism %s/%d CPU%s %s occupancy %.2f/%d",
+             sw, dot, st, dot, pr, dot, par, cpus, cs, dot, occ, v->cores);
+    snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %s/%d CPU%s %s "
+             "occupancy %.2f/%d", sw, dot, par, cpus, cs, dot, occ, v->cores);
     for (i = 0; i < 2 && draw_width(buf[i]) > L->full - 2; i++)
         ;
     draw_put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);

@@ -626,6 +626,19 @@ START_TEST(test_draw_nothing_served_says_dash)
 }
 END_TEST
 
+/* A scenario whose channels carry only tokens (the philosophers' forks)
+ * serves nothing: the finished row says nothing of served or latency. */
+START_TEST(test_draw_tokens_serve_nothing)
+{
+    restaurant(1);
+    V.no_items = 1;
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "served"));
+    ck_assert_ptr_null(strstr(grab(), "latency"));
+    ck_assert_ptr_nonnull(strstr(grab(), "finished"));
+}
+END_TEST
+
 /* A routine blocked since t 12: its wait so far counts. */
 START_TEST(test_draw_detail_counts_wait_in_progress)
 {
@@ -835,6 +848,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_labels_and_no_colour_boundaries);
     tcase_add_test(tc, test_draw_detail_stays_in_its_box);
     tcase_add_test(tc, test_draw_nothing_served_says_dash);
+    tcase_add_test(tc, test_draw_tokens_serve_nothing);
     tcase_add_test(tc, test_draw_detail_counts_wait_in_progress);
     tcase_add_test(tc, test_draw_side_pane_hides);
     tcase_add_test(tc, test_draw_note_over_end_message);

@@ -43,6 +43,8 @@ enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR
 typedef struct ui_view {
     ui_model   *m;
     const char *title, *about;
+    int         no_items;      /* no channel carries items (all `tokens`):
+                                  nothing can be served, so no "served" */
     int         cpus;          /* CPUs this process may use (affinity); the
                                   runtime's LOAD events override it         */
     int         cores;         /* lanes switched on now                      */

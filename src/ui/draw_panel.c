@@ -267,7 +267,9 @@ static void draw_sleep_done(ui_view *v, const layout *L)
         x = draw_put(L->sleep_y, x, xmax, A_NORMAL, "  ");
     }
 
-    if (m->items_done == 0)     /* nothing served: no rate, no latency */
+    if (v->no_items && m->items_done == 0)   /* tokens only: nothing to serve */
+        buf[0] = '\0';
+    else if (m->items_done == 0)     /* nothing served: no rate, no latency */
         snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", draw_glyph->dot,
                  draw_glyph->dash, draw_glyph->dot, draw_glyph->dash);
     else
@@ -275,7 +277,7 @@ static void draw_sleep_done(ui_view *v, const layout *L)
                  (unsigned long long)m->items_done, draw_glyph->dot,
                  secs > 0 ? (double)m->items_done / secs : 0.0, draw_glyph->dot,
                  ui_model_latency(m));
-    rw = draw_width(buf);
+    rw = buf[0] != '\0' ? draw_width(buf) : -2;
     draw_put(L->done_y, 1, LABEL_W, draw_role[R_LABEL], "finished");
     n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
     draw_chips(v, L->done_y, LABEL_W + 1, xmax - rw - 2, ids, n < 64 ? n : 64, n, NULL);

@@ -730,6 +730,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
     s->view.m = &s->model;
     s->view.title = scn_title(prog);
     s->view.about = scn_about(prog);
+    s->view.no_items = !scn_has_items(prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
     s->view.speed = speeds[s->speed].name;

@@ -371,6 +371,50 @@ START_TEST(test_draw_paused_step_explains)
 }
 END_TEST
 
+/* A core that kept its routine past the quantum in columns while others
+ * waited was not "nobody waits": the slice counts ticks of work, and the
+ * lane waited for a CPU (cook#1 has held core 0 for 9 columns, the
+ * cashier is in the global queue). */
+START_TEST(test_draw_step_slice_counts_work)
+{
+    restaurant(1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(12500, LANES_EV_STEP, -1, 0, 1, 1);
+    ui_model_advance(&M, 13500, 1000);
+    V.paused = 1;
+    resize_term(30, 100);
+    draw(1);
+    ck_assert_msg(strstr(grab(), "step 1: core 0: cook#1 kept running (column 9: its slice is 4 "
+                                 "ticks of work, and the lane waited") != NULL, "%s", grab());
+    resize_term(16, 60);
+    draw(1);
+    ck_assert_msg(strstr(grab(), "cook#1 kept running (col 9: a slice is 4") != NULL, "%s",
+                  grab());
+}
+END_TEST
+
+/* At 60x16 with 4 lanes the rows run short: the channels left out are
+ * counted on the last one shown, and an idle lane's name column says
+ * idle, as the boxed rows do. */
+START_TEST(test_draw_small_says_what_is_left_out)
+{
+    int y, idle = 0;
+
+    restaurant(4);
+    ev(0, LANES_EV_CORES, -1, 0, 4, 1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    V.paused = 1;                   /* the pause's two rows of words */
+    resize_term(16, 60);
+    draw(0);
+    ck_assert_msg(strstr(grab(), "orders") == NULL || strstr(grab(), "meals") == NULL,
+                  "both channels fit: %s", grab());
+    ck_assert_msg(strstr(grab(), " +1 channel") != NULL, "%s", grab());
+    for (y = 0; y < LINES; y++)
+        idle += strstr(row_text(y), "idle") != NULL;
+    ck_assert_msg(idle >= 3, "%d idle lanes named: %s", idle, grab());
+}
+END_TEST
+
 static const char *fake_program(void *ctx, uint32_t routine, int *first)
 {
     (void)ctx;
@@ -835,6 +879,8 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_waiting_for_cpu);
     tcase_add_test(tc, test_draw_no_legend_without_waiting);
     tcase_add_test(tc, test_draw_parallelism_when_known);
+    tcase_add_test(tc, test_draw_small_says_what_is_left_out);
+    tcase_add_test(tc, test_draw_step_slice_counts_work);
     tcase_add_test(tc, test_draw_too_small_says_size);
     tcase_add_test(tc, test_draw_smallest_size_keeps_essentials);
     tcase_add_test(tc, test_draw_many_lanes_scroll);

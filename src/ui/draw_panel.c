@@ -41,6 +41,45 @@ static size_t lesson_text(const ui_view *v, char *text, size_t size, attr_t *a)
     return strlen(text);
 }
 
+/* Routines that could take lane l's place: its run-next slot, its queue
+ * and the global queue. */
+static int others_runnable(const ui_model *m, int l)
+{
+    uint32_t id;
+    return ui_model_list(m, UI_AT_RUNNEXT, l, 0, &id, 1) > 0 ||
+           ui_model_list(m, UI_AT_LOCAL, l, 0, &id, 1) > 0 ||
+           ui_model_list(m, UI_AT_GLOBAL, -1, 0, &id, 1) > 0;
+}
+
+/* A core that kept its routine through the step: which tick of its slice
+ * that was.  The quantum counts ticks of work while the columns count
+ * runtime ticks, so a lane that waited for a CPU passes the quantum in
+ * columns without being preempted: said so, not "nobody waits". */
+static size_t kept_words(const ui_view *v, int l, int cols, char *text, size_t size)
+{
+    const ui_model *m = v->m;
+    const ui_lane *ln = &m->lanes[l];
+    const ui_routine *r = ui_model_routine(v->m, ln->cur);
+    const char *name = r != NULL ? r->name : "?";
+    unsigned long long used = (m->now - ln->run_since + 999) / 1000;
+
+    if (m->quantum <= 0)
+        return (size_t)snprintf(text, size, "%s ran on", name);
+    if (used <= (unsigned long long)m->quantum)
+        return (size_t)snprintf(text, size, "%s ran tick %llu of its %d-tick slice", name, used,
+                                m->quantum);
+    if (others_runnable(m, l))
+        return (size_t)snprintf(text, size, cols >= 100
+                                ? "%s kept running (column %llu: its slice is %d ticks of work, "
+                                  "and the lane waited for a CPU)"
+                                : "%s kept running (col %llu: a slice is %d ticks of work)",
+                                name, used, m->quantum);
+    if (cols >= 100)
+        return (size_t)snprintf(text, size, "%s kept running (tick %llu: nobody waits, so no "
+                                "preemption)", name, used);
+    return (size_t)snprintf(text, size, "%s kept running, nobody waits", name);
+}
+
 /* What the explain rows say, when they say one text: a message, what each
  * core did in the last step (a line a core), or how to step.  0 when the
  * run goes on (then they show the latest decision). */
@@ -83,22 +122,8 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
         if (ln->step[0] != '\0') {
             n += (size_t)snprintf(text + n, size - n, "%score %d: %s", sep, l, ln->step);
         } else if (ln->cur != 0) {
-            const ui_routine *r = ui_model_routine(v->m, ln->cur);
-            const char *name = r != NULL ? r->name : "?";
-            uint64_t used = (m->now - ln->run_since + 999) / 1000;
-            if (m->quantum > 0 && used <= (uint64_t)m->quantum)
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu of its "
-                                      "%d-tick slice", sep, l, name, (unsigned long long)used,
-                                      m->quantum);
-            else if (m->quantum > 0 && cols >= 100)
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running (tick %llu: "
-                                      "nobody waits, so no preemption)", sep, l, name,
-                                      (unsigned long long)used);
-            else if (m->quantum > 0)
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running, nobody "
-                                      "waits", sep, l, name);
-            else
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran on", sep, l, name);
+            n += (size_t)snprintf(text + n, size - n, "%score %d: ", sep, l);
+            n += kept_words(v, l, cols, text + n, size - n);
         } else {
             n += (size_t)snprintf(text + n, size - n, "%score %d: idle, nothing to run", sep, l);
         }
@@ -193,16 +218,53 @@ static int chan_contents(int y, int xmax, const ui_chan *c)
     return x;
 }
 
+/* A label of the waiters' row, or the ellipsis where it (and a little of
+ * what follows) no longer fits: a row is never cut mid-word. */
+static int waiters_label(int y, int x, int xmax, const char *s)
+{
+    if (x >= xmax)
+        return x;
+    if (x + draw_width(s) + 2 > xmax) {
+        draw_put(y, x + 1 < xmax ? x + 1 : x, xmax, draw_role[R_DIM], draw_glyph->ell);
+        return xmax;
+    }
+    return draw_put(y, x, xmax, draw_role[R_DIM], s);
+}
+
+/* The waiters of channel id on row y from column x, up to xmax; returns
+ * the column after them. */
+static int chan_waiters(ui_view *v, int y, int x, int xmax, uint32_t id, int narrow)
+{
+    uint32_t ids[64];
+    size_t n;
+
+    x = waiters_label(y, x, xmax, narrow ? "  send: " : "   senders waiting: ");
+    n = ui_model_list(v->m, UI_AT_SEND, -1, id, ids, 64);
+    if (x < xmax)
+        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    x = waiters_label(y, x, xmax, narrow ? "  recv: " : "   receivers waiting: ");
+    n = ui_model_list(v->m, UI_AT_RECV, -1, id, ids, 64);
+    if (x < xmax)
+        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    n = ui_model_list(v->m, UI_AT_SELECT, -1, id, ids, 64);
+    if (n > 0) {
+        x = waiters_label(y, x, xmax, "   in select: ");
+        if (x < xmax)
+            x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    }
+    return x;
+}
+
 /* Two passes: the contents of every shown channel first, so the waiters
  * start in one column for all of them (the widest contents decide it, as
  * far as the width allows). */
 static void draw_chans(ui_view *v, const layout *L)
 {
     ui_model *m = v->m;
-    uint32_t id, ids[64];
+    uint32_t id;
     int row, xmax = L->cols - 1, narrow = L->cols < 90;
     int col = LABEL_W + 1 + 18, colmax = xmax - (narrow ? 16 : 40);
-    size_t n;
+    char more[32];
 
     for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
         int x;
@@ -215,26 +277,21 @@ static void draw_chans(ui_view *v, const layout *L)
     if (col > colmax)
         col = colmax > LABEL_W + 1 + 18 ? colmax : LABEL_W + 1 + 18;
 
+    /* channels left out for want of rows: said at the end of the last
+     * row shown, its room kept first (a full row must not hide it) */
+    snprintf(more, sizeof more, " +%d channel%s", L->chans_hidden,
+             L->chans_hidden == 1 ? "" : "s");
     for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
-        int y = L->chan_y + row, x;
+        int y = L->chan_y + row, lim = xmax, x;
 
         if (m->chans[id].id == 0)
             continue;
         row++;
-        x = draw_put(y, col, xmax, draw_role[R_DIM], narrow ? "  send: " : "   senders waiting: ");
-        n = ui_model_list(m, UI_AT_SEND, -1, id, ids, 64);
-        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
-        x = draw_put(y, x, xmax, draw_role[R_DIM], narrow ? "  recv: " : "   receivers waiting: ");
-        n = ui_model_list(m, UI_AT_RECV, -1, id, ids, 64);
-        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
-        n = ui_model_list(m, UI_AT_SELECT, -1, id, ids, 64);
-        if (n > 0) {
-            x = draw_put(y, x, xmax, draw_role[R_DIM], "   in select: ");
-            x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
-        }
-        if (row == L->chan_n && L->chans_hidden > 0 && xmax - x >= 10)
-            draw_putf(y, x, xmax, draw_role[R_DIM], narrow ? "  +%d more" : "   (+%d channel%s)",
-                      L->chans_hidden, L->chans_hidden == 1 ? "" : "s");
+        if (row == L->chan_n && L->chans_hidden > 0)
+            lim = xmax - draw_width(more);
+        x = chan_waiters(v, y, col, lim, id, narrow);
+        if (lim < xmax)
+            draw_put(y, x < lim ? x : lim, xmax, A_NORMAL, more);
     }
 }
 

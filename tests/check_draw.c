@@ -284,6 +284,31 @@ START_TEST(test_draw_help_from_key_table)
 }
 END_TEST
 
+/* At 60x16 the help's legend does not fit under the keys: the bottom
+ * line points to PgDn, and its pages carry every line of it, wrapped, the
+ * last one too; a page past the last stays on the last. */
+START_TEST(test_draw_small_help_pages)
+{
+    restaurant(1);
+    resize_term(16, 60);
+    V.help = 1;
+    draw(0);
+    ck_assert_msg(strstr(grab(), "PgDn: what the lanes show") != NULL, "%s", grab());
+    ck_assert_ptr_null(strstr(grab(), "on the lanes"));
+    V.help_page = 1;
+    draw(0);
+    ck_assert_msg(strstr(grab(), "on the lanes") != NULL, "%s", grab());
+    ck_assert_ptr_nonnull(strstr(grab(), ": waiting for a CPU"));
+    ck_assert_ptr_nonnull(strstr(grab(), "PgDn: more"));
+    V.help_page = 9;
+    draw(0);
+    ck_assert_int_eq(V.help_page, 2);
+    ck_assert_msg(strstr(grab(), "machine busy") != NULL, "%s", grab());
+    ck_assert_ptr_nonnull(strstr(grab(), "PgUp: back"));
+    ck_assert_ptr_nonnull(strstr(grab(), "ticks of work"));
+}
+END_TEST
+
 /* Ticks whose thread waited for a CPU are drawn apart from ticks of real
  * running: ':' (ASCII) after the label, not reversed; a legend under the
  * lanes says what it means; the lane's title gives the CPU share it had;
@@ -885,6 +910,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_smallest_size_keeps_essentials);
     tcase_add_test(tc, test_draw_many_lanes_scroll);
     tcase_add_test(tc, test_draw_help_from_key_table);
+    tcase_add_test(tc, test_draw_small_help_pages);
     tcase_add_test(tc, test_draw_ascii_only_without_utf8);
     tcase_add_test(tc, test_draw_paused_step_explains);
     tcase_add_test(tc, test_draw_click_selects_and_detail);

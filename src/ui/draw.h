@@ -62,6 +62,9 @@ typedef struct ui_view {
     uint32_t    selected;      /* routine id, 0 = none                       */
     int         detail;        /* the detail pane is open                    */
     int         help;          /* the help screen is open                    */
+    int         help_page;     /* 0: the keys; 1, 2..: the legend's pages
+                                  when it has its own (PgDn / PgUp); the
+                                  help screen clamps it                      */
     int         side_hidden;   /* Esc hid the wide screen's side pane        */
     int         lane_scroll;   /* first lane shown when they do not all fit  */
     int         utf8;          /* UTF-8 glyphs                               */

@@ -494,14 +494,23 @@ static void act(ui_state *s, int action, int code)
         break;
     case UI_ACT_HELP:
         v->help = !v->help;
+        v->help_page = 0;
         break;
     case UI_ACT_SCROLL_UP:
+    case UI_ACT_SCROLL_DOWN:
+        if (v->help) {              /* a small screen's help: keys, legend pages */
+            v->help_page += action == UI_ACT_SCROLL_DOWN ? 1 : -1;
+            if (v->help_page < 0)
+                v->help_page = 0;
+            break;
+        }
+        if (action == UI_ACT_SCROLL_DOWN) {
+            v->lane_scroll += v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
+            break;
+        }
         v->lane_scroll -= v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
         if (v->lane_scroll < 0)
             v->lane_scroll = 0;
-        break;
-    case UI_ACT_SCROLL_DOWN:
-        v->lane_scroll += v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
         break;
     case UI_ACT_QUIT:
         s->quit = 1;

@@ -441,6 +441,13 @@ START_TEST(test_draw_small_says_what_is_left_out)
     for (y = 0; y < LINES; y++)
         idle += strstr(row_text(y), "idle") != NULL;
     ck_assert_msg(idle >= 3, "%d idle lanes named: %s", idle, grab());
+    /* the run queues of four cores do not fit in 60 columns: the row
+     * ends in an ellipsis, never a core's label cut short */
+    for (y = 0; y < LINES; y++)
+        if (strncmp(row_text(y), " runnable", 9) == 0)
+            break;
+    ck_assert_msg(y < LINES && strstr(row_text(y), "...") != NULL &&
+                  strstr(row_text(y), "core 3") == NULL, "%s", row_text(y));
 }
 END_TEST
 

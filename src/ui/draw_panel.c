@@ -177,6 +177,8 @@ static void draw_runq(ui_view *v, const layout *L)
         if (m->lanes[l].parked)
             continue;
         snprintf(lab, sizeof lab, "   core %d: ", l);
+        if (x + draw_width(lab) + 2 > xmax)
+            break;                  /* never a label cut short */
         x = draw_put(y, x, xmax, draw_role[R_DIM], lab);
         nn = ui_model_list(m, UI_AT_RUNNEXT, l, 0, nx, 1);
         n = ui_model_list(m, UI_AT_LOCAL, l, 0, ids, 64);
@@ -189,6 +191,13 @@ static void draw_runq(ui_view *v, const layout *L)
         if (n > 0 || nn == 0)
             x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
     }
+    for (; l < m->nlanes; l++)      /* cores left out: say so */
+        if (!m->lanes[l].parked) {
+            int ew = draw_width(draw_glyph->ell);
+            draw_put(y, x + 1 + ew <= xmax ? x + 1 : xmax - ew, xmax, draw_role[R_DIM],
+                     draw_glyph->ell);
+            break;
+        }
 }
 
 /* The name and contents of channel c on row y; returns the column after. */

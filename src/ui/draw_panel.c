@@ -41,20 +41,20 @@ static size_t lesson_text(const ui_view *v, char *text, size_t size, attr_t *a)
     return strlen(text);
 }
 
-/* Routines that could take lane l's place: its run-next slot, its queue
- * and the global queue. */
-static int others_runnable(const ui_model *m, int l)
+/* Runnable routines lane l's preemption looks at: the global queue and
+ * its own (as the runtime's others_runnable does). */
+static size_t runnable_for(const ui_model *m, int l)
 {
-    uint32_t id;
-    return ui_model_list(m, UI_AT_RUNNEXT, l, 0, &id, 1) > 0 ||
-           ui_model_list(m, UI_AT_LOCAL, l, 0, &id, 1) > 0 ||
-           ui_model_list(m, UI_AT_GLOBAL, -1, 0, &id, 1) > 0;
+    return ui_model_list(m, UI_AT_GLOBAL, -1, 0, NULL, 0) +
+           ui_model_list(m, UI_AT_LOCAL, l, 0, NULL, 0) +
+           ui_model_list(m, UI_AT_RUNNEXT, l, 0, NULL, 0);
 }
 
 /* A core that kept its routine through the step: which tick of its slice
  * that was.  The quantum counts ticks of work while the columns count
  * runtime ticks, so a lane that waited for a CPU passes the quantum in
- * columns without being preempted: said so, not "nobody waits". */
+ * columns without being preempted while others wait: said so, and
+ * "nobody waits" only when nobody does (the runnable line shows it). */
 static size_t kept_words(const ui_view *v, int l, int cols, char *text, size_t size)
 {
     const ui_model *m = v->m;
@@ -68,11 +68,11 @@ static size_t kept_words(const ui_view *v, int l, int cols, char *text, size_t s
     if (used <= (unsigned long long)m->quantum)
         return (size_t)snprintf(text, size, "%s ran tick %llu of its %d-tick slice", name, used,
                                 m->quantum);
-    if (others_runnable(m, l))
+    if (runnable_for(m, l) > 0)
         return (size_t)snprintf(text, size, cols >= 100
-                                ? "%s kept running (column %llu: its slice is %d ticks of work, "
-                                  "and the lane waited for a CPU)"
-                                : "%s kept running (col %llu: a slice is %d ticks of work)",
+                                ? "%s ran tick %llu, past its %d-tick slice: a slice counts "
+                                  "ticks of work, and the lane waited for a CPU"
+                                : "%s ran tick %llu, past its %d-tick slice of work",
                                 name, used, m->quantum);
     if (cols >= 100)
         return (size_t)snprintf(text, size, "%s kept running (tick %llu: nobody waits, so no "

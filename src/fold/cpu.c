@@ -2,7 +2,7 @@
  * cpu.c - the CPU-truth fold that the screen model, the summary and the
  * trace writer each keep one of (definitions in cpu.h).
  *
- * Owns: struct out_cpu.  Touches nothing else, does no I/O.  Invariant:
+ * Owns: struct fold_cpu.  Touches nothing else, does no I/O.  Invariant:
  * wall_ns only grows, by the gaps between consecutive events while the
  * runtime was running (or working in a step, or finishing its work after
  * a PAUSE), so it never counts the wait at the gate.
@@ -11,9 +11,9 @@
 
 #include <string.h>
 
-#include "out/cpu.h"
+#include "fold/cpu.h"
 
-void out_cpu_init(out_cpu *c, uint64_t tick_ns)
+void fold_cpu_init(fold_cpu *c, uint64_t tick_ns)
 {
     memset(c, 0, sizeof *c);
     c->load = LANES_LOAD_UNKNOWN;
@@ -26,7 +26,7 @@ static uint64_t cpu_span(const lanes_event *e)
     return (uint64_t)e->obj + (e->arg > 0 ? (uint64_t)e->arg : 0);
 }
 
-static void add_wall(out_cpu *c, const lanes_event *e)
+static void add_wall(fold_cpu *c, const lanes_event *e)
 {
     uint64_t d;
 
@@ -52,7 +52,7 @@ static void add_wall(out_cpu *c, const lanes_event *e)
         c->wall_ns += d < cpu_span(e) ? d : cpu_span(e);
 }
 
-void out_cpu_feed(out_cpu *c, const lanes_event *e)
+void fold_cpu_feed(fold_cpu *c, const lanes_event *e)
 {
     int l = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
 
@@ -104,7 +104,7 @@ void out_cpu_feed(out_cpu *c, const lanes_event *e)
     }
 }
 
-double out_cpu_parallelism(const out_cpu *c)
+double fold_cpu_parallelism(const fold_cpu *c)
 {
     double p;
     int l, lanes = 0;
@@ -121,22 +121,22 @@ double out_cpu_parallelism(const out_cpu *c)
     return lanes > 0 && p > lanes ? (double)lanes : p;
 }
 
-int out_cpu_parallelism_known(const out_cpu *c)
+int fold_cpu_parallelism_known(const fold_cpu *c)
 {
-    return c->wall_ns >= OUT_PAR_MIN_WALL_NS && c->rt_mt >= OUT_PAR_MIN_MT;
+    return c->wall_ns >= FOLD_PAR_MIN_WALL_NS && c->rt_mt >= FOLD_PAR_MIN_MT;
 }
 
-uint64_t out_cpu_mt(const out_cpu *c, uint64_t ns)
+uint64_t fold_cpu_mt(const fold_cpu *c, uint64_t ns)
 {
     return c->tick_ns != 0 ? ns * 1000 / c->tick_ns : 0;
 }
 
-uint32_t out_cpu_load_avg(const out_cpu *c)
+uint32_t fold_cpu_load_avg(const fold_cpu *c)
 {
     return c->load_n != 0 ? (uint32_t)(c->load_sum / c->load_n) : LANES_LOAD_UNKNOWN;
 }
 
-int out_cpu_machine_busy(const out_cpu *c)
+int fold_cpu_machine_busy(const fold_cpu *c)
 {
-    return c->load != LANES_LOAD_UNKNOWN && c->load >= OUT_LOAD_BUSY;
+    return c->load != LANES_LOAD_UNKNOWN && c->load >= FOLD_LOAD_BUSY;
 }

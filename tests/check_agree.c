@@ -159,6 +159,41 @@ static figures of_summary(const lanes_event *ev, size_t n, uint64_t tick_ns)
     return f;
 }
 
+/* Where routine id is now: the screen's own place
+ * and the run state's (fold/state.h) must be the same. */
+static void same_place(const ui_model *m, uint32_t id)
+{
+    const ui_routine *r = &m->routines[id];
+    const fold_routine *c = ui_model_counts(m, id);
+    int at = r->at, lane_matters = at == UI_AT_LANE || at == UI_AT_LOCAL || at == UI_AT_RUNNEXT;
+    int chan_matters = at == UI_AT_SEND || at == UI_AT_RECV || at == UI_AT_SELECT;
+
+    ck_assert_msg(c->place == at, "routine %u: screen at %d, run state at %d", id, at, c->place);
+    if (lane_matters)
+        ck_assert_msg(c->place_lane == r->lane, "routine %u (at %d): screen lane %d, run state %d",
+                      id, at, r->lane, c->place_lane);
+    if (chan_matters)
+        ck_assert_msg(c->place_chan == r->chan, "routine %u (at %d): screen chan %u, run state %u",
+                      id, at, (unsigned)r->chan, (unsigned)c->place_chan);
+}
+
+/* Every routine's place after every event: the screen's and the run
+ * state's, in a model fed one event at a time. */
+static void same_places(const lanes_event *ev, size_t n, int cores)
+{
+    ui_model m;
+    size_t i, id;
+
+    ui_model_init(&m, cores, 0, NULL, NULL);
+    for (i = 0; i < n; i++) {
+        ui_model_fold(&m, ev + i, 1, 0);
+        for (id = 1; id < m.nroutines; id++)
+            if (m.routines[id].id != 0)
+                same_place(&m, (uint32_t)id);
+    }
+    ui_model_free(&m);
+}
+
 static figures of_model(const lanes_event *ev, size_t n, uint64_t tick_ns, int cores)
 {
     figures f = { "screen model", 0, 0, 0, 0, 0, 1, 0, NULL, 0 };
@@ -308,6 +343,8 @@ static void check_builtin(int i, int cores)
     figures ft = of_trace(s.ev, s.n);
     char what[128];
     int bad;
+
+    same_places(s.ev, s.n, cores);
 
     snprintf(what, sizeof what, "%s on %d core%s (%zu events)", name, cores,
              cores == 1 ? "" : "s", s.n);

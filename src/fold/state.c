@@ -177,6 +177,64 @@ static void close_slice(fold_state *s, int lane, uint64_t t)
     s->lane_routine[lane] = 0;
 }
 
+/* ---- where each routine is (fold_routine.place) ---------------------------- */
+
+static void place(fold_routine *r, int at, int lane, uint32_t chan)
+{
+    r->place = at;
+    r->place_lane = lane;
+    r->place_chan = chan;
+}
+
+/* On a run queue as SPAWN, WAKE, MOVE, STOP and STEAL say: lane and
+ * LANES_Q_*; no lane, or the global queue, is the global queue. */
+static void enqueue(fold_routine *r, int lane, int q)
+{
+    if (q == LANES_Q_GLOBAL || lane < 0)
+        place(r, FOLD_AT_GLOBAL, -1, 0);
+    else
+        place(r, q == LANES_Q_RUNNEXT ? FOLD_AT_RUNNEXT : FOLD_AT_LOCAL, lane, 0);
+}
+
+static void place_stop(fold_routine *r, const lanes_event *e, int lane)
+{
+    switch (e->arg) {
+    case LANES_STOP_PREEMPT:
+    case LANES_STOP_YIELD:
+    case LANES_STOP_CORES:
+        enqueue(r, lane, (int)e->obj);      /* obj: the queue it went to */
+        break;
+    case LANES_STOP_SEND:
+        place(r, FOLD_AT_SEND, -1, e->obj);
+        break;
+    case LANES_STOP_RECV:
+        place(r, FOLD_AT_RECV, -1, e->obj);
+        break;
+    case LANES_STOP_SELECT:
+        place(r, FOLD_AT_SELECT, -1, e->obj);
+        break;
+    case LANES_STOP_SLEEP:
+        place(r, FOLD_AT_SLEEP, -1, 0);
+        break;
+    default:
+        place(r, FOLD_AT_DONE, -1, 0);
+        break;
+    }
+}
+
+/* A lane parks: what its queues held went to the global queue. */
+static void place_park(fold_state *s, int lane)
+{
+    size_t id;
+
+    for (id = 1; id < s->routines_len; id++) {
+        fold_routine *o = &s->routines[id];
+        if (o->id != 0 && (o->place == FOLD_AT_LOCAL || o->place == FOLD_AT_RUNNEXT) &&
+            o->place_lane == lane)
+            place(o, FOLD_AT_GLOBAL, -1, 0);
+    }
+}
+
 static void occupancy(fold_chan *c, int64_t delta)
 {
     int64_t occ;
@@ -256,14 +314,29 @@ static void fold_one(fold_state *s, const lanes_event *e)
         break;
     case LANES_EV_SPAWN:
         s->spawns++;
+        if (r != NULL)
+            enqueue(r, lane, e->arg);
+        break;
+    case LANES_EV_WAKE:
+        if (r != NULL)
+            enqueue(r, lane, e->arg);
+        break;
+    case LANES_EV_MOVE:             /* between queues without running */
+        if (r != NULL && lane >= 0)
+            enqueue(r, lane, e->arg);
         break;
     case LANES_EV_RUN:
         if (lane < 0 || r == NULL)
             break;
         if (s->lane_routine[lane] != 0) {
+            fold_routine *o = routine(s, s->lane_routine[lane]);
+            /* a STOP went missing: the old one is off the lane */
+            if (o != NULL && o->place == FOLD_AT_LANE && o->place_lane == lane)
+                place(o, FOLD_AT_GLOBAL, -1, 0);
             s->anomalies++;
             close_slice(s, lane, e->t_rt);
         }
+        place(r, FOLD_AT_LANE, lane, 0);
         s->lane_routine[lane] = e->routine;
         s->lane_since_mt[lane] = e->t_rt;
         if (e->arg == LANES_Q_STEAL && r->steal_to != lane + 1) {
@@ -282,6 +355,8 @@ static void fold_one(fold_state *s, const lanes_event *e)
         else
             s->anomalies++;
         fold_stop(s, e, r);
+        if (r != NULL && lane >= 0)
+            place_stop(r, e, lane);
         break;
     case LANES_EV_SEND:
         s->sends++;
@@ -345,10 +420,14 @@ static void fold_one(fold_state *s, const lanes_event *e)
         if (r != NULL) {
             r->steals++;
             r->steal_to = lane + 1;
+            if (lane >= 0)
+                place(r, FOLD_AT_LOCAL, lane, 0);
         }
         break;
     case LANES_EV_PARK:
         s->parks++;
+        if (lane >= 0)
+            place_park(s, lane);
         break;
     case LANES_EV_CORES:
         if ((int)e->obj > s->max_cores && e->obj <= LANES_MAX_CORES)

@@ -29,6 +29,22 @@
 /* Ids with a record of their own: below this (one routine a whole run). */
 #define FOLD_ID_LIMIT LANES_ID_REUSE_MIN
 
+/* Where a routine is (fold_routine.place), as SPAWN, RUN, STOP, WAKE,
+ * MOVE, STEAL and PARK describe it (lanes.h); the screen's UI_AT_* follow
+ * the same order. */
+enum {
+    FOLD_AT_NEW = 0,       /* known, not placed yet                         */
+    FOLD_AT_LANE,          /* running on place_lane                         */
+    FOLD_AT_LOCAL,         /* in place_lane's local queue                   */
+    FOLD_AT_RUNNEXT,       /* in place_lane's run-next slot                 */
+    FOLD_AT_GLOBAL,        /* in the global queue                           */
+    FOLD_AT_SEND,          /* blocked sending on place_chan                 */
+    FOLD_AT_RECV,          /* blocked receiving on place_chan               */
+    FOLD_AT_SELECT,        /* blocked in a select (place_chan: the first)   */
+    FOLD_AT_SLEEP,         /* asleep                                        */
+    FOLD_AT_DONE           /* returned                                      */
+};
+
 typedef struct fold_routine {
     uint32_t id;           /* 0: no routine with this id was seen           */
     uint64_t cpu_mt;       /* CPU time: CPU events' obj in milli-ticks of
@@ -52,6 +68,9 @@ typedef struct fold_routine {
     uint32_t received;     /* RECV events of this routine                   */
     uint64_t lanes;        /* bit i: it ran on lane i                       */
     int      exited;       /* STOP exit seen                                */
+    int      place;        /* FOLD_AT_*: where it is now                    */
+    int      place_lane;   /* its lane (LANE, LOCAL, RUNNEXT), else -1      */
+    uint32_t place_chan;   /* its channel (SEND, RECV, SELECT), else 0      */
 } fold_routine;
 
 typedef struct fold_chan {

@@ -49,7 +49,8 @@ int main(int argc, char **argv)
         scn_result_free(&res);
         return EXIT_USAGE;
     }
-    status = o.headless ? out_headless(&o, res.prog) : ui_main(&o, res.prog, res.messages);
+    status = o.sweep_n != 0 ? out_sweep(&o, res.prog)
+           : o.headless ? out_headless(&o, res.prog) : ui_main(&o, res.prog, res.messages);
     scn_result_free(&res);
     return status;
 }

@@ -195,7 +195,7 @@ static uint64_t wait_for_limit(lanes_rt *rt, uint64_t limit_mt)
 
 /* A scenario that can run forever needs --for: without it a headless run
  * would go on until killed, with no word.  0, or the exit status. */
-static int needs_limit(const lanes_opts *opts, const scn_program *prog)
+int out_headless_check(const lanes_opts *opts, const scn_program *prog)
 {
     char msg[600];
 
@@ -226,7 +226,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc, quiet, limited = 0;
     uint64_t wait_ns, limit_mt = (uint64_t)opts->for_ticks * 1000u;
 
-    if ((status = needs_limit(opts, prog)) != 0)
+    if ((status = out_headless_check(opts, prog)) != 0)
         return status;
 
     memset(&set, 0, sizeof set);

@@ -4,7 +4,8 @@ src_out_libout_a_SOURCES = src/out/out.h src/out/headless.c \
 	src/out/cpu.h src/out/cpu.c \
 	src/out/summary.h src/out/summary.c src/out/summary_print.c \
 	src/out/trace_json.c src/out/json.c src/out/rt_names.c \
-	src/out/record.h src/out/record.c
+	src/out/record.h src/out/record.c \
+	src/out/sweep.h src/out/sweep.c
 
 # The folds fed with synthetic events: no runtime needed.
 check_PROGRAMS += tests/check_out

@@ -5,7 +5,7 @@ src_out_libout_a_SOURCES = src/out/out.h src/out/headless.c \
 	src/out/summary.h src/out/summary.c src/out/summary_print.c \
 	src/out/trace_json.c src/out/json.c src/out/rt_names.c \
 	src/out/record.h src/out/record.c \
-	src/out/sweep.h src/out/sweep.c
+	src/out/sweep.h src/out/sweep.c src/out/sweep_run.c
 
 # The folds fed with synthetic events: no runtime needed.
 check_PROGRAMS += tests/check_out
@@ -28,3 +28,10 @@ tests_check_headless_LDADD = src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
 # fewer CPUs or a machine the runtime measured busy).
 TESTS += tests/parallel_1cpu.sh tests/parallel_2cpu.sh
 EXTRA_DIST += tests/parallel_1cpu.sh tests/parallel_2cpu.sh
+
+# --sweep's comparison on made-up rows: Karp-Flatt, the table, plot, JSON.
+check_PROGRAMS += tests/check_sweep
+TESTS += tests/check_sweep
+tests_check_sweep_SOURCES = tests/check_sweep.c tests/check_out_json.c tests/check_out_json.h
+tests_check_sweep_CFLAGS = $(TEST_CFLAGS)
+tests_check_sweep_LDADD = src/out/libout.a $(TEST_LIBS)

@@ -19,6 +19,8 @@ typedef struct out_sweep_row {
     double   parallelism;   /* lanes' CPU time / wall time (the fold's)     */
     uint32_t other_load;    /* others' average load, thousandths of a CPU;
                                LANES_LOAD_UNKNOWN when not measured        */
+    uint64_t cpu_ns;        /* the lanes' CPU time and the time they waited */
+    uint64_t wait_ns;       /*   for a CPU (the fold's, out/cpu.h)          */
     int      limited;       /* stopped by --for, not at its end             */
     /* filled by out_sweep_figures: */
     double   speedup;       /* first row's ticks / this row's               */
@@ -38,9 +40,13 @@ typedef struct out_sweep_table {
     int      serial_lo, serial_hi;   /* cores of the rows it came from      */
 } out_sweep_table;
 
-/* Others' load at or above this (thousandths of a CPU) marks a row as run
- * on a busy machine: its figures are not the scenario's alone. */
-#define OUT_SWEEP_BUSY 500u
+/* A row ran on a busy machine, its figures not the scenario's alone, when
+ * others' load was at or above OUT_SWEEP_BUSY (thousandths of a CPU), or
+ * when it had a CPU for each lane yet its lanes waited for one more than
+ * OUT_SWEEP_WAITED percent of the time they wanted one. */
+#define OUT_SWEEP_BUSY   500u
+#define OUT_SWEEP_WAITED 25u
+int out_sweep_row_busy(const out_sweep_table *s, const out_sweep_row *r);
 
 /* Fills each row's speedup and efficiency and the serial fraction.
  * Karp-Flatt: a row of p cores with speedup S against the first row's p0

@@ -77,3 +77,8 @@ tests_chaos_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a
 # and 4 cores, exit status and counts (skips what a busy machine cannot tell).
 TESTS += tests/claims.sh
 EXTRA_DIST += tests/claims.sh
+
+# --sweep on real CPUs: no speedup on one CPU, 2 cores beat 1 on two (skips
+# what a busy machine cannot tell), the JSON's shape, the text's marks.
+TESTS += tests/sweep.sh
+EXTRA_DIST += tests/sweep.sh

@@ -244,10 +244,12 @@ int out_sweep_print_json(FILE *f, const out_sweep_table *s)
     for (i = 0; i < s->nrows; i++) {
         const out_sweep_row *r = &s->rows[i];
         fprintf(f, "%s{\"cores\":%d,\"ticks\":%.3f,\"wall_ns\":%llu,\"parallelism\":%.4f,"
-                   "\"speedup\":%.4f,\"efficiency\":%.4f,\"beyond_cpus\":%s,",
+                   "\"speedup\":%.4f,\"efficiency\":%.4f,\"beyond_cpus\":%s,"
+                   "\"cpu_ns\":%llu,\"wait_ns\":%llu,",
                 i != 0 ? "," : "", r->cores, (double)r->ticks_mt / 1000.0,
                 (unsigned long long)r->wall_ns, r->parallelism, r->speedup, r->efficiency,
-                beyond_cpus(s, r) ? "true" : "false");
+                beyond_cpus(s, r) ? "true" : "false", (unsigned long long)r->cpu_ns,
+                (unsigned long long)r->wait_ns);
         if (r->other_load != LANES_LOAD_UNKNOWN)
             fprintf(f, "\"other_load\":%.3f", (double)r->other_load / 1000.0);
         else

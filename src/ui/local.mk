@@ -2,7 +2,8 @@
 noinst_LIBRARIES += src/ui/libui.a
 src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui.c \
 	src/ui/model.h src/ui/model.c \
-	src/ui/draw.h src/ui/draw.c src/ui/keys.c \
+	src/ui/draw.h src/ui/draw_int.h src/ui/draw.c src/ui/draw_cell.c \
+	src/ui/draw_panel.c src/ui/draw_help.c src/ui/draw_detail.c src/ui/keys.c \
 	src/ui/term.h src/ui/term.c
 src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)
 

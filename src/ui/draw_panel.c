@@ -1,0 +1,380 @@
+/*
+ * draw_panel.c - the text rows below the lanes: the explanation (a note,
+ * the scenario's narration, a message or a step's account), the runnable
+ * queues, the channels and their waiters, the sleepers, the finished and
+ * the served rate, the decisions, the statistics and the hint line.
+ * Must not: choose its rows (the layout gives them) or change the model.
+ * Invariant: each row stays on the row and inside the width it was given.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/draw_int.h"
+#include "scn/scn.h"
+
+#define NOTE_MS 2500     /* how long a passing note stays */
+#define LESSON_MS 15000  /* how long the scenario's narration stays while running */
+
+/* The scenario's latest note (its narration) while it is fresh or the run
+ * is paused, with what to do when a note paused the run; then any message.
+ * 0 when there is none to show. */
+static size_t lesson_text(const ui_view *v, char *text, size_t size, attr_t *a)
+{
+    const ui_model *m = v->m;
+    const char *dash = v->utf8 ? "\xe2\x80\x94" : "-";
+
+    if (m->lesson[0] == '\0' || v->end != UI_END_NONE)
+        return 0;
+    if (v->paused ? m->step_valid : v->wall >= m->lesson_wall + LESSON_MS)
+        return 0;                   /* a step's account, or the note is old */
+    *a = A_BOLD;
+    if (v->paused && m->lesson_pause)
+        snprintf(text, size, "%s %s space goes on", m->lesson, dash);
+    else
+        snprintf(text, size, "%s", m->lesson);
+    if (v->message[0] != '\0') {
+        size_t n = strlen(text);
+        snprintf(text + n, size - n, "\n%s", v->message);
+    }
+    return strlen(text);
+}
+
+/* What the explain rows say, when they say one text: a message, what each
+ * core did in the last step (a line a core), or how to step.  0 when the
+ * run goes on (then they show the latest decision). */
+size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, attr_t *a)
+{
+    const ui_model *m = v->m;
+    size_t n = 0;
+    int l, first = 1;
+
+    text[0] = '\0';
+    if (v->note[0] != '\0' && v->wall >= v->note_wall && v->wall - v->note_wall < NOTE_MS) {
+        *a = draw_role[R_WARN];
+        snprintf(text, size, "%s%s%s", v->note, v->message[0] != '\0' ? "\n" : "", v->message);
+        return strlen(text);
+    }
+    if (lesson_text(v, text, size, a) > 0)
+        return strlen(text);
+    if (v->message[0] != '\0') {
+        *a = v->end == UI_END_DONE ? draw_role[R_OK]
+           : v->end != UI_END_NONE ? draw_role[R_ERROR] : draw_role[R_WARN];
+        snprintf(text, size, "%s", v->message);
+        return strlen(text);
+    }
+    if (!v->paused)
+        return 0;
+    if (!m->step_valid) {
+        *a = draw_role[R_WARN];
+        snprintf(text, size, "paused: s or Right steps one tick and says what each core did; "
+                             "space resumes");
+        return strlen(text);
+    }
+    *a = A_BOLD;
+    n += (size_t)snprintf(text + n, size - n, "step %llu: ", (unsigned long long)m->steps);
+    for (l = 0; l < m->nlanes && n + 200 < size; l++) {
+        const ui_lane *ln = &m->lanes[l];
+        const char *sep = first ? "" : "\n";
+        if (ln->parked && ln->step[0] == '\0')
+            continue;
+        first = 0;
+        if (ln->step[0] != '\0') {
+            n += (size_t)snprintf(text + n, size - n, "%score %d: %s", sep, l, ln->step);
+        } else if (ln->cur != 0) {
+            const ui_routine *r = ui_model_routine(v->m, ln->cur);
+            const char *name = r != NULL ? r->name : "?";
+            uint64_t used = (m->now - ln->run_since + 999) / 1000;
+            if (m->quantum > 0 && used <= (uint64_t)m->quantum)
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu of its "
+                                      "%d-tick slice", sep, l, name, (unsigned long long)used,
+                                      m->quantum);
+            else if (m->quantum > 0 && cols >= 100)
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running (tick %llu: "
+                                      "nobody waits, so no preemption)", sep, l, name,
+                                      (unsigned long long)used);
+            else if (m->quantum > 0)
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running, nobody "
+                                      "waits", sep, l, name);
+            else
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran on", sep, l, name);
+        } else {
+            n += (size_t)snprintf(text + n, size - n, "%score %d: idle, nothing to run", sep, l);
+        }
+    }
+    return n;
+}
+
+static void draw_explain(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    char text[2048];
+    attr_t a = A_NORMAL;
+
+    if (draw_explain_text(v, L->cols, text, sizeof text, &a) > 0) {
+        draw_wrap(L->explain_y, L->explain_n, 1, L->cols, a, text);
+        return;
+    }
+    if (ui_model_log(m, 0) != NULL) {
+        int x = draw_put(L->explain_y, 1, L->cols, draw_role[R_LABEL], "latest ");
+        draw_put_cut(L->explain_y, x, L->cols, A_NORMAL, ui_model_log(m, 0));
+    }
+    if (L->explain_n > 1 && v->end == UI_END_NONE && v->cores > draw_cpus_of(v)
+        && draw_cpus_of(v) > 0)
+        draw_putf(L->explain_y + 1, 1, L->cols, draw_role[R_WARN],
+                  "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores,
+                  draw_cpus_of(v), draw_cpus_of(v) == 1 ? "" : "s");
+    else if (L->explain_n > 1 && v->end == UI_END_NONE && out_cpu_machine_busy(&m->cpu))
+        draw_putf(L->explain_y + 1, 1, L->cols, draw_role[R_WARN],
+                  "machine busy: other programs use %.1f CPU of this process's %d",
+                  (double)m->cpu.load / 1000.0, draw_cpus_of(v));
+    else if (L->explain_n > 1 && v->end == UI_END_NONE)
+        draw_put(L->explain_y + 1, 1, L->cols, draw_role[R_DIM],
+                 "space pauses, s steps a tick and says what each core did");
+}
+
+#define LABEL_W 11
+
+static void draw_runq(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    uint32_t ids[64], nx[1];
+    size_t n, nn;
+    int x, y = L->runq_y, xmax = L->cols - 1, l;
+    char lab[24];
+
+    draw_put(y, 1, LABEL_W, draw_role[R_LABEL], "runnable");
+    x = draw_put(y, LABEL_W + 1, xmax, draw_role[R_DIM], "global: ");
+    n = ui_model_list(m, UI_AT_GLOBAL, -1, 0, ids, 64);
+    x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    for (l = 0; l < m->nlanes && x < xmax - 8; l++) {
+        if (m->lanes[l].parked)
+            continue;
+        snprintf(lab, sizeof lab, "   core %d: ", l);
+        x = draw_put(y, x, xmax, draw_role[R_DIM], lab);
+        nn = ui_model_list(m, UI_AT_RUNNEXT, l, 0, nx, 1);
+        n = ui_model_list(m, UI_AT_LOCAL, l, 0, ids, 64);
+        if (nn > 0) {
+            x = draw_put(y, x, xmax, draw_role[R_DIM], draw_glyph->next);
+            x = draw_chip(v, y, x, xmax, nx[0], NULL);
+            if (n > 0)
+                x = draw_put(y, x, xmax, A_NORMAL, " ");
+        }
+        if (n > 0 || nn == 0)
+            x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    }
+}
+
+/* The name and contents of channel c on row y; returns the column after. */
+static int chan_contents(int y, int xmax, const ui_chan *c)
+{
+    int x = LABEL_W + 1, i;
+    char buf[32];
+
+    draw_put(y, 1, LABEL_W, draw_role[R_LABEL], c->name);
+    if (c->cap == 0) {
+        x = draw_put(y, x, xmax, draw_role[R_DIM], "unbuffered");
+    } else {
+        x = draw_put(y, x, xmax, A_NORMAL, "[");
+        for (i = 0; i < c->nbuf && x < LABEL_W + 1 + 24; i++) {
+            snprintf(buf, sizeof buf, "%s" SCN_ITEM_TAG "%d", i ? " " : "", (int)c->buf[i]);
+            x = draw_put(y, x, xmax, A_BOLD, buf);
+        }
+        if (i < c->nbuf)
+            x = draw_putf(y, x, xmax, draw_role[R_DIM], " +%d", c->nbuf - i);
+        for (i = c->nbuf; i < c->cap && i < 6; i++)
+            x = draw_putf(y, x, xmax, draw_role[R_DIM], "%s%s", i ? " " : "", draw_glyph->dot);
+        x = draw_put(y, x, xmax, A_NORMAL, "]");
+        x = draw_putf(y, x, xmax, draw_role[R_DIM], " %d/%d", c->nbuf, c->cap);
+    }
+    if (c->closed)
+        x = draw_put(y, x, xmax, draw_role[R_WARN], " closed");
+    return x;
+}
+
+/* Two passes: the contents of every shown channel first, so the waiters
+ * start in one column for all of them (the widest contents decide it, as
+ * far as the width allows). */
+static void draw_chans(ui_view *v, const layout *L)
+{
+    ui_model *m = v->m;
+    uint32_t id, ids[64];
+    int row, xmax = L->cols - 1, narrow = L->cols < 90;
+    int col = LABEL_W + 1 + 18, colmax = xmax - (narrow ? 16 : 40);
+    size_t n;
+
+    for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
+        int x;
+        if (m->chans[id].id == 0)
+            continue;
+        x = chan_contents(L->chan_y + row++, xmax, &m->chans[id]);
+        if (x > col)
+            col = x;
+    }
+    if (col > colmax)
+        col = colmax > LABEL_W + 1 + 18 ? colmax : LABEL_W + 1 + 18;
+
+    for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
+        int y = L->chan_y + row, x;
+
+        if (m->chans[id].id == 0)
+            continue;
+        row++;
+        x = draw_put(y, col, xmax, draw_role[R_DIM], narrow ? "  send: " : "   senders waiting: ");
+        n = ui_model_list(m, UI_AT_SEND, -1, id, ids, 64);
+        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+        x = draw_put(y, x, xmax, draw_role[R_DIM], narrow ? "  recv: " : "   receivers waiting: ");
+        n = ui_model_list(m, UI_AT_RECV, -1, id, ids, 64);
+        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+        n = ui_model_list(m, UI_AT_SELECT, -1, id, ids, 64);
+        if (n > 0) {
+            x = draw_put(y, x, xmax, draw_role[R_DIM], "   in select: ");
+            x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+        }
+        if (row == L->chan_n && L->chans_hidden > 0 && xmax - x >= 10)
+            draw_putf(y, x, xmax, draw_role[R_DIM], narrow ? "  +%d more" : "   (+%d channel%s)",
+                      L->chans_hidden, L->chans_hidden == 1 ? "" : "s");
+    }
+}
+
+static void draw_sleep_done(ui_view *v, const layout *L)
+{
+    ui_model *m = v->m;
+    uint32_t ids[64];
+    size_t n, i;
+    int x, xmax = L->cols - 1, rw;
+    char buf[160], suf[32];
+    double secs = (double)m->now / 1000.0 * v->tick_s;
+
+    draw_put(L->sleep_y, 1, LABEL_W, draw_role[R_LABEL], "sleeping");
+    x = LABEL_W + 1;
+    n = ui_model_list(m, UI_AT_SLEEP, -1, 0, ids, 64);
+    if (n == 0)
+        draw_put(L->sleep_y, x, xmax, draw_role[R_DIM], draw_glyph->dash);
+    for (i = 0; i < n && i < 64; i++) {
+        const ui_routine *r = ui_model_routine(m, ids[i]);
+        if (x + draw_width(r->name) + 12 > xmax) {
+            draw_putf(L->sleep_y, x, xmax, draw_role[R_DIM], "+%zu", n - i);
+            break;
+        }
+        if (ui_model_sleep_left(m, r) == 0)
+            snprintf(suf, sizeof suf, " (waking)");
+        else
+            snprintf(suf, sizeof suf, " (%d tick%s)", ui_model_sleep_left(m, r),
+                     ui_model_sleep_left(m, r) == 1 ? "" : "s");
+        x = draw_chip(v, L->sleep_y, x, xmax, ids[i], suf);
+        x = draw_put(L->sleep_y, x, xmax, A_NORMAL, "  ");
+    }
+
+    if (m->items_done == 0)     /* nothing served: no rate, no latency */
+        snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", draw_glyph->dot,
+                 draw_glyph->dash, draw_glyph->dot, draw_glyph->dash);
+    else
+        snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
+                 (unsigned long long)m->items_done, draw_glyph->dot,
+                 secs > 0 ? (double)m->items_done / secs : 0.0, draw_glyph->dot,
+                 ui_model_latency(m));
+    rw = draw_width(buf);
+    draw_put(L->done_y, 1, LABEL_W, draw_role[R_LABEL], "finished");
+    n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
+    draw_chips(v, L->done_y, LABEL_W + 1, xmax - rw - 2, ids, n < 64 ? n : 64, n, NULL);
+    draw_put(L->done_y, xmax - rw, xmax, A_NORMAL, buf);
+}
+
+static void draw_log(ui_view *v, const layout *L)
+{
+    int i;
+
+    for (i = 0; i < L->log_n; i++) {
+        const char *s = ui_model_log(v->m, (unsigned)i);
+        if (i == 0)
+            draw_put(L->log_y, 1, LABEL_W, draw_role[R_LABEL], "decisions");
+        if (s == NULL)
+            break;
+        draw_put_cut(L->log_y + i, LABEL_W + 1, L->cols - 1,
+                     i == 0 ? A_NORMAL : draw_role[R_DIM], s);
+    }
+}
+
+static void draw_stats(ui_view *v, const layout *L)
+{
+    const ui_model *m = v->m;
+    char buf[3][256];
+    int i, cpus = draw_cpus_of(v);
+    unsigned long long sw = m->switches, st = m->steals, pr = m->preempts;
+    double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
+    const char *dot = draw_glyph->dot;
+
+    /* parallelism is CPU time over wall time (it never passes the CPUs);
+     * occupancy is the share of lanes holding routines, named apart */
+    snprintf(buf[0], sizeof buf[0], "switches %llu %s steals %llu %s preemptions %llu %s "
+             "parallelism %.2f on %d CPU%s %s occupancy %.2f of %d lane%s",
+             sw, dot, st, dot, pr, dot, par, cpus, cpus == 1 ? "" : "s", dot,
+             occ, v->cores, v->cores == 1 ? "" : "s");
+    snprintf(buf[1], sizeof buf[1], "switches %llu %s steals %llu %s preempt %llu %s "
+             "parallelism %.2f/%d CPU %s occupancy %.2f/%d",
+             sw, dot, st, dot, pr, dot, par, cpus, dot, occ, v->cores);
+    snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %.2f/%d CPU %s "
+             "occupancy %.2f/%d", sw, dot, par, cpus, dot, occ, v->cores);
+    for (i = 0; i < 2 && draw_width(buf[i]) > L->full - 2; i++)
+        ;
+    draw_put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);
+}
+
+static void draw_hints(ui_view *v, const layout *L)
+{
+    int i, x = 1, xmax = L->full - 1, reserve = 0;
+    const char *tail[2] = { NULL, NULL };
+
+    (void)v;
+    /* "? help" and "q quit" always show; the others as space allows */
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++) {
+        if (ui_keys[i].action == UI_ACT_HELP)
+            tail[0] = ui_keys[i].hint;
+        if (ui_keys[i].action == UI_ACT_QUIT)
+            tail[1] = ui_keys[i].hint;
+    }
+    for (i = 0; i < 2; i++)
+        if (tail[i] != NULL)
+            reserve += draw_width(tail[i]) + 3;
+    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++) {
+        const char *h = ui_keys[i].hint, *sp;
+        char key[32];
+        int w;
+        if (h == NULL || h == tail[0] || h == tail[1])
+            continue;
+        w = draw_width(h) + 3;
+        if (x + w > xmax - reserve)
+            continue;
+        sp = strchr(h, ' ');
+        snprintf(key, sizeof key, "%.*s", (int)(sp - h), h);
+        x = draw_put(L->hints_y, x, xmax, draw_role[R_KEY], key);
+        x = draw_put(L->hints_y, x, xmax, A_NORMAL, sp);
+        x = draw_put(L->hints_y, x, xmax, draw_role[R_DIM], "  ");
+        x++;
+    }
+    for (i = 0; i < 2; i++) {
+        const char *sp;
+        char key[32];
+        if (tail[i] == NULL)
+            continue;
+        sp = strchr(tail[i], ' ');
+        snprintf(key, sizeof key, "%.*s", (int)(sp - tail[i]), tail[i]);
+        x = draw_put(L->hints_y, x, xmax, draw_role[R_KEY], key);
+        x = draw_put(L->hints_y, x, xmax, A_NORMAL, sp);
+        x += 3;
+    }
+}
+
+/* The rows below the lanes, top to bottom. */
+void draw_panel(ui_view *v, const layout *L)
+{
+    draw_explain(v, L);
+    draw_runq(v, L);
+    draw_chans(v, L);
+    draw_sleep_done(v, L);
+    draw_log(v, L);
+    draw_stats(v, L);
+    draw_hints(v, L);
+}

@@ -109,6 +109,33 @@ START_TEST(test_sweep_rows_left_out)
 }
 END_TEST
 
+/* Busy: others took over a quarter of what the lanes could have had; a
+ * row beyond the CPUs could have had only the CPUs' worth. */
+START_TEST(test_sweep_busy_rule)
+{
+    out_sweep_table s;
+    out_sweep_row *r;
+
+    amdahl_rows(&s, 1, 4, 1, 0.0);
+    r = &s.rows[3];                  /* 4 lanes on 1 CPU for 100 ms   */
+    r->wall_ns = 100000000;
+    r->cpu_ns = 98000000;            /* the whole CPU: its own waiting */
+    r->wait_ns = 300000000;
+    ck_assert_int_eq(out_sweep_row_busy(&s, r), 0);
+    r->cpu_ns = 60000000;            /* 40% went elsewhere             */
+    ck_assert_int_eq(out_sweep_row_busy(&s, r), 1);
+    r = &s.rows[0];                  /* 1 lane: waited 30% of its want */
+    r->wall_ns = 100000000;
+    r->cpu_ns = 70000000;
+    r->wait_ns = 30000000;
+    ck_assert_int_eq(out_sweep_row_busy(&s, r), 1);
+    r->wait_ns = 20000000;
+    ck_assert_int_eq(out_sweep_row_busy(&s, r), 0);
+    r->other_load = OUT_SWEEP_BUSY;  /* measured load alone suffices */
+    ck_assert_int_eq(out_sweep_row_busy(&s, r), 1);
+}
+END_TEST
+
 static char *print(const out_sweep_table *s, int json, size_t *len)
 {
     char *buf = NULL;
@@ -171,6 +198,11 @@ START_TEST(test_sweep_printed)
     t = print(&s, 0, &len);
     ck_assert_ptr_null(strstr(t, "CPUs:"));
     ck_assert_ptr_nonnull(strstr(t, "! a busy machine"));
+    ck_assert_ptr_null(strstr(t, "against the busy first row"));
+    free(t);
+    s.rows[0].other_load = 700;
+    t = print(&s, 0, &len);
+    ck_assert_ptr_nonnull(strstr(t, "against the busy first row"));
     free(t);
 }
 END_TEST
@@ -208,6 +240,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(tc, test_sweep_speedup_and_efficiency);
     tcase_add_test(tc, test_sweep_karp_flatt_recovers_serial);
     tcase_add_test(tc, test_sweep_rows_left_out);
+    tcase_add_test(tc, test_sweep_busy_rule);
     tcase_add_test(tc, test_sweep_printed);
     tcase_add_test(tc, test_sweep_plot_edges);
     suite_add_tcase(s, tc);

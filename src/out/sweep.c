@@ -42,10 +42,15 @@ static double karp_flatt(double S, int p0, int p)
 
 int out_sweep_row_busy(const out_sweep_table *s, const out_sweep_row *r)
 {
+    uint64_t could = r->cpu_ns + r->wait_ns;
+
     if (r->other_load != LANES_LOAD_UNKNOWN && r->other_load >= OUT_SWEEP_BUSY)
         return 1;
-    return (s->cpus <= 0 || r->cores <= s->cpus) &&
-           r->wait_ns * 100 > (r->cpu_ns + r->wait_ns) * OUT_SWEEP_WAITED;
+    /* lanes beyond the CPUs wait for each other: only the CPUs' worth
+     * of their wanting could have been met */
+    if (s->cpus > 0 && could > (uint64_t)s->cpus * r->wall_ns)
+        could = (uint64_t)s->cpus * r->wall_ns;
+    return r->cpu_ns * 100 < could * (100 - OUT_SWEEP_WAITED);
 }
 
 void out_sweep_figures(out_sweep_table *s)
@@ -181,9 +186,11 @@ static void print_notes(FILE *f, const out_sweep_table *s)
                    "speedup stays\n  near %d; beyond it only waiting (sleep, channels) "
                    "can still overlap\n", s->cpus, s->cpus == 1 ? "" : "s", s->cpus);
     if (busy)
-        fprintf(f, "! a busy machine: other programs used half a CPU or more, or the "
-                   "lanes waited\n  for a CPU of their own; the row's figures are not "
-                   "the scenario's alone\n");
+        fprintf(f, "! a busy machine: other programs used half a CPU or more, or took "
+                   "over a\n  quarter of the CPU time the lanes could have had; the "
+                   "row's figures are not\n  the scenario's alone%s\n",
+                out_sweep_row_busy(s, &s->rows[0])
+                ? ", and every speedup is against the busy first row" : "");
     if (limited)
         fprintf(f, "= stopped by --for at the same tick count: compare parallelism, "
                    "not speedup\n");

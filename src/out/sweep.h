@@ -42,8 +42,10 @@ typedef struct out_sweep_table {
 
 /* A row ran on a busy machine, its figures not the scenario's alone, when
  * others' load was at or above OUT_SWEEP_BUSY (thousandths of a CPU), or
- * when it had a CPU for each lane yet its lanes waited for one more than
- * OUT_SWEEP_WAITED percent of the time they wanted one. */
+ * when its lanes got less than (100 - OUT_SWEEP_WAITED) percent of the CPU
+ * time they could have had: what they wanted (CPU + waiting), at most the
+ * CPUs' worth of the row's wall time (beyond the CPUs they wait for each
+ * other, which is no one else's doing). */
 #define OUT_SWEEP_BUSY   500u
 #define OUT_SWEEP_WAITED 25u
 int out_sweep_row_busy(const out_sweep_table *s, const out_sweep_row *r);

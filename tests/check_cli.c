@@ -378,6 +378,21 @@ START_TEST(test_cli_for_stops)
     ck_assert_msg(R.status == 0, "status %d (%s)", R.status, R.err);
     ck_assert_msg(strstr(R.out, "\"status\":\"stopped\",\"exit_status\":0,") != NULL, "%s", R.out);
     ck_assert_msg(strstr(R.err, "warning: 'forever' never ends") != NULL, "%s", R.err);
+    /* at the default headless tick (20 us) too, it stops where asked: the
+     * runtime pauses itself there (lanes_pause_at), not a polling driver
+     * (which stopped --for 50 at 268.6) */
+    for (int i = 0; i < 2; i++) {
+        static const char *fors[] = { "50", "300" };
+        const char *t;
+        double ticks, want = atof(fors[i]);
+        run_row(&R, (const char *[]){ "--json", "--for", fors[i], "endless.lanes", NULL }, 0,
+                NULL, NULL, 0);
+        t = strstr(R.out, "\"ticks\":");
+        ck_assert_msg(t != NULL, "%s", R.out);
+        ticks = atof(t + 8);
+        ck_assert_msg(ticks >= want && ticks <= want + 1, "--for %s ran %.3f ticks",
+                      fors[i], ticks);
+    }
     /* a run that ends first ends as it would have */
     run_row(&R, (const char *[]){ "--json", "--for", "100000", "good.lanes", NULL }, 0,
             NULL, NULL, 0);

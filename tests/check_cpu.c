@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lanes.h"
 
 #define MAX_EV (1u << 18)
@@ -424,6 +425,36 @@ START_TEST(test_cpu_load_at_open)
 }
 END_TEST
 
+/* A run shorter than a LOAD period (250 ms) still ends measured: the
+ * first read after its end brings one LOAD for the stretch since the
+ * previous reading, and then nothing more comes (a screen that has ended
+ * stands still).  Without /proc/stat, no measurement at all. */
+static const job brief = { 1, 30 };
+
+START_TEST(test_cpu_short_run_measured_at_end)
+{
+    int measured = 0;
+    rt = open_rt(2, 0, 1000000);
+    spawn_busy(2, &brief);
+    run_and_read();
+    for (size_t i = 0; i < nev; i++)
+        measured += ev[i].kind == LANES_EV_LOAD && ev[i].obj != LANES_LOAD_UNKNOWN;
+    if (access("/proc/stat", R_OK) != 0) {
+        ck_assert_int_eq(measured, 0);
+        return;
+    }
+    ck_assert_int_ge(measured, 1);
+    ck_assert_msg(ev[nev - 1].kind == LANES_EV_LOAD && ev[nev - 1].obj != LANES_LOAD_UNKNOWN,
+                  "the last event is %s, not a measured LOAD",
+                  lanes_event_kind_name(ev[nev - 1].kind));
+    ck_assert_uint_le(ev[nev - 1].obj, 1000u * (unsigned)lanes_online_cpus());
+    for (int i = 0; i < 5; i++) {           /* once: nothing after it */
+        lanes_wait_for(rt, 2000000);
+        ck_assert_uint_eq(lanes_trace_read(rt, ev, MAX_EV), 0);
+    }
+}
+END_TEST
+
 /* Tracing off: the totals are still kept. */
 START_TEST(test_cpu_totals_without_trace)
 {
@@ -458,6 +489,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_cpu_contract);
     tcase_add_test(tc, test_cpu_pause_is_not_measured);
     tcase_add_test(tc, test_cpu_load_at_open);
+    tcase_add_test(tc, test_cpu_short_run_measured_at_end);
     tcase_add_test(tc, test_cpu_totals_without_trace);
     suite_add_tcase(s, tc);
     return s;

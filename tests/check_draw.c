@@ -349,6 +349,33 @@ START_TEST(test_draw_paused_step_explains)
 }
 END_TEST
 
+/* A step in which the running routine went past its slice: "nobody waits"
+ * only when nobody does - here cashier and cook#2 wait in the global
+ * queue, shown on the runnable line below; then, alone, it may say so. */
+START_TEST(test_draw_step_past_slice_says_who_waits)
+{
+    restaurant(1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(12500, LANES_EV_STEP, -1, 0, 1, 1);
+    ui_model_advance(&M, 13500, 1000);
+    V.paused = 1;
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "nobody waits"));
+    ck_assert_ptr_nonnull(strstr(grab(), "step 1: core 0: cook#1 ran tick 9, past its 4-tick slice"));
+    ui_model_free(&M);
+
+    ui_model_init(&M, 1, 4, namer, NULL);      /* cook#1 alone; V as before */
+    ev(0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    ev(5000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ui_model_advance(&M, 12500, 1000);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(12500, LANES_EV_STEP, -1, 0, 1, 1);
+    ui_model_advance(&M, 13500, 1000);
+    draw(1);
+    ck_assert_ptr_nonnull(strstr(grab(), "step 1: core 0: cook#1 kept running (tick 9: nobody waits"));
+}
+END_TEST
+
 static const char *fake_program(void *ctx, uint32_t routine, int *first)
 {
     (void)ctx;
@@ -805,6 +832,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_help_from_key_table);
     tcase_add_test(tc, test_draw_ascii_only_without_utf8);
     tcase_add_test(tc, test_draw_paused_step_explains);
+    tcase_add_test(tc, test_draw_step_past_slice_says_who_waits);
     tcase_add_test(tc, test_draw_click_selects_and_detail);
     tcase_add_test(tc, test_draw_utf8_glyphs);
     tcase_add_test(tc, test_draw_key_table_consistent);

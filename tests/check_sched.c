@@ -1205,6 +1205,96 @@ START_TEST(test_sched_step_permits_end_with_lane)
 }
 END_TEST
 
+/* ---- stepping preempts as running does ------------------------------------------- */
+
+static void cruncher(void *a)
+{
+    (void)a;
+    for (int i = 0; i < 40; i++)
+        lanes_work(10);
+}
+
+/* Stepped one tick at a time, 4 routines that only compute on 1 lane with
+ * quantum 2 take turns every 2 steps, as they do running: a step shows a
+ * tick as running shows it.  Both tick lengths: short ticks end at the
+ * safepoint, long ones (over a millisecond of work) also look at the
+ * pause mid-tick (tick_interrupt). */
+START_TEST(test_sched_step_preempts)
+{
+    static const uint64_t ticks_ns[] = { 20000, 3000000 };
+    lanes_event *ev = malloc(4096 * sizeof *ev);
+    ck_assert_ptr_nonnull(ev);
+    for (size_t k = 0; k < sizeof ticks_ns / sizeof ticks_ns[0]; k++) {
+        lanes_config c = { .cores = 1, .quantum = 2, .tick_ns = ticks_ns[k],
+                           .flags = LANES_START_PAUSED, .trace_events = 4096 };
+        int step = 0, preempts = 0, last = 0;
+        size_t n;
+        rt = lanes_open(&c);
+        ck_assert_ptr_nonnull(rt);
+        for (int i = 0; i < 4; i++)
+            lanes_go(rt, "cruncher", cruncher, NULL);
+        for (int s = 0; s < 13; s++) {
+            ck_assert_int_eq(lanes_step(rt, 1), 0);
+            wait_quiescent(rt);
+        }
+        n = lanes_trace_read(rt, ev, 4096);
+        for (size_t i = 0; i < n; i++) {
+            if (ev[i].kind == LANES_EV_STEP)
+                step = ev[i].arg;
+            if (ev[i].kind == LANES_EV_STOP) {
+                ck_assert_msg(ev[i].arg == LANES_STOP_PREEMPT,
+                              "tick %llu ns: step %d: STOP %d, not PREEMPT",
+                              (unsigned long long)ticks_ns[k], step, ev[i].arg);
+                /* step 1 picks the first routine and does its first tick */
+                ck_assert_msg(step - last == 2, "tick %llu ns: PREEMPT at step %d, "
+                              "the one before at step %d", (unsigned long long)ticks_ns[k],
+                              step, last);
+                last = step;
+                preempts++;
+            }
+        }
+        ck_assert_msg(preempts == 6, "tick %llu ns: %d PREEMPT stops in 13 steps, not 6",
+                      (unsigned long long)ticks_ns[k], preempts);
+        lanes_close(rt);
+        rt = NULL;
+    }
+    free(ev);
+}
+END_TEST
+
+/* lanes_pause_at: the lanes pause themselves at that runtime time, within
+ * a tick (20 us here), with no thread watching; once there it is spent. */
+START_TEST(test_sched_pause_at)
+{
+    lanes_config c = { .cores = 2, .quantum = 2, .tick_ns = 20000,
+                       .flags = LANES_START_PAUSED, .trace_events = 0 };
+    uint64_t now;
+    rt = lanes_open(&c);
+    ck_assert_ptr_nonnull(rt);
+    atomic_store(&spin_stop, 0);
+    for (int i = 0; i < 3; i++)
+        lanes_go(rt, "spinner", spinner, NULL);
+    lanes_pause_at(rt, 300000);
+    lanes_resume(rt);
+    while (!lanes_paused(rt))
+        msleep(1);
+    now = lanes_now(rt);
+    ck_assert_msg(now >= 300000 && now <= 301000, "paused at %llu, not 300000",
+                  (unsigned long long)now);
+    wait_quiescent(rt);
+    ck_assert_uint_eq(lanes_now(rt), now);
+    lanes_resume(rt);                   /* spent: time goes on */
+    while (lanes_now(rt) < now + 50000)
+        msleep(1);
+    ck_assert(!lanes_paused(rt));
+    lanes_pause_at(rt, 1);              /* already passed: pauses now */
+    ck_assert(lanes_paused(rt));
+    atomic_store(&spin_stop, 1);
+    lanes_resume(rt);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+}
+END_TEST
+
 /* ---- a lane alone, then a second one starts stealing --------------------------- */
 
 #define SOLO_N 8
@@ -1352,6 +1442,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_ids);
     tcase_add_test(tc, test_sched_runnext_no_starvation);
     tcase_add_test(tc, test_sched_step_permits_end_with_lane);
+    tcase_add_test(tc, test_sched_step_preempts);
+    tcase_add_test(tc, test_sched_pause_at);
     tcase_add_test(tc, test_sched_solo_then_steal);
     tcase_add_test(tc, test_sched_fp_control_per_routine);
     suite_add_tcase(s, tc);

@@ -287,6 +287,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         return EXIT_SYSTEM;
     }
 
+    if (limit_mt > 0)
+        lanes_pause_at(rt, limit_mt);   /* --for: exact, however short the tick */
     t0 = now_ns();
     lanes_resume(rt);
     for (;;) {

@@ -61,6 +61,8 @@ void lanes_pause(lanes_rt *rt)
         c.base_rt = clk_at(&c, m);
         c.base_mono = m;
         c.paused = 1;
+        if (c.stop != 0 && c.base_rt >= c.stop)
+            c.stop = 0;         /* lanes_pause_at: reached, spent */
         clk_write(rt, &c);
         atomic_store(&rt->paused, 1);
         emit(rt, NULL, LANES_EV_PAUSE, 0, 0, 0, LANES_NO_LANE);
@@ -79,6 +81,8 @@ void lanes_resume(lanes_rt *rt)
         clk_read(rt, &c);
         c.base_mono = mono_ns();
         c.paused = 0;
+        if (c.stop != 0 && c.base_rt >= c.stop)
+            c.stop = 0;         /* stepped past lanes_pause_at's time */
         emit(rt, NULL, LANES_EV_RESUME, 0, 0, 0, LANES_NO_LANE);
         clk_write(rt, &c);
         for (int i = 0; i < LANES_MAX_CORES; i++)
@@ -87,6 +91,27 @@ void lanes_resume(lanes_rt *rt)
         wake_all_locked(rt);
     }
     pthread_mutex_unlock(&rt->mu);
+}
+
+void lanes_pause_at(lanes_rt *rt, uint64_t t_rt)
+{
+    clk_snap c;
+    int due;
+    if (rt == NULL)
+        return;
+    pthread_mutex_lock(&rt->mu);
+    clk_read(rt, &c);
+    if (!c.paused) {            /* rebased: the stop never takes the clock back */
+        uint64_t m = mono_ns();
+        c.base_rt = clk_at(&c, m);
+        c.base_mono = m;
+    }
+    c.stop = t_rt;
+    clk_write(rt, &c);
+    due = t_rt != 0 && !c.paused && c.base_rt >= t_rt;
+    pthread_mutex_unlock(&rt->mu);
+    if (due)
+        lanes_pause(rt);
 }
 
 int lanes_step(lanes_rt *rt, int ticks)

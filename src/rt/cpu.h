@@ -85,6 +85,13 @@ void cpu_load_fini(cpu_load *s);
  * to report; 0 on the first reading or when /proc/stat cannot be read. */
 int cpu_load_take(cpu_load *s, uint64_t now, uint32_t *obj);
 
+/* The consumer, once, when the run has stopped going on (s->at != 0: a
+ * reading since it went on): like cpu_load_take, for the stretch since
+ * that reading, so that a run shorter than a sample period is measured
+ * too - if it is at least a jiffy long (below, /proc/stat says nothing);
+ * then as cpu_load_idle. */
+int cpu_load_last(cpu_load *s, uint64_t now, uint32_t *obj);
+
 /* The consumer, when now >= s->due but nothing runs: no reading; the next
  * one starts afresh. */
 static inline void cpu_load_idle(cpu_load *s, uint64_t now)

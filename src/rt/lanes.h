@@ -104,6 +104,11 @@ int  lanes_cores(const lanes_rt *rt);
 void lanes_pause(lanes_rt *rt);              /* every lane stops at its next safepoint, or within
                                                 about a millisecond of a long tick's work */
 void lanes_resume(lanes_rt *rt);
+void lanes_pause_at(lanes_rt *rt, uint64_t t_rt);   /* pauses the runtime when runtime time (lanes_now) reaches t_rt: running, the
+                                                clock stops at t_rt and the first lane to see it at a safepoint (or a long
+                                                tick's millisecond check) pauses every lane, as lanes_pause - a run of
+                                                exactly t_rt, whatever the tick.  Spent once paused there (or stepped past
+                                                it and resumed); 0 clears it; a time already reached pauses now */
 int  lanes_step(lanes_rt *rt, int ticks);    /* while paused: every running lane does `ticks` ticks then pauses; -EINVAL when not paused.
                                                 Returns at once: runtime time advances by 1000*ticks now, the lanes follow.
                                                 A lane paused mid-tick counts the rest of that tick as the first */
@@ -276,8 +281,11 @@ typedef struct lanes_event {
  *          measurement; arg = CPUs this process may use (sched_getaffinity).
  *          One at lanes_open, then about every LANES_LOAD_SAMPLE_NS while
  *          somebody reads the trace and the run goes on (some routine is
- *          alive and not every one is blocked: a run that has ended gets
- *          no new events).  Sources: the /proc/stat lines of those CPUs
+ *          alive and not every one is blocked), and one last at the first
+ *          read after the run stops going on, for the stretch since the
+ *          previous reading (so a run shorter than LANES_LOAD_SAMPLE_NS is
+ *          measured too, if it is a jiffy long); after that a run that has
+ *          ended gets no new events.  Sources: the /proc/stat lines of those CPUs
  *          (steal counts as busy) minus this process's CPU time; good to
  *          about a jiffy per CPU over the interval (0.04 CPU at 100 Hz).
  * NOTE     routine recorded a mark about its own program (lanes_annotate):

@@ -185,6 +185,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     clk.base_mono = rt->t0;
     clk.tick = c.tick_ns;
     clk.paused = (c.flags & LANES_START_PAUSED) != 0;
+    clk.stop = 0;
     clk_write(rt, &clk);
 
     emit(rt, NULL, LANES_EV_CORES, 0, (uint32_t)c.cores, 0, LANES_NO_LANE);

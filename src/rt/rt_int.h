@@ -157,6 +157,10 @@ typedef struct rt_lane {
     uint32_t  rn_streak;             /* routines taken from runnext in a row
                                         while the ring had some waiting; lane only */
     int       slice;                 /* ticks used by the current time slice */
+    int       tick_paid;             /* the tick under way passed the gate on a
+                                        step's permit: a pause seen mid-tick
+                                        lets it finish (sched_tick_interrupt),
+                                        so a step is one tick; lane only */
     uint64_t  rnd;                   /* sched_rand state */
     stk_cache cache;                 /* free stacks kept by this lane */
     /* the lane as a thief (ring_takeable): each victim's `switches` as last
@@ -209,6 +213,8 @@ struct lanes_rt {
     _Atomic uint64_t clk_base_mono;
     _Atomic uint64_t clk_tick;
     _Atomic int      clk_paused;
+    _Atomic uint64_t clk_stop;       /* lanes_pause_at's time, 0 none: running, the
+                                        clock does not pass it (clk_at) */
     /* lanes.  From here on, groups that some lane writes often start on
      * their own cache line, so that a spinning idle lane reading them does
      * not make the settings above bounce between the cores. */
@@ -333,7 +339,7 @@ static inline uint64_t xorshift(uint64_t *s)
 
 /* ---- time.c: runtime clock, timers ------------------------------------------ */
 
-typedef struct clk_snap { uint64_t base_rt, base_mono, tick; int paused; } clk_snap;
+typedef struct clk_snap { uint64_t base_rt, base_mono, tick, stop; int paused; } clk_snap;
 
 void     clk_read(const lanes_rt *rt, clk_snap *c);
 void     clk_write(lanes_rt *rt, const clk_snap *c);    /* under rt->mu */
@@ -353,6 +359,18 @@ static inline void timers_fire(rt_lane *l)
     uint64_t next = atomic_load_explicit(&l->rt->timer_next, memory_order_relaxed);
     if (next != NO_TIMER)
         timers_fire_slow(l, next);
+}
+
+/* lanes_pause_at: the first lane to see runtime time at the stop pauses
+ * the runtime there (the clock stopped there already: clk_at), at a
+ * safepoint or a long tick's chunk check.  While no stop is set, one load
+ * and compare. */
+static inline void pause_due(lanes_rt *rt)
+{
+    uint64_t stop = atomic_load_explicit(&rt->clk_stop, memory_order_relaxed);
+    if (stop != 0 && !atomic_load_explicit(&rt->paused, memory_order_relaxed) &&
+        lanes_now(rt) >= stop)
+        lanes_pause(rt);
 }
 
 /* ---- tracing.c: emission ------------------------------------------------------ */

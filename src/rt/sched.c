@@ -220,6 +220,7 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
 
     pthread_mutex_lock(&rt->mu);
     l->permits = 0;             /* a step was for the lanes running then */
+    l->tick_paid = 0;
     l->waiting = W_PARKED;
     while (l->idx >= atomic_load(&rt->ncores) && !atomic_load(&rt->closing))
         pthread_cond_wait(&l->cv, &rt->mu);
@@ -249,6 +250,7 @@ static __attribute__((noinline)) int gate_slow(rt_lane *l)
         stepped = 1;
     }
     pthread_mutex_unlock(&rt->mu);
+    l->tick_paid = stepped;
     return stepped;
 }
 
@@ -277,6 +279,7 @@ int sched_safepoint(rt_routine *r)
     int q;
 
     l->slice++;
+    l->tick_paid = 0;           /* the permit bought this tick, not the next */
     census_flush(l);            /* before the tick lets a thief take runnext */
     atomic_store_explicit(&l->ticks, atomic_load_explicit(&l->ticks, memory_order_relaxed) + 1,
                           memory_order_release);
@@ -294,6 +297,7 @@ int sched_safepoint(rt_routine *r)
         return SP_MOVED;
     }
     timers_fire(l);
+    pause_due(rt);              /* lanes_pause_at's time: paused below */
     q = atomic_load_explicit(&rt->quantum, memory_order_relaxed);
     if (q > 0 && l->slice >= q && others_runnable(l)) {
         work_cpu_sample(l, r);
@@ -321,8 +325,9 @@ int sched_safepoint(rt_routine *r)
  * Routine r, `left` iterations before the end of its tick, answers that
  * as a safepoint would, mid-tick: closing abandons it (no return); a
  * pause holds it at the gate until a resume, or until a step's permit
- * lets it finish this tick (its safepoint then waits for the next); a
- * lane switched off meanwhile hands it on; a new speed scales what is
+ * lets it finish this tick (its safepoint then waits for the next) - a
+ * tick that began on a permit (l->tick_paid) finishes without waiting, so
+ * a step is one tick however long its ticks are; a lane switched off meanwhile hands it on; a new speed scales what is
  * left.  Runtime time stays exact: it is the clock's, frozen while
  * paused.  The lane's CPU window closes before r waits or leaves, and
  * opens again where it goes on (as around a safepoint).  Returns what is
@@ -346,8 +351,8 @@ __attribute__((noinline)) uint64_t sched_tick_interrupt(rt_routine *r, uint64_t 
                 work_cpu_sample(l, r);
             switch_out(r, ACT_CORES);   /* back on some lane: look again */
             how = SP_MOVED;
-        } else if (!atomic_load(&rt->paused)) {
-            break;
+        } else if (!atomic_load(&rt->paused) || l->tick_paid) {
+            break;              /* running, or this tick was stepped: finish it */
         } else {
             if (how == SP_STAYED)
                 work_cpu_sample(l, r);

@@ -29,6 +29,7 @@ void clk_read(const lanes_rt *rt, clk_snap *c)
         c->base_mono = atomic_load_explicit(&w->clk_base_mono, memory_order_relaxed);
         c->tick = atomic_load_explicit(&w->clk_tick, memory_order_relaxed);
         c->paused = atomic_load_explicit(&w->clk_paused, memory_order_relaxed);
+        c->stop = atomic_load_explicit(&w->clk_stop, memory_order_relaxed);
         RT_FENCE(memory_order_acquire);
         if (atomic_load_explicit(&w->clk_seq, memory_order_relaxed) == s)
             return;
@@ -45,10 +46,11 @@ void clk_write(lanes_rt *rt, const clk_snap *c)
     atomic_store_explicit(&rt->clk_base_mono, c->base_mono, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_tick, c->tick, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_paused, c->paused, memory_order_relaxed);
+    atomic_store_explicit(&rt->clk_stop, c->stop, memory_order_relaxed);
     atomic_store_explicit(&rt->clk_seq, s + 2, memory_order_release);
 }
 
-uint64_t clk_at(const clk_snap *c, uint64_t mono)
+static uint64_t clk_run(const clk_snap *c, uint64_t mono)
 {
     uint64_t d = mono - c->base_mono;
     if (c->paused || mono <= c->base_mono)
@@ -60,6 +62,16 @@ uint64_t clk_at(const clk_snap *c, uint64_t mono)
     if (d <= UINT64_MAX / 1000u)
         return c->base_rt + d * 1000u / c->tick;
     return c->base_rt + (uint64_t)(((unsigned __int128)d * 1000u) / c->tick);
+}
+
+/* Runtime time at mono: running, it stops at lanes_pause_at's time (never
+ * going back below base_rt) until the lanes see it and pause (pause_due). */
+uint64_t clk_at(const clk_snap *c, uint64_t mono)
+{
+    uint64_t t = clk_run(c, mono);
+    if (c->stop != 0 && t > c->stop)
+        t = c->stop > c->base_rt ? c->stop : c->base_rt;
+    return t;
 }
 
 uint64_t rt_time_at(const lanes_rt *rt, uint64_t mono)

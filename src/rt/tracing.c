@@ -154,19 +154,22 @@ static size_t trace_rings(lanes_rt *rt, trace_ring **rings)
 /* The consumer, about every LANES_LOAD_SAMPLE_NS: the load around us.
  * Here because somebody reading the trace is the one who wants it, and
  * the reader is a thread of its own, never a lane.  Only while the run
- * goes on (a routine alive and not all of them blocked): a run that has
- * ended (or never started) gets no new events, so what is folded from
- * the trace stays as the run left it.  The census may count exits late
- * (see census), which only delays the last LOAD. */
-static __attribute__((noinline)) void load_sample(lanes_rt *rt, uint64_t now)
+ * goes on (a routine alive and not all of them blocked), and once when it
+ * stops (the first read after): a last reading for the stretch since the
+ * previous one, so a run shorter than LANES_LOAD_SAMPLE_NS is measured
+ * too.  Then nothing more: what is folded from the trace stays as the
+ * run left it.  The census may count exits late (see census), which only
+ * delays the last LOAD.  due: the period is up (else only the stop). */
+static __attribute__((noinline)) void load_sample(lanes_rt *rt, uint64_t now, int due)
 {
     uint64_t v = atomic_load_explicit(&rt->census, memory_order_relaxed);
     uint32_t obj;
     if ((v >> 32) <= (uint32_t)v) {
-        cpu_load_idle(&rt->load, now);
+        if (cpu_load_last(&rt->load, now, &obj))
+            emit(rt, NULL, LANES_EV_LOAD, 0, obj, rt->load.ncpu, LANES_NO_LANE);
         return;
     }
-    if (cpu_load_take(&rt->load, now, &obj))
+    if (due && cpu_load_take(&rt->load, now, &obj))
         emit(rt, NULL, LANES_EV_LOAD, 0, obj, rt->load.ncpu, LANES_NO_LANE);
 }
 
@@ -189,8 +192,8 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
             return k;
     }
     m = mono_ns();
-    if (m >= rt->load.due) {
-        load_sample(rt, m);
+    if (m >= rt->load.due || rt->load.at != 0) {   /* at: a last reading may be owed */
+        load_sample(rt, m, m >= rt->load.due);
         m = mono_ns();
     }
     rt->read_limit = m - rt->t0;

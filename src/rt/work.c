@@ -106,10 +106,11 @@ __attribute__((noinline)) rt_lane *work_cpu_resume(rt_routine *r, int how)
 }
 
 /* Between two chunks of a long tick: whether something must not wait for
- * the tick's end - closing, a pause, a new speed (iters: the tick's
- * length the chunks were counted for). */
+ * the tick's end - closing, a pause (lanes_pause_at's time pauses here),
+ * a new speed (iters: the tick's length the chunks were counted for). */
 static inline int tick_interrupted(lanes_rt *rt, uint64_t iters)
 {
+    pause_due(rt);
     return atomic_load_explicit(&rt->closing, memory_order_relaxed) ||
            atomic_load_explicit(&rt->paused, memory_order_relaxed) ||
            atomic_load_explicit(&rt->iters_per_tick, memory_order_relaxed) != iters;

@@ -41,6 +41,15 @@ static size_t lesson_text(const ui_view *v, char *text, size_t size, attr_t *a)
     return strlen(text);
 }
 
+/* Runnable routines lane l's preemption looks at: the global queue and
+ * its own (as the runtime's others_runnable does). */
+static size_t runnable_for(const ui_model *m, int l)
+{
+    return ui_model_list(m, UI_AT_GLOBAL, -1, 0, NULL, 0) +
+           ui_model_list(m, UI_AT_LOCAL, l, 0, NULL, 0) +
+           ui_model_list(m, UI_AT_RUNNEXT, l, 0, NULL, 0);
+}
+
 /* What the explain rows say, when they say one text: a message, what each
  * core did in the last step (a line a core), or how to step.  0 when the
  * run goes on (then they show the latest decision). */
@@ -90,6 +99,11 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
                 n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu of its "
                                       "%d-tick slice", sep, l, name, (unsigned long long)used,
                                       m->quantum);
+            else if (m->quantum > 0 && runnable_for(m, l) > 0)
+                /* "nobody waits" would contradict the queue line below */
+                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu, past "
+                                      "its %d-tick slice", sep, l, name,
+                                      (unsigned long long)used, m->quantum);
             else if (m->quantum > 0 && cols >= 100)
                 n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running (tick %llu: "
                                       "nobody waits, so no preemption)", sep, l, name,

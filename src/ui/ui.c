@@ -162,6 +162,8 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
     if (s->run == NULL)
         return -1;
     s->rt = scn_rt(s->run);
+    if (s->opts->for_ticks > 0)     /* --for: the runtime stops there itself */
+        lanes_pause_at(s->rt, (uint64_t)s->opts->for_ticks * 1000u);
     if (s->trace != NULL || s->recording) {
         lanes_trace_lossless(s->rt, 1);
         if (!paused)

@@ -171,6 +171,7 @@ START_TEST(test_sweep_printed)
     ck_assert_ptr_nonnull(strstr(t, ". Amdahl's law, serial fraction 0.25"));
     ck_assert_ptr_nonnull(strstr(t, "serial fraction 0.250 (Karp-Flatt"));
     ck_assert_ptr_nonnull(strstr(t, "+-"));
+    ck_assert_ptr_null(strstr(t, "mostly start-up"));
     for (line = t; *line != '\0'; ) {
         size_t w = strcspn(line, "\n");
         ck_assert_msg(w <= 80, "a line of %zu columns: %.*s", w, (int)w, line);
@@ -215,9 +216,12 @@ START_TEST(test_sweep_plot_edges)
     char *t, *line;
 
     amdahl_rows(&s, 3, 3, 2, 0.1);
+    s.rows[0].wall_ns = 2000000;      /* 2 ms: said to be mostly start-up */
     out_sweep_figures(&s);
     t = print(&s, 0, &len);
     ck_assert_ptr_nonnull(strstr(t, "serial fraction not estimated"));
+    ck_assert_ptr_nonnull(strstr(t, "the first row ran 2.0 ms: runs this short are mostly "
+                                    "start-up"));
     free(t);
     amdahl_rows(&s, 1, 64, 64, 0.1);
     out_sweep_figures(&s);

@@ -191,6 +191,10 @@ static void print_notes(FILE *f, const out_sweep_table *s)
                    "row's figures are not\n  the scenario's alone%s\n",
                 out_sweep_row_busy(s, &s->rows[0])
                 ? ", and every speedup is against the busy first row" : "");
+    if (s->rows[0].wall_ns < OUT_SWEEP_SHORT_NS)
+        fprintf(f, "the first row ran %.1f ms: runs this short are mostly start-up and "
+                   "the OS's\n  time slices; give a longer --tick\n",
+                (double)s->rows[0].wall_ns / 1e6);
     if (limited)
         fprintf(f, "= stopped by --for at the same tick count: compare parallelism, "
                    "not speedup\n");

@@ -50,6 +50,9 @@ typedef struct out_sweep_table {
 #define OUT_SWEEP_WAITED 25u
 int out_sweep_row_busy(const out_sweep_table *s, const out_sweep_row *r);
 
+/* A first row shorter than this (wall ns) is said to be mostly start-up. */
+#define OUT_SWEEP_SHORT_NS 20000000u
+
 /* Fills each row's speedup and efficiency and the serial fraction.
  * Karp-Flatt: a row of p cores with speedup S against the first row's p0
  * cores gives the e of Amdahl's law T(p) = T(1) (e + (1 - e) / p) that

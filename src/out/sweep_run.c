@@ -22,7 +22,11 @@
 #include "out/summary.h"
 #include "out/sweep.h"
 
-#define SWEEP_TICK_NS 20000u         /* a headless run's own tick (headless.c) */
+/* A sweep's own tick, unless --tick or --speed: a headless run's 20 us
+ * (headless.c) makes rows of a few ms, where the start of a run and the
+ * OS's time slices weigh as much as the work (speedups of 0.5 to 3 on one
+ * CPU); at 1 ms a row of timeslice is 160 ms. */
+#define SWEEP_TICK_NS 1000000u
 #define SWEEP_BATCH   16384u         /* events per lanes_trace_read           */
 #define SWEEP_WAIT_NS 1000000u       /* between drains                         */
 
@@ -34,7 +38,8 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The tick of every row: as a headless run takes it (headless.c). */
+/* The tick of every row: SWEEP_TICK_NS, else as a headless run takes it
+ * (headless.c). */
 static uint64_t sweep_tick(const lanes_opts *o, const scn_program *prog)
 {
     double t;

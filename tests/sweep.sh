@@ -12,7 +12,8 @@
 #
 # A timing claim decides nothing on a machine too busy: a run whose first
 # row's lanes waited for a CPU more than a tenth of the time they wanted
-# one (the JSON's wait_ns against cpu_ns), or that the sweep marks busy,
+# one (the JSON's wait_ns against cpu_ns) or took a tenth more CPU time
+# than the least row for the same work, or that the sweep marks busy,
 # is tried again, up to 3 times, then the claim is skipped, saying why
 # (SWEEP_JUDGE_BUSY=1 judges busy runs too: by hand, to see a claim fail).
 # Skipped too with fewer CPUs, or without taskset or python3.
@@ -75,7 +76,10 @@ sf = d["serial_fraction"]
 if sf is not None and not (0 <= sf <= 1):
     bad("serial fraction out of 0..1")
 r0 = rows[0]
-busy = any(r["busy"] for r in rows) or r0["wait_ns"] * 10 > r0["cpu_ns"] + r0["wait_ns"]
+# the work is the same in every row: a first row whose CPU time is a tenth
+# above the least had a slower CPU (a busy sibling thread, a lower clock)
+busy = (any(r["busy"] for r in rows) or r0["wait_ns"] * 10 > r0["cpu_ns"] + r0["wait_ns"]
+        or r0["cpu_ns"] * 10 > 11 * min(r["cpu_ns"] for r in rows))
 print("max %.3f %s speedup %.3f" % (max(r["speedup"] for r in rows),
                                     "busy" if busy else "quiet", rows[-1]["speedup"]))
 EOF

@@ -8,7 +8,8 @@
 #             ticks, efficiency = speedup / cores, beyond_cpus.
 #   two CPUs  pinned to two CPUs, 2 cores beat 1 core (speedup > 1.15).
 #   text      the table marks rows beyond the CPUs ('>') and says so;
-#             --for stops each row of an endless scenario (exit 0).
+#             --for stops each row of an endless scenario at exactly its
+#             ticks (exit 0).
 #
 # A timing claim decides nothing on a machine too busy: a run whose first
 # row's lanes waited for a CPU more than a tenth of the time they wanted
@@ -129,7 +130,8 @@ claim_text() {
     "$LANES" --sweep 1,2 --for 20 --json --tick 1ms "$tmp/endless.lanes" >"$tmp/f.json" \
         2>"$tmp/f.err" || { echo "FAIL: --for sweep: exit $?"; cat "$tmp/f.err"; return 1; }
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-sys.exit(0 if [r["stopped"] for r in d["rows"]] == [True, True] else 1)' "$tmp/f.json" ||
+sys.exit(0 if [(r["stopped"], r["ticks"]) for r in d["rows"]] == [(True, 20.0)] * 2
+         else 1)' "$tmp/f.json" ||
         { echo "FAIL: rows of --for not stopped: $(cat "$tmp/f.json")"; return 1; }
     echo "text: rows beyond the CPU marked; --for stops each row"
 }

@@ -87,6 +87,8 @@ static int run_row(const lanes_opts *o, const scn_program *prog, int cores,
     out_summary_init(&sum);
     out_summary_set_tick(&sum, sw->tick_ns);
     buf = out_xrealloc(NULL, SWEEP_BATCH * sizeof *buf);
+    if (limit_mt > 0)
+        lanes_pause_at(rt, limit_mt);   /* --for: exact, as headless.c */
     t0 = now_ns();
     lanes_resume(rt);
     for (;;) {

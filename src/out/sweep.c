@@ -57,6 +57,7 @@ void out_sweep_figures(out_sweep_table *s)
 {
     int i, n = 0, p0 = s->nrows > 0 ? s->rows[0].cores : 1;
     double t0 = s->nrows > 0 ? (double)s->rows[0].ticks_mt : 0, sum = 0;
+    int base_ok = s->nrows > 0 && !s->rows[0].limited && !out_sweep_row_busy(s, &s->rows[0]);
 
     s->serial = -1;
     s->serial_lo = s->serial_hi = 0;
@@ -64,8 +65,8 @@ void out_sweep_figures(out_sweep_table *s)
         out_sweep_row *r = &s->rows[i];
         r->speedup = r->ticks_mt > 0 ? t0 / (double)r->ticks_mt : 0;
         r->efficiency = r->speedup * p0 / r->cores;
-        if (i == 0 || r->limited || out_sweep_row_busy(s, r) || s->rows[0].limited ||
-            out_sweep_row_busy(s, &s->rows[0]) || (s->cpus > 0 && r->cores > s->cpus) || r->speedup <= 0)
+        if (i == 0 || !base_ok || r->limited || out_sweep_row_busy(s, r) ||
+            (s->cpus > 0 && r->cores > s->cpus) || r->speedup <= 0)
             continue;
         sum += karp_flatt(r->speedup, p0, r->cores);
         if (n++ == 0)
@@ -113,7 +114,8 @@ static void print_plot(FILE *f, const out_sweep_table *s)
 {
     char grid[PLOT_H][PLOT_W + 1], axis[PLOT_W + 8];
     int lo = s->rows[0].cores, hi = s->rows[s->nrows - 1].cores;
-    int span = hi - lo, w = span == 0 ? 1 : span > 60 ? PLOT_W : span * (60 / span < 6 ? 60 / span : 6) + 1;
+    int span = hi - lo, step = span == 0 ? 0 : 60 / span < 6 ? 60 / span : 6;
+    int w = span == 0 ? 1 : span > 60 ? PLOT_W : span * step + 1;   /* columns */
     double ymax = 1;
     int i, c, l;
 

@@ -12,8 +12,9 @@
 
 #include "cli.h"
 #include "scn/scn.h"
+#include "play/play.h"
 #include "ui/ui.h"
-#include "out/out.h"
+#include "report/out.h"
 
 /* What --help, --version and --list printed must arrive: a full disk or a
  * closed stdout is a system error, said on stderr. */
@@ -27,6 +28,46 @@ static int stdout_done(int status)
     e = errno != 0 ? errno : EIO;
     fprintf(stderr, "lanes: cannot write to standard output: %s\n", strerror(e));
     return EXIT_SYSTEM;
+}
+
+/* Wires one run: the pump (src/play) with the trace writer as a fold when
+ * --trace asks for one, then the screen or the headless run on it, which
+ * add their own folds (the model; the summary). */
+static int run(const lanes_opts *o, scn_program *prog, const char *messages)
+{
+    play *p;
+    out_trace *tw;
+    play_fold f;
+    char err[600];
+    int status = o->headless ? out_headless_check(o, prog) : ui_check(o);
+
+    if (status != 0)
+        return status;
+    if (o->sweep_n != 0)            /* one run per core count, each its own pump */
+        return out_sweep(o, prog);
+    if (!o->headless)               /* the folds' out of memory: the terminal first */
+        out_on_out_of_memory(ui_restore_for_exit);
+    p = play_new(prog);
+    if (p == NULL) {
+        fprintf(stderr, "lanes: out of memory\n");
+        return EXIT_SYSTEM;
+    }
+    if (o->trace != NULL) {
+        tw = out_trace_open(o->trace, err, sizeof err);
+        if (tw == NULL) {
+            fprintf(stderr, "lanes: %s\n", err);
+            play_free(p);
+            return EXIT_SYSTEM;
+        }
+        out_trace_note(tw, "scenario", o->scenario != NULL ? o->scenario : SCN_DEFAULT);
+        out_trace_note(tw, "title", scn_title(prog));
+        out_trace_program(tw, prog);
+        f = out_trace_fold(tw);
+        play_add(p, &f);
+    }
+    status = o->headless ? out_headless(o, prog, p) : ui_main(o, prog, messages, p);
+    play_free(p);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -49,8 +90,7 @@ int main(int argc, char **argv)
         scn_result_free(&res);
         return EXIT_USAGE;
     }
-    status = o.sweep_n != 0 ? out_sweep(&o, res.prog)
-           : o.headless ? out_headless(&o, res.prog) : ui_main(&o, res.prog, res.messages);
+    status = run(&o, res.prog, res.messages);
     scn_result_free(&res);
     return status;
 }

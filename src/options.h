@@ -1,6 +1,6 @@
 /*
  * options.h - the command line, parsed once by main.c and read by the layer
- * that runs the scenario (src/ui for the screen, src/out for headless).
+ * that runs the scenario (src/ui for the screen, src/report for headless).
  * Fields left at their "unset" value mean: take the scenario's own setting.
  */
 #ifndef LANES_OPTIONS_H

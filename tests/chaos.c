@@ -28,7 +28,7 @@
 
 #include "lanes.h"
 #include "scn/scn.h"
-#include "out/summary.h"
+#include "report/summary.h"
 
 #define BATCH 4096
 #define MAX_CH 64

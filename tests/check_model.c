@@ -42,10 +42,10 @@ START_TEST(test_model_run_fills_timeline)
     }
     ck_assert_ptr_null(ui_model_cell(&M, 0, 4));
     ck_assert_int_eq(ui_model_routine(&M, 1)->at, UI_AT_GLOBAL);
-    ck_assert_uint_eq(M.preempts, 1);
-    ck_assert_uint_eq(M.switches, 1);
+    ck_assert_uint_eq(M.st.preemptions, 1);
+    ck_assert_uint_eq(M.st.switches, 1);
     ck_assert_uint_eq(ui_model_routine(&M, 1)->lane_mt, 4000);
-    ck_assert_uint_eq(ui_model_routine(&M, 1)->cpu_mt, 0);     /* no CPU events */
+    ck_assert_uint_eq(ui_model_counts(&M, 1)->cpu_mt, 0);     /* no CPU events */
     /* idle time after the stop is seen but holds no routine */
     ui_model_advance(&M, 6000, 200);
     c = ui_model_cell(&M, 0, 5);
@@ -206,7 +206,7 @@ START_TEST(test_model_wait_includes_current)
     ev(3000, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
     ev(12000, LANES_EV_STOP, 0, 1, 1, LANES_STOP_RECV);
     ui_model_advance(&M, 20000, 0);
-    ck_assert_uint_eq(ui_model_routine(&M, 1)->waits, 2);
+    ck_assert_uint_eq(ui_model_counts(&M, 1)->waits, 2);
     ck_assert_uint_eq(ui_model_wait_mt(&M, ui_model_routine(&M, 1)), 9000);
 }
 END_TEST
@@ -270,11 +270,11 @@ START_TEST(test_model_cpu_waiting_ticks)
     ck_assert_int_eq(ui_model_ran(&M, 0, 50), 3000 * 100 / 7000);
     ck_assert_int_eq(ui_model_busy(&M, 0, 50), 100);
     /* CPU ticks from CPU ns; the lane held it 8 */
-    ck_assert_uint_eq(ui_model_routine(&M, 1)->cpu_mt, 3000);
+    ck_assert_uint_eq(ui_model_counts(&M, 1)->cpu_mt, 3000);
     ck_assert_uint_eq(ui_model_routine(&M, 1)->lane_mt, 8000);
     ck_assert_double_eq_tol(ui_model_parallelism(&M), 3.0 / 8.0, 1e-9);
     ck_assert_double_eq_tol(ui_model_occupancy(&M), 1.0, 1e-9);
-    ck_assert_int_eq(M.cpu.cpus, 1);
+    ck_assert_int_eq(M.st.cpu.cpus, 1);
 }
 END_TEST
 
@@ -398,7 +398,7 @@ START_TEST(test_model_item_latency)
     ev(9500, LANES_EV_RECV, 0, 4, 1, 6);
     ev(12000, LANES_EV_DONE, 0, 4, 0, 5);
     ev(15000, LANES_EV_DONE, 0, 4, 0, 6);
-    ck_assert_uint_eq(M.items_done, 2);
+    ck_assert_uint_eq(M.st.items, 2);
     ck_assert(ui_model_latency(&M) > 7.99 && ui_model_latency(&M) < 8.01);
 }
 END_TEST
@@ -558,7 +558,7 @@ START_TEST(test_model_many_routines_stay_cheap)
         ev(t, LANES_EV_RUN, 0, id, 0, LANES_Q_RUNNEXT);
         ev(t + 5, LANES_EV_STOP, 0, id, 0, LANES_STOP_EXIT);
     }
-    ck_assert_uint_eq(M.switches, 60000);
+    ck_assert_uint_eq(M.st.switches, 60000);
     ck_assert_int_eq(ui_model_list(&M, UI_AT_DONE, -1, 0, ids, 4), 60000);
     ck_assert_int_eq(ui_model_list(&M, UI_AT_RUNNEXT, -1, 0, ids, 4), 0);
     /* past the limit, routines are left out rather than grow without end */

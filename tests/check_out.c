@@ -1,5 +1,5 @@
 /*
- * check_out.c - the folds of src/out fed with synthetic event streams, no
+ * check_out.c - the folds of src/report fed with synthetic event streams, no
  * runtime needed: exact summary counts, the text and JSON printers, and the
  * Chrome trace (valid JSON, slices that never overlap, every arrow with both
  * ends) including its write errors.
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/out.h"
-#include "out/summary.h"
+#include "report/out.h"
+#include "report/summary.h"
 #include "check_out_json.h"
 
 /* Times are given in microseconds of wall time, and runtime time runs at
@@ -189,8 +189,8 @@ START_TEST(test_out_summary_cpu_truth)
     ck_assert_uint_eq(s.routines[1].lane_mt, 25000);
     ck_assert_uint_eq(s.routines[2].cpu_mt, 12500);
     ck_assert_int_eq(s.cpu.cpus, 1);
-    ck_assert_uint_eq(out_cpu_load_avg(&s.cpu), 900);
-    ck_assert_int_eq(out_cpu_machine_busy(&s.cpu), 1);
+    ck_assert_uint_eq(fold_cpu_load_avg(&s.cpu), 900);
+    ck_assert_int_eq(fold_cpu_machine_busy(&s.cpu), 1);
     out_summary_free(&s);
 }
 END_TEST
@@ -209,27 +209,27 @@ START_TEST(test_out_cpu_steps_count_their_work)
         ER(400, 2, RESUME, NL, 0, 0, 0),
         ER(410, 12, CPU,  0,  1, 10000, 0),
     };
-    out_cpu c;
+    fold_cpu c;
     size_t i;
 
-    out_cpu_init(&c, 1000);
+    fold_cpu_init(&c, 1000);
     for (i = 0; i < sizeof ev / sizeof ev[0]; i++)
-        out_cpu_feed(&c, &ev[i]);
+        fold_cpu_feed(&c, &ev[i]);
     ck_assert_uint_eq(c.wall_ns, 4000 + 6000 + 10000);
     ck_assert_uint_eq(c.cpu_ns, 18000);
-    ck_assert_double_eq_tol(out_cpu_parallelism(&c), 0.9, 1e-9);
-    ck_assert_int_eq(out_cpu_machine_busy(&c), 0);          /* never measured */
-    ck_assert_uint_eq(out_cpu_load_avg(&c), LANES_LOAD_UNKNOWN);
+    ck_assert_double_eq_tol(fold_cpu_parallelism(&c), 0.9, 1e-9);
+    ck_assert_int_eq(fold_cpu_machine_busy(&c), 0);          /* never measured */
+    ck_assert_uint_eq(fold_cpu_load_avg(&c), LANES_LOAD_UNKNOWN);
 }
 END_TEST
 
 /* The waiting-tick rule: less than half the held time on a CPU. */
 START_TEST(test_out_cpu_starved_rule)
 {
-    ck_assert_int_eq(out_cpu_starved(501, 1000), 1);
-    ck_assert_int_eq(out_cpu_starved(500, 1000), 0);
-    ck_assert_int_eq(out_cpu_starved(0, 1000), 0);
-    ck_assert_int_eq(out_cpu_starved(10, 0), 0);
+    ck_assert_int_eq(fold_cpu_starved(501, 1000), 1);
+    ck_assert_int_eq(fold_cpu_starved(500, 1000), 0);
+    ck_assert_int_eq(fold_cpu_starved(0, 1000), 0);
+    ck_assert_int_eq(fold_cpu_starved(10, 0), 0);
 }
 END_TEST
 

@@ -1,5 +1,5 @@
 /*
- * check_out_json.c - helpers for the tests of src/out: a strict JSON syntax
+ * check_out_json.c - helpers for the tests of src/report: a strict JSON syntax
  * checker in C (RFC 8259: no trailing commas, no bare control characters,
  * valid escapes and UTF-8, one value), and a structural check of a trace
  * file run through Python's json module when python3 is there.

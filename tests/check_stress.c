@@ -28,7 +28,7 @@
 
 #include "lanes.h"
 #include "scn/scn.h"
-#include "out/summary.h"
+#include "report/summary.h"
 
 enum { ROUTINES = 1000, CHANGES = 1000, ITEMS = 8000, RING = 2048 };
 

@@ -1,5 +1,5 @@
 /*
- * check_sweep.c - --sweep's comparison (src/out/sweep.c) on rows made up
+ * check_sweep.c - --sweep's comparison (src/report/sweep.c) on rows made up
  * here, no runtime: speedup and efficiency, the serial fraction Karp-Flatt
  * recovers from rows that follow Amdahl's law, which rows it leaves out,
  * and the table, plot and JSON that print them.
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/out.h"
-#include "out/sweep.h"
+#include "report/out.h"
+#include "report/sweep.h"
 #include "check_out_json.h"
 
 /* A sweep of cores lo..hi on `cpus` CPUs whose ticks follow Amdahl's law

@@ -58,7 +58,7 @@ check_PROGRAMS += tests/check_stress
 TESTS += tests/check_stress
 tests_check_stress_SOURCES = tests/check_stress.c
 tests_check_stress_CFLAGS = $(TEST_CFLAGS)
-tests_check_stress_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
+tests_check_stress_LDADD = src/report/libreport.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)
 
 # The terminal test of the ends that leave no terminal to restore: a second
 # fatal signal in the crash handler, a vanished terminal under nohup.
@@ -71,7 +71,7 @@ EXTRA_DIST += tests/tty/vanish.sh
 check_PROGRAMS += tests/chaos
 TESTS += tests/chaos
 tests_chaos_SOURCES = tests/chaos.c
-tests_chaos_LDADD = src/out/libout.a src/scn/libscn.a src/rt/liblanes.a
+tests_chaos_LDADD = src/report/libreport.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a
 
 # The built-ins keep the word of their about lines: ticks to finish at 1
 # and 4 cores, exit status and counts (skips what a busy machine cannot tell).
@@ -82,3 +82,13 @@ EXTRA_DIST += tests/claims.sh
 # what a busy machine cannot tell), the JSON's shape, the text's marks.
 TESTS += tests/sweep.sh
 EXTRA_DIST += tests/sweep.sh
+
+# DESIGN's promise that the three folds agree: every built-in at 1 and 4
+# cores, its lossless stream recorded once and fed to the screen model,
+# the summary and the trace writer; and a fold broken on purpose is caught.
+check_PROGRAMS += tests/check_agree
+TESTS += tests/check_agree
+tests_check_agree_SOURCES = tests/check_agree.c
+tests_check_agree_CFLAGS = $(TEST_CFLAGS)
+tests_check_agree_LDADD = src/ui/libui.a src/report/libreport.a src/play/libplay.a \
+	src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)

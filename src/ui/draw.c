@@ -156,7 +156,7 @@ static void draw_header(ui_view *v, const layout *L)
     const ui_model *m = v->m;
     char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
     int cpus = draw_cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
-    int warn = over || out_cpu_machine_busy(&m->cpu);
+    int warn = over || fold_cpu_machine_busy(&m->st.cpu);
     attr_t ra = v->end == UI_END_DONE ? draw_role[R_OK]
               : v->end != UI_END_NONE ? draw_role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
@@ -182,7 +182,7 @@ static void draw_header(ui_view *v, const layout *L)
                  (unsigned long long)v->dropped);
     /* more lanes than CPUs: said where it cannot be missed, in warning
      * colours, instead of "cores N (M CPUs)" */
-    if (out_cpu_machine_busy(&m->cpu))
+    if (fold_cpu_machine_busy(&m->st.cpu))
         snprintf(busy, sizeof busy, " %s machine busy", draw_glyph->warn);
     if (over)
         snprintf(where, sizeof where, "%s %d lanes on %d CPU%s%s", draw_glyph->warn, v->cores, cpus,

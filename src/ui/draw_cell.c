@@ -324,6 +324,6 @@ void draw_pane_box(int y0, int x0, int h, int w, const char *title)
 /* CPUs this process may use: the runtime's latest LOAD, else start-up's. */
 int draw_cpus_of(const ui_view *v)
 {
-    return v->m->cpu.cpus > 0 ? v->m->cpu.cpus : v->cpus;
+    return v->m->st.cpu.cpus > 0 ? v->m->st.cpu.cpus : v->cpus;
 }
 

@@ -33,6 +33,7 @@ static void detail_none(int y, int x, int xmax)
 static int detail_counters(ui_view *v, const ui_routine *r, int y, int x0, int xmax)
 {
     ui_model *m = v->m;
+    const fold_routine *cnt = ui_model_counts(m, r->id);   /* the run state's */
     char buf[256];
     int x, l;
 
@@ -46,12 +47,12 @@ static int detail_counters(ui_view *v, const ui_routine *r, int y, int x0, int x
     else
         x = draw_putf(y, x0, xmax, A_NORMAL, "holds no item %s ", draw_glyph->dot);
     draw_putf(y++, x, xmax, A_NORMAL, "CPU %.1f ticks %s on a core %.1f",
-              (double)r->cpu_mt / 1000.0, draw_glyph->dot,
+              (double)cnt->cpu_mt / 1000.0, draw_glyph->dot,
               (double)ui_model_lane_mt(m, r) / 1000.0);
     draw_putf(y++, x0, xmax, A_NORMAL, "switches %u %s preempted %u %s stolen %u",
-              r->runs, draw_glyph->dot, r->preempts, draw_glyph->dot, r->steals);
+              cnt->switches, draw_glyph->dot, cnt->preemptions, draw_glyph->dot, r->steals);
     draw_putf(y++, x0, xmax, A_NORMAL, "waited on channels %u time%s, %.1f ticks%s",
-              r->waits, r->waits == 1 ? "" : "s", (double)ui_model_wait_mt(m, r) / 1000.0,
+              cnt->waits, cnt->waits == 1 ? "" : "s", (double)ui_model_wait_mt(m, r) / 1000.0,
               r->at == UI_AT_SEND || r->at == UI_AT_RECV || r->at == UI_AT_SELECT
               ? " (waiting now)" : "");
     x = draw_put(y, x0, xmax, A_NORMAL, "ran on cores:");

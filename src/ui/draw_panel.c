@@ -139,10 +139,10 @@ static void draw_explain(ui_view *v, const layout *L)
         draw_putf(L->explain_y + 1, 1, L->cols, draw_role[R_WARN],
                   "%d lanes on %d CPU%s: the OS time-slices the lanes", v->cores,
                   draw_cpus_of(v), draw_cpus_of(v) == 1 ? "" : "s");
-    else if (L->explain_n > 1 && v->end == UI_END_NONE && out_cpu_machine_busy(&m->cpu))
+    else if (L->explain_n > 1 && v->end == UI_END_NONE && fold_cpu_machine_busy(&m->st.cpu))
         draw_putf(L->explain_y + 1, 1, L->cols, draw_role[R_WARN],
                   "machine busy: other programs use %.1f CPU of this process's %d",
-                  (double)m->cpu.load / 1000.0, draw_cpus_of(v));
+                  (double)m->st.cpu.load / 1000.0, draw_cpus_of(v));
     else if (L->explain_n > 1 && v->end == UI_END_NONE)
         draw_put(L->explain_y + 1, 1, L->cols, draw_role[R_DIM],
                  "space pauses, s steps a tick and says what each core did");
@@ -281,13 +281,13 @@ static void draw_sleep_done(ui_view *v, const layout *L)
         x = draw_put(L->sleep_y, x, xmax, A_NORMAL, "  ");
     }
 
-    if (m->items_done == 0)     /* nothing served: no rate, no latency */
+    if (m->st.items == 0)     /* nothing served: no rate, no latency */
         snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", draw_glyph->dot,
                  draw_glyph->dash, draw_glyph->dot, draw_glyph->dash);
     else
         snprintf(buf, sizeof buf, "served %llu %s %.1f/s %s latency %.1f ticks avg",
-                 (unsigned long long)m->items_done, draw_glyph->dot,
-                 secs > 0 ? (double)m->items_done / secs : 0.0, draw_glyph->dot,
+                 (unsigned long long)m->st.items, draw_glyph->dot,
+                 secs > 0 ? (double)m->st.items / secs : 0.0, draw_glyph->dot,
                  ui_model_latency(m));
     rw = draw_width(buf);
     draw_put(L->done_y, 1, LABEL_W, draw_role[R_LABEL], "finished");
@@ -316,7 +316,7 @@ static void draw_stats(ui_view *v, const layout *L)
     const ui_model *m = v->m;
     char buf[3][256];
     int i, cpus = draw_cpus_of(v);
-    unsigned long long sw = m->switches, st = m->steals, pr = m->preempts;
+    unsigned long long sw = m->st.switches, st = m->steals, pr = m->st.preemptions;
     double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
     const char *dot = draw_glyph->dot;
 

@@ -18,7 +18,6 @@
 #include "scn/scn.h"
 
 #define MAX_IDS   (1u << 16)        /* routines past this many are ignored  */
-#define MAX_ITEMS (1u << 20)        /* items past this have no latency      */
 
 /* ---- routines and channels --------------------------------------------- */
 
@@ -408,17 +407,17 @@ int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c)
     ln = &m->lanes[lane];
     if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (c->tick + 1) * 1000 > ln->cpu_upto)
         return ln->cpu_starved;        /* not measured yet: the latest word */
-    return out_cpu_starved(c->wait, c->amount);
+    return fold_cpu_starved(c->wait, c->amount);
 }
 
 void ui_model_set_tick(ui_model *m, uint64_t tick_ns)
 {
-    m->cpu.tick_ns = tick_ns;
+    fold_state_set_tick(&m->st, tick_ns);
 }
 
 double ui_model_parallelism(const ui_model *m)
 {
-    return out_cpu_parallelism(&m->cpu);
+    return fold_cpu_parallelism(&m->st.cpu);
 }
 
 double ui_model_occupancy(const ui_model *m)
@@ -435,7 +434,15 @@ double ui_model_occupancy(const ui_model *m)
 
 double ui_model_latency(const ui_model *m)
 {
-    return m->items_done ? (double)m->latency_mt / 1000.0 / (double)m->items_done : 0;
+    return fold_state_latency(&m->st);
+}
+
+const fold_routine *ui_model_counts(const ui_model *m, uint32_t id)
+{
+    static const fold_routine none;
+    const fold_routine *r = fold_state_routine(&m->st, id);
+
+    return r != NULL ? r : &none;
 }
 
 static int waiting(int at);
@@ -605,56 +612,6 @@ static void chan_take(ui_chan *c, int32_t item)
     }
 }
 
-/* The record of item `item`, grown on demand; NULL when out of range. */
-static struct ui_item *item_get(ui_model *m, int32_t item)
-{
-    size_t i = (size_t)item;
-
-    if (item < 0 || i >= MAX_ITEMS)
-        return NULL;
-    if (i >= m->nitems) {
-        size_t nn = m->nitems ? m->nitems : 64;
-        struct ui_item *p;
-        while (nn <= i)
-            nn *= 2;
-        p = realloc(m->item_t, nn * sizeof *p);
-        if (p == NULL)
-            return NULL;
-        memset(p + m->nitems, 0, (nn - m->nitems) * sizeof *p);
-        m->item_t = p;
-        m->nitems = nn;
-    }
-    return &m->item_t[i];
-}
-
-static void item_sent(ui_model *m, int32_t item, uint64_t t)
-{
-    struct ui_item *it = item_get(m, item);
-
-    if (it != NULL && it->sent == 0)
-        it->sent = t + 1;
-}
-
-static void item_received(ui_model *m, int32_t item, uint64_t t)
-{
-    struct ui_item *it = item_get(m, item);
-
-    if (it != NULL)
-        it->recv = t + 1;
-}
-
-/* The end of an item's journey: its latency runs from the first send to the
- * latest receive, the same measure as the headless summary's. */
-static void item_done(ui_model *m, int32_t item)
-{
-    size_t i = (size_t)item;
-
-    m->items_done++;
-    if (item >= 0 && i < m->nitems && m->item_t[i].sent != 0 &&
-        m->item_t[i].recv >= m->item_t[i].sent)
-        m->latency_mt += m->item_t[i].recv - m->item_t[i].sent;
-}
-
 static void fold_run(ui_model *m, const lanes_event *e)
 {
     int l = e->lane;
@@ -689,8 +646,6 @@ static void fold_run(ui_model *m, const lanes_event *e)
             ln->run_since = t0;
         }
     }
-    m->switches++;
-    r->runs++;
     r->lanes_mask |= (uint64_t)1 << l;
 
     if (e->arg == LANES_Q_STEAL) {
@@ -742,8 +697,6 @@ static void fold_stop(ui_model *m, const lanes_event *e)
     }
     switch (e->arg) {
     case LANES_STOP_PREEMPT:
-        m->preempts++;
-        r->preempts++;
         if (t > 0 && ln->tl[((t - 1) / 1000) % UI_TL_LEN].routine == e->routine)
             mark(m, l, (t - 1) / 1000, UI_CELL_PREEMPT);
         enqueue(m, r, l, (int)e->obj, t);
@@ -782,7 +735,6 @@ static void fold_stop(ui_model *m, const lanes_event *e)
         const char *verb = at == UI_AT_SEND ? "sending on"
                          : at == UI_AT_RECV ? "receiving on" : "in a select on";
         r->chan = e->obj;
-        r->waits++;
         r->lane = -1;
         moved(m, r, at, t);
         stepf(m, l, "%s blocked %s %s", r->name, verb, cname(m, e->obj));
@@ -810,18 +762,16 @@ static void fold_stop(ui_model *m, const lanes_event *e)
  * columns its interval covers (from the later of the lane's previous CPU
  * event and its routine's RUN), in proportion to the time in each; runtime
  * time runs at one pace within an interval, so the shares hold. */
-static void fold_cpu(ui_model *m, int l, const lanes_event *e)
+static void cpu_cells(ui_model *m, int l, const lanes_event *e)
 {
     ui_lane *ln = &m->lanes[l];
-    ui_routine *r = routine_get(m, e->routine);
     uint64_t from = ln->cpu_upto > ln->run_since ? ln->cpu_upto : ln->run_since;
     uint64_t to = e->t_rt, waited = e->arg > 0 ? (uint64_t)e->arg : 0;
     uint64_t sum = e->obj + waited, k;
 
-    if (r != NULL)
-        r->cpu_mt += out_cpu_mt(&m->cpu, e->obj);
+    (void)routine_get(m, e->routine);   /* known from its first CPU event on */
     ln->cpu_upto = to;
-    ln->cpu_starved = out_cpu_starved(waited, sum);
+    ln->cpu_starved = fold_cpu_starved(waited, sum);
     if (sum == 0 || to <= from)
         return;
     if (to - from > (uint64_t)UI_TL_LEN * 1000)
@@ -879,12 +829,12 @@ static void fold_one(ui_model *m, const lanes_event *e)
         m->now = e->t_rt;
     if (l >= 0)
         extend(m, l, e->t_rt);
-    out_cpu_feed(&m->cpu, e);
+    fold_state_feed(&m->st, e, 1);     /* the shared counts first */
 
     switch (e->kind) {
     case LANES_EV_CPU:
         if (l >= 0)
-            fold_cpu(m, l, e);
+            cpu_cells(m, l, e);
         break;
     case LANES_EV_SPAWN:
         if ((r = routine_get(m, e->routine)) == NULL)
@@ -927,7 +877,6 @@ static void fold_one(ui_model *m, const lanes_event *e)
         c->sent++;
         chan_push(c, e->arg);
         r->has_item = 0;
-        item_sent(m, e->arg, e->t_rt);
         if (l >= 0)
             stepf(m, l, "%s sent " SCN_ITEM_TAG "%d on %s", r->name, (int)e->arg, c->name);
         break;
@@ -938,7 +887,6 @@ static void fold_one(ui_model *m, const lanes_event *e)
         chan_take(c, e->arg);
         r->has_item = 1;
         r->item = e->arg;
-        item_received(m, e->arg, e->t_rt);
         if (l >= 0)
             stepf(m, l, "%s received " SCN_ITEM_TAG "%d from %s", r->name, (int)e->arg, c->name);
         break;
@@ -1041,7 +989,6 @@ static void fold_one(ui_model *m, const lanes_event *e)
         c->cap = e->arg;
         break;
     case LANES_EV_DONE:
-        item_done(m, e->arg);
         break;
     case LANES_EV_NOTE:
         fold_note(m, e);
@@ -1084,7 +1031,7 @@ void ui_model_reset(ui_model *m, int cores, int quantum)
 
     free(m->routines);
     free(m->chans);
-    free(m->item_t);
+    fold_state_free(&m->st);
     memset(m, 0, sizeof *m);
     m->namer = namer;
     m->namer_ctx = ctx;
@@ -1095,7 +1042,7 @@ void ui_model_reset(ui_model *m, int cores, int quantum)
     m->cores = cores;
     m->quantum = quantum;
     m->nlanes = cores;
-    out_cpu_init(&m->cpu, 0);
+    fold_state_init(&m->st);
     for (l = 0; l < LANES_MAX_CORES; l++) {
         m->lanes[l].cpu = -1;
         m->lanes[l].used = l < cores;
@@ -1115,10 +1062,8 @@ void ui_model_free(ui_model *m)
 {
     free(m->routines);
     free(m->chans);
-    free(m->item_t);
+    fold_state_free(&m->st);
     m->routines = NULL;
     m->chans = NULL;
-    m->item_t = NULL;
     m->nroutines = m->nchans = 0;
-    m->nitems = 0;
 }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lanes.h"
-#include "out/cpu.h"
+#include "fold/state.h"
 
 #define UI_TL_LEN     512          /* timeline ring: ticks remembered per lane */
 #define UI_BUF_SHOW   64           /* buffered item numbers kept per channel   */
@@ -92,14 +92,11 @@ typedef struct ui_routine {
     uint64_t moved_wall;           /* wall ms of its last move (highlight)   */
     int      has_item;
     int32_t  item;                 /* item held, when has_item               */
-    uint64_t cpu_mt;               /* CPU time in milli-ticks of the tick in
-                                      force (CPU events; unsampled: none)    */
     uint64_t lane_mt;              /* milli-ticks holding a lane             */
     uint64_t wait_mt;              /* milli-ticks blocked on channels        */
-    uint32_t runs;                 /* slices started (switches in)           */
-    uint32_t waits;                /* times it blocked on a channel          */
-    uint32_t preempts;
-    uint32_t steals;               /* times it was stolen                    */
+    uint32_t steals;               /* times it was stolen (the screen's rule:
+                                      a STEAL event, or a RUN from a steal
+                                      that no STEAL event announced)        */
     uint64_t lanes_mask;           /* lanes it ran on (bit i = lane i)       */
     int      loop_yield;           /* its next YIELD stop is the interpreter's
                                       (a NOTE SCN_MARK_LOOP_YIELD came first) */
@@ -144,19 +141,16 @@ typedef struct ui_model {
     uint32_t nchans;
     uint32_t maxchan;
 
-    out_cpu  cpu;                  /* CPU truth: per lane CPU / wait, load   */
+    /* the run state (fold/state.h), the same fold the summary and the
+     * trace build on: switches, preemptions, items and their latency,
+     * every routine's CPU ticks, slices, waits and preemptions, and the
+     * CPU truth (st.cpu: per lane CPU / wait, load) */
+    fold_state st;
 
-    /* counters */
-    uint64_t switches, steals, preempts, items_done, events;
-    uint64_t latency_mt;           /* sum of item latencies, milli-ticks     */
+    /* the screen's own counters */
+    uint64_t steals, events;       /* steals: see ui_routine.steals          */
     uint64_t steps;
     int      deadlock;             /* blocked routines at a DEADLOCK event   */
-
-    /* by item number: t_rt + 1 of its first SEND and of its latest RECV
-     * (0 = not seen); latency runs from the one to the other, as in the
-     * headless summary */
-    struct ui_item { uint64_t sent, recv; } *item_t;
-    size_t   nitems;
 
     /* scheduler decisions in words, newest at (log_head - 1) % UI_LOG_LEN */
     char     log[UI_LOG_LEN][UI_LOG_TEXT];
@@ -216,20 +210,25 @@ int ui_model_busy(const ui_model *m, int lane, int ticks);
 int ui_model_ran(const ui_model *m, int lane, int ticks);
 
 /* Cell c of `lane` is a tick of waiting for a CPU: its routine held the
- * lane, the thread had a CPU for less than half of that time (out/cpu.h).
+ * lane, the thread had a CPU for less than half of that time (fold/cpu.h).
  * The newest ticks of a slice whose work is being measured wait for their
  * CPU event (a thread without a CPU cannot report): until it comes they
  * take the state the lane's latest CPU event gave, not "running". */
 int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
 
-/* Parallelism: the lanes' CPU time / wall time not paused (out/cpu.h). */
+/* Parallelism: the lanes' CPU time / wall time not paused (fold/cpu.h). */
 double ui_model_parallelism(const ui_model *m);
 
 /* Lane occupancy: routine-ticks held per tick of runtime time. */
 double ui_model_occupancy(const ui_model *m);
 
-/* Average item latency in ticks; 0 when no item finished. */
+/* Average item latency in ticks, over the items with a send and a
+ * receive (the run state's); 0 when none. */
 double ui_model_latency(const ui_model *m);
+
+/* Routine id's counts from the run state: CPU ticks (cpu_mt), slices
+ * (switches), waits, preemptions.  Never NULL (all 0 when it has none). */
+const fold_routine *ui_model_counts(const ui_model *m, uint32_t id);
 
 /* Milli-ticks r held a lane, the slice it is in now included. */
 uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r);

@@ -29,8 +29,8 @@
 #endif
 
 #include "lanes.h"
-#include "out/out.h"
-#include "out/record.h"
+#include "play/play.h"
+#include "report/record.h"     /* --record on screen: see rec_feed */
 #include "ui/ui.h"
 #include "ui/draw.h"
 #include "ui/model.h"
@@ -39,7 +39,6 @@
 #define FRAME_MS     33            /* at most 30 frames a second          */
 #define IDLE_MS      100           /* paused: how often to look for events */
 #define MESSAGE_MS   6000          /* how long a passing message stays     */
-#define EV_CHUNK     4096
 #define UI_RING_EVENTS 16384       /* per lane; a frame's worth many times over */
 #define EV_FRAME_MAX (1u << 18)    /* events folded per frame at most      */
 
@@ -55,12 +54,14 @@ static const struct { int num, den; const char *name; } speeds[] = {
 typedef struct ui_state {
     const lanes_opts *opts;
     scn_program *prog;
-    scn_run     *run;
-    lanes_rt    *rt;
+    play        *play;           /* the source, the pump and its folds    */
+    scn_run     *run;              /* play's run while there is one        */
+    lanes_rt    *rt;               /* its runtime: names                   */
     ui_model     model;
     ui_view      view;
-    lanes_event *evbuf;
-    out_trace   *trace;            /* --trace FILE: every event, lossless   */
+    uint64_t     fold_now;         /* mono_ms of the frame being folded    */
+    int          write_failed;     /* a fold (the trace) could not write   */
+    char         write_err[600];   /* its message, said after the screen   */
     rec_writer  *rec;              /* --record FILE: the first run, lossless */
     int          recording;        /* the run being started is recorded     */
     uint64_t     rec_t0;           /* mono_ms at its start                  */
@@ -139,45 +140,35 @@ static uint64_t tick_for_speed(const ui_state *s)
     return s->base_tick * (uint64_t)speeds[s->speed].den / (uint64_t)speeds[s->speed].num;
 }
 
-/* Starts (or restarts) the run with the wanted settings. */
-static int start_run(ui_state *s, int paused, char *err, size_t errlen)
+/* The run's settings as the user wants them now. */
+static void settings(const ui_state *s, scn_settings *set)
 {
-    scn_settings set;
-
-    memset(&set, 0, sizeof set);
-    set.cores = s->cores;
-    set.quantum = s->quantum;
-    set.tick_ns = tick_for_speed(s);
-    set.seed_set = s->opts->seed_set;
-    set.seed = s->opts->seed;
+    memset(set, 0, sizeof *set);
+    set->cores = s->cores;
+    set->quantum = s->quantum;
+    set->tick_ns = tick_for_speed(s);
+    set->seed_set = s->opts->seed_set;
+    set->seed = s->opts->seed;
     /* the screen drains the rings every frame: small rings keep the
      * memory a many-lane run touches small (a full ring is counted and
-     * shown as dropped, never blocks) */
-    set.trace_events = UI_RING_EVENTS;
-    set.note_pauses = 1;            /* `note ... pause` waits for the user */
-    /* a trace must see every event: lossless rings, switched on before
-     * any routine runs */
-    set.flags = paused || s->trace != NULL || s->recording ? LANES_START_PAUSED : 0;
-    s->run = scn_start(s->prog, &set, err, errlen);
-    if (s->run == NULL)
-        return -1;
-    s->rt = scn_rt(s->run);
-    if (s->opts->for_ticks > 0)     /* --for: the runtime stops there itself */
-        lanes_pause_at(s->rt, (uint64_t)s->opts->for_ticks * 1000u);
-    if (s->trace != NULL || s->recording) {
-        lanes_trace_lossless(s->rt, 1);
-        if (!paused)
-            lanes_resume(s->rt);
-    }
+     * shown as dropped, never blocks, unless a fold wants every event) */
+    set->trace_events = UI_RING_EVENTS;
+    set->note_pauses = 1;           /* `note ... pause` waits for the user */
+}
+
+/* The run just (re)started: the model and the view start again. */
+static void started(ui_state *s)
+{
+    s->run = play_run(s->play);
+    s->rt = play_rt(s->play);
     ui_model_reset(&s->model, s->cores, s->quantum);
-    ui_model_set_tick(&s->model, set.tick_ns);
+    ui_model_set_tick(&s->model, tick_for_speed(s));
     s->ended = 0;
     s->limited = 0;
     s->view.end = UI_END_NONE;
     s->view.message[0] = '\0';
     free(s->end_text);
     s->end_text = NULL;
-    return 0;
 }
 
 /* Sets (replace) or extends the text printed after endwin with a, b and
@@ -197,22 +188,59 @@ static void end_text_put(ui_state *s, int replace, const char *a, const char *b,
     s->end_text = t;
 }
 
-/* Reads every event still in the rings into the model and the trace. */
+/* Starts the run with the wanted settings. */
+static int start_run(ui_state *s, int paused, char *err, size_t errlen)
+{
+    scn_settings set;
+
+    settings(s, &set);
+    if (play_start(s->play, &set, paused, err, errlen) != 0)
+        return -1;
+    started(s);
+    return 0;
+}
+
+/* The model as a fold of the pump, first of its folds. */
+static int model_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+{
+    ui_state *s = ctx;
+
+    (void)rt;
+    ui_model_fold(&s->model, ev, n, s->fold_now);
+    return 0;
+}
+
+/* The screen's recording (--record) as a fold: the run until the first
+ * restart.  It is opened once the run started (it reads the runtime), so
+ * it comes to the pump as a fold that writes once s->rec is open; its
+ * write errors are said at its end (rec_err).  What remains of issue 13:
+ * main should wire it like the trace, and ui.c not include report/. */
+static int rec_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+{
+    ui_state *s = ctx;
+
+    (void)rt;
+    if (s->rec != NULL)
+        rec_write_events(s->rec, ev, n);        /* errors: at its end */
+    return 0;
+}
+
+/* Pumps every event still in the rings (at most about max) into the
+ * model and the other folds.  A fold's write error ends the screen:
+ * status 1, its message said after the terminal is restored. */
 static size_t drain(ui_state *s, uint64_t now, size_t max)
 {
-    size_t n, total = 0;
+    size_t total;
+    const char *e;
 
-    do {
-        n = lanes_trace_read(s->rt, s->evbuf, EV_CHUNK);
-        if (n > 0) {
-            ui_model_fold(&s->model, s->evbuf, n, now);
-            if (s->trace != NULL)
-                out_trace_events(s->trace, s->evbuf, n, s->rt);
-            if (s->rec != NULL)
-                rec_write_events(s->rec, s->evbuf, n);   /* errors: at its end */
-            total += n;
-        }
-    } while (n == EV_CHUNK && total < max);
+    s->fold_now = now;
+    total = play_pump(s->play, max);
+    if (!s->write_failed && (e = play_error(s->play)) != NULL) {
+        s->write_failed = 1;
+        snprintf(s->write_err, sizeof s->write_err, "lanes: %s\n", e);
+        s->status = EXIT_SYSTEM;
+        s->quit = 1;
+    }
     return total;
 }
 
@@ -225,16 +253,6 @@ static void end_recording(ui_state *s, const char *how, int status)
                    scn_end_message(s->run), s->rec_err, sizeof s->rec_err);
     s->rec = NULL;
     s->recording = 0;
-}
-
-static void stop_run(ui_state *s)
-{
-    if (s->run != NULL && (s->trace != NULL || s->rec != NULL))
-        drain(s, mono_ms(), (size_t)-1);
-    if (s->run != NULL)
-        scn_stop(s->run);
-    s->run = NULL;
-    s->rt = NULL;
 }
 
 /* ---- one frame ------------------------------------------------------------- */
@@ -261,8 +279,8 @@ static void check_end(ui_state *s)
         return;
     st = scn_wait(s->run, 1);
     if (st == SCN_TIMEOUT && s->opts->for_ticks > 0 &&
-        lanes_now(s->rt) >= (uint64_t)s->opts->for_ticks * 1000u) {
-        lanes_pause(s->rt);         /* --for: a normal end where the user wanted it */
+        play_now(s->play) >= (uint64_t)s->opts->for_ticks * 1000u) {
+        play_pause(s->play);         /* --for: a normal end where the user wanted it */
         s->limited = 1;
         s->ended = SCN_DONE + 1;
         s->dirty = 1;
@@ -324,18 +342,18 @@ static void frame(ui_state *s, uint64_t now)
         check_end(s);
     }
     if (!s->ended)                  /* the end keeps its picture */
-        ui_model_advance(&s->model, lanes_now(s->rt), now);
+        ui_model_advance(&s->model, play_now(s->play), now);
     if (s->view.message[0] != '\0' && !s->ended && now - s->view.message_wall > MESSAGE_MS) {
         s->view.message[0] = '\0';
         s->report_shown = 0;
     }
 
     s->view.m = &s->model;
-    s->view.cores = lanes_cores(s->rt);
-    s->view.quantum = lanes_quantum(s->rt);
-    s->view.paused = lanes_paused(s->rt);
+    s->view.cores = play_cores(s->play);
+    s->view.quantum = play_quantum(s->play);
+    s->view.paused = play_paused(s->play);
     s->view.speed = speeds[s->speed].name;
-    s->view.dropped = lanes_trace_dropped(s->rt);
+    s->view.dropped = play_dropped(s->play);
     s->view.wall = now;
     s->model.cores = s->view.cores;
     s->model.quantum = s->view.quantum;
@@ -374,7 +392,7 @@ static void set_cores(ui_state *s, int n)
 {
     if (n < 1 || n > LANES_MAX_CORES)
         return;
-    if (lanes_set_cores(s->rt, n) == 0) {
+    if (play_set_cores(s->play, n) == 0) {
         s->cores = n;
         s->view.cores = n;
     }
@@ -388,21 +406,26 @@ static int restart(ui_state *s, int cores)
     char err[256] = "";
     /* --for or a fault (scn_wait) paused it, not the user: a restart
      * after those runs, as after any other end */
-    int paused = lanes_paused(s->rt) && !s->limited &&
+    int paused = play_paused(s->play) && !s->limited &&
                  v->end != UI_END_FAULT && v->end != UI_END_ERROR;
+    scn_settings set;
 
     s->cores = cores;
     if (s->rec != NULL)             /* a recording holds one run: this one */
         end_recording(s, "restarted", EXIT_DONE);
-    stop_run(s);
-    if (s->trace != NULL)
-        out_trace_restart(s->trace);
-    if (start_run(s, paused, err, sizeof err) != 0) {
-        end_text_put(s, 1, "lanes: cannot restart: ", err, "\n");
+    settings(s, &set);
+    s->fold_now = mono_ms();
+    if (play_restart(s->play, &set, paused, err, sizeof err) != 0) {
+        s->write_failed = play_error(s->play) != NULL;  /* a fold's write error */
+        snprintf(s->write_err, sizeof s->write_err, "lanes: %s%s\n",
+                 s->write_failed ? "" : "cannot restart: ", err);
+        s->run = NULL;
+        s->rt = NULL;
         s->status = EXIT_SYSTEM;
         s->quit = 1;
         return -1;
     }
+    started(s);
     v->selected = 0;
     v->detail = 0;
     v->note[0] = '\0';
@@ -413,11 +436,11 @@ static int restart(ui_state *s, int cores)
  * that many cores, so one key press runs it again so. */
 static void again_on_cores(ui_state *s, int action, int code)
 {
-    int n = lanes_cores(s->rt);
+    int n = play_cores(s->play);
 
     n = action == UI_ACT_CORES_N ? code - '0' : n + (action == UI_ACT_CORE_MORE ? 1 : -1);
     if (n < 1 || n > LANES_MAX_CORES)
-        n = lanes_cores(s->rt);
+        n = play_cores(s->play);
     if (restart(s, n) == 0)
         say(s, "the run had ended: running it again on %d core%s", n, n == 1 ? "" : "s");
 }
@@ -440,18 +463,18 @@ static void act(ui_state *s, int action, int code)
     }
     switch (action) {
     case UI_ACT_PAUSE:
-        if (lanes_paused(s->rt))
-            lanes_resume(s->rt);
+        if (play_paused(s->play))
+            play_resume(s->play);
         else
-            lanes_pause(s->rt);
+            play_pause(s->play);
         break;
     case UI_ACT_STEP:
-        if (!lanes_paused(s->rt))
-            lanes_pause(s->rt);
-        lanes_step(s->rt, 1);
+        if (!play_paused(s->play))
+            play_pause(s->play);
+        play_step(s->play, 1);
         break;
-    case UI_ACT_CORE_MORE: set_cores(s, lanes_cores(s->rt) + 1); break;
-    case UI_ACT_CORE_LESS: set_cores(s, lanes_cores(s->rt) - 1); break;
+    case UI_ACT_CORE_MORE: set_cores(s, play_cores(s->play) + 1); break;
+    case UI_ACT_CORE_LESS: set_cores(s, play_cores(s->play) - 1); break;
     case UI_ACT_CORES_N:   set_cores(s, code - '0'); break;
     case UI_ACT_FASTER:
     case UI_ACT_SLOWER:
@@ -460,19 +483,19 @@ static void act(ui_state *s, int action, int code)
             s->speed = 0;
         if (s->speed >= NSPEEDS)
             s->speed = NSPEEDS - 1;
-        lanes_set_tick(s->rt, tick_for_speed(s));
+        play_set_tick(s->play, tick_for_speed(s));
         say(s, "speed %s", speeds[s->speed].name);
         break;
     case UI_ACT_PREEMPT:
-        s->quantum = lanes_quantum(s->rt) > 0 ? 0 : s->base_quantum;
-        lanes_set_quantum(s->rt, s->quantum);
+        s->quantum = play_quantum(s->play) > 0 ? 0 : s->base_quantum;
+        play_set_quantum(s->play, s->quantum);
         if (s->quantum > 0)
             say(s, "preemption on: a routine gets %d ticks, then the next one runs", s->quantum);
         else
             say(s, "preemption off: a routine runs until it blocks, sleeps or yields");
         break;
     case UI_ACT_RESTART:
-        if (restart(s, lanes_cores(s->rt)) == 0)
+        if (restart(s, play_cores(s->play)) == 0)
             say(s, "restarted");
         break;
     case UI_ACT_NEXT: select_step(s, 1); break;
@@ -565,7 +588,7 @@ static int loop(ui_state *s, int sigfd)
     while (!s->quit) {
         struct pollfd pf[2];
         uint64_t now = mono_ms();
-        int timeout, paused = lanes_paused(s->rt) || s->ended, sig, code, got = 0;
+        int timeout, paused = play_paused(s->play) || s->ended, sig, code, got = 0;
 
         if (now >= next && (s->dirty || !paused)) {
             frame(s, now);
@@ -659,46 +682,59 @@ static void say_warnings(ui_state *s, const char *messages)
         say(s, "%s", text);
 }
 
-int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
+int ui_check(const lanes_opts *opts)
 {
-    ui_state *s;
-    char err[256] = "";
-    const char *nc = getenv("NO_COLOR");
-    int sigfd = -1, status, colour, utf8;
-
     setlocale(LC_ALL, "");
     if (ui_term_check() != 0)
         return EXIT_USAGE;
+    if (opts->trace != NULL && strcmp(opts->trace, "-") == 0) {
+        fprintf(stderr, "lanes: --trace - writes to standard output, which the screen "
+                        "uses; give a file name, or add --headless\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+void ui_restore_for_exit(void)
+{
+    ui_term_restore_for_exit();
+}
+
+int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, play *p)
+{
+    ui_state *s;
+    play_fold model, rec;
+    char err[600] = "";
+    const char *nc = getenv("NO_COLOR");
+    int sigfd = -1, status, colour, utf8;
+
     s = calloc(1, sizeof *s);
-    if (s == NULL || (s->evbuf = malloc(EV_CHUNK * sizeof *s->evbuf)) == NULL) {
-        free(s);
+    if (s == NULL) {
         fprintf(stderr, "lanes: out of memory\n");
         return EXIT_SYSTEM;
     }
     s->opts = opts;
     s->prog = prog;
-    if (opts->trace != NULL) {
-        if (strcmp(opts->trace, "-") == 0) {
-            fprintf(stderr, "lanes: --trace - writes to standard output, which the screen "
-                            "uses; give a file name, or add --headless\n");
-            status = EXIT_USAGE;
-            goto out;
-        }
-        s->trace = out_trace_open(opts->trace, err, sizeof err);
-        if (s->trace == NULL) {
-            fprintf(stderr, "lanes: %s\n", err);
-            status = EXIT_SYSTEM;
-            goto out;
-        }
-        out_trace_note(s->trace, "scenario", scn_title(prog));
-        out_trace_program(s->trace, prog);
-    }
+    s->play = p;
+    if (opts->for_ticks > 0)        /* --for: the runtime stops there itself */
+        play_pause_at_start(p, (uint64_t)opts->for_ticks * 1000u);
     s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
     s->speed = speed_index(opts->speed);
     s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);
     s->quantum = opts->quantum >= 0 ? opts->quantum : scn_quantum(prog);
     s->base_quantum = s->quantum > 0 ? s->quantum : LANES_DEFAULT_QUANTUM;
     ui_model_init(&s->model, s->cores, s->quantum, namer, s);
+    memset(&model, 0, sizeof model);
+    model.feed = model_feed;
+    model.ctx = s;
+    play_add(p, &model);
+    if (opts->record != NULL) {     /* lossless from the start; writes once s->rec is open */
+        memset(&rec, 0, sizeof rec);
+        rec.feed = rec_feed;
+        rec.ctx = s;
+        rec.lossless = 1;
+        play_add(p, &rec);
+    }
 
     /* lanes inherit the mask: block before they are created */
     sigfd = ui_term_signals();
@@ -714,18 +750,18 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
         if (s->rec == NULL) {
             fprintf(stderr, "lanes: %s\n", err);
             status = EXIT_SYSTEM;
-            goto out_run;
+            goto out;
         }
     }
     ui_term_crash_handlers();       /* after the runtime's own handler */
-    /* out of memory ends the process (status 1): the terminal first */
+    /* out of memory ends the process (status 1): the terminal first (main
+     * set the same for the other folds) */
     scn_on_out_of_memory(ui_term_restore_for_exit);
-    out_on_out_of_memory(ui_term_restore_for_exit);
     if (ui_term_start(!opts->no_mouse) != 0) {
         fprintf(stderr, "lanes: no terminal description for TERM=%s; set TERM to one this "
                         "system knows (such as xterm), or use --headless\n", getenv("TERM"));
         status = EXIT_USAGE;
-        goto out_run;
+        goto out;
     }
     colour = !opts->no_color && !(nc != NULL && *nc != '\0');
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -743,40 +779,38 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages)
     say_warnings(s, messages);
 
     status = loop(s, sigfd);
+    if (s->write_failed)
+        status = EXIT_SYSTEM;       /* the trace could not be written: said below */
 
     ui_term_stop();
-out_run:
-    if (s->trace != NULL && s->run != NULL) {
-        uint64_t dropped;
-        drain(s, mono_ms(), (size_t)-1);
-        dropped = lanes_trace_dropped(s->rt);
-        if (out_trace_close(s->trace, dropped, err, sizeof err) != 0) {
-            fprintf(stderr, "lanes: %s\n", err);
-            if (status == EXIT_DONE)
-                status = EXIT_SYSTEM;
-        }
-        s->trace = NULL;
-    }
+out:
+    /* the folds' ends (the recording's, then the trace closed, their write
+     * errors) after the terminal is back, before the run stops */
+    s->fold_now = mono_ms();
     if (s->rec != NULL && s->run != NULL) {
         end_recording(s, s->ended == SCN_DONE + 1 ? "done" : s->ended == SCN_DEADLOCK + 1 ?
                       "deadlock" : s->ended == SCN_FAULT + 1 ? "fault" : "stopped", status);
     }
-    stop_run(s);
+    if (play_finish(p, err, sizeof err) != 0 && !s->write_failed) {
+        fprintf(stderr, "lanes: %s\n", err);
+        if (status == EXIT_DONE)
+            status = EXIT_SYSTEM;
+    }
+    play_stop(p);
+    s->run = NULL;
+    s->rt = NULL;
     if (s->end_text != NULL && status < 128)
         fputs(s->end_text, stderr);
+    fputs(s->write_err, stderr);
     if (s->rec_err[0] != '\0') {
         fprintf(stderr, "lanes: %s\n", s->rec_err);
         if (status == EXIT_DONE)
             status = EXIT_SYSTEM;
     }
-out:
-    if (s->trace != NULL)
-        out_trace_close(s->trace, 0, NULL, 0);
     if (sigfd >= 0)
         close(sigfd);
     ui_model_free(&s->model);
     free(s->end_text);
-    free(s->evbuf);
     free(s);
     return status;
 }

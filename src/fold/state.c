@@ -1,36 +1,75 @@
 /*
- * summary.c - folds trace events into the numbers of the headless summary.
+ * state.c - the run state fold (state.h).
  *
- * Owns: struct out_summary and its tables (routines and channels indexed by
+ * Owns: struct fold_state and its tables (routines and channels indexed by
  * id, items in an open-addressing table).  Touches no runtime and does no
- * I/O.  Invariant: at most one routine is open on a lane at a time; an
- * event stream that breaks this (a RUN on a busy lane, a STOP of a routine
- * that is not on that lane) is repaired the same way every time and counted
- * in `anomalies`, so the counts never depend on luck.
+ * I/O but the out-of-memory message.  Invariant: at most one routine is
+ * open on a lane at a time; an event stream that breaks this (a RUN on a
+ * busy lane, a STOP of a routine that is not on that lane) is repaired the
+ * same way every time and counted in `anomalies`, so the counts never
+ * depend on luck.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "out/summary.h"
+#include "options.h"
+#include "scn/scn.h"
+#include "fold/state.h"
 
-/* Ids above this are ignored (a runtime hands out ids from 1 upwards). */
-#define ID_LIMIT (1u << 24)
+/* Set once, before any fold starts (fold_on_out_of_memory). */
+static void (*oom_hook)(void);
 
-void out_summary_init(out_summary *s)
+void fold_on_out_of_memory(void (*fn)(void))
+{
+    oom_hook = fn;
+}
+
+void *fold_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n != 0 ? n : 1);
+
+    if (q == NULL) {
+        /* a system error (exit 1), not a crash */
+        if (oom_hook != NULL)
+            oom_hook();
+        fputs("lanes: out of memory\n", stderr);
+        _exit(EXIT_SYSTEM);
+    }
+    return q;
+}
+
+void *fold_grow(void *tab, size_t *len, size_t elem, uint32_t id)
+{
+    size_t n = *len != 0 ? *len : 16;
+
+    if (id < *len)
+        return tab;
+    while (n <= id)
+        n *= 2;
+    tab = fold_xrealloc(tab, n * elem);
+    memset((char *)tab + *len * elem, 0, (n - *len) * elem);
+    *len = n;
+    return tab;
+}
+
+
+void fold_state_init(fold_state *s)
 {
     memset(s, 0, sizeof *s);
     s->lat_min_mt = UINT64_MAX;
-    out_cpu_init(&s->cpu, 0);
+    fold_cpu_init(&s->cpu, 0);
 }
 
-void out_summary_set_tick(out_summary *s, uint64_t tick_ns)
+void fold_state_set_tick(fold_state *s, uint64_t tick_ns)
 {
     s->cpu.tick_ns = tick_ns;
 }
 
-void out_summary_free(out_summary *s)
+void fold_state_free(fold_state *s)
 {
     free(s->routines);
     free(s->chans);
@@ -38,25 +77,25 @@ void out_summary_free(out_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-static out_routine_stats *routine(out_summary *s, uint32_t id)
+static fold_routine *routine(fold_state *s, uint32_t id)
 {
-    out_routine_stats *r;
+    fold_routine *r;
 
-    if (id == 0 || id >= ID_LIMIT)
+    if (id == 0 || id >= FOLD_ID_LIMIT)
         return NULL;
-    s->routines = out_grow(s->routines, &s->routines_len, sizeof *s->routines, id);
+    s->routines = fold_grow(s->routines, &s->routines_len, sizeof *s->routines, id);
     r = &s->routines[id];
     r->id = id;
     return r;
 }
 
-static out_chan_stats *chan(out_summary *s, uint32_t id)
+static fold_chan *chan(fold_state *s, uint32_t id)
 {
-    out_chan_stats *c;
+    fold_chan *c;
 
-    if (id == 0 || id >= ID_LIMIT)
+    if (id == 0 || id >= FOLD_ID_LIMIT)
         return NULL;
-    s->chans = out_grow(s->chans, &s->chans_len, sizeof *s->chans, id);
+    s->chans = fold_grow(s->chans, &s->chans_len, sizeof *s->chans, id);
     c = &s->chans[id];
     if (c->id == 0) {
         c->id = id;
@@ -71,16 +110,16 @@ static size_t item_hash(int32_t item, size_t cap)
     return (size_t)(x ^ (x >> 16)) & (cap - 1);
 }
 
-static out_item_slot *item_slot(out_summary *s, int32_t item)
+static fold_item_slot *item_slot(fold_state *s, int32_t item)
 {
     size_t i;
 
     if (s->items_used * 2 >= s->items_cap) {
-        out_item_slot *old = s->items_tab;
+        fold_item_slot *old = s->items_tab;
         size_t oldcap = s->items_cap, k;
 
         s->items_cap = oldcap != 0 ? oldcap * 2 : 256;
-        s->items_tab = out_xrealloc(NULL, s->items_cap * sizeof *s->items_tab);
+        s->items_tab = fold_xrealloc(NULL, s->items_cap * sizeof *s->items_tab);
         memset(s->items_tab, 0, s->items_cap * sizeof *s->items_tab);
         for (k = 0; k < oldcap; k++) {
             if (!old[k].used)
@@ -105,7 +144,7 @@ static out_item_slot *item_slot(out_summary *s, int32_t item)
 
 /* Removes a slot, shifting back the entries of its probe run so that every
  * remaining item is still found from its home slot (no tombstones). */
-static void item_delete(out_summary *s, out_item_slot *slot)
+static void item_delete(fold_state *s, fold_item_slot *slot)
 {
     size_t mask = s->items_cap - 1, i = (size_t)(slot - s->items_tab), j = i;
 
@@ -127,9 +166,9 @@ static void item_delete(out_summary *s, out_item_slot *slot)
 }
 
 /* Ends the slice open on `lane` at time t. */
-static void close_slice(out_summary *s, int lane, uint64_t t)
+static void close_slice(fold_state *s, int lane, uint64_t t)
 {
-    out_routine_stats *r = routine(s, s->lane_routine[lane]);
+    fold_routine *r = routine(s, s->lane_routine[lane]);
     uint64_t d = t > s->lane_since_mt[lane] ? t - s->lane_since_mt[lane] : 0;
 
     s->lane_busy_mt[lane] += d;
@@ -138,7 +177,7 @@ static void close_slice(out_summary *s, int lane, uint64_t t)
     s->lane_routine[lane] = 0;
 }
 
-static void occupancy(out_chan_stats *c, int64_t delta)
+static void occupancy(fold_chan *c, int64_t delta)
 {
     int64_t occ;
 
@@ -150,7 +189,7 @@ static void occupancy(out_chan_stats *c, int64_t delta)
         c->peak = (uint64_t)occ;
 }
 
-static void fold_stop(out_summary *s, const lanes_event *e, out_routine_stats *r)
+static void fold_stop(fold_state *s, const lanes_event *e, fold_routine *r)
 {
     int loop_mark;
 
@@ -188,12 +227,12 @@ static void fold_stop(out_summary *s, const lanes_event *e, out_routine_stats *r
     }
 }
 
-static void fold_one(out_summary *s, const lanes_event *e)
+static void fold_one(fold_state *s, const lanes_event *e)
 {
     int lane = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
-    out_routine_stats *r = routine(s, e->routine);
-    out_chan_stats *c;
-    out_item_slot *it;
+    fold_routine *r = routine(s, e->routine);
+    fold_chan *c;
+    fold_item_slot *it;
 
     if (s->events == 0)
         s->first_ns = e->t_ns;
@@ -206,13 +245,13 @@ static void fold_one(out_summary *s, const lanes_event *e)
         s->by_kind[e->kind]++;
     if (lane >= s->nlanes)
         s->nlanes = lane + 1;
-    out_cpu_feed(&s->cpu, e);
+    fold_cpu_feed(&s->cpu, e);
 
     switch (e->kind) {
     case LANES_EV_CPU:
         if (r != NULL) {
             r->cpu_ns += e->obj;
-            r->cpu_mt += out_cpu_mt(&s->cpu, e->obj);
+            r->cpu_mt += fold_cpu_mt(&s->cpu, e->obj);
         }
         break;
     case LANES_EV_SPAWN:
@@ -321,7 +360,7 @@ static void fold_one(out_summary *s, const lanes_event *e)
     }
 }
 
-void out_summary_feed(out_summary *s, const lanes_event *ev, size_t n)
+void fold_state_feed(fold_state *s, const lanes_event *ev, size_t n)
 {
     size_t i;
 
@@ -329,7 +368,7 @@ void out_summary_feed(out_summary *s, const lanes_event *ev, size_t n)
         fold_one(s, &ev[i]);
 }
 
-void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns,
+void fold_state_finish(fold_state *s, uint64_t end_mt, uint64_t wall_ns,
                         uint64_t dropped)
 {
     int l;
@@ -347,7 +386,7 @@ void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns,
         s->lat_min_mt = 0;
 }
 
-int out_summary_lanes(const out_summary *s, int cores)
+int fold_state_lanes(const fold_state *s, int cores)
 {
     int n = s->nlanes;
 
@@ -358,12 +397,12 @@ int out_summary_lanes(const out_summary *s, int cores)
     return n > LANES_MAX_CORES ? LANES_MAX_CORES : n;
 }
 
-double out_summary_parallelism(const out_summary *s)
+double fold_state_parallelism(const fold_state *s)
 {
-    return out_cpu_parallelism(&s->cpu);
+    return fold_cpu_parallelism(&s->cpu);
 }
 
-double out_summary_occupancy(const out_summary *s)
+double fold_state_occupancy(const fold_state *s)
 {
     uint64_t busy = 0;
     int l;
@@ -371,4 +410,16 @@ double out_summary_occupancy(const out_summary *s)
     for (l = 0; l < LANES_MAX_CORES; l++)
         busy += s->lane_busy_mt[l];
     return s->end_mt != 0 ? (double)busy / (double)s->end_mt : 0.0;
+}
+
+const fold_routine *fold_state_routine(const fold_state *s, uint32_t id)
+{
+    if (id == 0 || id >= s->routines_len || s->routines[id].id == 0)
+        return NULL;
+    return &s->routines[id];
+}
+
+double fold_state_latency(const fold_state *s)
+{
+    return s->items_timed != 0 ? (double)s->lat_sum_mt / 1000.0 / (double)s->items_timed : 0.0;
 }

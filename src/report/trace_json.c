@@ -49,8 +49,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/out.h"
-#include "out/summary.h"
+#include "report/out.h"
+#include "report/summary.h"
 
 #define PID_CORES      (w->pid_base + 1)   /* every user has a writer `w` */
 #define PID_ROUTINES   (w->pid_base + 2)
@@ -63,7 +63,7 @@
 #define NO_Q           (-1)
 #define BUF_SIZE       (64 * 1024)
 #define LINE_MAX_LEN   4096                /* longest single event written  */
-#define ID_LIMIT       (1u << 24)
+#define ID_LIMIT       FOLD_ID_LIMIT       /* the run state's limit (fold/state.h) */
 
 enum { ST_NONE, ST_RUNNABLE, ST_RUNNING, ST_BLOCKED, ST_DONE };
 

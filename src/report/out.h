@@ -14,20 +14,23 @@
 #include "options.h"
 #include "lanes.h"
 #include "scn/scn.h"
+#include "play/play.h"
 
-/* Runs `prog` to its end without a terminal and prints the summary to
- * stdout (to stderr when the trace goes to stdout, --trace -); returns an
- * exit status (options.h): 0 done, 1 system or write error (also when any
- * trace event was dropped), 3 deadlock, 4 scenario fault. */
-int out_headless(const lanes_opts *opts, scn_program *prog);
+/* Runs `prog` to its end without a terminal on the pump `p` (main added
+ * the trace writer to it, with --trace; the summary is added here) and
+ * prints the summary to stdout (to stderr when the trace goes to stdout,
+ * --trace -); returns an exit status (options.h): 0 done, 1 system or
+ * write error (also when any trace event was dropped), 3 deadlock, 4
+ * scenario fault.  Finishes the pump's folds; the caller frees it. */
+int out_headless(const lanes_opts *opts, scn_program *prog, play *p);
 
 /* What must be right before a headless run starts (a scenario that can
- * run forever needs --for): 0, or the exit status after a message. */
+ * run forever needs --for): 0, or the exit status, said on stderr. */
 int out_headless_check(const lanes_opts *opts, const scn_program *prog);
 
 /* --sweep: runs `prog` headless once per core count in opts->sweep, one
  * run after another, and prints the comparison (text, or JSON with
- * --json) to stdout (src/out/sweep.c).  0; 2 as out_headless_check; a
+ * --json) to stdout (src/report/sweep.c).  0; 2 as out_headless_check; a
  * run's own status when it ends other than at its end (3, 4) or loses
  * events (1), and then no table; 1 on a write error. */
 int out_sweep(const lanes_opts *opts, scn_program *prog);
@@ -36,7 +39,7 @@ int out_sweep(const lanes_opts *opts, scn_program *prog);
  * the summary and (with opts->trace) the trace writer as out_headless fed
  * the live run's, prints the same summary and returns the status the run
  * ended with; 2 when the recording cannot be read whole (said on stderr,
- * nothing else printed), 1 on a write error (src/out/record.c). */
+ * nothing else printed), 1 on a write error (src/report/record.c). */
 int out_replay(const lanes_opts *opts);
 
 /* When memory runs out, the folds and the trace writer call `fn` (the
@@ -112,6 +115,11 @@ void out_trace_program(out_trace *w, const scn_program *p);
 /* The same with any source of the texts (tests): text(ctx, i) is note i's
  * text, or NULL. */
 void out_trace_notes(out_trace *w, const char *(*text)(void *ctx, int i), void *ctx);
+
+/* The writer as a fold of the pump (play.h): lossless; feed is
+ * out_trace_events, restart out_trace_restart, note out_trace_note, finish
+ * out_trace_close (which frees w). */
+play_fold out_trace_fold(out_trace *w);
 
 /* The message of the first error so far ("" when none). */
 const char *out_trace_error(const out_trace *w);

@@ -1,7 +1,8 @@
 /*
  * sweep_run.c - `--sweep`'s runs: the scenario headless at each core count
- * in turn, each run's figures taken from the summary fold (summary.c),
- * never recomputed; sweep.c compares and prints them.
+ * in turn, each through its own pump (src/play) with the summary as its
+ * one fold; each run's figures are the fold's (summary.c), never
+ * recomputed; sweep.c compares and prints them.
  *
  * Invariants: the runs never overlap - each runtime is closed before the
  * next opens, so no row competes with another for the CPUs; every row
@@ -18,16 +19,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "out/out.h"
-#include "out/summary.h"
-#include "out/sweep.h"
+#include "report/out.h"
+#include "report/summary.h"
+#include "report/sweep.h"
 
 /* A sweep's own tick, unless --tick or --speed: a headless run's 20 us
  * (headless.c) makes rows of a few ms, where the start of a run and the
  * OS's time slices weigh as much as the work (speedups of 0.5 to 3 on one
  * CPU); at 1 ms a row of timeslice is 160 ms. */
 #define SWEEP_TICK_NS 1000000u
-#define SWEEP_BATCH   16384u         /* events per lanes_trace_read           */
 #define SWEEP_WAIT_NS 1000000u       /* between drains                         */
 
 static uint64_t now_ns(void)
@@ -60,8 +60,8 @@ static int run_row(const lanes_opts *o, const scn_program *prog, int cores,
 {
     scn_settings set;
     scn_run *run;
-    lanes_rt *rt;
-    lanes_event *buf;
+    play *p;
+    play_fold f;
     out_summary sum;
     char err[600], *r;
     uint64_t t0, limit_mt = (uint64_t)o->for_ticks * 1000u;
@@ -74,34 +74,38 @@ static int run_row(const lanes_opts *o, const scn_program *prog, int cores,
     set.tick_ns = sweep_tick(o, prog);
     set.seed_set = o->seed_set;
     set.seed = o->seed;
-    set.flags = LANES_START_PAUSED;         /* lossless before anything runs */
-    run = scn_start(prog, &set, err, sizeof err);
-    if (run == NULL) {
-        fprintf(stderr, "lanes: %s\n", err[0] != '\0' ? err : strerror(errno));
+    p = play_new(prog);
+    if (p == NULL) {
+        fprintf(stderr, "lanes: out of memory\n");
         return EXIT_SYSTEM;
     }
-    rt = scn_rt(run);
-    lanes_trace_lossless(rt, 1);
-    sw->tick_ns = lanes_tick(rt);
-    sw->quantum = lanes_quantum(rt);
     out_summary_init(&sum);
+    f = out_summary_fold(&sum);
+    play_add(p, &f);                    /* lossless: the pump starts it paused */
+    if (play_start(p, &set, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "lanes: %s\n", err[0] != '\0' ? err : strerror(errno));
+        play_free(p);
+        out_summary_free(&sum);
+        return EXIT_SYSTEM;
+    }
+    run = play_run(p);
+    sw->tick_ns = play_tick(p);
+    sw->quantum = play_quantum(p);
     out_summary_set_tick(&sum, sw->tick_ns);
-    buf = out_xrealloc(NULL, SWEEP_BATCH * sizeof *buf);
     if (limit_mt > 0)
-        lanes_pause_at(rt, limit_mt);   /* --for: exact, as headless.c */
+        play_pause_at(p, limit_mt);     /* --for: exact, as headless.c */
     t0 = now_ns();
-    lanes_resume(rt);
+    play_resume(p);
     for (;;) {
-        n = lanes_trace_read(rt, buf, SWEEP_BATCH);
-        out_summary_feed(&sum, buf, n);
+        n = play_pump(p, PLAY_CHUNK);
         while ((r = scn_take_report(run)) != NULL)
             free(r);                     /* a stuck run ends in its end message */
-        if (n == SWEEP_BATCH)
+        if (n == PLAY_CHUNK)
             continue;
         if (ended && n == 0)
             break;
-        if (!ended && limit_mt != 0 && lanes_now(rt) >= limit_mt) {
-            lanes_pause(rt);
+        if (!ended && limit_mt != 0 && play_now(p) >= limit_mt) {
+            play_pause(p);
             ended = row->limited = 1;
         }
         if (!ended) {
@@ -109,12 +113,12 @@ static int run_row(const lanes_opts *o, const scn_program *prog, int cores,
             ended = st != SCN_TIMEOUT;
         }
     }
-    out_summary_finish(&sum, lanes_now(rt), now_ns() - t0, lanes_trace_dropped(rt));
+    out_summary_finish(&sum, play_now(p), now_ns() - t0, play_dropped(p));
     row->cores = cores;
     row->ticks_mt = sum.end_mt;
     row->wall_ns = sum.wall_ns;
     row->parallelism = out_summary_parallelism(&sum);
-    row->other_load = out_cpu_load_avg(&sum.cpu);
+    row->other_load = fold_cpu_load_avg(&sum.cpu);
     row->cpu_ns = sum.cpu.cpu_ns;
     row->wait_ns = sum.cpu.wait_ns;
     if (sum.cpu.cpus > 0)
@@ -130,9 +134,9 @@ static int run_row(const lanes_opts *o, const scn_program *prog, int cores,
                 "figures are incomplete\n", cores, cores == 1 ? "" : "s",
                 (unsigned long long)sum.dropped);
     }
-    free(buf);
+    play_finish(p, NULL, 0);
+    play_free(p);                       /* stops the run: the next one runs alone */
     out_summary_free(&sum);
-    scn_stop(run);
     return status;
 }
 

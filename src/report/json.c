@@ -11,42 +11,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out/summary.h"
-
-/* Set once, before any fold starts (out_on_out_of_memory). */
-static void (*oom_hook)(void);
+#include "report/summary.h"
 
 void out_on_out_of_memory(void (*fn)(void))
 {
-    oom_hook = fn;
+    fold_on_out_of_memory(fn);
 }
 
 void *out_xrealloc(void *p, size_t n)
 {
-    void *q = realloc(p, n != 0 ? n : 1);
-
-    if (q == NULL) {
-        /* a system error (exit 1), not a crash */
-        if (oom_hook != NULL)
-            oom_hook();
-        fputs("lanes: out of memory\n", stderr);
-        _exit(EXIT_SYSTEM);
-    }
-    return q;
+    return fold_xrealloc(p, n);
 }
 
 void *out_grow(void *tab, size_t *len, size_t elem, uint32_t id)
 {
-    size_t n = *len != 0 ? *len : 16;
-
-    if (id < *len)
-        return tab;
-    while (n <= id)
-        n *= 2;
-    tab = out_xrealloc(tab, n * elem);
-    memset((char *)tab + *len * elem, 0, (n - *len) * elem);
-    *len = n;
-    return tab;
+    return fold_grow(tab, len, elem, id);
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */

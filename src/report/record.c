@@ -18,9 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "out/out.h"
-#include "out/record.h"
-#include "out/summary.h"
+#include "report/out.h"
+#include "report/record.h"
+#include "report/summary.h"
 
 #define READ_BATCH 16384
 
@@ -268,4 +268,22 @@ out:
     scn_result_free(&res);
     rec_close_read(r);
     return status;
+}
+
+static int record_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+{
+    (void)rt;
+    return rec_write_events(ctx, ev, n) != 0 ? -1 : 0;
+}
+
+static const char *record_error(void *ctx)
+{
+    return rec_write_error(ctx);
+}
+
+play_fold out_record_fold(rec_writer *w)
+{
+    play_fold f = { record_feed, NULL, NULL, NULL, record_error, w, 1 };
+
+    return f;
 }

@@ -1,5 +1,5 @@
 /*
- * record.h - recordings seen from src/out: the recorder a headless run
+ * record.h - recordings seen from src/report: the recorder a headless run
  * feeds beside its summary and trace (src/rec does the file; here it
  * learns the run's header, the live names and the end).  The headless
  * replay is out_replay in out.h.
@@ -12,7 +12,7 @@
 #include "options.h"
 #include "rec/rec.h"
 #include "scn/scn.h"
-#include "out/summary.h"
+#include "report/summary.h"
 
 /* Creates the recording `path` of the run of `prog` on `rt` (settings in
  * force as info says), naming routines and channels from rt as events are
@@ -37,5 +37,10 @@ rec_writer *out_record_start(const lanes_opts *opts, const scn_program *prog, la
  * 0, or -1 with the message in err. */
 int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_status,
                    uint64_t wall_ns, const char *message, char *err, size_t errlen);
+
+/* The recorder as a fold of the pump (play.h): lossless; feed is
+ * rec_write_events, error rec_write_error; no finish (the caller closes
+ * it with out_record_close or out_record_end, which need the run's end). */
+play_fold out_record_fold(rec_writer *w);
 
 #endif

@@ -1,12 +1,12 @@
 /*
- * rt_names.c - the one place src/out asks the runtime anything: routine and
+ * rt_names.c - the one place src/report asks the runtime anything: routine and
  * channel names, and the trace writer's entry point that takes a runtime;
  * and the scenario: the texts of its notes.
  * Kept apart so the folds link (and are tested) without a runtime.
  */
 #include "config.h"
 
-#include "out/out.h"
+#include "report/out.h"
 
 static void rt_routine_name(void *ctx, uint32_t id, char *buf, size_t n)
 {

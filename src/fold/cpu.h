@@ -13,23 +13,23 @@
  *                   thread had a CPU for less than half of that time;
  *                   time not sampled (outside lanes_work) counts as running.
  *   machine busy    the latest LOAD says other processes used at least
- *                   OUT_LOAD_BUSY thousandths of a CPU on our CPUs.
+ *                   FOLD_LOAD_BUSY thousandths of a CPU on our CPUs.
  *                   LOAD events while paused (not stepping) are left out
  *                   of the load and its average: a paused picture stands
  *                   still, and the load that matters is the run's.
  * Pure: no runtime calls, no I/O.
  */
-#ifndef LANES_OUT_CPU_H
-#define LANES_OUT_CPU_H
+#ifndef LANES_FOLD_CPU_H
+#define LANES_FOLD_CPU_H
 
 #include <stdint.h>
 #include "lanes.h"
 
 /* Half a CPU busy elsewhere: enough to slow a lane visibly (a lane that
  * shares a CPU with such a process gets about two thirds of it). */
-#define OUT_LOAD_BUSY 500u
+#define FOLD_LOAD_BUSY 500u
 
-typedef struct out_cpu {
+typedef struct fold_cpu {
     uint64_t wall_ns;          /* run wall time so far (see above)          */
     uint64_t last_ns;          /* t_ns of the latest event                  */
     int      started;          /* an event was seen                         */
@@ -44,31 +44,31 @@ typedef struct out_cpu {
     uint64_t load_sum;         /* known LOAD samples: sum and count, for    */
     uint32_t load_n;           /*   the run's average                       */
     uint64_t tick_ns;          /* tick in force (TICK events); 0: unknown   */
-} out_cpu;
+} fold_cpu;
 
 /* tick_ns: the tick at the start of the run (0: learn it from TICK). */
-void out_cpu_init(out_cpu *c, uint64_t tick_ns);
+void fold_cpu_init(fold_cpu *c, uint64_t tick_ns);
 
 /* Folds one event of any kind (call for every event, in order). */
-void out_cpu_feed(out_cpu *c, const lanes_event *e);
+void fold_cpu_feed(fold_cpu *c, const lanes_event *e);
 
 /* Lanes' CPU time / run wall time; 0 before any wall time passed. */
-double out_cpu_parallelism(const out_cpu *c);
+double fold_cpu_parallelism(const fold_cpu *c);
 
 /* A CPU event's obj (ns on a CPU) in milli-ticks of the tick in force;
  * call before feeding that event, or after: TICK events change it. */
-uint64_t out_cpu_mt(const out_cpu *c, uint64_t ns);
+uint64_t fold_cpu_mt(const fold_cpu *c, uint64_t ns);
 
 /* Other processes' average load over the run in thousandths of a CPU,
  * LANES_LOAD_UNKNOWN when no LOAD measured it. */
-uint32_t out_cpu_load_avg(const out_cpu *c);
+uint32_t fold_cpu_load_avg(const fold_cpu *c);
 
 /* The latest LOAD says the machine is busy (see above). */
-int out_cpu_machine_busy(const out_cpu *c);
+int fold_cpu_machine_busy(const fold_cpu *c);
 
 /* The waiting-tick rule: of `held` units a routine held the lane, the
  * thread waited `waited` for a CPU (units: any, the same for both). */
-static inline int out_cpu_starved(uint64_t waited, uint64_t held)
+static inline int fold_cpu_starved(uint64_t waited, uint64_t held)
 {
     return held > 0 && waited * 2 > held;
 }

@@ -1,18 +1,17 @@
-# src/out/local.mk - headless summary and trace export.
-noinst_LIBRARIES += src/out/libout.a
-src_out_libout_a_SOURCES = src/out/out.h src/out/headless.c \
-	src/out/cpu.h src/out/cpu.c \
-	src/out/summary.h src/out/summary.c src/out/summary_print.c \
-	src/out/trace_json.c src/out/json.c src/out/rt_names.c \
-	src/out/record.h src/out/record.c \
-	src/out/sweep.h src/out/sweep.c src/out/sweep_run.c
+# src/report/local.mk - headless summary and trace export.
+noinst_LIBRARIES += src/report/libreport.a
+src_report_libreport_a_SOURCES = src/report/out.h src/report/headless.c \
+	src/report/summary.h src/report/summary.c src/report/summary_print.c \
+	src/report/trace_json.c src/report/json.c src/report/rt_names.c \
+	src/report/folds.c src/report/record.h src/report/record.c \
+	src/report/sweep.h src/report/sweep.c src/report/sweep_run.c
 
 # The folds fed with synthetic events: no runtime needed.
 check_PROGRAMS += tests/check_out
 TESTS += tests/check_out
 tests_check_out_SOURCES = tests/check_out.c tests/check_out_json.c tests/check_out_json.h
 tests_check_out_CFLAGS = $(TEST_CFLAGS)
-tests_check_out_LDADD = src/out/libout.a $(TEST_LIBS)
+tests_check_out_LDADD = src/report/libreport.a src/fold/libfold.a $(TEST_LIBS)
 
 # Headless runs of the built program: exact counts of every built-in
 # scenario, deadlock, trace files and their write errors.
@@ -34,4 +33,4 @@ check_PROGRAMS += tests/check_sweep
 TESTS += tests/check_sweep
 tests_check_sweep_SOURCES = tests/check_sweep.c tests/check_out_json.c tests/check_out_json.h
 tests_check_sweep_CFLAGS = $(TEST_CFLAGS)
-tests_check_sweep_LDADD = src/out/libout.a $(TEST_LIBS)
+tests_check_sweep_LDADD = src/report/libreport.a src/fold/libfold.a $(TEST_LIBS)

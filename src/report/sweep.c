@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "out/out.h"
-#include "out/summary.h"
-#include "out/sweep.h"
+#include "report/out.h"
+#include "report/summary.h"
+#include "report/sweep.h"
 
 #define PLOT_H        10             /* text rows of the plot                  */
 #define PLOT_W        61             /* its widest x axis, columns             */

@@ -1,23 +1,35 @@
 /*
- * summary.h - the headless summary as a fold of the trace event stream:
- * feed events (any number of batches, in lanes_trace_read order), finish,
- * then print as text or JSON.  Pure: no runtime, no I/O until printing.
+ * state.h - the run state: the one fold of the trace event stream that the
+ * screen model, the summary and the trace writer build on (DESIGN §8).
+ * Lanes and their occupancy, routines and channels by id, items on their
+ * way and their latency, the totals, and the CPU truth (fold/cpu.h).
+ * Feed events (any number of batches, in lanes_trace_read order), finish,
+ * read.  Pure: no runtime calls, no I/O.
+ *
+ * Limits, the runtime's own (lanes.h): ids below LANES_ID_REUSE_MIN name
+ * one routine (or channel) for the whole run, so those get a record of
+ * their own (tables grow to the highest id seen); ids from there up to
+ * LANES_ID_MAX are reused by the runtime, so they count in the totals
+ * only.  Item numbers are any int32; an item's record lives from its
+ * first SEND to its DONE.
  *
  * Times: "mt" fields are runtime milli-ticks (lanes_event.t_rt), so lane
- * occupancy counts ticks a routine held a lane, not CPU; CPU time comes from
- * the CPU events (out/cpu.h), in ns or converted to ticks of the tick in
- * force; other ns fields are wall time.
+ * occupancy counts ticks a routine held a lane, not CPU; CPU time comes
+ * from the CPU events, in ns or converted to ticks of the tick in force;
+ * other ns fields are wall time.
  */
-#ifndef LANES_OUT_SUMMARY_H
-#define LANES_OUT_SUMMARY_H
+#ifndef LANES_FOLD_STATE_H
+#define LANES_FOLD_STATE_H
 
-#include <stdio.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "lanes.h"
-#include "out/out.h"
-#include "out/cpu.h"
+#include "fold/cpu.h"
 
-typedef struct out_routine_stats {
+/* Ids with a record of their own: below this (one routine a whole run). */
+#define FOLD_ID_LIMIT LANES_ID_REUSE_MIN
+
+typedef struct fold_routine {
     uint32_t id;           /* 0: no routine with this id was seen           */
     uint64_t cpu_mt;       /* CPU time: CPU events' obj in milli-ticks of
                               the tick in force (unsampled time: none)     */
@@ -35,9 +47,9 @@ typedef struct out_routine_stats {
     uint32_t received;     /* RECV events of this routine                   */
     uint64_t lanes;        /* bit i: it ran on lane i                       */
     int      exited;       /* STOP exit seen                                */
-} out_routine_stats;
+} fold_routine;
 
-typedef struct out_chan_stats {
+typedef struct fold_chan {
     uint32_t id;           /* 0: no channel with this id was seen           */
     int32_t  cap;          /* from CHAN; -1 when never announced            */
     uint64_t sends;        /* messages: SEND events                         */
@@ -45,24 +57,24 @@ typedef struct out_chan_stats {
     int64_t  balance;      /* sends - recvs so far (fold state)             */
     uint64_t peak;         /* highest occupancy: balance clamped to 0..cap  */
     int      closed;
-} out_chan_stats;
+} fold_chan;
 
 /* One entry of the item table (open addressing on the item number). */
-typedef struct out_item_slot {
+typedef struct fold_item_slot {
     int32_t  item;
     uint8_t  used;         /* slot holds an item                            */
     uint8_t  sent;         /* a SEND was seen since the last DONE           */
     uint8_t  recvd;        /* a RECV was seen since the last DONE           */
     uint64_t first_send_mt;
     uint64_t last_recv_mt;
-} out_item_slot;
+} fold_item_slot;
 
-typedef struct out_summary {
+typedef struct fold_state {
     /* time */
     uint64_t events;             /* events folded                           */
     uint64_t first_ns, last_ns;  /* wall time of the first and last event   */
     uint64_t last_mt;            /* runtime time of the last event          */
-    uint64_t end_mt;             /* elapsed runtime time (out_summary_finish) */
+    uint64_t end_mt;             /* elapsed runtime time (fold_state_finish) */
     uint64_t wall_ns;            /* wall time of the run, when known        */
     uint64_t dropped;            /* events the rings dropped                */
     int      finished;
@@ -71,18 +83,18 @@ typedef struct out_summary {
     int      nlanes;             /* highest lane index seen + 1             */
     int      max_cores;          /* highest core count seen (CORES)         */
     uint64_t lane_busy_mt[LANES_MAX_CORES];  /* occupancy: a routine on it */
-    out_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
+    fold_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
     uint32_t lane_routine[LANES_MAX_CORES];  /* running now, 0: none (fold) */
     uint64_t lane_since_mt[LANES_MAX_CORES]; /* its RUN time (fold)         */
 
     /* routines and channels, indexed by id (entry 0 unused) */
-    out_routine_stats *routines;
+    fold_routine *routines;
     size_t   routines_len;       /* entries allocated                       */
-    out_chan_stats *chans;
+    fold_chan *chans;
     size_t   chans_len;
 
     /* items */
-    out_item_slot *items_tab;
+    fold_item_slot *items_tab;
     size_t   items_cap;          /* power of two                            */
     size_t   items_used;
     uint64_t items;              /* DONE events                             */
@@ -95,73 +107,51 @@ typedef struct out_summary {
     uint64_t anomalies;          /* RUN on a busy lane, STOP of a routine
                                     not running there: repaired, counted   */
     uint64_t by_kind[LANES_EV_KINDS];
-} out_summary;
+} fold_state;
 
-void out_summary_init(out_summary *s);
-void out_summary_free(out_summary *s);
-
-/* Folds n events.  Never fails (out of memory aborts). */
-void out_summary_feed(out_summary *s, const lanes_event *ev, size_t n);
-
-/* Ends the fold: slices still open end at end_mt (0: the last event's
- * runtime time).  wall_ns 0: last minus first event.  Call once. */
-void out_summary_finish(out_summary *s, uint64_t end_mt, uint64_t wall_ns,
-                        uint64_t dropped);
-
-/* Lanes to report: max of nlanes, max_cores and `cores`. */
-int out_summary_lanes(const out_summary *s, int cores);
+void fold_state_init(fold_state *s);
+void fold_state_free(fold_state *s);
 
 /* The tick at the start of the run, for routines' CPU ticks (TICK events
  * follow changes).  Call before feeding. */
-void out_summary_set_tick(out_summary *s, uint64_t tick_ns);
+void fold_state_set_tick(fold_state *s, uint64_t tick_ns);
 
-/* Parallelism: the lanes' CPU time / run wall time (out/cpu.h). */
-double out_summary_parallelism(const out_summary *s);
+/* Folds n events.  Never fails (out of memory ends the process). */
+void fold_state_feed(fold_state *s, const lanes_event *ev, size_t n);
+
+/* Ends the fold: slices still open end at end_mt (0: the last event's
+ * runtime time).  wall_ns 0: last minus first event.  Call once. */
+void fold_state_finish(fold_state *s, uint64_t end_mt, uint64_t wall_ns, uint64_t dropped);
+
+/* The record of routine / channel id, NULL when it has none (0, or at or
+ * above FOLD_ID_LIMIT, or never seen). */
+const fold_routine *fold_state_routine(const fold_state *s, uint32_t id);
+
+/* Lanes to report: max of nlanes, max_cores and `cores`. */
+int fold_state_lanes(const fold_state *s, int cores);
+
+/* Parallelism: the lanes' CPU time / run wall time (fold/cpu.h). */
+double fold_state_parallelism(const fold_state *s);
 
 /* Lane occupancy: busy lane-ticks of all lanes / elapsed ticks. */
-double out_summary_occupancy(const out_summary *s);
+double fold_state_occupancy(const fold_state *s);
 
-/* What the printers say about the run besides the fold. */
-typedef struct out_run_info {
-    const char *scenario;    /* name or path given                         */
-    const char *title;
-    const char *status;      /* "done", "deadlock", "fault", "error",
-                                "interrupted", "stopped"                  */
-    int      exit_status;
-    int      cores;          /* at start                                   */
-    int      quantum;
-    uint64_t tick_ns;
-    uint64_t seed;
-    int      seed_set;
-    int      cpus;           /* CPUs the process may use, when no LOAD event
-                                says (0: unknown)                         */
-    const char *json_more;   /* JSON members (",\"k\":v...") the caller adds
-                                at the end of the object; NULL: none      */
-} out_run_info;
+/* Average item latency in ticks over the items with a SEND and a RECV;
+ * 0 when none. */
+double fold_state_latency(const fold_state *s);
 
-/* Both return 0, or -1 with errno when the stream reported an error. */
-int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *info,
-                           const out_names *names);
-int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *info,
-                           const out_names *names);
+/* ---- memory ---------------------------------------------------------------- */
 
-/* ---- helpers shared by the printers and the trace writer (json.c) ------- */
+/* When memory runs out, the folds call `fn` (the screen restores the
+ * terminal there; async-signal-safe), say "lanes: out of memory" on
+ * stderr and end the process with status 1.  NULL: nothing to restore. */
+void fold_on_out_of_memory(void (*fn)(void));
 
-/* Writes s as a JSON string literal with quotes into buf (always
- * NUL-terminated, cut at a character boundary when too long); invalid
- * UTF-8 becomes U+FFFD.  Returns the length written. */
-size_t out_json_quote(char *buf, size_t n, const char *s);
-
-/* realloc that never returns NULL: out of memory ends the process with a
- * message (DESIGN: out-of-memory aborts). */
-void *out_xrealloc(void *p, size_t n);
+/* realloc that never returns NULL (see above). */
+void *fold_xrealloc(void *p, size_t n);
 
 /* Grows a zero-filled table of `elem`-byte entries indexed by id, of *len
  * entries, so that `id` is a valid index (doubling); returns the table. */
-void *out_grow(void *tab, size_t *len, size_t elem, uint32_t id);
-
-/* Name of routine / channel id into buf via names (fallbacks as out.h says). */
-void out_routine_name(const out_names *names, uint32_t id, char *buf, size_t n);
-void out_chan_name(const out_names *names, uint32_t id, char *buf, size_t n);
+void *fold_grow(void *tab, size_t *len, size_t elem, uint32_t id);
 
 #endif

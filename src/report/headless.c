@@ -1,12 +1,13 @@
 /*
- * headless.c - runs a scenario without a terminal: starts it, drains the
- * trace rings into the summary fold and (with --trace) the trace writer
- * until the run ends, then prints the summary and maps the end to an exit
- * status.  Owns the consumer loop and nothing else; the numbers come from
- * summary.c, the trace from trace_json.c.
+ * headless.c - runs a scenario without a terminal: adds the summary fold
+ * to the pump (src/play; main added the trace writer), pumps until the run
+ * ends, then prints the summary and maps the end to an exit status.  Owns
+ * when to wait and when to stop, nothing else; the events come through
+ * the pump, the numbers from summary.c, the trace from trace_json.c.
  *
- * Lossless: the runtime starts paused so the rings are put in lossless mode
- * before any routine runs; a run that still lost events fails (exit 1).
+ * Lossless: the summary is a lossless fold, so the pump makes the rings
+ * lossless before any routine runs; a run that still lost events fails
+ * (exit 1).  A fold's write error (the trace) ends the run, exit 1.
  * Output: the summary goes to stdout, or to stderr when the trace itself is
  * written to stdout (--trace -).  Partial-deadlock reports and the end
  * message go to stderr as they come, and the JSON summary carries them too
@@ -26,9 +27,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "out/out.h"
-#include "out/summary.h"
-#include "out/record.h"
+#include "report/out.h"
+#include "report/summary.h"
+#include "report/record.h"
 
 /* Headless runs go as fast as the machine allows: a tick of 20 us keeps a
  * tick of work long against the cost of a context switch and a trace event
@@ -36,7 +37,6 @@
  * second.  --tick or --speed bring back the scenario's own pace. */
 #define OUT_HEADLESS_TICK_NS 20000u
 
-#define READ_BATCH   16384             /* events per lanes_trace_read      */
 #define WAIT_NS      1000000u          /* how long to wait between drains */
 
 /* The signals that stop a run cleanly, and the one that asked us to
@@ -208,13 +208,12 @@ int out_headless_check(const lanes_opts *opts, const scn_program *prog)
     return EXIT_USAGE;
 }
 
-static int headless_run(const lanes_opts *opts, scn_program *prog)
+static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
 {
     scn_settings set;
     scn_run *run;
     lanes_rt *rt;
-    lanes_event *buf;
-    out_trace *tw = NULL;
+    play_fold sumfold, recfold;
     rec_writer *rw = NULL;              /* --record */
     out_summary sum;
     out_names names;
@@ -224,10 +223,8 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     uint64_t t0, wall, dropped;
     size_t n;
     int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc, quiet, limited = 0;
+    int traced = opts->trace != NULL;
     uint64_t wait_ns, limit_mt = (uint64_t)opts->for_ticks * 1000u;
-
-    if ((status = out_headless_check(opts, prog)) != 0)
-        return status;
 
     memset(&set, 0, sizeof set);
     set.cores = opts->cores;
@@ -235,42 +232,30 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     set.tick_ns = headless_tick(opts, prog);
     set.seed_set = opts->seed_set;
     set.seed = opts->seed;
-    set.flags = LANES_START_PAUSED;     /* lossless before anything runs */
+    if (traced && strcmp(opts->trace, "-") == 0)
+        sumf = stderr;
 
-    if (opts->trace != NULL) {
-        tw = out_trace_open(opts->trace, err, sizeof err);
-        if (tw == NULL) {
-            say(err);
-            return EXIT_SYSTEM;
-        }
-        if (strcmp(opts->trace, "-") == 0)
-            sumf = stderr;
-        out_trace_note(tw, "scenario", opts->scenario != NULL ? opts->scenario : "");
-        out_trace_note(tw, "title", scn_title(prog));
-        out_trace_program(tw, prog);
-    }
-
-    run = scn_start(prog, &set, err, sizeof err);
-    if (run == NULL) {
+    out_summary_init(&sum);
+    sumfold = out_summary_fold(&sum);
+    play_add(p, &sumfold);               /* lossless: the pump starts it paused */
+    if (play_start(p, &set, 1, err, sizeof err) != 0) {
         say(err[0] != '\0' ? err : strerror(errno));
-        if (tw != NULL)
-            out_trace_close(tw, 0, NULL, 0);
+        play_finish(p, NULL, 0);
+        out_summary_free(&sum);
         return EXIT_SYSTEM;
     }
-    rt = scn_rt(run);
-    lanes_trace_lossless(rt, 1);
+    run = play_run(p);
+    rt = play_rt(p);
     /* the JSON summary on stderr carries the reports: no text beside it */
     quiet = opts->json && sumf == stderr;
     names = out_names_of_rt(rt);
-    out_summary_init(&sum);
-    buf = out_xrealloc(NULL, READ_BATCH * sizeof *buf);
 
     memset(&info, 0, sizeof info);
     info.scenario = opts->scenario != NULL ? opts->scenario : SCN_DEFAULT;
     info.title = scn_title(prog);
-    info.cores = lanes_cores(rt);
-    info.quantum = lanes_quantum(rt);
-    info.tick_ns = lanes_tick(rt);
+    info.cores = play_cores(p);
+    info.quantum = play_quantum(p);
+    info.tick_ns = play_tick(p);
     info.cpus = lanes_online_cpus();
     out_summary_set_tick(&sum, info.tick_ns);
     info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
@@ -279,41 +264,37 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     if (opts->record != NULL &&
         (rw = out_record_open(opts->record, prog, rt, &info, err, sizeof err)) == NULL) {
         say(err);
-        if (tw != NULL)
-            out_trace_close(tw, 0, NULL, 0);
-        free(buf);
+        play_finish(p, NULL, 0);
         out_summary_free(&sum);
-        scn_stop(run);
         return EXIT_SYSTEM;
+    }
+    if (rw != NULL) {                   /* one more fold; closed below */
+        recfold = out_record_fold(rw);
+        play_add(p, &recfold);
     }
 
     if (limit_mt > 0)
-        lanes_pause_at(rt, limit_mt);   /* --for: exact, however short the tick */
+        play_pause_at(p, limit_mt);     /* --for: exact, however short the tick */
     t0 = now_ns();
-    lanes_resume(rt);
+    play_resume(p);
     for (;;) {
-        n = lanes_trace_read(rt, buf, READ_BATCH);
-        out_summary_feed(&sum, buf, n);
-        if (tw != NULL && out_trace_events(tw, buf, n, rt) != 0) {
+        n = play_pump(p, PLAY_CHUNK);
+        if (play_error(p) != NULL) {
             trace_failed = 1;
             break;
         }
-        if (rw != NULL && rec_write_events(rw, buf, n) != 0) {
-            trace_failed = 1;           /* the recording's write error */
-            break;
-        }
         drain_reports(run, quiet, rw);
-        if (n == READ_BATCH)
+        if (n == PLAY_CHUNK)
             continue;
         if (ended && n == 0)
             break;
         if (!ended && stop_signal != 0) {
             /* stop the lanes where they are, then drain what they wrote */
-            lanes_pause(rt);
+            play_pause(p);
             ended = 1;
         }
         if (!ended && (wait_ns = wait_for_limit(rt, limit_mt)) == 0) {
-            lanes_pause(rt);            /* --for: a normal end, "stopped" */
+            play_pause(p);              /* --for: a normal end, "stopped" */
             ended = limited = 1;
         }
         if (!ended) {
@@ -323,20 +304,16 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     }
     wall = now_ns() - t0;
     drain_reports(run, quiet, rw);
-    dropped = lanes_trace_dropped(rt);
-    out_summary_finish(&sum, lanes_now(rt), wall, dropped);
+    dropped = play_dropped(p);
+    out_summary_finish(&sum, play_now(p), wall, dropped);
 
     if (trace_failed) {
         /* the reader is gone or the disk is full: stop here, loudly */
-        say(rw != NULL && *rec_write_error(rw) != '\0' ? rec_write_error(rw)
-                                                     : out_trace_error(tw));
-        if (tw != NULL)
-            out_trace_close(tw, dropped, NULL, 0);
+        say(play_error(p));
+        play_finish(p, NULL, 0);
         if (rw != NULL)
             rec_close(rw, NULL, NULL, 0);
-        free(buf);
         out_summary_free(&sum);
-        scn_stop(run);
         return EXIT_SYSTEM;
     }
 
@@ -357,9 +334,9 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     }
     info.exit_status = status;
 
-    if (tw != NULL && stop_signal != 0)
-        out_trace_note(tw, "interrupted", "the run was stopped before its end");
-    if (tw != NULL && out_trace_close(tw, dropped, err, sizeof err) != 0) {
+    if (stop_signal != 0)
+        play_note(p, "interrupted", "the run was stopped before its end");
+    if (play_finish(p, err, sizeof err) != 0) {
         say(err);
         status = EXIT_SYSTEM;
         info.exit_status = status;
@@ -380,7 +357,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
         say(err);
         status = EXIT_SYSTEM;
     }
-    if (dropped != 0 && tw == NULL) {
+    if (dropped != 0 && !traced) {
         snprintf(err, sizeof err, "the summary is incomplete: %llu trace events were "
                  "dropped", (unsigned long long)dropped);
         say(err);
@@ -389,20 +366,19 @@ static int headless_run(const lanes_opts *opts, scn_program *prog)
     if (!quiet)
         say(scn_end_message(run));
 
-    free(buf);
     out_summary_free(&sum);
-    scn_stop(run);
+    play_stop(p);
     return status;
 }
 
-int out_headless(const lanes_opts *opts, scn_program *prog)
+int out_headless(const lanes_opts *opts, scn_program *prog, play *p)
 {
     struct sigaction old[NSTOP + 1];
     int status;
 
     stop_signal = 0;
     catch_stop_signals(old);
-    status = headless_run(opts, prog);
+    status = headless_run(opts, prog, p);
     restore_stop_signals(old);
     if (stop_signal != 0 && status > 128) {
         /* die of the signal, as a shell expects of an interrupted program */

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "out/summary.h"
+#include "report/summary.h"
 
 static double ticks(uint64_t mt) { return (double)mt / 1000.0; }
 
@@ -44,7 +44,7 @@ static int cpus_of(const out_summary *s, const out_run_info *info)
 static void cpu_words(const out_summary *s, const out_run_info *info, char *buf, size_t n)
 {
     int cpus = cpus_of(s, info);
-    uint32_t load = out_cpu_load_avg(&s->cpu);
+    uint32_t load = fold_cpu_load_avg(&s->cpu);
     char c[32], l[64];
 
     if (cpus > 0)
@@ -159,7 +159,7 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
     fprintf(f, ",\"wall_s\":%.6f,\"ticks\":%.3f", (double)s->wall_ns / 1e9,
             ticks(s->end_mt));
 
-    load = out_cpu_load_avg(&s->cpu);
+    load = fold_cpu_load_avg(&s->cpu);
     if (cpus_of(s, info) > 0)
         fprintf(f, ",\"cpus\":%d", cpus_of(s, info));
     else

@@ -2,7 +2,7 @@
  * cpu.c - the CPU-truth fold that the screen model, the summary and the
  * trace writer each keep one of (definitions in cpu.h).
  *
- * Owns: struct out_cpu.  Touches nothing else, does no I/O.  Invariant:
+ * Owns: struct fold_cpu.  Touches nothing else, does no I/O.  Invariant:
  * wall_ns only grows, by the gaps between consecutive events while the
  * runtime was running (or working in a step), so it never counts a pause.
  */
@@ -10,16 +10,16 @@
 
 #include <string.h>
 
-#include "out/cpu.h"
+#include "fold/cpu.h"
 
-void out_cpu_init(out_cpu *c, uint64_t tick_ns)
+void fold_cpu_init(fold_cpu *c, uint64_t tick_ns)
 {
     memset(c, 0, sizeof *c);
     c->load = LANES_LOAD_UNKNOWN;
     c->tick_ns = tick_ns;
 }
 
-static void add_wall(out_cpu *c, const lanes_event *e)
+static void add_wall(fold_cpu *c, const lanes_event *e)
 {
     uint64_t d;
 
@@ -38,7 +38,7 @@ static void add_wall(out_cpu *c, const lanes_event *e)
         c->wall_ns += d;
 }
 
-void out_cpu_feed(out_cpu *c, const lanes_event *e)
+void fold_cpu_feed(fold_cpu *c, const lanes_event *e)
 {
     int l = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
 
@@ -88,22 +88,22 @@ void out_cpu_feed(out_cpu *c, const lanes_event *e)
     }
 }
 
-double out_cpu_parallelism(const out_cpu *c)
+double fold_cpu_parallelism(const fold_cpu *c)
 {
     return c->wall_ns != 0 ? (double)c->cpu_ns / (double)c->wall_ns : 0.0;
 }
 
-uint64_t out_cpu_mt(const out_cpu *c, uint64_t ns)
+uint64_t fold_cpu_mt(const fold_cpu *c, uint64_t ns)
 {
     return c->tick_ns != 0 ? ns * 1000 / c->tick_ns : 0;
 }
 
-uint32_t out_cpu_load_avg(const out_cpu *c)
+uint32_t fold_cpu_load_avg(const fold_cpu *c)
 {
     return c->load_n != 0 ? (uint32_t)(c->load_sum / c->load_n) : LANES_LOAD_UNKNOWN;
 }
 
-int out_cpu_machine_busy(const out_cpu *c)
+int fold_cpu_machine_busy(const fold_cpu *c)
 {
-    return c->load != LANES_LOAD_UNKNOWN && c->load >= OUT_LOAD_BUSY;
+    return c->load != LANES_LOAD_UNKNOWN && c->load >= FOLD_LOAD_BUSY;
 }

@@ -5,8 +5,8 @@
  * and a small text plot (sweep.c).  The figures of each row are the
  * summary fold's (summary.h); this adds only what compares rows.
  */
-#ifndef LANES_OUT_SWEEP_H
-#define LANES_OUT_SWEEP_H
+#ifndef LANES_REPORT_SWEEP_H
+#define LANES_REPORT_SWEEP_H
 
 #include <stdio.h>
 #include <stdint.h>

@@ -95,7 +95,8 @@ else
             "1:lanes: cannot start routine '"*"': cannot map a stack for "*)
                 stack_fails=$((stack_fails + 1))
                 [ "$scn" = - ] && echo "ulimit -v $v: $msg" ;;
-            "1:lanes: cannot create a thread for each of the 8 lanes: "*|"1:lanes: cannot start the runtime: "*)
+            "1:lanes: cannot create a thread for each of the 8 lanes: "*|"1:lanes: cannot start the runtime: "*|\
+            "1:lanes: cannot open channel '"*"): Cannot allocate memory")
                 lane_fails=$((lane_fails + 1))
                 [ "$scn" = - ] && echo "ulimit -v $v: $msg" ;;
             124:*) fail "ulimit -v $v, $scn: still running after 60 s" ;;
@@ -119,7 +120,8 @@ else
             [ $spawn_fails = 1 ] && echo "ulimit -v $v, spawn: $msg" ;;
         "1:lanes: out of memory"|"1:lanes: boss: out of memory ($tmp/spawn.lanes:4)"|\
         "1:lanes: cannot start routine 'boss': "*|\
-        "1:lanes: cannot create a thread for each of the 8 lanes: "*|"1:lanes: cannot start the runtime: "*)
+        "1:lanes: cannot create a thread for each of the 8 lanes: "*|"1:lanes: cannot start the runtime: "*|\
+        "1:lanes: cannot open channel '"*"): Cannot allocate memory")
             others=$((others + 1)) ;;
         124:*) fail "ulimit -v $v, spawn: still running after 60 s" ;;
         *) fail "ulimit -v $v, spawn: exit status $st (a stack a spawn cannot get is a system error: 1)" ;;

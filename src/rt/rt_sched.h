@@ -74,7 +74,9 @@ void sched_trace_mark(lanes_rt *rt, const void **last);
  * runtime keeps every channel until lanes_close, which calls destroy(ch)
  * on each (channels may still have parked routines then: destroy must not
  * touch routines).  So the scheduler calls into chan.c only through the
- * pointer it was given: no link-time knot between the two. */
+ * pointer it was given: no link-time knot between the two.  Returns the
+ * id, or 0 when the registry has no room (out of memory): the channel is
+ * not kept. */
 struct lanes_chan;
 uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name,
                              void (*destroy)(struct lanes_chan *));

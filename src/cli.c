@@ -25,8 +25,8 @@ static const char usage_text[] =
 "(see --list); without one, the built-in 'restaurant' plays.\n"
 "\n"
 "  -c, --cores N        lanes (cores) at start, 1..64\n"
-"  -q, --quantum N      ticks per time slice, 0 = cooperative (no preemption)\n"
-"  -s, --speed X        speed as the screen shows it: 1/16..64 (1/4, 8x), max\n"
+"  -q, --quantum N      ticks of work per time slice, 0 = cooperative\n"
+"  -s, --speed X        a speed the screen shows: 1/16, 1/8 .. 1, 2 .. 64, max\n"
 "      --tick DURATION  tick length at speed 1x, e.g. 50ms, 200us, 1s\n"
 "      --headless       run to the end and print a summary (no terminal)\n"
 "      --json           the summary as JSON (implies --headless)\n"
@@ -154,13 +154,16 @@ static int parse_duration(const char *s, uint64_t *out)
 }
 
 /* A speed as the screen shows it: a factor ("2", "0.25") or a fraction
- * ("1/4"), either with an optional "x" ("1/4x", "8x"), 1/16 .. 64; or
- * "max". */
+ * ("1/4"), either with an optional "x" ("1/4x", "8x"); or "max".  Only
+ * the screen's speeds (src/ui/ui.c: the powers of two from 1/16 to 64):
+ * the screen can only run and show those, so 3/7 is refused rather than
+ * shown as 1/2x (and run headless at 0.43x). */
 static int parse_speed(const char *s, double *out)
 {
     char num[64], *end;
     size_t len = strlen(s);
     double v, d;
+    int e;
 
     if (strcmp(s, "max") == 0) {
         *out = LANES_SPEED_MAX;
@@ -184,7 +187,7 @@ static int parse_speed(const char *s, double *out)
             return -1;
         v /= d;
     }
-    if (*end != '\0' || v < 0.0625 || v > 64)
+    if (*end != '\0' || v < 0.0625 || v > 64 || frexp(v, &e) != 0.5)
         return -1;
     *out = v;
     return 0;
@@ -251,21 +254,32 @@ static int sweep_usage(const lanes_opts *o)
     return -1;
 }
 
-/* Each built-in: its name and title, then its about text wrapped under the
- * title, so a line stays within 80 columns. */
-static void list_about(FILE *out, const char *about)
+/* Columns a UTF-8 string takes (every character one column here). */
+static int columns(const char *s, size_t n)
 {
-    const int indent = 13, width = 80 - 13;
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* Each built-in: its name and title, then its about text wrapped under the
+ * title (indent: the title's column), so a line stays within 80 columns. */
+static void list_about(FILE *out, const char *about, int indent)
+{
+    const int width = 80 - indent;
     int col = 0;
 
     while (*about != '\0') {
-        size_t w;
+        size_t n;
+        int w;
         while (*about == ' ')
             about++;
-        w = strcspn(about, " ");
-        if (w == 0)
+        n = strcspn(about, " ");
+        if (n == 0)
             break;
-        if (col > 0 && col + 1 + (int)w > width) {
+        w = columns(about, n);
+        if (col > 0 && col + 1 + w > width) {
             fputc('\n', out);
             col = 0;
         }
@@ -273,9 +287,9 @@ static void list_about(FILE *out, const char *about)
             fprintf(out, "%*s", indent, "");
         else
             fputc(' ', out), col++;
-        fwrite(about, 1, w, out);
-        col += (int)w;
-        about += w;
+        fwrite(about, 1, n, out);
+        col += w;
+        about += n;
     }
     if (col > 0)
         fputc('\n', out);
@@ -283,10 +297,16 @@ static void list_about(FILE *out, const char *about)
 
 static int list_builtins(FILE *out)
 {
-    int i;
+    int i, col = 0;
+
+    /* the titles in one column, two spaces after the longest name */
     for (i = 0; scn_builtin_name(i) != NULL; i++) {
-        fprintf(out, "%-12s %s\n", scn_builtin_name(i), scn_builtin_title(i));
-        list_about(out, scn_builtin_about(i));
+        int w = (int)strlen(scn_builtin_name(i)) + 2;
+        col = w > col ? w : col;
+    }
+    for (i = 0; scn_builtin_name(i) != NULL; i++) {
+        fprintf(out, "%-*s%s\n", col, scn_builtin_name(i), scn_builtin_title(i));
+        list_about(out, scn_builtin_about(i), col);
     }
     return EXIT_DONE;
 }
@@ -342,8 +362,9 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             break;
         case 's':
             if (parse_speed(optarg, &o->speed) != 0)
-                return bad_usage("--speed takes a factor from 1/16 to 64 (such as 1/4, 0.5"
-                                 " or 8x) or max, not '%s'", optarg);
+                return bad_usage("--speed takes one of the screen's speeds: 1/16, 1/8, 1/4, "
+                                 "1/2, 1, 2, 4, 8, 16, 32, 64 (an x may follow; 0.5 for 1/2) "
+                                 "or max, not '%s'", optarg);
             break;
         case OPT_TICK:
             if (parse_duration(optarg, &o->tick_ns) != 0)

@@ -172,6 +172,11 @@ static const struct bad {
     { { "-s", "1/32" }, 2, "--speed takes" },
     { { "-s", "x" }, 2, "--speed takes" },
     { { "-s", "1/4xx" }, 2, "--speed takes" },
+    { { "-s", "3/7" }, 2, "--speed takes one of the screen's speeds: 1/16, 1/8, 1/4, 1/2, 1, "
+                          "2, 4, 8, 16, 32, 64 (an x may follow; 0.5 for 1/2) or max, not '3/7'" },
+    { { "-s", "3" }, 2, "--speed takes" },
+    { { "-s", "0.3x" }, 2, "--speed takes" },
+    { { "-s", "48" }, 2, "--speed takes" },
     { { "--tick", "ms" }, 2, "--tick takes" },
     { { "--tick", "1e400s" }, 2, "--tick takes" },
     { { "--tick", "1e3us" }, 2, "--tick takes" },
@@ -358,6 +363,8 @@ START_TEST(test_cli_speed_as_shown)
         { "1/4x", "\"tick_ns\":4000," }, { "1/2x", "\"tick_ns\":2000," },
         { "1x", "\"tick_ns\":1000," }, { "0.5", "\"tick_ns\":2000," },
         { "64x", "\"tick_ns\":1000," }, { "max", "\"tick_ns\":1000," },
+        { "1/8", "\"tick_ns\":8000," }, { "2/4", "\"tick_ns\":2000," },
+        { "0.0625x", "\"tick_ns\":16000," },
     };
     size_t i;
 
@@ -400,21 +407,37 @@ START_TEST(test_cli_for_stops)
 }
 END_TEST
 
-/* --list gives each built-in's about line under its title, within 80 columns. */
+/* Columns of the first n bytes of a UTF-8 line. */
+static int columns(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* --list gives each built-in's about line under its title, within 80
+ * columns; every title and about line starts in the same column, the
+ * longest name (philosophers-fixed) included. */
 START_TEST(test_cli_list_about)
 {
     const char *line;
+    int col = -1;
 
     run_row(&R, (const char *[]){ "--list", NULL }, 0, NULL, NULL, 0);
     ck_assert_int_eq(R.status, 0);
-    line = strstr(R.out, "restaurant   ");
-    ck_assert_ptr_nonnull(line);
-    line = strchr(line, '\n');      /* then the about text, indented under the title */
-    ck_assert_msg(line != NULL && strncmp(line, "\n             ", 14) == 0 &&
-                  line[14] != ' ' && line[14] != '\n', "%s", R.out);
+    ck_assert_ptr_nonnull(strstr(R.out, "restaurant "));
+    ck_assert_ptr_nonnull(strstr(R.out, "philosophers-fixed "));
     for (line = R.out; *line != '\0'; ) {
-        size_t w = strcspn(line, "\n");
-        ck_assert_msg(w <= 80, "a line of %zu columns: %.*s", w, (int)w, line);
+        size_t w = strcspn(line, "\n"), at;
+        ck_assert_msg(columns(line, w) <= 80, "a line of %d columns: %.*s", columns(line, w),
+                      (int)w, line);
+        at = line[0] == ' ' ? strspn(line, " ")                     /* about */
+                            : strcspn(line, " ") + strspn(line + strcspn(line, " "), " ");
+        if (col < 0)
+            col = (int)at;
+        ck_assert_msg((int)at == col && at < w, "text at column %zu, not %d: %.*s", at, col,
+                      (int)w, line);
         line += w + (line[w] == '\n');
     }
 }

@@ -185,9 +185,31 @@ START_TEST(test_draw_two_lanes_same_column)
     ck_assert(*a != '.' && *b != '.');
     ck_assert(mvinch(ya, COLS - 3) & A_REVERSE);
     ck_assert(mvinch(yb, COLS - 3) & A_REVERSE);
-    /* occupancy counts lanes holding routines; no CPU events: no CPU */
+    /* occupancy counts lanes holding routines; 12 ms of wall time: too
+     * short for a parallelism figure */
     ck_assert_ptr_nonnull(strstr(grab(), "occupancy 1."));
-    ck_assert_ptr_nonnull(strstr(grab(), "parallelism 0.00"));
+    ck_assert_ptr_nonnull(strstr(grab(), "parallelism - on 2 CPUs"));
+}
+END_TEST
+
+/* The parallelism shows a dash until the run has gone on 10 ticks and
+ * 50 ms (here 1 tick is 1 ms of wall time), then CPU time / wall time,
+ * never more than the lanes allow; CPUs take a plural at every width. */
+START_TEST(test_draw_parallelism_when_known)
+{
+    restaurant(1);
+    ev(1000, LANES_EV_CPU, 0, 1, 4000000, 0);   /* 4 ms of CPU in 1 ms */
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism - on 2 CPUs") != NULL, "%s", grab());
+    ev(60000, LANES_EV_CPU, 0, 2, 26000000, 0);
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism 0.50 on 2 CPUs") != NULL, "%s", grab());
+    resize_term(16, 60);
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism 0.50/2 CPUs") != NULL, "%s", grab());
+    V.cpus = 1;
+    draw(0);
+    ck_assert_msg(strstr(grab(), "parallelism 0.50/1 CPU ") != NULL, "%s", grab());
 }
 END_TEST
 
@@ -262,6 +284,31 @@ START_TEST(test_draw_help_from_key_table)
 }
 END_TEST
 
+/* At 60x16 the help's legend does not fit under the keys: the bottom
+ * line points to PgDn, and its pages carry every line of it, wrapped, the
+ * last one too; a page past the last stays on the last. */
+START_TEST(test_draw_small_help_pages)
+{
+    restaurant(1);
+    resize_term(16, 60);
+    V.help = 1;
+    draw(0);
+    ck_assert_msg(strstr(grab(), "PgDn: what the lanes show") != NULL, "%s", grab());
+    ck_assert_ptr_null(strstr(grab(), "on the lanes"));
+    V.help_page = 1;
+    draw(0);
+    ck_assert_msg(strstr(grab(), "on the lanes") != NULL, "%s", grab());
+    ck_assert_ptr_nonnull(strstr(grab(), ": waiting for a CPU"));
+    ck_assert_ptr_nonnull(strstr(grab(), "PgDn: more"));
+    V.help_page = 9;
+    draw(0);
+    ck_assert_int_eq(V.help_page, 2);
+    ck_assert_msg(strstr(grab(), "machine busy") != NULL, "%s", grab());
+    ck_assert_ptr_nonnull(strstr(grab(), "PgUp: back"));
+    ck_assert_ptr_nonnull(strstr(grab(), "ticks of work"));
+}
+END_TEST
+
 /* Ticks whose thread waited for a CPU are drawn apart from ticks of real
  * running: ':' (ASCII) after the label, not reversed; a legend under the
  * lanes says what it means; the lane's title gives the CPU share it had;
@@ -323,12 +370,16 @@ START_TEST(test_draw_ascii_only_without_utf8)
 
     restaurant(3);
     ev(0, LANES_EV_CORES, -1, 0, 3, 1);
-    V.about = "Caf\xc3\xa9 \xe2\x80\x94 with UTF-8 in its about";
+    V.about = "Caf\xc3\xa9 \xe2\x80\x94 with UTF-8 in its about: solid, not \xe2\x96\x91";
     V.cores = 3;
     draw(1);
     s = grab();
     for (; *s != '\0'; s++)
         ck_assert_msg((unsigned char)*s < 128, "non-ASCII byte %02x", (unsigned char)*s);
+    /* the glyphs the built-ins' texts use read as the ASCII screen draws
+     * them (a waiting tick is ':'); others become '?' */
+    ck_assert_msg(strstr(grab(), "Caf? - with UTF-8 in its about: solid, not :") != NULL, "%s",
+                  grab());
     ck_assert_ptr_nonnull(strstr(grab(), "3 lanes on 2 CPUs: the OS time-slices the lanes"));
     ck_assert_ptr_nonnull(strstr(row_text(0), "! 3 lanes on 2 CPUs"));
 }
@@ -373,6 +424,56 @@ START_TEST(test_draw_step_past_slice_says_who_waits)
     ui_model_advance(&M, 13500, 1000);
     draw(1);
     ck_assert_ptr_nonnull(strstr(grab(), "step 1: core 0: cook#1 kept running (tick 9: nobody waits"));
+}
+END_TEST
+
+/* Past the quantum in columns while others waited: the slice counts
+ * ticks of work, and the lane waited for a CPU (cook#1 has held core 0
+ * for 9 columns, the cashier is in the global queue). */
+START_TEST(test_draw_step_slice_counts_work)
+{
+    restaurant(1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ev(12500, LANES_EV_STEP, -1, 0, 1, 1);
+    ui_model_advance(&M, 13500, 1000);
+    V.paused = 1;
+    resize_term(30, 100);
+    draw(1);
+    ck_assert_msg(strstr(grab(), "past its 4-tick slice: a slice counts ticks of work, and the")
+                  != NULL, "%s", grab());
+    resize_term(16, 60);
+    draw(1);
+    ck_assert_msg(strstr(grab(), "cook#1 ran tick 9, past its 4-tick slice") != NULL &&
+                  strstr(grab(), "\n of work") != NULL, "%s", grab());
+}
+END_TEST
+
+/* At 60x16 with 4 lanes the rows run short: the channels left out are
+ * counted on the last one shown, and an idle lane's name column says
+ * idle, as the boxed rows do. */
+START_TEST(test_draw_small_says_what_is_left_out)
+{
+    int y, idle = 0;
+
+    restaurant(4);
+    ev(0, LANES_EV_CORES, -1, 0, 4, 1);
+    ev(12500, LANES_EV_PAUSE, -1, 0, 0, 0);
+    V.paused = 1;                   /* the pause's two rows of words */
+    resize_term(16, 60);
+    draw(0);
+    ck_assert_msg(strstr(grab(), "orders") == NULL || strstr(grab(), "meals") == NULL,
+                  "both channels fit: %s", grab());
+    ck_assert_msg(strstr(grab(), " +1 channel") != NULL, "%s", grab());
+    for (y = 0; y < LINES; y++)
+        idle += strstr(row_text(y), "idle") != NULL;
+    ck_assert_msg(idle >= 3, "%d idle lanes named: %s", idle, grab());
+    /* the run queues of four cores do not fit in 60 columns: the row
+     * ends in an ellipsis, never a core's label cut short */
+    for (y = 0; y < LINES; y++)
+        if (strncmp(row_text(y), " runnable", 9) == 0)
+            break;
+    ck_assert_msg(y < LINES && strstr(row_text(y), "...") != NULL &&
+                  strstr(row_text(y), "core 3") == NULL, "%s", row_text(y));
 }
 END_TEST
 
@@ -506,7 +607,7 @@ START_TEST(test_draw_about_wraps_and_warning_in_header)
     ck_assert_int_eq(V.lanes_shown, 4);
     ck_assert_ptr_nonnull(strstr(row_text(23), "q quit"));
     ck_assert_ptr_nonnull(strstr(grab(), "occupancy "));
-    ck_assert_ptr_nonnull(strstr(grab(), "parallelism 0.00/2 CPU"));
+    ck_assert_ptr_nonnull(strstr(grab(), "parallelism -/2 CPUs"));
 
     resize_term(16, 60);
     draw(1);
@@ -631,6 +732,19 @@ START_TEST(test_draw_nothing_served_says_dash)
 }
 END_TEST
 
+/* A scenario whose channels carry only tokens (the philosophers' forks)
+ * serves nothing: the finished row says nothing of served or latency. */
+START_TEST(test_draw_tokens_serve_nothing)
+{
+    restaurant(1);
+    V.no_items = 1;
+    draw(1);
+    ck_assert_ptr_null(strstr(grab(), "served"));
+    ck_assert_ptr_null(strstr(grab(), "latency"));
+    ck_assert_ptr_nonnull(strstr(grab(), "finished"));
+}
+END_TEST
+
 /* A routine blocked since t 12: its wait so far counts. */
 START_TEST(test_draw_detail_counts_wait_in_progress)
 {
@@ -709,7 +823,7 @@ START_TEST(test_draw_lesson_note)
 END_TEST
 
 /* The restaurant with cook#1 preempted at tick 12: the newest decision,
- * "t 12: core 0: cook#1 used its 4-tick slice, preempted to the global
+ * "t 12: core 0: cook#1 used its slice (4 ticks of work), preempted to the global
  * queue", is longer than a 60-column row has room for. */
 static void restaurant_preempted(void)
 {
@@ -826,10 +940,14 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_two_lanes_same_column);
     tcase_add_test(tc, test_draw_waiting_for_cpu);
     tcase_add_test(tc, test_draw_no_legend_without_waiting);
+    tcase_add_test(tc, test_draw_parallelism_when_known);
+    tcase_add_test(tc, test_draw_small_says_what_is_left_out);
+    tcase_add_test(tc, test_draw_step_slice_counts_work);
     tcase_add_test(tc, test_draw_too_small_says_size);
     tcase_add_test(tc, test_draw_smallest_size_keeps_essentials);
     tcase_add_test(tc, test_draw_many_lanes_scroll);
     tcase_add_test(tc, test_draw_help_from_key_table);
+    tcase_add_test(tc, test_draw_small_help_pages);
     tcase_add_test(tc, test_draw_ascii_only_without_utf8);
     tcase_add_test(tc, test_draw_paused_step_explains);
     tcase_add_test(tc, test_draw_step_past_slice_says_who_waits);
@@ -840,6 +958,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_labels_and_no_colour_boundaries);
     tcase_add_test(tc, test_draw_detail_stays_in_its_box);
     tcase_add_test(tc, test_draw_nothing_served_says_dash);
+    tcase_add_test(tc, test_draw_tokens_serve_nothing);
     tcase_add_test(tc, test_draw_detail_counts_wait_in_progress);
     tcase_add_test(tc, test_draw_side_pane_hides);
     tcase_add_test(tc, test_draw_note_over_end_message);

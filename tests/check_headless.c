@@ -119,7 +119,8 @@ static const struct expect {
     /* a pause of 40 ticks lets every neighbour take its left fork: 5 ms */
     { "philosophers", 3, "fork1:1/1 fork2:1/1 fork3:1/1 fork4:1/1 fork5:1/1 items=0 spawns=6 "
                          "exits=1", "5ms" },
-    { "philosophers-fixed", 0, "fork1:9/8 fork2:9/8 fork3:9/8 fork4:9/8 fork5:9/8 items=20 "
+    /* forks are tokens: a meal serves no item */
+    { "philosophers-fixed", 0, "fork1:9/8 fork2:9/8 fork3:9/8 fork4:9/8 fork5:9/8 items=0 "
                                "spawns=6 exits=6", "5ms" },
     { "buffer",     0, "buffer:30/30 items=30 spawns=4 exits=4", NULL },
 };

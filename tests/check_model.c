@@ -211,6 +211,52 @@ START_TEST(test_model_wait_includes_current)
 }
 END_TEST
 
+/* Tab visits running routines, then runnable, then waiting or asleep,
+ * then finished: the first Tab selected a sleeping customer#1, not the
+ * running cashier. */
+START_TEST(test_model_tab_order_running_first)
+{
+    int id;
+
+    for (id = 1; id <= 5; id++)
+        ev(0, LANES_EV_SPAWN, -1, (uint32_t)id, 0, LANES_Q_GLOBAL);
+    ev(0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(1000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_SLEEP);     /* 1 asleep */
+    ev(1000, LANES_EV_RUN, 0, 2, 0, LANES_Q_GLOBAL);
+    ev(2000, LANES_EV_STOP, 0, 2, 0, LANES_STOP_EXIT);      /* 2 finished */
+    ev(2000, LANES_EV_RUN, 0, 3, 0, LANES_Q_GLOBAL);
+    ev(3000, LANES_EV_STOP, 0, 3, 1, LANES_STOP_RECV);      /* 3 waits */
+    ev(3000, LANES_EV_RUN, 0, 5, 0, LANES_Q_GLOBAL);        /* 5 runs, 4 queued */
+    ck_assert_uint_eq(ui_model_next(&M, 0, 1), 5);
+    ck_assert_uint_eq(ui_model_next(&M, 5, 1), 4);
+    ck_assert_uint_eq(ui_model_next(&M, 4, 1), 1);
+    ck_assert_uint_eq(ui_model_next(&M, 1, 1), 3);
+    ck_assert_uint_eq(ui_model_next(&M, 3, 1), 2);
+    ck_assert_uint_eq(ui_model_next(&M, 2, 1), 5);
+    ck_assert_uint_eq(ui_model_next(&M, 0, -1), 2);
+    ck_assert_uint_eq(ui_model_next(&M, 5, -1), 2);
+}
+END_TEST
+
+/* The step counter counts the steps since the pause: 6 steps, a resume,
+ * a pause and 6 more read "step 6", not "step 12". */
+START_TEST(test_model_steps_count_per_pause)
+{
+    int k;
+
+    ev(0, LANES_EV_PAUSE, -1, 0, 0, 0);
+    for (k = 1; k <= 6; k++)
+        ev((uint64_t)k * 1000, LANES_EV_STEP, -1, 0, 1, k);
+    ck_assert_uint_eq(M.steps, 6);
+    ev(7000, LANES_EV_RESUME, -1, 0, 0, 0);
+    ev(9000, LANES_EV_PAUSE, -1, 0, 0, 0);
+    ck_assert_uint_eq(M.steps, 0);
+    for (k = 7; k <= 12; k++)
+        ev((uint64_t)k * 1000 + 3000, LANES_EV_STEP, -1, 0, 1, k);
+    ck_assert_uint_eq(M.steps, 6);
+}
+END_TEST
+
 /* Tab visits live routines (by id) before finished ones. */
 START_TEST(test_model_tab_order_live_first)
 {
@@ -449,7 +495,8 @@ START_TEST(test_model_step_explains)
     ev(4000, LANES_EV_STOP, 0, 2, LANES_Q_GLOBAL, LANES_STOP_PREEMPT);
     ev(4000, LANES_EV_RUN, 0, 1, 0, LANES_Q_LOCAL);
     ck_assert_str_eq(M.lanes[0].step,
-        "cook#1 used its 4-tick slice, preempted to the global queue, took cashier from its queue");
+        "cook#1 used its slice (4 ticks of work), preempted to the global queue, took cashier "
+        "from its queue");
     ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 0), "took cashier"));
     ck_assert_ptr_nonnull(strstr(ui_model_log(&M, 1), "preempted"));
     ev(4000, LANES_EV_STEP, -1, 0, 1, 2);
@@ -579,6 +626,8 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_labels_unique_and_stable);
     tcase_add_test(tc, test_model_wait_includes_current);
     tcase_add_test(tc, test_model_tab_order_live_first);
+    tcase_add_test(tc, test_model_tab_order_running_first);
+    tcase_add_test(tc, test_model_steps_count_per_pause);
     tcase_add_test(tc, test_model_two_lanes_same_column);
     tcase_add_test(tc, test_model_cpu_waiting_ticks);
     tcase_add_test(tc, test_model_cpu_interval_starts_at_run);

@@ -223,6 +223,61 @@ START_TEST(test_out_cpu_steps_count_their_work)
 }
 END_TEST
 
+/* After a PAUSE a lane works on to its safepoint and reports that work in
+ * a CPU event before the gate: the lesson's first note, one lane, read
+ * parallelism 1.95 because that CPU time came with no wall time.  Its wall
+ * time counts (at most what the event measured), lanes switched on while
+ * paused add none, and the figure is not "known" so early. */
+START_TEST(test_out_cpu_work_after_pause)
+{
+    static const lanes_event ev[] = {
+        ER(0,     0, CORES,  NL, 0, 1, 0),
+        ER(2290,  0, RUN,    0,  1, 0, LANES_Q_GLOBAL),
+        ER(2292,  0, NOTE,   0,  1, 2, 0),
+        ER(2293,  0, PAUSE,  NL, 0, 0, 0),
+        ER(3945,  0, CPU,    0,  1, 1007000, 610000),  /* 1.65 ms after */
+        ER(9000,  0, UNPARK, 1,  0, 0, 0),             /* cores raised */
+        ER(9001,  0, CPU,    1,  2, 100, 0),           /* a mere 100 ns */
+    };
+    fold_cpu c;
+    size_t i;
+
+    fold_cpu_init(&c, 1000);
+    for (i = 0; i < sizeof ev / sizeof ev[0]; i++)
+        fold_cpu_feed(&c, &ev[i]);
+    ck_assert_uint_eq(c.wall_ns, 2293000 + 1617000 + 100);
+    ck_assert_double_le(fold_cpu_parallelism(&c), 1.0);
+    ck_assert_int_eq(fold_cpu_parallelism_known(&c), 0);
+}
+END_TEST
+
+/* More CPU time than the lanes or the CPUs allow is sampling noise:
+ * capped; known once 10 ticks and 50 ms have passed. */
+START_TEST(test_out_cpu_parallelism_capped)
+{
+    static const lanes_event ev[] = {
+        ER(0,     0,  LOAD, NL, 0, LANES_LOAD_UNKNOWN, 4),
+        ER(0,     0,  RUN,  0,  1, 0, LANES_Q_GLOBAL),
+        ER(0,     0,  RUN,  1,  2, 0, LANES_Q_GLOBAL),
+        ER(30000, 9,  CPU,  0,  1, 40000000, 0),   /* a window early */
+        ER(30000, 9,  CPU,  1,  2, 40000000, 0),
+        ER(60000, 12, CPU,  0,  1, 10000000, 0),
+    };
+    fold_cpu c;
+
+    fold_cpu_init(&c, 1000);
+    for (size_t i = 0; i < 4; i++)
+        fold_cpu_feed(&c, &ev[i]);
+    ck_assert_double_eq_tol(fold_cpu_parallelism(&c), 1.0, 1e-9);   /* 1 lane */
+    fold_cpu_feed(&c, &ev[4]);
+    ck_assert_double_eq_tol(fold_cpu_parallelism(&c), 2.0, 1e-9);   /* 2 lanes */
+    ck_assert_int_eq(fold_cpu_parallelism_known(&c), 0);            /* 9 ticks */
+    fold_cpu_feed(&c, &ev[5]);
+    ck_assert_double_eq_tol(fold_cpu_parallelism(&c), 1.5, 1e-9);
+    ck_assert_int_eq(fold_cpu_parallelism_known(&c), 1);
+}
+END_TEST
+
 /* The waiting-tick rule: less than half the held time on a CPU. */
 START_TEST(test_out_cpu_starved_rule)
 {
@@ -845,6 +900,8 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_summary_cpu_truth);
     tcase_add_test(tc, test_out_cpu_steps_count_their_work);
     tcase_add_test(tc, test_out_cpu_starved_rule);
+    tcase_add_test(tc, test_out_cpu_work_after_pause);
+    tcase_add_test(tc, test_out_cpu_parallelism_capped);
     tcase_add_test(tc, test_out_summary_sliced_printed);
     tcase_add_test(tc, test_out_summary_many_items);
     tcase_add_test(tc, test_out_summary_items_random);

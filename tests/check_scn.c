@@ -115,6 +115,10 @@ static const struct bad {
       "t.lanes:1:6: error: 'caf\xc3\xa9' is not a valid channel name: use letters, digits and _, starting with a letter" },
     { S("chan c 1\n" "chan c 2\n"),
       "t.lanes:2:6: error: channel 'c' is already declared (line 1)" },
+    { S("chan c 1 token\n"),
+      "t.lanes:1:10: error: unexpected 'token' after the capacity (only 'tokens' may follow)" },
+    { S("chan c tokens 1\n"),
+      "t.lanes:1:15: error: unexpected '1' after 'tokens'" },
     { S("routine r\n" "end\n" "routine r\n" "end\n"),
       "t.lanes:3:9: error: routine 'r' is already declared (line 1)" },
     { S("chan orders 1\n" "routine r\n" "  send order\n" "end\n"),
@@ -360,6 +364,30 @@ START_TEST(test_scn_no_warnings_with_errors)
 }
 END_TEST
 
+/* The about line shows whole on two rows at 100 columns (98 each). */
+#define ABOUT_COLUMNS 196
+
+static int columns(const char *s)
+{
+    int w = 0;
+    for (; *s != '\0'; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* The built-ins that say "press 4" for four routines at once: on a 2-CPU
+ * machine four lanes take turns on the CPUs, so their about line must say
+ * how to tell (solid cells, not ░). */
+static int promises_four(const char *name)
+{
+    static const char *const four[] = { "lesson", "smartphone", "restaurant",
+                                        "workers", "timeslice" };
+    for (size_t k = 0; k < sizeof four / sizeof four[0]; k++)
+        if (strcmp(name, four[k]) == 0)
+            return 1;
+    return 0;
+}
+
 START_TEST(test_scn_builtins_clean)
 {
     int i;
@@ -377,6 +405,12 @@ START_TEST(test_scn_builtins_clean)
         ck_assert_str_eq(scn_title(r.prog), scn_builtin_title(i));
         ck_assert_msg(strstr(scn_about(r.prog), "ress") != NULL,
                       "%s: the about line names a key to press", file);
+        ck_assert_msg(columns(scn_about(r.prog)) <= ABOUT_COLUMNS,
+                      "%s: the about line takes %d columns, more than two rows of a "
+                      "100-column screen", file, columns(scn_about(r.prog)));
+        ck_assert_msg(!promises_four(scn_builtin_name(i)) || strstr(scn_about(r.prog), "░"),
+                      "%s: the about line promises four at once without saying how it "
+                      "reads on 2 CPUs (░)", file);
         scn_result_free(&r);
     }
     ck_assert_int_eq(i, 14);
@@ -746,12 +780,38 @@ START_TEST(test_scn_every_step)
 }
 END_TEST
 
+/* `tokens` channels: with or without a capacity; a program whose
+ * channels are all tokens has no items to serve. */
+START_TEST(test_scn_tokens)
+{
+    static const char forks[] = "chan f1 1 tokens\n" "chan f2 tokens\n"
+                                "routine r\n" "  send f1\n" "  send f2\n" "end\n";
+    static const char mixed[] = "chan f1 1 tokens\n" "chan orders 2\n"
+                                "routine r\n" "  send f1\n" "  send orders\n" "end\n";
+    scn_result r = scn_parse("t.lanes", forks, sizeof forks - 1);
+
+    ck_assert_msg(r.errors == 0 && r.warnings == 0, "%s", r.messages ? r.messages : "");
+    ck_assert_int_eq(scn_has_items(r.prog), 0);
+    scn_result_free(&r);
+    r = scn_parse("t.lanes", mixed, sizeof mixed - 1);
+    ck_assert_msg(r.errors == 0, "%s", r.messages ? r.messages : "");
+    ck_assert_int_eq(scn_has_items(r.prog), 1);
+    scn_result_free(&r);
+    r = scn_load("philosophers-fixed");
+    ck_assert_int_eq(scn_has_items(r.prog), 0);
+    scn_result_free(&r);
+    r = scn_load("restaurant");
+    ck_assert_int_eq(scn_has_items(r.prog), 1);
+    scn_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_scn_help_from_table)
 {
     static const char *const words[] = {
         "work A[..B]", "sleep A[..B]", "send CH", "recv CH", "close CH", "yield",
         "spawn ROUTINE", "repeat N", "forever", "range CH", "select", "case send CH",
-        "default", "end", "scenario \"TITLE\"", "chan NAME [CAP]", "routine NAME [xN]",
+        "default", "end", "scenario \"TITLE\"", "chan NAME [CAP] [tokens]", "routine NAME [xN]",
         "tick DURATION",
     };
     const char *h = scn_language_help();
@@ -846,6 +906,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_scn_forever_warned);
     tcase_add_test(tc, test_scn_no_warnings_with_errors);
     tcase_add_test(tc, test_scn_builtins_clean);
+    tcase_add_test(tc, test_scn_tokens);
     tcase_add_test(tc, test_scn_builtins_match_assets);
     tcase_add_test(tc, test_scn_defaults_and_settings);
     tcase_add_test(tc, test_scn_durations);

@@ -7,8 +7,17 @@
  *   run wall time   wall ns while not paused, from the first event on; a
  *                   step counts from its STEP event to the last lane event
  *                   in it (the lanes work, then wait at the gate unseen).
+ *   run wall time   also counts, after a PAUSE, the lanes finishing
+ *                   their work up to their CPU events before the gate.
  *   parallelism     the lanes' CPU ns (CPU events' obj) / run wall time:
- *                   never more than the CPUs the process may use.
+ *                   never more than the CPUs the process may use nor the
+ *                   lanes that ran (more is sampling noise: a lane's CPU
+ *                   events come up to a tick apart, so its CPU time runs
+ *                   up to a tick ahead of or behind the wall time).
+ *                   Known (worth showing) once the run has gone on for
+ *                   FOLD_PAR_MIN_MT of runtime and FOLD_PAR_MIN_WALL_NS of
+ *                   wall time: a tick of sampling lag is then at most a
+ *                   tenth of the figure, and clock and jiffy noise small.
  *   waiting tick    a tick column whose routine held the lane while its
  *                   thread had a CPU for less than half of that time;
  *                   time not sampled (outside lanes_work) counts as running.
@@ -29,6 +38,11 @@
  * shares a CPU with such a process gets about two thirds of it). */
 #define FOLD_LOAD_BUSY 500u
 
+/* Before this much runtime (10 ticks) and wall time (50 ms) the
+ * parallelism is not worth a figure: outputs show a dash. */
+#define FOLD_PAR_MIN_MT      10000u
+#define FOLD_PAR_MIN_WALL_NS 50000000ull
+
 typedef struct fold_cpu {
     uint64_t wall_ns;          /* run wall time so far (see above)          */
     uint64_t last_ns;          /* t_ns of the latest event                  */
@@ -44,6 +58,7 @@ typedef struct fold_cpu {
     uint64_t load_sum;         /* known LOAD samples: sum and count, for    */
     uint32_t load_n;           /*   the run's average                       */
     uint64_t tick_ns;          /* tick in force (TICK events); 0: unknown   */
+    uint64_t rt_mt;            /* latest runtime time (t_rt) seen           */
 } fold_cpu;
 
 /* tick_ns: the tick at the start of the run (0: learn it from TICK). */
@@ -52,8 +67,12 @@ void fold_cpu_init(fold_cpu *c, uint64_t tick_ns);
 /* Folds one event of any kind (call for every event, in order). */
 void fold_cpu_feed(fold_cpu *c, const lanes_event *e);
 
-/* Lanes' CPU time / run wall time; 0 before any wall time passed. */
+/* Lanes' CPU time / run wall time, at most the lanes that ran and the
+ * CPUs; 0 before any wall time passed. */
 double fold_cpu_parallelism(const fold_cpu *c);
+
+/* The run is long enough for the parallelism to mean something (above). */
+int fold_cpu_parallelism_known(const fold_cpu *c);
 
 /* A CPU event's obj (ns on a CPU) in milli-ticks of the tick in force;
  * call before feeding that event, or after: TICK events change it. */

@@ -310,6 +310,14 @@ static void take(scn_inst *x, int32_t v)
         lanes_item_done(old);
 }
 
+/* A `tokens` channel's messages are not items: a routine sends a new
+ * token and keeps the item it holds; it receives a token without holding
+ * it, so no item's journey ends (no DONE: nothing is served). */
+static int tokens(const scn_inst *x, int ref)
+{
+    return x->run->p->chans[ref].tokens;
+}
+
 static const char *chan_name(const scn_inst *x, const scn_step *st)
 {
     return x->run->p->chans[st->ref].name;
@@ -337,7 +345,8 @@ int scn_run_sleep(scn_inst *x, const scn_step *st, int pc)
 
 int scn_run_send(scn_inst *x, const scn_step *st, int pc)
 {
-    int32_t v = atomic_load(&x->held);
+    int tok = tokens(x, st->ref);
+    int32_t v = tok ? 0 : atomic_load(&x->held);
     int r;
 
     if (v == 0)
@@ -347,7 +356,8 @@ int scn_run_send(scn_inst *x, const scn_step *st, int pc)
         return record_fault(x, st, "send on closed channel", chan_name(x, st));
     if (r != 0)
         return record_fault(x, st, "send failed on channel", chan_name(x, st));
-    atomic_store(&x->held, 0);
+    if (!tok)
+        atomic_store(&x->held, 0);
     return pc + 1;
 }
 
@@ -356,9 +366,9 @@ int scn_run_recv(scn_inst *x, const scn_step *st, int pc)
     int32_t v = 0;
     int r = lanes_recv(x->run->chans[st->ref], &v);
 
-    if (r == 0)
+    if (r == 0 && !tokens(x, st->ref))
         take(x, v);
-    else if (r != LANES_CLOSED)
+    else if (r != 0 && r != LANES_CLOSED)
         return record_fault(x, st, "receive failed on channel", chan_name(x, st));
     return pc + 1;
 }
@@ -433,7 +443,8 @@ int scn_run_range(scn_inst *x, const scn_step *st, int pc)
         return st->jump + 1;
     if (r != 0)
         return record_fault(x, st, "receive failed on channel", chan_name(x, st));
-    take(x, v);
+    if (!tokens(x, st->ref))
+        take(x, v);
     return pc + 1;
 }
 
@@ -442,7 +453,7 @@ int scn_run_select(scn_inst *x, const scn_step *st, int pc)
     const scn_program *p = x->run->p;
     lanes_case cases[SCN_MAX_CASES];
     int32_t vals[SCN_MAX_CASES], sendv = 0;
-    int where[SCN_MAX_CASES], n = 0, dflt = -1, part, k, sends = 0;
+    int where[SCN_MAX_CASES], n = 0, dflt = -1, part, k, sends = 0, tok;
 
     (void)pc;
     for (part = st->a; part != st->jump; part = p->steps[part].jump) {
@@ -451,7 +462,7 @@ int scn_run_select(scn_inst *x, const scn_step *st, int pc)
             dflt = part;
             continue;
         }
-        if (c->b == LANES_SEND)
+        if (c->b == LANES_SEND && !tokens(x, c->ref))
             sends++;
         cases[n].ch = x->run->chans[c->ref];
         cases[n].op = c->b;
@@ -465,8 +476,9 @@ int scn_run_select(scn_inst *x, const scn_step *st, int pc)
         if (sendv == 0)
             sendv = fresh(x);
     }
-    for (k = 0; k < n; k++)
-        vals[k] = cases[k].op == LANES_SEND ? sendv : 0;
+    for (k = 0; k < n; k++)         /* a token: a number of its own */
+        vals[k] = cases[k].op != LANES_SEND ? 0
+                : tokens(x, p->steps[where[k]].ref) ? fresh(x) : sendv;
     if (n == 0)
         k = LANES_WOULDBLOCK;
     else
@@ -478,15 +490,18 @@ int scn_run_select(scn_inst *x, const scn_step *st, int pc)
             return dflt >= 0 ? dflt + 1 : st->jump + 1;
         return record_fault(x, st, "select failed on channel", p->chans[p->steps[where[0]].ref].name);
     }
+    tok = tokens(x, p->steps[where[k]].ref);
     if (cases[k].op == LANES_SEND) {
         if (cases[k].result == LANES_CLOSED)
             return record_fault(x, &p->steps[where[k]], "send on closed channel",
                                 p->chans[p->steps[where[k]].ref].name);
+    }
+    if (cases[k].op == LANES_SEND && !tok) {
         atomic_store(&x->held, 0);
     } else {
         if (sends > 0 && atomic_load(&x->held) == 0)
             x->spare = sendv;
-        if (cases[k].result == 0)
+        if (cases[k].op == LANES_RECV && cases[k].result == 0 && !tok)
             take(x, vals[k]);
     }
     return where[k] + 1;

@@ -199,6 +199,14 @@ int scn_quantum(const scn_program *p) { return p->quantum; }
 uint64_t scn_tick_ns(const scn_program *p) { return p->tick_ns; }
 uint64_t scn_seed(const scn_program *p) { return p->seed; }
 
+int scn_has_items(const scn_program *p)
+{
+    for (int i = 0; i < p->nchan; i++)
+        if (!p->chans[i].tokens)
+            return 1;
+    return 0;
+}
+
 int scn_routine_count(const scn_program *p) { return p->nrout; }
 int scn_note_count(const scn_program *p) { return p->nnotes; }
 int scn_endless_line(const scn_program *p) { return p->endless_line; }

@@ -47,8 +47,9 @@ const scn_decldef scn_decls[SCN_DECL_COUNT] = {
     [SCN_DECL_TICK]     = { "tick", "tick DURATION",
         "length of a tick at speed 1x: 1us to 60s with ns, us, ms or s, 0.5ms too (default 50ms)" },
     [SCN_DECL_SEED]     = { "seed", "seed N", "seed for the random amounts (default 1)" },
-    [SCN_DECL_CHAN]     = { "chan", "chan NAME [CAP]",
-        "a channel; capacity 0 (unbuffered, the default) to 1000000" },
+    [SCN_DECL_CHAN]     = { "chan", "chan NAME [CAP] [tokens]",
+        "a channel; capacity 0 (unbuffered, the default) to 1000000; 'tokens': its"
+        " messages are tokens (forks, permits), not items: never held, never served" },
     [SCN_DECL_ROUTINE]  = { "routine", "routine NAME [xN] ... end",
         "a routine and its steps; xN starts N instances (x0: only spawn starts it)" },
 };
@@ -360,10 +361,25 @@ static void decl_chan(parser *pr, scn_cursor *c, const scn_tok *kw)
     scn_lex_next(ps, c, &t);
     if (t.kind == SCN_TOK_END)
         return;
-    if (scn_lex_number(ps, pr->line, &t, 0, SCN_MAX_CAP, "capacity", &v) != 0)
+    if (!scn_tok_is(ps, &t, "tokens")) {
+        if (scn_lex_number(ps, pr->line, &t, 0, SCN_MAX_CAP, "capacity", &v) != 0)
+            return;
+        ch->cap = (int32_t)v;
+        scn_lex_next(ps, c, &t);
+        if (t.kind == SCN_TOK_END)
+            return;
+    }
+    if (scn_tok_is(ps, &t, "tokens")) {
+        ch->tokens = 1;
+        expect_end(pr, c, "tokens");
         return;
-    ch->cap = (int32_t)v;
-    expect_end(pr, c, "chan");
+    }
+    {
+        char shown[64];
+        scn_tok_show(ps, &t, shown, sizeof shown);
+        scn_diag_add(ps, SCN_SEV_ERROR, pr->line, t.off,
+                     "unexpected '%s' after the capacity (only 'tokens' may follow)", shown);
+    }
 }
 
 /* ---- steps ------------------------------------------------------------ */

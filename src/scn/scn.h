@@ -63,6 +63,8 @@ int      scn_cores(const scn_program *p);        /* `cores`, default 1          
 int      scn_quantum(const scn_program *p);      /* `quantum`, default 4            */
 uint64_t scn_tick_ns(const scn_program *p);      /* `tick`, default 50 ms           */
 uint64_t scn_seed(const scn_program *p);         /* `seed`, default 1               */
+int      scn_has_items(const scn_program *p);    /* some channel carries items (not
+                                                    `tokens`): something can be served */
 
 /* The whole text the program was parsed from, and its length (a
  * recording keeps it); NUL-terminated, valid as long as the program. */

@@ -148,6 +148,7 @@ typedef struct scn_chan_decl {
     int32_t line, col;
     int     used;       /* some step names it            */
     int     closed;     /* some step closes it           */
+    int     tokens;     /* `tokens`: messages are not items (interp.c) */
 } scn_chan_decl;
 
 typedef struct scn_routine_decl {

@@ -442,6 +442,10 @@ static void draw_lanes(ui_view *v, const layout *L)
             draw_put(yy, 1, 9, ln->parked ? draw_role[R_PARKED] : draw_role[R_LABEL], label);
             if (ln->cur != 0)
                 name_chip(v, yy, 10, L->namew, ln->cur);
+            else            /* as the boxed rows say it: never a blank */
+                draw_put(yy, 10, 10 + L->namew,
+                         ln->parked ? draw_role[R_PARKED] : draw_role[R_DIM],
+                         ln->parked ? "off" : "idle");
             draw_timeline(v, L, yy, lane);
         }
         y += 1 + L->nshow;

@@ -43,6 +43,8 @@ enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR
 typedef struct ui_view {
     ui_model   *m;
     const char *title, *about;
+    int         no_items;      /* no channel carries items (all `tokens`):
+                                  nothing can be served, so no "served" */
     int         cpus;          /* CPUs this process may use (affinity); the
                                   runtime's LOAD events override it         */
     int         cores;         /* lanes switched on now                      */
@@ -60,6 +62,9 @@ typedef struct ui_view {
     uint32_t    selected;      /* routine id, 0 = none                       */
     int         detail;        /* the detail pane is open                    */
     int         help;          /* the help screen is open                    */
+    int         help_page;     /* 0: the keys; 1, 2..: the legend's pages
+                                  when it has its own (PgDn / PgUp); the
+                                  help screen clamps it                      */
     int         side_hidden;   /* Esc hid the wide screen's side pane        */
     int         lane_scroll;   /* first lane shown when they do not all fit  */
     int         utf8;          /* UTF-8 glyphs                               */

@@ -104,6 +104,21 @@ void ui_draw_setup(ui_view *v, int colour, int utf8)
 /* Draws s at (y, x), never at or past column xmax; returns the column after.
  * Glyph strings are one column each; without UTF-8 any non-ASCII character
  * becomes '?', so nothing but ASCII reaches an ASCII terminal. */
+/* Without UTF-8: the one ASCII character that stands for a glyph people
+ * write in scenario texts (the lesson's ░ is the ASCII screen's ':'),
+ * '?' for any other. */
+static char ascii_for(const unsigned char *p, size_t len)
+{
+    static const struct { const char *u; char a; } map[] = {
+        { "░", ':' }, { "·", '.' }, { "—", '-' }, { "–", '-' }, { "»", '>' },
+        { "«", '<' }, { "⚠", '!' }, { "…", '.' }, { "→", '>' },
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strlen(map[i].u) == len && memcmp(map[i].u, p, len) == 0)
+            return map[i].a;
+    return '?';
+}
+
 int draw_put(int y, int x, int xmax, attr_t a, const char *s)
 {
     char buf[1024];
@@ -119,7 +134,7 @@ int draw_put(int y, int x, int xmax, attr_t a, const char *s)
             while ((p[len] & 0xC0) == 0x80)
                 len++;
             if (!utf8_ok) {
-                buf[n++] = '?';
+                buf[n++] = ascii_for(p, len);
                 p += len;
                 x++;
                 continue;

@@ -50,6 +50,36 @@ static size_t runnable_for(const ui_model *m, int l)
            ui_model_list(m, UI_AT_RUNNEXT, l, 0, NULL, 0);
 }
 
+/* A core that kept its routine through the step: which tick of its slice
+ * that was.  The quantum counts ticks of work while the columns count
+ * runtime ticks, so a lane that waited for a CPU passes the quantum in
+ * columns without being preempted while others wait: said so, and
+ * "nobody waits" only when nobody does (the runnable line shows it). */
+static size_t kept_words(const ui_view *v, int l, int cols, char *text, size_t size)
+{
+    const ui_model *m = v->m;
+    const ui_lane *ln = &m->lanes[l];
+    const ui_routine *r = ui_model_routine(v->m, ln->cur);
+    const char *name = r != NULL ? r->name : "?";
+    unsigned long long used = (m->now - ln->run_since + 999) / 1000;
+
+    if (m->quantum <= 0)
+        return (size_t)snprintf(text, size, "%s ran on", name);
+    if (used <= (unsigned long long)m->quantum)
+        return (size_t)snprintf(text, size, "%s ran tick %llu of its %d-tick slice", name, used,
+                                m->quantum);
+    if (runnable_for(m, l) > 0)
+        return (size_t)snprintf(text, size, cols >= 100
+                                ? "%s ran tick %llu, past its %d-tick slice: a slice counts "
+                                  "ticks of work, and the lane waited for a CPU"
+                                : "%s ran tick %llu, past its %d-tick slice of work",
+                                name, used, m->quantum);
+    if (cols >= 100)
+        return (size_t)snprintf(text, size, "%s kept running (tick %llu: nobody waits, so no "
+                                "preemption)", name, used);
+    return (size_t)snprintf(text, size, "%s kept running, nobody waits", name);
+}
+
 /* What the explain rows say, when they say one text: a message, what each
  * core did in the last step (a line a core), or how to step.  0 when the
  * run goes on (then they show the latest decision). */
@@ -92,27 +122,8 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
         if (ln->step[0] != '\0') {
             n += (size_t)snprintf(text + n, size - n, "%score %d: %s", sep, l, ln->step);
         } else if (ln->cur != 0) {
-            const ui_routine *r = ui_model_routine(v->m, ln->cur);
-            const char *name = r != NULL ? r->name : "?";
-            uint64_t used = (m->now - ln->run_since + 999) / 1000;
-            if (m->quantum > 0 && used <= (uint64_t)m->quantum)
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu of its "
-                                      "%d-tick slice", sep, l, name, (unsigned long long)used,
-                                      m->quantum);
-            else if (m->quantum > 0 && runnable_for(m, l) > 0)
-                /* "nobody waits" would contradict the queue line below */
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran tick %llu, past "
-                                      "its %d-tick slice", sep, l, name,
-                                      (unsigned long long)used, m->quantum);
-            else if (m->quantum > 0 && cols >= 100)
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running (tick %llu: "
-                                      "nobody waits, so no preemption)", sep, l, name,
-                                      (unsigned long long)used);
-            else if (m->quantum > 0)
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s kept running, nobody "
-                                      "waits", sep, l, name);
-            else
-                n += (size_t)snprintf(text + n, size - n, "%score %d: %s ran on", sep, l, name);
+            n += (size_t)snprintf(text + n, size - n, "%score %d: ", sep, l);
+            n += kept_words(v, l, cols, text + n, size - n);
         } else {
             n += (size_t)snprintf(text + n, size - n, "%score %d: idle, nothing to run", sep, l);
         }
@@ -166,6 +177,8 @@ static void draw_runq(ui_view *v, const layout *L)
         if (m->lanes[l].parked)
             continue;
         snprintf(lab, sizeof lab, "   core %d: ", l);
+        if (x + draw_width(lab) + 2 > xmax)
+            break;                  /* never a label cut short */
         x = draw_put(y, x, xmax, draw_role[R_DIM], lab);
         nn = ui_model_list(m, UI_AT_RUNNEXT, l, 0, nx, 1);
         n = ui_model_list(m, UI_AT_LOCAL, l, 0, ids, 64);
@@ -178,6 +191,13 @@ static void draw_runq(ui_view *v, const layout *L)
         if (n > 0 || nn == 0)
             x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
     }
+    for (; l < m->nlanes; l++)      /* cores left out: say so */
+        if (!m->lanes[l].parked) {
+            int ew = draw_width(draw_glyph->ell);
+            draw_put(y, x + 1 + ew <= xmax ? x + 1 : xmax - ew, xmax, draw_role[R_DIM],
+                     draw_glyph->ell);
+            break;
+        }
 }
 
 /* The name and contents of channel c on row y; returns the column after. */
@@ -207,16 +227,53 @@ static int chan_contents(int y, int xmax, const ui_chan *c)
     return x;
 }
 
+/* A label of the waiters' row, or the ellipsis where it (and a little of
+ * what follows) no longer fits: a row is never cut mid-word. */
+static int waiters_label(int y, int x, int xmax, const char *s)
+{
+    if (x >= xmax)
+        return x;
+    if (x + draw_width(s) + 2 > xmax) {
+        draw_put(y, x + 1 < xmax ? x + 1 : x, xmax, draw_role[R_DIM], draw_glyph->ell);
+        return xmax;
+    }
+    return draw_put(y, x, xmax, draw_role[R_DIM], s);
+}
+
+/* The waiters of channel id on row y from column x, up to xmax; returns
+ * the column after them. */
+static int chan_waiters(ui_view *v, int y, int x, int xmax, uint32_t id, int narrow)
+{
+    uint32_t ids[64];
+    size_t n;
+
+    x = waiters_label(y, x, xmax, narrow ? "  send: " : "   senders waiting: ");
+    n = ui_model_list(v->m, UI_AT_SEND, -1, id, ids, 64);
+    if (x < xmax)
+        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    x = waiters_label(y, x, xmax, narrow ? "  recv: " : "   receivers waiting: ");
+    n = ui_model_list(v->m, UI_AT_RECV, -1, id, ids, 64);
+    if (x < xmax)
+        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    n = ui_model_list(v->m, UI_AT_SELECT, -1, id, ids, 64);
+    if (n > 0) {
+        x = waiters_label(y, x, xmax, "   in select: ");
+        if (x < xmax)
+            x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
+    }
+    return x;
+}
+
 /* Two passes: the contents of every shown channel first, so the waiters
  * start in one column for all of them (the widest contents decide it, as
  * far as the width allows). */
 static void draw_chans(ui_view *v, const layout *L)
 {
     ui_model *m = v->m;
-    uint32_t id, ids[64];
+    uint32_t id;
     int row, xmax = L->cols - 1, narrow = L->cols < 90;
     int col = LABEL_W + 1 + 18, colmax = xmax - (narrow ? 16 : 40);
-    size_t n;
+    char more[32];
 
     for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
         int x;
@@ -229,26 +286,21 @@ static void draw_chans(ui_view *v, const layout *L)
     if (col > colmax)
         col = colmax > LABEL_W + 1 + 18 ? colmax : LABEL_W + 1 + 18;
 
+    /* channels left out for want of rows: said at the end of the last
+     * row shown, its room kept first (a full row must not hide it) */
+    snprintf(more, sizeof more, " +%d channel%s", L->chans_hidden,
+             L->chans_hidden == 1 ? "" : "s");
     for (id = 1, row = 0; id <= m->maxchan && id < m->nchans && row < L->chan_n; id++) {
-        int y = L->chan_y + row, x;
+        int y = L->chan_y + row, lim = xmax, x;
 
         if (m->chans[id].id == 0)
             continue;
         row++;
-        x = draw_put(y, col, xmax, draw_role[R_DIM], narrow ? "  send: " : "   senders waiting: ");
-        n = ui_model_list(m, UI_AT_SEND, -1, id, ids, 64);
-        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
-        x = draw_put(y, x, xmax, draw_role[R_DIM], narrow ? "  recv: " : "   receivers waiting: ");
-        n = ui_model_list(m, UI_AT_RECV, -1, id, ids, 64);
-        x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
-        n = ui_model_list(m, UI_AT_SELECT, -1, id, ids, 64);
-        if (n > 0) {
-            x = draw_put(y, x, xmax, draw_role[R_DIM], "   in select: ");
-            x = draw_chips(v, y, x, xmax, ids, n < 64 ? n : 64, n, NULL);
-        }
-        if (row == L->chan_n && L->chans_hidden > 0 && xmax - x >= 10)
-            draw_putf(y, x, xmax, draw_role[R_DIM], narrow ? "  +%d more" : "   (+%d channel%s)",
-                      L->chans_hidden, L->chans_hidden == 1 ? "" : "s");
+        if (row == L->chan_n && L->chans_hidden > 0)
+            lim = xmax - draw_width(more);
+        x = chan_waiters(v, y, col, lim, id, narrow);
+        if (lim < xmax)
+            draw_put(y, x < lim ? x : lim, xmax, A_NORMAL, more);
     }
 }
 
@@ -281,7 +333,9 @@ static void draw_sleep_done(ui_view *v, const layout *L)
         x = draw_put(L->sleep_y, x, xmax, A_NORMAL, "  ");
     }
 
-    if (m->st.items == 0)     /* nothing served: no rate, no latency */
+    if (v->no_items && m->st.items == 0)   /* tokens only: nothing to serve */
+        buf[0] = '\0';
+    else if (m->st.items == 0)     /* nothing served: no rate, no latency */
         snprintf(buf, sizeof buf, "served 0 %s rate %s %s latency %s", draw_glyph->dot,
                  draw_glyph->dash, draw_glyph->dot, draw_glyph->dash);
     else
@@ -289,7 +343,7 @@ static void draw_sleep_done(ui_view *v, const layout *L)
                  (unsigned long long)m->st.items, draw_glyph->dot,
                  secs > 0 ? (double)m->st.items / secs : 0.0, draw_glyph->dot,
                  ui_model_latency(m));
-    rw = draw_width(buf);
+    rw = buf[0] != '\0' ? draw_width(buf) : -2;
     draw_put(L->done_y, 1, LABEL_W, draw_role[R_LABEL], "finished");
     n = ui_model_list(m, UI_AT_DONE, -1, 0, ids, 64);
     draw_chips(v, L->done_y, LABEL_W + 1, xmax - rw - 2, ids, n < 64 ? n : 64, n, NULL);
@@ -317,20 +371,26 @@ static void draw_stats(ui_view *v, const layout *L)
     char buf[3][256];
     int i, cpus = draw_cpus_of(v);
     unsigned long long sw = m->st.switches, st = m->steals, pr = m->st.preemptions;
-    double par = ui_model_parallelism(m), occ = ui_model_occupancy(m);
-    const char *dot = draw_glyph->dot;
+    double occ = ui_model_occupancy(m);
+    const char *dot = draw_glyph->dot, *cs = cpus == 1 ? "" : "s";
+    char par[16];
 
     /* parallelism is CPU time over wall time (it never passes the CPUs);
-     * occupancy is the share of lanes holding routines, named apart */
+     * a dash until the run is long enough for it to mean something
+     * (fold/cpu.h); occupancy is the share of lanes holding routines */
+    if (ui_model_parallelism_known(m))
+        snprintf(par, sizeof par, "%.2f", ui_model_parallelism(m));
+    else
+        snprintf(par, sizeof par, "%s", draw_glyph->dash);
     snprintf(buf[0], sizeof buf[0], "switches %llu %s steals %llu %s preemptions %llu %s "
-             "parallelism %.2f on %d CPU%s %s occupancy %.2f of %d lane%s",
-             sw, dot, st, dot, pr, dot, par, cpus, cpus == 1 ? "" : "s", dot,
+             "parallelism %s on %d CPU%s %s occupancy %.2f of %d lane%s",
+             sw, dot, st, dot, pr, dot, par, cpus, cs, dot,
              occ, v->cores, v->cores == 1 ? "" : "s");
     snprintf(buf[1], sizeof buf[1], "switches %llu %s steals %llu %s preempt %llu %s "
-             "parallelism %.2f/%d CPU %s occupancy %.2f/%d",
-             sw, dot, st, dot, pr, dot, par, cpus, dot, occ, v->cores);
-    snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %.2f/%d CPU %s "
-             "occupancy %.2f/%d", sw, dot, par, cpus, dot, occ, v->cores);
+             "parallelism %s/%d CPU%s %s occupancy %.2f/%d",
+             sw, dot, st, dot, pr, dot, par, cpus, cs, dot, occ, v->cores);
+    snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %s/%d CPU%s %s "
+             "occupancy %.2f/%d", sw, dot, par, cpus, cs, dot, occ, v->cores);
     for (i = 0; i < 2 && draw_width(buf[i]) > L->full - 2; i++)
         ;
     draw_put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);

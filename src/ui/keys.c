@@ -39,7 +39,7 @@ const ui_key ui_keys[] = {
     { { ESC, KEY_BACKSPACE, 0 },   "Esc",         UI_ACT_BACK,
       "close help or detail; hide the side pane", NULL },
     { { KEY_PPAGE, 0 },            "PgUp  PgDn",  UI_ACT_SCROLL_UP,
-      "scroll lanes that do not all fit", NULL },
+      "scroll lanes, or the pages of this help", NULL },
     { { KEY_NPAGE, 0 },            NULL,          UI_ACT_SCROLL_DOWN, NULL, NULL },
     { { '?', 'h', KEY_F(1), 0 },   "?  F1",       UI_ACT_HELP,
       "this help", "? help" },

@@ -420,6 +420,11 @@ double ui_model_parallelism(const ui_model *m)
     return fold_cpu_parallelism(&m->st.cpu);
 }
 
+int ui_model_parallelism_known(const ui_model *m)
+{
+    return fold_cpu_parallelism_known(&m->st.cpu);
+}
+
 double ui_model_occupancy(const ui_model *m)
 {
     uint64_t busy = 0;
@@ -470,9 +475,28 @@ uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r)
 }
 
 /* Tab order: live routines by id, then finished ones by id. */
+/* Tab's order: running, then runnable (queued or not placed yet), then
+ * waiting on a channel or asleep, then finished; by id within each.  The
+ * first Tab lands on what the lanes show, not on a sleeper. */
 static uint64_t tab_key(const ui_routine *r)
 {
-    return ((uint64_t)(r->at == UI_AT_DONE) << 32) | r->id;
+    uint64_t rank;
+
+    switch (r->at) {
+    case UI_AT_LANE:
+        rank = 0;
+        break;
+    case UI_AT_NEW: case UI_AT_LOCAL: case UI_AT_RUNNEXT: case UI_AT_GLOBAL:
+        rank = 1;
+        break;
+    case UI_AT_DONE:
+        rank = 3;
+        break;
+    default:                        /* send, recv, select, sleep */
+        rank = 2;
+        break;
+    }
+    return (rank << 32) | r->id;
 }
 
 uint32_t ui_model_next(const ui_model *m, uint32_t from, int dir)
@@ -702,8 +726,12 @@ static void fold_stop(ui_model *m, const lanes_event *e)
         enqueue(m, r, l, (int)e->obj, t);
         queue_words(l, (int)e->obj, q, sizeof q);
         if (m->quantum > 0) {
-            stepf(m, l, "%s used its %d-tick slice, preempted to %s", r->name, m->quantum, q);
-            logf_(m, t, "core %d: %s used its %d-tick slice, preempted to %s", l, r->name, m->quantum, q);
+            /* the quantum counts ticks of work, not columns: a lane kept
+             * waiting for a CPU draws a slice wider than the quantum */
+            stepf(m, l, "%s used its slice (%d ticks of work), preempted to %s", r->name,
+                  m->quantum, q);
+            logf_(m, t, "core %d: %s used its slice (%d ticks of work), preempted to %s", l,
+                  r->name, m->quantum, q);
         } else {
             stepf(m, l, "%s preempted to %s", r->name, q);
             logf_(m, t, "core %d: %s preempted to %s", l, r->name, q);
@@ -958,6 +986,8 @@ static void fold_one(ui_model *m, const lanes_event *e)
     case LANES_EV_PAUSE:
         m->paused = 1;
         m->stepping = 0;
+        m->steps = 0;       /* "step 3" reads as the third since the pause;
+                               the header's tick says where in the run */
         break;
     case LANES_EV_RESUME:
         m->paused = 0;

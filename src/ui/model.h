@@ -149,7 +149,7 @@ typedef struct ui_model {
 
     /* the screen's own counters */
     uint64_t steals, events;       /* steals: see ui_routine.steals          */
-    uint64_t steps;
+    uint64_t steps;                /* STEPs since the latest PAUSE           */
     int      deadlock;             /* blocked routines at a DEADLOCK event   */
 
     /* scheduler decisions in words, newest at (log_head - 1) % UI_LOG_LEN */
@@ -218,6 +218,9 @@ int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
 
 /* Parallelism: the lanes' CPU time / wall time not paused (fold/cpu.h). */
 double ui_model_parallelism(const ui_model *m);
+/* The run is long enough for that figure to mean something; the screen
+ * shows a dash till then (FOLD_PAR_MIN_MT, FOLD_PAR_MIN_WALL_NS). */
+int ui_model_parallelism_known(const ui_model *m);
 
 /* Lane occupancy: routine-ticks held per tick of runtime time. */
 double ui_model_occupancy(const ui_model *m);
@@ -237,7 +240,8 @@ uint64_t ui_model_lane_mt(const ui_model *m, const ui_routine *r);
 uint64_t ui_model_wait_mt(const ui_model *m, const ui_routine *r);
 
 /* The routine Tab (dir > 0) or Shift-Tab (dir < 0) selects after `from`
- * (0: none yet): live routines first by id, then the finished ones by id,
+ * (0: none yet): running ones first, then runnable, then waiting or
+ * asleep, then finished, by id within each (the states as they are now),
  * round and round.  0 when there are none. */
 uint32_t ui_model_next(const ui_model *m, uint32_t from, int dir);
 

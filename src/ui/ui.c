@@ -364,7 +364,7 @@ static void frame(ui_state *s, uint64_t now)
 
 /* ---- actions ----------------------------------------------------------------- */
 
-/* Tab and Shift-Tab: live routines first, then the finished ones. */
+/* Tab and Shift-Tab: running, runnable, waiting, finished (model.h). */
 static void select_step(ui_state *s, int dir)
 {
     uint32_t id = ui_model_next(&s->model, s->view.selected, dir);
@@ -519,14 +519,23 @@ static void act(ui_state *s, int action, int code)
         break;
     case UI_ACT_HELP:
         v->help = !v->help;
+        v->help_page = 0;
         break;
     case UI_ACT_SCROLL_UP:
+    case UI_ACT_SCROLL_DOWN:
+        if (v->help) {              /* a small screen's help: keys, legend pages */
+            v->help_page += action == UI_ACT_SCROLL_DOWN ? 1 : -1;
+            if (v->help_page < 0)
+                v->help_page = 0;
+            break;
+        }
+        if (action == UI_ACT_SCROLL_DOWN) {
+            v->lane_scroll += v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
+            break;
+        }
         v->lane_scroll -= v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
         if (v->lane_scroll < 0)
             v->lane_scroll = 0;
-        break;
-    case UI_ACT_SCROLL_DOWN:
-        v->lane_scroll += v->lanes_shown > 1 ? v->lanes_shown - 1 : 1;
         break;
     case UI_ACT_QUIT:
         s->quit = 1;
@@ -768,6 +777,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->view.m = &s->model;
     s->view.title = scn_title(prog);
     s->view.about = scn_about(prog);
+    s->view.no_items = !scn_has_items(prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
     s->view.speed = speeds[s->speed].name;

@@ -79,15 +79,6 @@ void out_sweep_figures(out_sweep_table *s)
 
 /* ---- printing -------------------------------------------------------------- */
 
-static int finish(FILE *f)
-{
-    if (fflush(f) != 0 || ferror(f)) {
-        if (errno == 0)
-            errno = EIO;
-        return -1;
-    }
-    return 0;
-}
 
 static int beyond_cpus(const out_sweep_table *s, const out_sweep_row *r)
 {
@@ -236,7 +227,7 @@ int out_sweep_print_text(FILE *f, const out_sweep_table *s)
     print_plot(f, s);
     fputc('\n', f);
     print_notes(f, s);
-    return finish(f);
+    return out_finish(f);
 }
 
 int out_sweep_print_json(FILE *f, const out_sweep_table *s)
@@ -274,6 +265,6 @@ int out_sweep_print_json(FILE *f, const out_sweep_table *s)
         fprintf(f, "],\"serial_fraction\":%.4f}\n", s->serial);
     else
         fprintf(f, "],\"serial_fraction\":null}\n");
-    return finish(f);
+    return out_finish(f);
 }
 

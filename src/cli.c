@@ -38,6 +38,8 @@ static const char usage_text[] =
 "                       until the first restart)\n"
 "      --replay FILE    show a recorded run instead of running one (with --headless:\n"
 "                       the same summary and trace as the run gave)\n"
+"      --sweep COUNTS   with --headless: run once per core count (1..8 or 1,2,4),\n"
+"                       one run after another, and compare them (speedup)\n"
 "      --paused         start paused\n"
 "      --no-color       no colours (also when NO_COLOR is set)\n"
 "      --ascii          ASCII line drawing only\n"
@@ -55,7 +57,7 @@ static const char usage_text[] =
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
        OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR, OPT_RECORD,
-       OPT_REPLAY };
+       OPT_REPLAY, OPT_SWEEP };
 
 static const struct option long_options[] = {
     { "cores",    required_argument, NULL, 'c' },
@@ -75,6 +77,7 @@ static const struct option long_options[] = {
     { "for",      required_argument, NULL, OPT_FOR },
     { "record",   required_argument, NULL, OPT_RECORD },
     { "replay",   required_argument, NULL, OPT_REPLAY },
+    { "sweep",    required_argument, NULL, OPT_SWEEP },
     { "list",     no_argument,       NULL, 'l' },
     { "help",     no_argument,       NULL, 'h' },
     { "version",  no_argument,       NULL, 'V' },
@@ -190,6 +193,67 @@ static int parse_speed(const char *s, double *out)
     return 0;
 }
 
+/* --sweep's core counts: a range "A..B" (A <= B) or a rising list
+ * "A,B,C", each 1..64, into o->sweep.  -1 (go on), or the exit status. */
+static int parse_sweep(const char *arg, lanes_opts *o)
+{
+    const char *s = arg, *dots = strstr(arg, "..");
+    char num[16];
+    long v, hi;
+    size_t n;
+
+    o->sweep_n = 0;
+    if (dots != NULL) {
+        n = (size_t)(dots - arg);
+        if (n == 0 || n >= sizeof num)
+            goto bad;
+        memcpy(num, arg, n);
+        num[n] = '\0';
+        if (parse_long(num, 1, LANES_MAX_CORES, &v) != 0 ||
+            parse_long(dots + 2, 1, LANES_MAX_CORES, &hi) != 0)
+            goto bad;
+        if (hi < v)
+            return bad_usage("--sweep %s goes down: give the smaller core count first "
+                             "(%ld..%ld)", arg, hi, v);
+        for (; v <= hi; v++)
+            o->sweep[o->sweep_n++] = (int)v;
+        return -1;
+    }
+    for (;;) {
+        n = strcspn(s, ",");
+        if (n == 0 || n >= sizeof num)
+            goto bad;
+        memcpy(num, s, n);
+        num[n] = '\0';
+        if (parse_long(num, 1, LANES_MAX_CORES, &v) != 0)
+            goto bad;
+        if (o->sweep_n > 0 && v <= o->sweep[o->sweep_n - 1])
+            return bad_usage("--sweep lists core counts in rising order, each once, "
+                             "not '%s'", arg);
+        o->sweep[o->sweep_n++] = (int)v;
+        if (s[n] == '\0')
+            return -1;
+        s += n + 1;
+    }
+bad:
+    return bad_usage("--sweep takes core counts from 1 to 64, a range (1..8) or a "
+                     "list (1,2,4), not '%s'", arg);
+}
+
+/* --sweep runs the scenario headless once per core count, nothing else.
+ * -1 (go on), or the exit status. */
+static int sweep_usage(const lanes_opts *o)
+{
+    if (!o->headless)
+        return bad_usage("--sweep runs without a screen: add --headless (or --json)");
+    if (o->cores != 0)
+        return bad_usage("--sweep sets the cores of each run: leave out --cores");
+    if (o->trace != NULL || o->record != NULL)
+        return bad_usage("%s with --sweep is not built: trace or record one core count "
+                         "at a time (--cores N)", o->trace != NULL ? "--trace" : "--record");
+    return -1;
+}
+
 /* Columns a UTF-8 string takes (every character one column here). */
 static int columns(const char *s, size_t n)
 {
@@ -252,10 +316,12 @@ static int list_builtins(FILE *out)
 static int replay_usage(const lanes_opts *o, int argc, char **argv)
 {
     static const char *const changes[] = {
-        "--cores", "--quantum", "--speed", "--tick", "--seed", "--for", "--paused", "--record"
+        "--cores", "--quantum", "--speed", "--tick", "--seed", "--for", "--paused", "--record",
+        "--sweep"
     };
     int set[] = { o->cores != 0, o->quantum != -1, o->speed != 0, o->tick_ns != 0,
-                  o->seed_set, o->for_ticks != 0, o->paused, o->record != NULL };
+                  o->seed_set, o->for_ticks != 0, o->paused, o->record != NULL,
+                  o->sweep_n != 0 };
     size_t i;
 
     if (optind < argc)
@@ -274,7 +340,7 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
 {
     char why[200];
     long v;
-    int c;
+    int c, rc;
 
     err_stream = err;
     memset(o, 0, sizeof *o);
@@ -342,6 +408,10 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
                 return bad_usage("--replay needs a recording's file name (or '-' for standard input)");
             o->replay = optarg;
             break;
+        case OPT_SWEEP:
+            if ((rc = parse_sweep(optarg, o)) >= 0)
+                return rc;
+            break;
         case 'l': return list_builtins(out);
         case 'h': fputs(usage_text, out); return EXIT_DONE;
         case 'V': fprintf(out, "lanes %s\n", PACKAGE_VERSION); return EXIT_DONE;
@@ -367,6 +437,8 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
     o->scenario = optind < argc ? argv[optind] : SCN_DEFAULT;
     if (*o->scenario == '\0')
         return bad_usage("the scenario name is empty");
+    if (o->sweep_n != 0)
+        return sweep_usage(o);
 
     return -1;
 }

@@ -44,6 +44,8 @@ static int run(const lanes_opts *o, scn_program *prog, const char *messages)
 
     if (status != 0)
         return status;
+    if (o->sweep_n != 0)            /* one run per core count, each its own pump */
+        return out_sweep(o, prog);
     if (!o->headless)               /* the folds' out of memory: the terminal first */
         out_on_out_of_memory(ui_restore_for_exit);
     p = play_new(prog);

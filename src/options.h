@@ -21,6 +21,9 @@ enum {
  * no --speed (its own fast tick). */
 #define LANES_SPEED_MAX 1e9
 
+/* --sweep: at most this many core counts (one per core, 1..64). */
+#define LANES_SWEEP_MAX 64
+
 typedef struct lanes_opts {
     const char *scenario;   /* file path or built-in name; NULL = default */
     int      cores;         /* -c; 0 = unset                              */
@@ -42,6 +45,8 @@ typedef struct lanes_opts {
     const char *record;     /* --record FILE: keep the run; NULL = none   */
     const char *replay;     /* --replay FILE ("-" = stdin): show a recorded
                                run instead of running one; NULL = none    */
+    int      sweep_n;       /* --sweep: core counts to run; 0 = no sweep  */
+    int      sweep[LANES_SWEEP_MAX];  /* those counts, rising             */
 } lanes_opts;
 
 #endif

@@ -122,6 +122,36 @@ static const struct bad {
     { { "--headless", "endless.lanes" }, 2, "endless.lanes can run forever ('forever' at "
       "endless.lanes:3 never ends): give the headless run a limit with --for TICKS",
       NULL, NULL, "endless.lanes:3:3: warning: 'forever' never ends", ONCE },
+    /* --sweep: its counts, what it needs and what it cannot take */
+    { { "--sweep", "0..3" }, 2, "--sweep takes core counts from 1 to 64, a range (1..8) or "
+      "a list (1,2,4), not '0..3'" },
+    { { "--sweep", "5..2" }, 2, "--sweep 5..2 goes down: give the smaller core count first "
+      "(2..5)" },
+    { { "--sweep", "x" }, 2, "--sweep takes core counts from 1 to 64" },
+    { { "--sweep", "1..65" }, 2, "--sweep takes core counts from 1 to 64" },
+    { { "--sweep", "1,65" }, 2, "--sweep takes core counts from 1 to 64" },
+    { { "--sweep", "1..2..3" }, 2, "--sweep takes core counts" },
+    { { "--sweep", "1,2," }, 2, "--sweep takes core counts" },
+    { { "--sweep", "" }, 2, "--sweep takes core counts" },
+    { { "--sweep", "1,4,2" }, 2, "--sweep lists core counts in rising order, each once" },
+    { { "--sweep", "2,2" }, 2, "--sweep lists core counts in rising order, each once" },
+    { { "--sweep" }, 2, "option '--sweep' needs a value" },
+    { { "--sweep", "1..3", "good.lanes" }, 2, "--sweep runs without a screen: add --headless",
+      NULL, NULL, NULL, ONCE },
+    { { "--json", "--sweep", "1,2", "-c", "2", "good.lanes" }, 2,
+      "--sweep sets the cores of each run: leave out --cores" },
+    { { "--json", "--sweep", "1,2", "--trace", "t.json", "good.lanes" }, 2,
+      "--trace with --sweep is not built" },
+    { { "--json", "--sweep", "1,2", "--record", "r.lrec", "good.lanes" }, 2,
+      "--record with --sweep is not built" },
+    { { "--json", "--replay", "x.lrec", "--sweep", "1,2" }, 2, "--sweep would change the run" },
+    { { "--headless", "--sweep", "1..2", "endless.lanes" }, 2, "endless.lanes can run forever "
+      "('forever' at endless.lanes:3 never ends): give the headless run a limit with --for "
+      "TICKS", NULL, NULL, "endless.lanes:3:3: warning: 'forever' never ends", ONCE },
+    { { "--headless", "--sweep", "1,2", "fault.lanes" }, 4,
+      "the run on 1 core did not end well: the sweep stops there", NULL, NULL, NULL, ONCE },
+    { { "--json", "--sweep", "1,2", "good.lanes" }, 1, "cannot write the sweep: No space left",
+      NULL, "/dev/full", NULL, ONCE },
     /* recordings: usage (the files themselves: tests/replay.sh) */
     { { "--record", "" }, 2, "--record needs a file name" },
     { { "--headless", "--record", "-" }, 2, "--record needs a file name" },

@@ -78,6 +78,11 @@ tests_chaos_LDADD = src/report/libreport.a src/fold/libfold.a src/scn/libscn.a s
 TESTS += tests/claims.sh
 EXTRA_DIST += tests/claims.sh
 
+# --sweep on real CPUs: no speedup on one CPU, 2 cores beat 1 on two (skips
+# what a busy machine cannot tell), the JSON's shape, the text's marks.
+TESTS += tests/sweep.sh
+EXTRA_DIST += tests/sweep.sh
+
 # DESIGN's promise that the three folds agree: every built-in at 1 and 4
 # cores, its lossless stream recorded once and fed to the screen model,
 # the summary and the trace writer; and a fold broken on purpose is caught.

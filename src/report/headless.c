@@ -98,7 +98,7 @@ static uint64_t headless_tick(const lanes_opts *o, const scn_program *prog)
 
 /* Prints a message for people on stderr, each line starting "lanes: "
  * unless it already does or is an indented continuation. */
-static void say(const char *msg)
+void out_say(const char *msg)
 {
     while (*msg != '\0') {
         size_t n = strcspn(msg, "\n");
@@ -120,7 +120,7 @@ static void drain_reports(scn_run *run, int quiet, rec_writer *rw)
 
     while ((r = scn_take_report(run)) != NULL) {
         if (!quiet)
-            say(r);
+            out_say(r);
         if (rw != NULL)
             rec_write_message(rw, r);
         free(r);
@@ -204,7 +204,7 @@ int out_headless_check(const lanes_opts *opts, const scn_program *prog)
     snprintf(msg, sizeof msg, "%s can run forever ('forever' at %s:%d never ends): give the "
              "headless run a limit with --for TICKS", opts->scenario != NULL ? opts->scenario
              : SCN_DEFAULT, scn_filename(prog), scn_endless_line(prog));
-    say(msg);
+    out_say(msg);
     return EXIT_USAGE;
 }
 
@@ -239,7 +239,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
     sumfold = out_summary_fold(&sum);
     play_add(p, &sumfold);               /* lossless: the pump starts it paused */
     if (play_start(p, &set, 1, err, sizeof err) != 0) {
-        say(err[0] != '\0' ? err : strerror(errno));
+        out_say(err[0] != '\0' ? err : strerror(errno));
         play_finish(p, NULL, 0);
         out_summary_free(&sum);
         return EXIT_SYSTEM;
@@ -263,7 +263,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
 
     if (opts->record != NULL &&
         (rw = out_record_open(opts->record, prog, rt, &info, err, sizeof err)) == NULL) {
-        say(err);
+        out_say(err);
         play_finish(p, NULL, 0);
         out_summary_free(&sum);
         return EXIT_SYSTEM;
@@ -309,7 +309,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
 
     if (trace_failed) {
         /* the reader is gone or the disk is full: stop here, loudly */
-        say(play_error(p));
+        out_say(play_error(p));
         play_finish(p, NULL, 0);
         if (rw != NULL)
             rec_close(rw, NULL, NULL, 0);
@@ -337,7 +337,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
     if (stop_signal != 0)
         play_note(p, "interrupted", "the run was stopped before its end");
     if (play_finish(p, err, sizeof err) != 0) {
-        say(err);
+        out_say(err);
         status = EXIT_SYSTEM;
         info.exit_status = status;
     }
@@ -345,7 +345,7 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         info.json_more = more = json_report(run, scn_filename(prog));
     if (rw != NULL && out_record_close(rw, &info, &sum, scn_end_message(run), more, err,
                                        sizeof err) != 0) {
-        say(err);
+        out_say(err);
         status = EXIT_SYSTEM;
         info.exit_status = status;
     }
@@ -354,17 +354,17 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
     free(more);
     if (rc != 0) {
         snprintf(err, sizeof err, "cannot write the summary: %s", strerror(errno));
-        say(err);
+        out_say(err);
         status = EXIT_SYSTEM;
     }
     if (dropped != 0 && !traced) {
         snprintf(err, sizeof err, "the summary is incomplete: %llu trace events were "
                  "dropped", (unsigned long long)dropped);
-        say(err);
+        out_say(err);
         status = EXIT_SYSTEM;
     }
     if (!quiet)
-        say(scn_end_message(run));
+        out_say(scn_end_message(run));
 
     out_summary_free(&sum);
     play_stop(p);

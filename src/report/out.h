@@ -28,6 +28,13 @@ int out_headless(const lanes_opts *opts, scn_program *prog, play *p);
  * run forever needs --for): 0, or the exit status, said on stderr. */
 int out_headless_check(const lanes_opts *opts, const scn_program *prog);
 
+/* --sweep: runs `prog` headless once per core count in opts->sweep, one
+ * run after another, and prints the comparison (text, or JSON with
+ * --json) to stdout (src/report/sweep.c).  0; 2 as out_headless_check; a
+ * run's own status when it ends other than at its end (3, 4) or loses
+ * events (1), and then no table; 1 on a write error. */
+int out_sweep(const lanes_opts *opts, scn_program *prog);
+
 /* Plays the recording opts->replay without a terminal: feeds its events to
  * the summary and (with opts->trace) the trace writer as out_headless fed
  * the live run's, prints the same summary and returns the status the run

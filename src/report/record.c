@@ -110,21 +110,6 @@ int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_sta
 
 /* ---- replaying one without a screen ---------------------------------------- */
 
-/* Messages for people on stderr, each line as "lanes: ..." (as the live
- * run says them). */
-static void say(const char *msg)
-{
-    while (*msg != '\0') {
-        size_t n = strcspn(msg, "\n");
-        int plain = strncmp(msg, "lanes:", 6) == 0 || *msg == ' ' || *msg == '\t';
-
-        if (n != 0)
-            fprintf(stderr, "%s%.*s\n", plain ? "" : "lanes: ", (int)n, msg);
-        msg += n;
-        if (*msg == '\n')
-            msg++;
-    }
-}
 
 static void rec_routine(void *ctx, uint32_t id, char *buf, size_t n)
 {
@@ -155,7 +140,7 @@ static int replay_events(rec_reader *r, out_summary *sum, out_trace *tw, const o
         }
         while ((m = rec_take_message(r)) != NULL) {
             if (!quiet)
-                say(m);
+                out_say(m);
             free(m);
         }
         if (n == 0)
@@ -214,14 +199,14 @@ int out_replay(const lanes_opts *opts)
 
     r = rec_open_read(opts->replay, &h, err, sizeof err);
     if (r == NULL) {
-        say(err);
+        out_say(err);
         return EXIT_USAGE;
     }
     /* the program, for what its notes say (a newer lanes' may not parse) */
     res = scn_parse(h.file, h.source, h.source_len);
     if (opts->trace != NULL) {
         if ((tw = replay_trace(opts->trace, &h, res.prog, err, sizeof err)) == NULL) {
-            say(err);
+            out_say(err);
             scn_result_free(&res);
             rec_close_read(r);
             return EXIT_SYSTEM;
@@ -239,7 +224,7 @@ int out_replay(const lanes_opts *opts)
     rc = replay_events(r, &sum, tw, &names, quiet);
     end = rec_read_end(r);
     if (rc != 0 || end == NULL) {
-        say(rc > 0 ? out_trace_error(tw) : rec_read_error(r));
+        out_say(rc > 0 ? out_trace_error(tw) : rec_read_error(r));
         if (tw != NULL) {
             out_trace_note(tw, "incomplete", "the recording could not be read to its end");
             out_trace_close(tw, 0, NULL, 0);
@@ -251,18 +236,18 @@ int out_replay(const lanes_opts *opts)
     replay_info(&info, &h, end);
     status = end->exit_status;
     if (tw != NULL && out_trace_close(tw, end->dropped, err, sizeof err) != 0) {
-        say(err);
+        out_say(err);
         status = info.exit_status = EXIT_SYSTEM;
     }
     rc = opts->json ? out_summary_print_json(sumf, &sum, &info, &names)
                     : out_summary_print_text(sumf, &sum, &info, &names);
     if (rc != 0) {
         snprintf(err, sizeof err, "cannot write the summary: %s", strerror(errno));
-        say(err);
+        out_say(err);
         status = EXIT_SYSTEM;
     }
     if (!quiet)
-        say(end->message);
+        out_say(end->message);
 out:
     out_summary_free(&sum);
     scn_result_free(&res);

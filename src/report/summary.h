@@ -80,6 +80,13 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
  * UTF-8 becomes U+FFFD.  Returns the length written. */
 size_t out_json_quote(char *buf, size_t n, const char *s);
 
+/* Flushes f: 0, or -1 with errno set when anything written to it failed. */
+int out_finish(FILE *f);
+
+/* A message for people on stderr, each line starting "lanes: " unless it
+ * already does or is an indented continuation. */
+void out_say(const char *msg);
+
 /* realloc that never returns NULL: out of memory ends the process with a
  * message (DESIGN: out-of-memory aborts). */
 void *out_xrealloc(void *p, size_t n);

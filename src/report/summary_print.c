@@ -58,7 +58,9 @@ static void cpu_words(const out_summary *s, const out_run_info *info, char *buf,
     snprintf(buf, n, "%s, %s", c, l);
 }
 
-static int finish(FILE *f)
+/* Flushes f: 0, or -1 with errno set (EIO when the stream kept no
+ * errno) when anything written to it failed. */
+int out_finish(FILE *f)
 {
     if (fflush(f) != 0 || ferror(f)) {
         if (errno == 0)
@@ -132,7 +134,7 @@ int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *in
     fprintf(f, "\nsteals %llu, preemptions %llu, switches %llu, dropped events %llu\n",
             (unsigned long long)s->steals, (unsigned long long)s->preemptions,
             (unsigned long long)s->switches, (unsigned long long)s->dropped);
-    return finish(f);
+    return out_finish(f);
 }
 
 int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *info,
@@ -237,5 +239,5 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
             (unsigned long long)s->sends, (unsigned long long)s->events,
             (unsigned long long)s->anomalies, (unsigned long long)s->dropped,
             info->json_more != NULL ? info->json_more : "");
-    return finish(f);
+    return out_finish(f);
 }

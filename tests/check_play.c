@@ -234,6 +234,7 @@ START_TEST(recording_refuses_changes)
     ck_assert_int_eq(play_resume(p), 0);
     ck_assert_int_eq(play_paused(p), 0);
     ck_assert_int_eq(play_step(p, 1), -EINVAL);   /* not paused */
+    ck_assert_int_eq(play_set_speed(p, 2.0), PLAY_REFUSED);   /* unpaced */
     play_free(p);
     unlink(path);
 }
@@ -265,6 +266,8 @@ START_TEST(recording_paced)
     play_pump(p, PLAY_CHUNK);
     ck_assert_uint_eq(s.n, 101);                /* the step is over */
     ck_assert_int_eq(play_pause_at(p, 3000), 0);
+    ck_assert_int_eq(play_set_speed(p, 0.0), -EINVAL);
+    ck_assert_int_eq(play_set_speed(p, 4.0), 0);
     ck_assert_int_eq(play_resume(p), 0);
     /* events are 1 us apart: at 1x the rest of tick 3 comes within ms */
     for (i = 0; i < 2000 && !play_paused(p); i++) {

@@ -123,7 +123,8 @@ typedef struct play_source {
 } play_source;
 
 enum { PLAY_CTL_PAUSE, PLAY_CTL_RESUME, PLAY_CTL_STEP, PLAY_CTL_PAUSE_AT, PLAY_CTL_CORES,
-       PLAY_CTL_QUANTUM, PLAY_CTL_TICK };
+       PLAY_CTL_QUANTUM, PLAY_CTL_TICK,
+       PLAY_CTL_SPEED };         /* arg: a paced playback's speed x 1000 */
 enum { PLAY_GET_PAUSED, PLAY_GET_CORES, PLAY_GET_QUANTUM, PLAY_GET_TICK, PLAY_GET_NOW,
        PLAY_GET_DROPPED };
 
@@ -259,6 +260,9 @@ int       play_step(play *p, int ticks);
 int       play_set_cores(play *p, int n);     /* also -1 as lanes_set_cores */
 int       play_set_quantum(play *p, int q);
 int       play_set_tick(play *p, uint64_t ns);
+/* A paced recording's speed (> 0; from now on): 0, or PLAY_REFUSED (a
+ * live run's pace is its tick; an unpaced recording has none). */
+int       play_set_speed(play *p, double speed);
 int       play_paused(play *p);
 int       play_cores(play *p);
 int       play_quantum(play *p);

@@ -130,6 +130,7 @@ static int live_control(void *ctx, int op, int64_t arg)
     case PLAY_CTL_CORES:    return lanes_set_cores(l->rt, (int)arg);
     case PLAY_CTL_QUANTUM:  lanes_set_quantum(l->rt, (int)arg); return 0;
     case PLAY_CTL_TICK:     lanes_set_tick(l->rt, (uint64_t)arg); return 0;
+    case PLAY_CTL_SPEED:    return PLAY_REFUSED;     /* its pace is its tick */
     default:                return -EINVAL;
     }
 }

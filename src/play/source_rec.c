@@ -272,6 +272,15 @@ static int rs_control(void *ctx, int op, int64_t arg)
             return -EINVAL;
         s->step_mt = s->now_mt + (uint64_t)arg * 1000u;
         return 0;
+    case PLAY_CTL_SPEED:
+        if (s->speed <= 0)
+            return PLAY_REFUSED;        /* unpaced: as fast as it reads */
+        if (arg < 1)
+            return -EINVAL;
+        s->wall0 = wall_now(s);         /* from here on at the new speed */
+        s->mono0 = mono_ns();
+        s->speed = (double)arg / 1000.0;
+        return 0;
     default:                            /* cores, quantum, tick: the past is fixed */
         return PLAY_REFUSED;
     }

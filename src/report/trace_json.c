@@ -786,6 +786,73 @@ static void on_park(out_trace *w, const lanes_event *e, int lane)
     put(w, "}");
 }
 
+/* A STEAL event: an instant on the thief's core (the queue it moved to
+ * is the run state's). */
+static void on_steal(out_trace *w, const lanes_event *e, int lane)
+{
+    routine_state *r = rs(w, e->routine);
+
+    if (r == NULL)
+        return;
+    instant(w, "steal", lane, e->t_ns);
+    put(w, ",\"args\":{\"routine\":");
+    put_str(w, r->name);
+    put(w, ",\"from\":\"core %u\"}}", (unsigned)e->obj);
+    if (e->obj < LANES_MAX_CORES)
+        ls(w, (int)e->obj);
+}
+
+/* The runtime's control events: instants on the control track, and the
+ * "cores" and "other load" counters. */
+static void on_control(out_trace *w, const lanes_event *e)
+{
+    switch (e->kind) {
+    case LANES_EV_CORES:
+        instant(w, "cores", -1, e->t_ns);
+        put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
+        ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
+        put(w, ",\"name\":\"cores\",\"args\":{\"cores\":%u}}", (unsigned)e->obj);
+        /* every lane switched on has its track, even one the OS never let
+         * run a routine (a starved lane is worth seeing) */
+        for (int i = 0; i < (int)e->obj && i < LANES_MAX_CORES; i++)
+            ls(w, i);
+        break;
+    case LANES_EV_PAUSE:
+        instant(w, "pause", -1, e->t_ns);
+        put(w, "}");
+        break;
+    case LANES_EV_RESUME:
+        instant(w, "resume", -1, e->t_ns);
+        put(w, "}");
+        break;
+    case LANES_EV_STEP:
+        instant(w, "step", -1, e->t_ns);
+        put(w, ",\"args\":{\"ticks\":%u,\"step\":%d}}", (unsigned)e->obj, e->arg);
+        break;
+    case LANES_EV_DEADLOCK:
+        instant(w, "deadlock", -1, e->t_ns);
+        put(w, ",\"args\":{\"blocked\":%d}}", e->arg);
+        break;
+    case LANES_EV_TICK:
+        instant(w, "tick", -1, e->t_ns);
+        put(w, ",\"args\":{\"from_us\":%d,\"to_us\":%u}}", e->arg, (unsigned)e->obj);
+        break;
+    case LANES_EV_QUANTUM:
+        instant(w, "quantum", -1, e->t_ns);
+        put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
+        break;
+    case LANES_EV_LOAD:
+        if (e->obj != LANES_LOAD_UNKNOWN) {
+            ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
+            put(w, ",\"name\":\"other load\",\"args\":{\"cpus\":%.3f}}",
+                (double)e->obj / 1000.0);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static void fold_one(out_trace *w, const lanes_event *e)
 {
     int lane = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
@@ -828,14 +895,7 @@ static void fold_one(out_trace *w, const lanes_event *e)
         rs(w, e->routine);
         break;
     case LANES_EV_STEAL:
-        if ((r = rs(w, e->routine)) != NULL) {
-            instant(w, "steal", lane, e->t_ns);
-            put(w, ",\"args\":{\"routine\":");
-            put_str(w, r->name);
-            put(w, ",\"from\":\"core %u\"}}", (unsigned)e->obj);
-            if (e->obj < LANES_MAX_CORES)
-                ls(w, (int)e->obj);
-        }
+        on_steal(w, e, lane);
         break;
     case LANES_EV_PARK:
     case LANES_EV_UNPARK:
@@ -843,38 +903,13 @@ static void fold_one(out_trace *w, const lanes_event *e)
             on_park(w, e, lane);
         break;
     case LANES_EV_CORES:
-        instant(w, "cores", -1, e->t_ns);
-        put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
-        ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
-        put(w, ",\"name\":\"cores\",\"args\":{\"cores\":%u}}", (unsigned)e->obj);
-        /* every lane switched on has its track, even one the OS never let
-         * run a routine (a starved lane is worth seeing) */
-        for (int i = 0; i < (int)e->obj && i < LANES_MAX_CORES; i++)
-            ls(w, i);
-        break;
     case LANES_EV_PAUSE:
-        instant(w, "pause", -1, e->t_ns);
-        put(w, "}");
-        break;
     case LANES_EV_RESUME:
-        instant(w, "resume", -1, e->t_ns);
-        put(w, "}");
-        break;
     case LANES_EV_STEP:
-        instant(w, "step", -1, e->t_ns);
-        put(w, ",\"args\":{\"ticks\":%u,\"step\":%d}}", (unsigned)e->obj, e->arg);
-        break;
     case LANES_EV_DEADLOCK:
-        instant(w, "deadlock", -1, e->t_ns);
-        put(w, ",\"args\":{\"blocked\":%d}}", e->arg);
-        break;
     case LANES_EV_TICK:
-        instant(w, "tick", -1, e->t_ns);
-        put(w, ",\"args\":{\"from_us\":%d,\"to_us\":%u}}", e->arg, (unsigned)e->obj);
-        break;
     case LANES_EV_QUANTUM:
-        instant(w, "quantum", -1, e->t_ns);
-        put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
+        on_control(w, e);
         break;
     case LANES_EV_CHAN:             /* named now; its capacity: the run state's */
         cs(w, e->obj);
@@ -884,11 +919,7 @@ static void fold_one(out_trace *w, const lanes_event *e)
             on_cpu(w, e, lane);
         break;
     case LANES_EV_LOAD:
-        if (e->obj != LANES_LOAD_UNKNOWN) {
-            ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
-            put(w, ",\"name\":\"other load\",\"args\":{\"cpus\":%.3f}}",
-                (double)e->obj / 1000.0);
-        }
+        on_control(w, e);
         break;
     case LANES_EV_DONE:
         if ((r = rs(w, e->routine)) != NULL && lane >= 0) {

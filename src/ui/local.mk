@@ -4,7 +4,8 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui.c \
 	src/ui/model.h src/ui/model.c \
 	src/ui/draw.h src/ui/draw_int.h src/ui/draw.c src/ui/draw_cell.c \
 	src/ui/draw_panel.c src/ui/draw_help.c src/ui/draw_detail.c src/ui/keys.c \
-	src/ui/term.h src/ui/term.c
+	src/ui/term.h src/ui/term.c \
+	src/ui/compare.h src/ui/compare.c src/ui/compare_ui.c src/ui/draw_compare.c
 src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)
 
 UI_TEST_LDADD = src/ui/libui.a src/play/libplay.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a \

@@ -178,8 +178,10 @@ int ui_compare_main(const lanes_opts *o, scn_program *prog);
 
 /* The live screen's c key (curses running, signals on sigfd): the
  * comparison of `cores` (n of them), then back.  0, or 128+N when signal
- * N asked to end the program; speed: the live screen's factor (0: max). */
+ * N asked to end the program; speed: the live screen's factor (0: max);
+ * paused: playback starts paused (the live run was).  A run that could
+ * not be made is said in msg ("" when all went well). */
 int ui_compare_screen(const lanes_opts *o, scn_program *prog, const int *cores, int n,
-                      int sigfd, double speed, char *msg, size_t msglen);
+                      int sigfd, double speed, int paused, char *msg, size_t msglen);
 
 #endif

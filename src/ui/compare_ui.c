@@ -173,6 +173,7 @@ static int make_runs(cmp_ui *u, const lanes_opts *o, scn_program *prog, const in
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    u->v.c = u->c;                  /* the runs made so far: on the progress screen */
     u->v.making = 1;
     u->v.make_n = n;
     u->v.make_i = 0;
@@ -328,7 +329,7 @@ static int session(cmp_ui *u, const lanes_opts *o, scn_program *prog, const int 
 }
 
 int ui_compare_screen(const lanes_opts *o, scn_program *prog, const int *cores, int n,
-                      int sigfd, double speed, char *msg, size_t msglen)
+                      int sigfd, double speed, int paused, char *msg, size_t msglen)
 {
     cmp_ui *u = calloc(1, sizeof *u);
     int rc;
@@ -341,7 +342,7 @@ int ui_compare_screen(const lanes_opts *o, scn_program *prog, const int *cores, 
     u->speed = speed <= 0 ? NSPEEDS - 1 : speed_index(speed);
     u->v.back = 1;
     msg[0] = '\0';
-    rc = session(u, o, prog, cores, n, 0, msg, msglen);
+    rc = session(u, o, prog, cores, n, paused, msg, msglen);
     if (rc < 0) {
         char m[300];
         snprintf(m, sizeof m, "compare failed: %s", msg);

@@ -68,7 +68,7 @@ static int put_hint(int y, int x, int xmax, const char *h)
 
 /* The hint line from ui_cmp_keys: help and leave always, the others as
  * they fit, in the table's order. */
-static void draw_hint_line(int y, int cols)
+static void draw_hint_line(int y, int cols, int utf8)
 {
     int i, x = 1, reserve = 0;
 
@@ -79,6 +79,9 @@ static void draw_hint_line(int y, int cols)
     for (i = 0; ui_cmp_keys[i].action != UI_ACT_NONE; i++) {
         const char *h = ui_cmp_keys[i].hint;
         int keep = ui_cmp_keys[i].action == UI_CMP_HELP || ui_cmp_keys[i].action == UI_CMP_QUIT;
+        /* the arrows' hint in words where the terminal has no arrows to show */
+        if (h != NULL && !utf8 && (unsigned char)h[0] >= 0x80)
+            h = ui_cmp_keys[i].action == UI_CMP_STEP ? "Left/Right step" : NULL;
         if (h == NULL || (!keep && x + draw_width(h) + 3 > cols - 1 - reserve))
             continue;
         if (keep)
@@ -119,7 +122,7 @@ static void draw_head(const ui_cmp_view *cv, int cols)
 static void draw_making(const ui_cmp_view *cv, int rows, int cols)
 {
     char a[160], b[160];
-    int y = rows / 2 - 2;
+    int y = rows / 2 - 2, i;
 
     snprintf(a, sizeof a, "running %d core%s%s %d/%d", cv->make_cores, plural(cv->make_cores),
              draw_glyph->ell, cv->make_i + 1, cv->make_n);
@@ -129,6 +132,12 @@ static void draw_making(const ui_cmp_view *cv, int rows, int cols)
     draw_wrap(y + 3, 3, 2, cols - 2, draw_role[R_DIM],
               "each run alone on the machine, at full speed, then all played back "
               "together; q stops");
+    /* the runs made so far, in their own words */
+    for (i = 0; cv->c != NULL && i < cv->make_i && i < cv->c->nruns && y + 6 + i < rows - 1; i++) {
+        char st[256];
+        ui_cmp_status(cv->c, i, cv->utf8, cols < 80 ? 2 : 0, st, sizeof st);
+        draw_put_cut(y + 6 + i, 2, cols - 2, A_NORMAL, st);
+    }
 }
 
 /* The tick numbers under the box: where each multiple of `step` falls. */
@@ -219,6 +228,19 @@ static void draw_run_border(const ui_cmp_view *cv, int i, const layout *L, int y
         draw_put(y, cols - 1 - draw_width(more), cols - 1, draw_role[R_DIM], more);
 }
 
+/* What the cells mean, under the axis when there is a row for it. */
+static void draw_key_legend(int y, int cols, int utf8)
+{
+    char buf[256];
+    const char *ran = utf8 && draw_glyph->fill != NULL && draw_npal > 1 ? draw_glyph->fill
+                    : draw_npal > 1 ? "colour" : "reversed";
+
+    snprintf(buf, sizeof buf, "%s ran on a CPU   %s held a core, waited for a CPU   %s "
+             "preempted   %s stolen   %s idle", ran, draw_glyph->wait, draw_glyph->pre,
+             draw_glyph->steal, draw_glyph->dot);
+    draw_put_cut(y, 1, cols - 1, draw_role[R_DIM], buf);
+}
+
 /* The longest routine name of any run, as the main screen sizes it. */
 static int name_width(const ui_cmp *c, int cols)
 {
@@ -303,10 +325,12 @@ void ui_cmp_draw(ui_cmp_view *cv)
     draw_repeat(y, 1, cols - 1, draw_role[R_BORDER], draw_glyph->h);
     draw_put(y, cols - 1, cols, draw_role[R_BORDER], draw_glyph->br);
     draw_axis(c, &L, y + 1);
+    if (y + 2 < rows - 2)
+        draw_key_legend(y + 2, cols, cv->utf8);
     (void)total;
     if (cv->message[0] != '\0')
         draw_put_cut(rows - 2, 1, cols - 1, draw_role[R_WARN], cv->message);
-    draw_hint_line(rows - 1, cols);
+    draw_hint_line(rows - 1, cols, cv->utf8);
     if (cv->help)
         draw_cmp_help(rows, cols);
 }

@@ -430,7 +430,7 @@ static void compare_now(ui_state *s)
     rc = ui_compare_screen(s->opts, s->prog, cores, 2, s->sigfd,
                            speeds[s->speed].num == 0 ? 0
                            : (double)speeds[s->speed].num / speeds[s->speed].den,
-                           msg, sizeof msg);
+                           was && !s->ended, msg, sizeof msg);
     if (!was)
         play_resume(s->play);
     if (rc >= 128) {

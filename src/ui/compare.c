@@ -465,3 +465,30 @@ void ui_cmp_summary(const ui_cmp *c, int utf8, int narrow, char *buf, size_t n)
     if (c->cpus > 0 && o < n)
         snprintf(buf + o, n - o, "%s%d CPU%s", dot, c->cpus, plural(c->cpus));
 }
+
+int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max)
+{
+    const char *warn = utf8 ? "\xe2\x9a\xa0" : "!", *wait = utf8 ? "\xe2\x96\x91" : ":";
+    int i, n = 0, beyond = 0, busy = 0, limited = 0;
+
+    for (i = 0; i < c->nruns; i++) {
+        beyond |= c->cpus > 0 && c->runs[i].cores > c->cpus;
+        busy |= c->runs[i].busy;
+        limited |= c->runs[i].limited;
+    }
+    if (n < max)
+        snprintf(lines[n++], UI_CMP_NOTE, "speedup: the first run's ticks / this run's "
+                 "(ticks are wall time); parallelism: the lanes' CPU time / wall time");
+    if (beyond && n < max)
+        snprintf(lines[n++], UI_CMP_NOTE, "%s more cores than the %d CPU%s: the OS "
+                 "time-slices the lanes (%s), so the speedup stays near %d at most; beyond "
+                 "it only waiting (sleep, channels) can overlap", warn, c->cpus,
+                 plural(c->cpus), wait, c->cpus);
+    if (busy && n < max)
+        snprintf(lines[n++], UI_CMP_NOTE, "%s machine busy: other programs used half a CPU "
+                 "or more during that run; its figures are not the scenario's alone", warn);
+    if (limited && n < max)
+        snprintf(lines[n++], UI_CMP_NOTE, "stopped at the same tick (--for): compare the "
+                 "parallelism, not the speedup");
+    return n;
+}

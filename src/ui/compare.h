@@ -140,6 +140,11 @@ void ui_cmp_status(const ui_cmp *c, int i, int utf8, int narrow, char *buf, size
  * narrow: "ticks on 1/2/4 cores: 164/90/58 · 2 CPUs". */
 void ui_cmp_summary(const ui_cmp *c, int utf8, int narrow, char *buf, size_t n);
 
+/* What the figures mean and where they cannot be trusted (more cores
+ * than CPUs, a busy machine, --for), a line each; returns how many. */
+#define UI_CMP_NOTE 256
+int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max);
+
 /* ---- the screen ------------------------------------------------------------
  * compare_ui.c runs it (keys, playback, the runs' progress); draw_compare.c
  * draws it from this view only. */

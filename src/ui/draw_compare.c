@@ -241,6 +241,20 @@ static void draw_key_legend(int y, int cols, int utf8)
     draw_put_cut(y, 1, cols - 1, draw_role[R_DIM], buf);
 }
 
+/* The notes on the figures, rows y .. last, each whole or not at all. */
+static void draw_notes(const ui_cmp *c, int y, int last, int cols, int utf8)
+{
+    char lines[4][UI_CMP_NOTE];
+    int i, n = ui_cmp_notes(c, utf8, lines, 4);
+
+    for (i = 0; i < n; i++) {
+        int need = draw_wrap(-1, 8, 1, cols - 1, A_NORMAL, lines[i]);
+        if (y + need - 1 > last)
+            break;
+        y += draw_wrap(y, need, 1, cols - 1, draw_role[R_DIM], lines[i]);
+    }
+}
+
 /* The longest routine name of any run, as the main screen sizes it. */
 static int name_width(const ui_cmp *c, int cols)
 {
@@ -327,6 +341,7 @@ void ui_cmp_draw(ui_cmp_view *cv)
     draw_axis(c, &L, y + 1);
     if (y + 2 < rows - 2)
         draw_key_legend(y + 2, cols, cv->utf8);
+    draw_notes(c, y + 4, rows - 3, cols, cv->utf8);
     (void)total;
     if (cv->message[0] != '\0')
         draw_put_cut(rows - 2, 1, cols - 1, draw_role[R_WARN], cv->message);

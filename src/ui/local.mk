@@ -23,6 +23,12 @@ tests_check_draw_SOURCES = tests/check_draw.c tests/modelfeed.h
 tests_check_draw_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
 tests_check_draw_LDADD = $(UI_TEST_LDADD)
 
+check_PROGRAMS += tests/check_compare
+TESTS += tests/check_compare
+tests_check_compare_SOURCES = tests/check_compare.c
+tests_check_compare_CFLAGS = $(TEST_CFLAGS) $(CURSES_CFLAGS)
+tests_check_compare_LDADD = $(UI_TEST_LDADD)
+
 # Terminal tests: lanes inside a private tmux server (skipped without tmux).
 UI_TTY_TESTS = tests/tty/start.sh tests/tty/cores.sh tests/tty/pause.sh \
 	tests/tty/resize.sh tests/tty/signals.sh tests/tty/suspend.sh \

@@ -170,24 +170,35 @@ START_TEST(test_compare_deadlock)
 }
 END_TEST
 
-/* More cores than CPUs: the status line says where the CPUs ran out. */
+/* More cores than CPUs: the status line says where the CPUs ran out, and
+ * a speedup above what the CPUs allow is marked as no speedup of theirs. */
 START_TEST(test_compare_words_beyond_cpus)
 {
     ui_cmp *c = ui_cmp_new();
     ui_cmp_run *a = ui_cmp_add_run(c, 1, NULL), *b = ui_cmp_add_run(c, 8, NULL);
-    char line[256];
+    char line[256], notes[4][UI_CMP_NOTE];
 
     ui_cmp_close_run(c, a, SCN_DONE, 0, 164000);
     ui_cmp_close_run(c, b, SCN_DONE, 0, 58000);
     c->cpus = 2;
     ui_cmp_status(c, 1, 1, 0, line, sizeof line);
     ck_assert_str_eq(line, "8 cores: 58 ticks \xc2\xb7 parallelism \xe2\x80\x94 \xc2\xb7 "
-                           "speedup 2.8\xc3\x97 \xe2\x9a\xa0 8 cores on 2 CPUs");
+                           "speedup 2.8\xc3\x97? \xe2\x9a\xa0 8 cores on 2 CPUs");
     ui_cmp_summary(c, 1, 0, line, sizeof line);
     ck_assert_str_eq(line, "1 core: 164 ticks \xc2\xb7 8 cores: 58 ticks \xc2\xb7 speedup "
                            "2.8\xc3\x97 \xc2\xb7 2 CPUs");
     ui_cmp_summary(c, 0, 1, line, sizeof line);
     ck_assert_str_eq(line, "ticks on 1/8 cores: 164/58 . speedup 2.8x . 2 CPUs");
+    /* 2.8 on 2 CPUs is more than the CPUs allow: marked, and a note says why */
+    ui_cmp_status(c, 1, 0, 2, line, sizeof line);
+    ck_assert_str_eq(line, "8 cores: 58 ticks . par - . 2.8x? !2 CPUs");
+    ck_assert_int_eq(ui_cmp_notes(c, 0, notes, 4), 3);
+    ck_assert_msg(strstr(notes[1], "more cores than the 2 CPUs") != NULL, "%s", notes[1]);
+    ck_assert_msg(strncmp(notes[2], "?: a speedup above", 18) == 0, "%s", notes[2]);
+    c->runs[1].end_mt = 90000;         /* 1.8: within what 2 CPUs allow */
+    ui_cmp_status(c, 1, 0, 2, line, sizeof line);
+    ck_assert_str_eq(line, "8 cores: 90 ticks . par - . 1.8x !2 CPUs");
+    ck_assert_int_eq(ui_cmp_notes(c, 0, notes, 4), 2);
     ui_cmp_free(c);
 }
 END_TEST

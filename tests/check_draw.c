@@ -963,7 +963,7 @@ static void cmp_ev(ui_cmp_run *r, uint64_t t_rt, int kind, int lane, uint32_t ro
 }
 
 /* Two runs of one shop: on 1 core cashier and cook#1 take turns of 4
- * ticks for 20 ticks; on 4 cores (of 2 CPUs) each runs 8 ticks at once. */
+ * ticks for 20 ticks; on 4 cores (of 2 CPUs) each runs 11 ticks at once. */
 static ui_cmp *shop_runs(void)
 {
     ui_cmp *c = ui_cmp_new();
@@ -994,10 +994,10 @@ static ui_cmp *shop_runs(void)
     cmp_ev(b, 0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
     cmp_ev(b, 0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
     cmp_ev(b, 0, LANES_EV_RUN, 1, 2, 0, LANES_Q_GLOBAL);
-    cmp_ev(b, 8000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT);
-    cmp_ev(b, 8000, LANES_EV_STOP, 1, 2, 0, LANES_STOP_EXIT);
+    cmp_ev(b, 11000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT);
+    cmp_ev(b, 11000, LANES_EV_STOP, 1, 2, 0, LANES_STOP_EXIT);
     ui_cmp_close_run(c, a, SCN_DONE, 0, 20000);
-    ui_cmp_close_run(c, b, SCN_DONE, 0, 8000);
+    ui_cmp_close_run(c, b, SCN_DONE, 0, 11000);
     c->cpus = 2;
     return c;
 }
@@ -1042,11 +1042,11 @@ START_TEST(test_draw_compare_both_runs)
     ck_assert_ptr_nonnull(strstr(row_text(0), "lanes . compare . Shop"));
     ck_assert_ptr_nonnull(strstr(row_text(0), "tick 12 of 20"));
     ck_assert_ptr_nonnull(strstr(row_text(1),
-                                 "1 core: 20 ticks . 4 cores: 8 ticks . speedup 2.5x . 2 CPUs"));
+                                 "1 core: 20 ticks . 4 cores: 11 ticks . speedup 1.8x . 2 CPUs"));
     ck_assert_ptr_nonnull(strstr(row_text(2), "1 core: 20 ticks . parallelism -"));
     ck_assert_msg(strncmp(row_text(3), "|  0 cook#1", 11) == 0, "row 3: %s", row_text(3));
-    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 8 ticks . parallelism - . speedup "
-                                              "2.5x ! 4 cores on 2 CPUs"));
+    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 11 ticks . parallelism - . speedup "
+                                              "1.8x ! 4 cores on 2 CPUs"));
     ck_assert_int_eq(lane_rows(3, 4, 0), 1);
     ck_assert_int_eq(lane_rows(5, 9, 0) + lane_rows(5, 9, 1) + lane_rows(5, 9, 2)
                      + lane_rows(5, 9, 3), 4);
@@ -1073,7 +1073,7 @@ START_TEST(test_draw_compare_small)
     cmp_draw(&cv, c, 12);
     s = grab();
     ck_assert_ptr_nonnull(strstr(row_text(2), "1 core: 20 ticks . par -"));
-    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 8 ticks . par - . speedup 2.5x !2 CPUs"));
+    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 11 ticks . par - . speedup 1.8x !2 CPUs"));
     ck_assert_int_eq(lane_rows(3, 4, 0), 1);
     ck_assert_int_eq(lane_rows(5, 9, 0) + lane_rows(5, 9, 1) + lane_rows(5, 9, 2)
                      + lane_rows(5, 9, 3), 4);

@@ -374,6 +374,25 @@ static void ticks_text(const ui_cmp_run *r, int narrow, char *buf, size_t n)
         snprintf(buf, n, "%llu ticks", t);
 }
 
+/* The most run i could gain on the first from parallelism alone: its
+ * cores against the first's, each at most the CPUs. */
+static double speedup_cap(const ui_cmp *c, int i)
+{
+    int a = c->runs[0].cores, b = c->runs[i].cores;
+
+    if (c->cpus > 0) {
+        a = a < c->cpus ? a : c->cpus;
+        b = b < c->cpus ? b : c->cpus;
+    }
+    return (double)b / (double)a;
+}
+
+/* Above that by more than the noise (10%): not the cores' doing. */
+static int above_cap(const ui_cmp *c, int i)
+{
+    return ui_cmp_speedup(c, i) > speedup_cap(c, i) * 1.1;
+}
+
 /* A speedup is a comparison of two runs that both ran to their end. */
 static int comparable(const ui_cmp *c, int i)
 {
@@ -398,8 +417,8 @@ void ui_cmp_status(const ui_cmp *c, int i, int utf8, int narrow, char *buf, size
     else
         snprintf(par, sizeof par, "%s%s%s", dot, narrow ? "par " : "parallelism ", dash);
     if (i > 0 && comparable(c, i))
-        snprintf(sp, sizeof sp, "%s%s%.1f%s", dot, narrow > 1 ? "" : "speedup ",
-                 ui_cmp_speedup(c, i), times);
+        snprintf(sp, sizeof sp, "%s%s%.1f%s%s", dot, narrow > 1 ? "" : "speedup ",
+                 ui_cmp_speedup(c, i), times, above_cap(c, i) ? "?" : "");
     else if (i > 0)
         snprintf(sp, sizeof sp, "%s%s%s", dot, narrow > 1 ? "" : "speedup ", dash);
     /* where the CPUs ran out: the lanes beyond them take turns */
@@ -469,9 +488,10 @@ void ui_cmp_summary(const ui_cmp *c, int utf8, int narrow, char *buf, size_t n)
 int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max)
 {
     const char *warn = utf8 ? "\xe2\x9a\xa0" : "!", *wait = utf8 ? "\xe2\x96\x91" : ":";
-    int i, n = 0, beyond = 0, busy = 0, limited = 0;
+    int i, n = 0, beyond = 0, busy = 0, limited = 0, above = 0;
 
     for (i = 0; i < c->nruns; i++) {
+        above |= i > 0 && comparable(c, i) && above_cap(c, i);
         beyond |= c->cpus > 0 && c->runs[i].cores > c->cpus;
         busy |= c->runs[i].busy;
         limited |= c->runs[i].limited;
@@ -484,6 +504,10 @@ int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max)
                  "time-slices the lanes (%s), so the speedup stays near %d at most; beyond "
                  "it only waiting (sleep, channels) can overlap", warn, c->cpus,
                  plural(c->cpus), wait, c->cpus);
+    if (above && n < max)
+        snprintf(lines[n++], UI_CMP_NOTE, "?: a speedup above what the cores and CPUs allow "
+                 "is not parallelism: the first run was slowed (a busy machine) or its "
+                 "waits fell differently");
     if (busy && n < max)
         snprintf(lines[n++], UI_CMP_NOTE, "%s machine busy: other programs used half a CPU "
                  "or more during that run; its figures are not the scenario's alone", warn);

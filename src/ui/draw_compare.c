@@ -135,7 +135,7 @@ static void draw_making(const ui_cmp_view *cv, int rows, int cols)
     /* the runs made so far, in their own words */
     for (i = 0; cv->c != NULL && i < cv->make_i && i < cv->c->nruns && y + 6 + i < rows - 1; i++) {
         char st[256];
-        ui_cmp_status(cv->c, i, cv->utf8, cols < 80 ? 2 : 0, st, sizeof st);
+        ui_cmp_status(cv->c, i, cv->utf8, cols < 80 ? 1 : 0, st, sizeof st);
         draw_put_cut(y + 6 + i, 2, cols - 2, A_NORMAL, st);
     }
 }

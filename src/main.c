@@ -14,6 +14,7 @@
 #include "scn/scn.h"
 #include "play/play.h"
 #include "ui/ui.h"
+#include "ui/compare.h"
 #include "report/out.h"
 #include "report/record.h"
 #include "report/summary.h"
@@ -79,6 +80,8 @@ static int run(const lanes_opts *o, scn_program *prog, const char *messages)
         return status;
     if (o->sweep_n != 0)            /* one run per core count, each its own pump */
         return out_sweep(o, prog);
+    if (o->compare_n != 0)          /* the same, kept and played back together */
+        return ui_compare_main(o, prog);
     if (!o->headless)               /* the folds' out of memory: the terminal first */
         out_on_out_of_memory(ui_restore_for_exit);
     src = play_source_live(prog, o->scenario);

@@ -292,11 +292,10 @@ static void draw_run(ui_view *v, int y, int x, int lane, const ui_cell *const *c
     }
 }
 
-/* One lane's timeline, newest tick at the right edge. */
-static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
+/* One lane's timeline, tick `last` at the right edge (draw_int.h). */
+void draw_timeline(ui_view *v, const layout *L, int y, int lane, int64_t last)
 {
     const ui_model *m = v->m;
-    int64_t last = ui_model_last_tick(m);
     const ui_cell *cells[1024];
     const char *label;
     int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e;
@@ -446,7 +445,7 @@ static void draw_lanes(ui_view *v, const layout *L)
                 draw_put(yy, 10, 10 + L->namew,
                          ln->parked ? draw_role[R_PARKED] : draw_role[R_DIM],
                          ln->parked ? "off" : "idle");
-            draw_timeline(v, L, yy, lane);
+            draw_timeline(v, L, yy, lane, ui_model_last_tick(m));
         }
         y += 1 + L->nshow;
         draw_put(y, 0, 1, b, draw_glyph->bl);
@@ -475,7 +474,7 @@ static void draw_lanes(ui_view *v, const layout *L)
         else
             draw_put(y, 2, 2 + L->namew, ln->parked ? draw_role[R_PARKED] : draw_role[R_DIM],
                      ln->parked ? "off" : "idle");
-        draw_timeline(v, L, y, lane);
+        draw_timeline(v, L, y, lane, ui_model_last_tick(m));
         y++;
     }
     draw_put(y, 0, 1, b, draw_glyph->bl);

@@ -34,6 +34,7 @@
 #include "ui/draw.h"
 #include "ui/model.h"
 #include "ui/term.h"
+#include "ui/compare.h"
 
 #define FRAME_MS     33            /* at most 30 frames a second          */
 #define IDLE_MS      100           /* paused: how often to look for events */
@@ -71,6 +72,8 @@ typedef struct ui_state {
     int          quit;
     int          dirty;
     int          report_shown;     /* the message line holds reports       */
+    int          sigfd;            /* the signals the loop reads            */
+    int          exit_sig;         /* a signal during a comparison: 128+N   */
     char        *end_text;         /* printed to stderr after endwin: every
                                       report and the end message, whole
                                       (malloc'd; NULL: nothing to print)  */
@@ -353,7 +356,7 @@ static int acts_after_end(int action)
     switch (action) {
     case UI_ACT_RESTART: case UI_ACT_QUIT: case UI_ACT_NEXT: case UI_ACT_PREV:
     case UI_ACT_DETAIL: case UI_ACT_BACK: case UI_ACT_HELP:
-    case UI_ACT_SCROLL_UP: case UI_ACT_SCROLL_DOWN: case UI_ACT_NONE:
+    case UI_ACT_SCROLL_UP: case UI_ACT_SCROLL_DOWN: case UI_ACT_NONE: case UI_ACT_COMPARE:
         return 1;
     default:
         return 0;
@@ -412,6 +415,32 @@ static void again_on_cores(ui_state *s, int action, int code)
         n = play_cores(s->play);
     if (restart(s, n) == 0)
         say(s, "the run had ended: running it again on %d core%s", n, n == 1 ? "" : "s");
+}
+
+/* The c key: the scenario on 1 core and on the cores now (on 1 core:
+ * on the CPUs, at least 2), each run alone - the live run waits paused -
+ * then both played together (compare_ui.c); back here after. */
+static void compare_now(ui_state *s)
+{
+    int cores[2], was = play_paused(s->play) || s->ended, cpus = lanes_online_cpus(), rc;
+    char msg[sizeof s->view.message];
+
+    cores[0] = 1;
+    cores[1] = s->cores > 1 ? s->cores : cpus > 1 ? cpus : 2;
+    if (!was)
+        play_pause(s->play);
+    rc = ui_compare_screen(s->opts, s->prog, cores, 2, s->sigfd,
+                           speeds[s->speed].num == 0 ? 0
+                           : (double)speeds[s->speed].num / speeds[s->speed].den,
+                           was && !s->ended, msg, sizeof msg);
+    if (!was)
+        play_resume(s->play);
+    if (rc >= 128) {
+        s->exit_sig = rc;
+        s->quit = 1;
+    } else if (msg[0] != '\0') {
+        say(s, "%s", msg);
+    }
 }
 
 static void act(ui_state *s, int action, int code)
@@ -508,6 +537,9 @@ static void act(ui_state *s, int action, int code)
         break;
     case UI_ACT_QUIT:
         s->quit = 1;
+        break;
+    case UI_ACT_COMPARE:
+        compare_now(s);
         break;
     default:
         break;
@@ -636,6 +668,8 @@ static int loop(ui_state *s, int sigfd)
             idle_reads = 0;
         }
     }
+    if (s->exit_sig != 0)
+        return s->exit_sig;
     return s->ended ? s->status : EXIT_DONE;
 }
 
@@ -709,6 +743,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
 
     /* lanes inherit the mask: block before they are created */
     sigfd = ui_term_signals();
+    s->sigfd = sigfd;
     if (start_run(s, opts->paused, err, sizeof err) != 0) {
         s->write_failed = play_error(p) != NULL;   /* said here, not again */
         if (s->write_failed)        /* a fold could not start: the recording */

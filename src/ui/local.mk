@@ -2,6 +2,7 @@
 noinst_LIBRARIES += src/ui/libui.a
 src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui.c \
 	src/ui/model.h src/ui/model.c src/ui/hist.h src/ui/hist.c src/ui/snap.c \
+	src/ui/history.h src/ui/history.c \
 	src/ui/draw.h src/ui/draw_int.h src/ui/draw.c src/ui/draw_cell.c \
 	src/ui/draw_panel.c src/ui/draw_help.c src/ui/draw_detail.c src/ui/keys.c \
 	src/ui/term.h src/ui/term.c
@@ -33,6 +34,6 @@ UI_TTY_TESTS = tests/tty/start.sh tests/tty/cores.sh tests/tty/pause.sh \
 	tests/tty/resize.sh tests/tty/signals.sh tests/tty/suspend.sh \
 	tests/tty/nocolor.sh tests/tty/ascii.sh tests/tty/notty.sh \
 	tests/tty/mouse.sh tests/tty/trace.sh tests/tty/ended.sh tests/tty/note.sh \
-	tests/tty/limit.sh tests/tty/waiting.sh tests/tty/record.sh
+	tests/tty/limit.sh tests/tty/waiting.sh tests/tty/record.sh tests/tty/history.sh
 TESTS += $(UI_TTY_TESTS)
 EXTRA_DIST += $(UI_TTY_TESTS) tests/tty/lib.sh

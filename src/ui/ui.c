@@ -32,6 +32,7 @@
 #include "play/play.h"
 #include "ui/ui.h"
 #include "ui/draw.h"
+#include "ui/history.h"
 #include "ui/model.h"
 #include "ui/term.h"
 
@@ -58,6 +59,7 @@ typedef struct ui_state {
     lanes_rt    *rt;               /* its runtime: names                   */
     ui_model     model;
     ui_view      view;
+    ui_history   hist;             /* every event; the screen at any tick  */
     uint64_t     fold_now;         /* mono_ms of the frame being folded    */
     int          write_failed;     /* a fold (the trace) could not write   */
     char         write_err[600];   /* its message, said after the screen   */
@@ -128,11 +130,16 @@ static void say(ui_state *s, const char *fmt, ...)
     s->dirty = 1;
 }
 
+static uint64_t tick_for(const ui_state *s, int speed)
+{
+    if (speeds[speed].num == 0)
+        return MAX_TICK_NS;
+    return s->base_tick * (uint64_t)speeds[speed].den / (uint64_t)speeds[speed].num;
+}
+
 static uint64_t tick_for_speed(const ui_state *s)
 {
-    if (speeds[s->speed].num == 0)
-        return MAX_TICK_NS;
-    return s->base_tick * (uint64_t)speeds[s->speed].den / (uint64_t)speeds[s->speed].num;
+    return tick_for(s, s->speed);
 }
 
 /* The run's settings as the user wants them now. */
@@ -158,6 +165,8 @@ static void started(ui_state *s)
     s->rt = play_rt(s->play);
     ui_model_reset(&s->model, s->cores, s->quantum);
     ui_model_set_tick(&s->model, tick_for_speed(s));
+    ui_hist_reset(s->hist.h, s->cores, s->quantum, tick_for_speed(s));
+    s->hist.on = 0;
     s->ended = 0;
     s->limited = 0;
     s->view.end = UI_END_NONE;
@@ -297,6 +306,50 @@ static void check_end(ui_state *s)
     }
 }
 
+/* The live tick: the header's (history is every tick before it). */
+static uint64_t live_tick(const ui_state *s)
+{
+    return (uint64_t)(ui_model_last_tick(&s->model) + 1);
+}
+
+/* The screen at history's tick, as it was then: its model, the cores,
+ * quantum, pause and speed it had; the banner instead of the hints, no
+ * end nor message of now. */
+static void draw_history(ui_state *s)
+{
+    ui_view *v = &s->view;
+    const ui_model *m = &s->hist.m;
+    char message = v->message[0], note = v->note[0];
+    uint64_t note_wall = v->note_wall;
+    int end = v->end, i;
+
+    v->m = &s->hist.m;
+    v->cores = m->cores;
+    v->quantum = m->quantum;
+    v->paused = m->paused;
+    for (i = 0; i < NSPEEDS; i++)
+        if (m->st.cpu.tick_ns != 0 && i != s->speed &&
+            tick_for(s, i) == m->st.cpu.tick_ns)
+            v->speed = speeds[i].name;
+    /* the events' own clock (hist.h); a passing note keeps its time */
+    if (v->wall - v->note_wall < 2000)
+        v->note_wall = m->wall;
+    else
+        v->note[0] = '\0';
+    v->wall = m->wall;
+    v->message[0] = '\0';
+    v->end = UI_END_NONE;
+    ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".", v->banner,
+                      sizeof v->banner);
+    ui_draw(v);
+    v->message[0] = message;
+    v->note[0] = note;
+    v->note_wall = note_wall;
+    v->end = end;
+    v->banner[0] = '\0';
+    v->m = &s->model;
+}
+
 static void frame(ui_state *s, uint64_t now)
 {
     size_t total = drain(s, now, EV_FRAME_MAX);
@@ -326,7 +379,10 @@ static void frame(ui_state *s, uint64_t now)
     s->view.wall = now;
     s->model.cores = s->view.cores;
     s->model.quantum = s->view.quantum;
-    ui_draw(&s->view);
+    if (s->hist.on)
+        draw_history(s);
+    else
+        ui_draw(&s->view);
     wnoutrefresh(stdscr);
     doupdate();
 }
@@ -351,6 +407,8 @@ static int acts_after_end(int action)
     case UI_ACT_RESTART: case UI_ACT_QUIT: case UI_ACT_NEXT: case UI_ACT_PREV:
     case UI_ACT_DETAIL: case UI_ACT_BACK: case UI_ACT_HELP:
     case UI_ACT_SCROLL_UP: case UI_ACT_SCROLL_DOWN: case UI_ACT_NONE:
+    case UI_ACT_HIST_PREV: case UI_ACT_HIST_FIRST: case UI_ACT_HIST_END:
+    case UI_ACT_HIST_DPREV: case UI_ACT_HIST_DNEXT:
         return 1;
     default:
         return 0;
@@ -412,11 +470,57 @@ static void again_on_cores(ui_state *s, int action, int code)
         say(s, "the run had ended: running it again on %d core%s", n, n == 1 ? "" : "s");
 }
 
+/* Keys that would change the run: history cannot be changed. */
+static int changes_run(int action)
+{
+    switch (action) {
+    case UI_ACT_PAUSE: case UI_ACT_CORE_MORE: case UI_ACT_CORE_LESS: case UI_ACT_CORES_N:
+    case UI_ACT_FASTER: case UI_ACT_SLOWER: case UI_ACT_PREEMPT: case UI_ACT_RESTART:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void passing_note(ui_state *s, const char *text)
+{
+    snprintf(s->view.note, sizeof s->view.note, "%s", text);
+    s->view.note_wall = mono_ms();
+}
+
+/* History's keys (history.h), and the keys that would change the run
+ * while the screen shows history.  1 when done, 0: the live action. */
+static int history_act(ui_state *s, int action)
+{
+    ui_view *v = &s->view;
+    const ui_routine *r = ui_model_routine(&s->model, v->selected);
+    char note[sizeof v->note] = "";
+    int rc;
+
+    if (s->hist.on && changes_run(action)) {
+        passing_note(s, "history cannot be changed: End goes back to now");
+        return 1;
+    }
+    if ((action < UI_ACT_HIST_PREV || action > UI_ACT_HIST_DNEXT) &&
+        !(s->hist.on && action == UI_ACT_STEP))
+        return 0;
+    if (!s->ended && !play_paused(s->play) && action != UI_ACT_HIST_NEXT &&
+        action != UI_ACT_HIST_END)
+        play_pause(s->play);        /* looking back pauses the run, as s does */
+    rc = ui_history_key(&s->hist, action, v->selected, r != NULL ? r->name : "?", live_tick(s),
+                        note, sizeof note);
+    if (rc == UI_HIST_NOTE && note[0] != '\0')
+        passing_note(s, note);
+    return rc != UI_HIST_LIVE;
+}
+
 static void act(ui_state *s, int action, int code)
 {
     ui_view *v = &s->view;
 
     s->dirty = 1;
+    if (history_act(s, action))
+        return;
     if (s->ended && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
                      action == UI_ACT_CORE_LESS)) {
         again_on_cores(s, action, code);
@@ -436,6 +540,7 @@ static void act(ui_state *s, int action, int code)
             play_pause(s->play);
         break;
     case UI_ACT_STEP:
+    case UI_ACT_HIST_NEXT:          /* Right at now: a step */
         if (!play_paused(s->play))
             play_pause(s->play);
         play_step(s->play, 1);
@@ -522,10 +627,17 @@ static void key(ui_state *s, int code)
         MEVENT me;
         if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
             uint32_t id = ui_draw_hit(&s->view, me.y, me.x);
+            int64_t tick = ui_draw_tick_at(&s->view, me.y, me.x);
+            char note[sizeof s->view.note] = "";
             if (id != 0) {
                 s->view.selected = id;
                 s->view.side_hidden = 0;
             }
+            /* paused or ended: a click on a timeline shows the screen as
+             * it was when that column was the newest */
+            if (tick >= 0 && (s->ended || play_paused(s->play)) &&
+                ui_history_go(&s->hist, tick + 1, live_tick(s), note, sizeof note) == UI_HIST_NOTE)
+                passing_note(s, note);
             s->dirty = 1;
         }
         return;
@@ -679,7 +791,7 @@ void ui_restore_for_exit(void)
 int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, play *p)
 {
     ui_state *s;
-    play_fold model;
+    play_fold model, hfold;
     char err[600] = "";
     const char *nc = getenv("NO_COLOR");
     int sigfd = -1, status, colour, utf8;
@@ -704,6 +816,14 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     model.feed = model_feed;
     model.ctx = s;
     play_add(p, &model);
+    if (ui_history_init(&s->hist, namer, s) != 0) {
+        fprintf(stderr, "lanes: out of memory\n");
+        ui_model_free(&s->model);
+        free(s);
+        return EXIT_SYSTEM;
+    }
+    ui_history_fold(&s->hist, &hfold);
+    play_add(p, &hfold);
 
     /* lanes inherit the mask: block before they are created */
     sigfd = ui_term_signals();
@@ -767,6 +887,7 @@ out:
     if (sigfd >= 0)
         close(sigfd);
     ui_model_free(&s->model);
+    ui_history_free(&s->hist);
     free(s->end_text);
     free(s);
     return status;

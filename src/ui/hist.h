@@ -31,7 +31,7 @@
 #define HIST_SEG_MAX        65536    /* and at most: a seek re-folds no more */
 #define HIST_SNAP_PER_EVENT 4        /* snapshot bytes an event, at most
                                         (between SEG_MIN and SEG_MAX)       */
-#define HIST_LIMIT_DEFAULT  ((size_t)768 << 20)
+#define HIST_LIMIT_DEFAULT  ((size_t)512 << 20)
 
 typedef struct ui_hist ui_hist;
 

@@ -32,11 +32,11 @@ void ui_history_free(ui_history *y)
     y->on = 0;
 }
 
-static int feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+static int feed(void *ctx, const lanes_event *ev, size_t n, const play_names *names)
 {
     ui_history *y = ctx;
 
-    (void)rt;
+    (void)names;
     ui_hist_add(y->h, ev, n);
     return 0;
 }

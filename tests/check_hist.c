@@ -367,10 +367,10 @@ END_TEST
 
 /* ---- a recorded stream: a real run, paused and stepped ---------------------- */
 
-static int keep(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+static int keep(void *ctx, const lanes_event *ev, size_t n, const play_names *pn)
 {
     (void)ctx;
-    (void)rt;
+    (void)pn;
     ck_assert_uint_lt(nev + n, MAXEV);
     memcpy(evs + nev, ev, n * sizeof *ev);
     nev += n;
@@ -416,7 +416,7 @@ START_TEST(test_hist_recorded_run)
     }
     nap(20);
     play_resume(p);
-    while (scn_wait(play_run(p), 1000000) == SCN_TIMEOUT && play_now(p) < 400000)
+    while (play_wait(p, 1000000) == PLAY_RUNNING && play_now(p) < 400000)
         play_pump(p, PLAY_CHUNK);
     play_pump(p, (size_t)-1);
     ck_assert_int_eq(play_finish(p, err, sizeof err), 0);

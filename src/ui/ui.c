@@ -53,7 +53,11 @@ static const struct { int num, den; const char *name; } speeds[] = {
 
 typedef struct ui_state {
     const lanes_opts *opts;
-    scn_program *prog;
+    const scn_program *prog;       /* NULL: a recording whose text this lanes
+                                      cannot read                          */
+    int          replay;           /* the source is a recording (--replay) */
+    char         title[320];       /* a replay's: "TITLE (replay)"         */
+    uint64_t     rec_tick;         /* a replay's tick when it was recorded */
     play        *play;           /* the source, the pump and its folds    */
     int          running;          /* play has a run (names, lines)        */
     ui_model     model;
@@ -90,7 +94,7 @@ static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
     ui_state *s = ctx;
 
     if (kind == 2) {                /* a note's text: the program's, not the runtime's */
-        const char *t = scn_note_text(s->prog, (int)id);
+        const char *t = s->prog != NULL ? scn_note_text(s->prog, (int)id) : NULL;
         snprintf(buf, n, "%s", t != NULL ? t : "");
         return;
     }
@@ -141,6 +145,19 @@ static uint64_t tick_for_speed(const ui_state *s)
     return tick_for(s, s->speed);
 }
 
+/* A replay plays at the speed the screen shows: 1x is the scenario's
+ * tick, whatever tick the run was recorded at (a headless run's is
+ * short); the recording source paces by its recorded tick. */
+static void replay_pace(ui_state *s)
+{
+    double x = speeds[s->speed].num == 0 ? (double)s->base_tick / MAX_TICK_NS
+             : (double)speeds[s->speed].num / speeds[s->speed].den;
+
+    if (s->rec_tick > 0 && s->base_tick > 0)
+        x *= (double)s->rec_tick / (double)s->base_tick;
+    play_set_speed(s->play, x > 0.0001 ? x : 0.0001);
+}
+
 /* The run's settings as the user wants them now. */
 static void settings(const ui_state *s, scn_settings *set)
 {
@@ -162,8 +179,11 @@ static void started(ui_state *s)
 {
     s->running = 1;
     ui_model_reset(&s->model, s->cores, s->quantum);
-    ui_model_set_tick(&s->model, tick_for_speed(s));
-    ui_hist_reset(s->hist.h, s->cores, s->quantum, tick_for_speed(s));
+    /* a recording's own tick: its TICK events say how it changed */
+    ui_model_set_tick(&s->model, s->replay ? s->rec_tick : tick_for_speed(s));
+    ui_hist_reset(s->hist.h, s->cores, s->quantum, s->replay ? s->rec_tick : tick_for_speed(s));
+    if (s->replay)
+        replay_pace(s);
     s->hist.on = 0;
     s->ended = 0;
     s->limited = 0;
@@ -233,6 +253,13 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
 
 /* ---- one frame ------------------------------------------------------------- */
 
+/* What runs the run again, for the end's words. */
+static const char *again_words(const ui_state *s)
+{
+    return s->replay ? "r plays it again, Left looks back"
+                     : "r runs it again, 1-9 on that many cores";
+}
+
 static void check_end(ui_state *s)
 {
     char *buf;
@@ -269,13 +296,24 @@ static void check_end(ui_state *s)
     }
     if (st == SCN_TIMEOUT)
         return;
+    if (st == PLAY_STOPPED) {       /* a recorded run stopped before its end */
+        s->ended = SCN_DONE + 1;
+        s->dirty = 1;
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message,
+                 "the recording ends here: the recorded run was stopped %s q quits, r plays it "
+                 "again", s->view.utf8 ? "\xe2\x80\x94" : "-");
+        s->status = EXIT_DONE;
+        return;
+    }
     s->ended = st + 1;
     s->dirty = 1;
     if (st == SCN_DONE) {
         s->view.end = UI_END_DONE;
         snprintf(s->view.message, sizeof s->view.message,
-                 "done %s every routine returned %s q quits, r runs it again, 1-9 on that many cores",
-                 s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-");
+                 "done %s every routine returned %s q quits, %s",
+                 s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-",
+                 again_words(s));
         s->status = EXIT_DONE;
     } else {
         play_outcome o;
@@ -301,7 +339,7 @@ static void check_end(ui_state *s)
         while (len > 0 && s->view.message[len - 1] == '\n')
             s->view.message[--len] = '\0';
         snprintf(s->view.message + len, sizeof s->view.message - len,
-                 "\nq quits (status %d), r runs it again, 1-9 on that many cores", s->status);
+                 "\nq quits (status %d), %s", s->status, again_words(s));
         if (msg != NULL && *msg)
             end_text_put(s, 1, msg, msg[strlen(msg) - 1] == '\n' ? "" : "\n", "");
         else
@@ -366,8 +404,9 @@ static void frame(ui_state *s, uint64_t now)
     } else {
         check_end(s);
     }
-    if (!s->ended)                  /* the end keeps its picture */
-        ui_model_advance(&s->model, play_now(s->play), now);
+    /* the end keeps its picture, the lanes drawn up to its last event
+     * (a run that ends within a frame was never advanced) */
+    ui_model_advance(&s->model, s->ended ? s->model.now : play_now(s->play), now);
     if (s->view.message[0] != '\0' && !s->ended && now - s->view.message_wall > MESSAGE_MS) {
         s->view.message[0] = '\0';
         s->report_shown = 0;
@@ -523,14 +562,19 @@ static void act(ui_state *s, int action, int code)
     s->dirty = 1;
     if (history_act(s, action))
         return;
+    if (s->replay && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
+                      action == UI_ACT_CORE_LESS || action == UI_ACT_PREEMPT)) {
+        passing_note(s, "a recording shows the run as it was: cores and preemption cannot "
+                        "change; r plays it again");
+        return;
+    }
     if (s->ended && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
                      action == UI_ACT_CORE_LESS)) {
         again_on_cores(s, action, code);
         return;
     }
     if (s->ended && !acts_after_end(action)) {
-        snprintf(v->note, sizeof v->note,
-                 "the run has ended: r runs it again, 1-9 on that many cores, q quits");
+        snprintf(v->note, sizeof v->note, "the run has ended: %s, q quits", again_words(s));
         v->note_wall = mono_ms();
         return;
     }
@@ -557,7 +601,10 @@ static void act(ui_state *s, int action, int code)
             s->speed = 0;
         if (s->speed >= NSPEEDS)
             s->speed = NSPEEDS - 1;
-        play_set_tick(s->play, tick_for_speed(s));
+        if (s->replay)              /* a recording's pace, not its tick */
+            replay_pace(s);
+        else
+            play_set_tick(s->play, tick_for_speed(s));
         say(s, "speed %s", speeds[s->speed].name);
         break;
     case UI_ACT_PREEMPT:
@@ -808,10 +855,23 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->play = p;
     if (opts->for_ticks > 0)        /* --for: the runtime stops there itself */
         play_pause_at_start(p, (uint64_t)opts->for_ticks * 1000u);
-    s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
-    s->speed = speed_index(opts->speed);
-    s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);
-    s->quantum = opts->quantum >= 0 ? opts->quantum : scn_quantum(prog);
+    if (prog == NULL) {             /* --replay: the recording says what ran */
+        play_about a;
+        play_about_run(p, &a);
+        s->replay = 1;
+        s->prog = a.prog;
+        s->rec_tick = a.tick_ns;
+        s->base_tick = a.prog != NULL ? scn_tick_ns(a.prog) : a.tick_ns;
+        s->speed = speed_index(1.0);
+        s->cores = a.cores;
+        s->quantum = a.quantum;
+        snprintf(s->title, sizeof s->title, "%s (replay)", a.title);
+    } else {
+        s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
+        s->speed = speed_index(opts->speed);
+        s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);
+        s->quantum = opts->quantum >= 0 ? opts->quantum : scn_quantum(prog);
+    }
     s->base_quantum = s->quantum > 0 ? s->quantum : LANES_DEFAULT_QUANTUM;
     ui_model_init(&s->model, s->cores, s->quantum, namer, s);
     memset(&model, 0, sizeof model);
@@ -851,16 +911,16 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     colour = !opts->no_color && !(nc != NULL && *nc != '\0');
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     s->view.m = &s->model;
-    s->view.title = scn_title(prog);
-    s->view.about = scn_about(prog);
-    s->view.no_items = !scn_has_items(prog);
+    s->view.title = s->replay ? s->title : scn_title(prog);
+    s->view.about = s->prog != NULL ? scn_about(s->prog) : "";
+    s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
     s->view.speed = speeds[s->speed].name;
     s->view.src_ctx = s;
     s->view.src_line_of = line_of;
     s->view.src_program = program_of;
-    s->view.src_file = scn_filename(prog);
+    s->view.src_file = s->prog != NULL ? scn_filename(s->prog) : "";
     ui_draw_setup(&s->view, colour, utf8);
     say_warnings(s, messages);
 

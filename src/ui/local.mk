@@ -34,6 +34,7 @@ UI_TTY_TESTS = tests/tty/start.sh tests/tty/cores.sh tests/tty/pause.sh \
 	tests/tty/resize.sh tests/tty/signals.sh tests/tty/suspend.sh \
 	tests/tty/nocolor.sh tests/tty/ascii.sh tests/tty/notty.sh \
 	tests/tty/mouse.sh tests/tty/trace.sh tests/tty/ended.sh tests/tty/note.sh \
-	tests/tty/limit.sh tests/tty/waiting.sh tests/tty/record.sh tests/tty/history.sh
+	tests/tty/limit.sh tests/tty/waiting.sh tests/tty/record.sh tests/tty/history.sh \
+	tests/tty/replay.sh
 TESTS += $(UI_TTY_TESTS)
 EXTRA_DIST += $(UI_TTY_TESTS) tests/tty/lib.sh

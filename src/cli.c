@@ -403,8 +403,9 @@ static int replay_usage(const lanes_opts *o, int argc, char **argv)
         if (set[i])
             return bad_usage("%s would change the run; --replay shows the recorded one "
                              "as it was", changes[i]);
-    if (!o->headless)
-        return bad_usage("--replay on the screen is not built yet; use --headless");
+    if (!o->headless && strcmp(o->replay, "-") == 0)
+        return bad_usage("--replay - reads standard input, which the screen uses; give "
+                         "a file name, or add --headless");
     return -1;
 }
 

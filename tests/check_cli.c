@@ -186,7 +186,7 @@ static const struct bad {
     { { "--record", "" }, 2, "--record needs a file name" },
     { { "--headless", "--record", "-" }, 2, "--record needs a file name" },
     { { "--replay", "" }, 2, "--replay needs a recording" },
-    { { "--replay", "x.lrec" }, 2, "--replay on the screen is not built yet; use --headless",
+    { { "--replay", "-" }, 2, "--replay - reads standard input, which the screen uses",
       NULL, NULL, NULL, ONCE },
     { { "--headless", "--replay", "x.lrec", "pingpong" }, 2,
       "--replay plays the recording's own scenario: give no SCENARIO ('pingpong')" },

@@ -567,7 +567,12 @@ START_TEST(test_draw_key_table_consistent)
     ck_assert_int_eq(ui_key_action(' '), UI_ACT_PAUSE);
     ck_assert_int_eq(ui_key_action('Z'), UI_ACT_PAUSE);
     ck_assert_int_eq(ui_key_action('s'), UI_ACT_STEP);
-    ck_assert_int_eq(ui_key_action(KEY_RIGHT), UI_ACT_STEP);
+    ck_assert_int_eq(ui_key_action(KEY_RIGHT), UI_ACT_HIST_NEXT);   /* at now: a step */
+    ck_assert_int_eq(ui_key_action(KEY_LEFT), UI_ACT_HIST_PREV);
+    ck_assert_int_eq(ui_key_action(KEY_HOME), UI_ACT_HIST_FIRST);
+    ck_assert_int_eq(ui_key_action(KEY_END), UI_ACT_HIST_END);
+    ck_assert_int_eq(ui_key_action('['), UI_ACT_HIST_DPREV);
+    ck_assert_int_eq(ui_key_action(']'), UI_ACT_HIST_DNEXT);
     ck_assert_int_eq(ui_key_action('+'), UI_ACT_CORE_MORE);
     ck_assert_int_eq(ui_key_action('-'), UI_ACT_CORE_LESS);
     ck_assert_int_eq(ui_key_action('1'), UI_ACT_CORES_N);

@@ -186,7 +186,7 @@ int ui_compare_main(const lanes_opts *o, scn_program *prog);
  * N asked to end the program; speed: the live screen's factor (0: max);
  * paused: playback starts paused (the live run was).  A run that could
  * not be made is said in msg ("" when all went well). */
-int ui_compare_screen(const lanes_opts *o, scn_program *prog, const int *cores, int n,
+int ui_compare_screen(const lanes_opts *o, const scn_program *prog, const int *cores, int n,
                       int sigfd, double speed, int paused, char *msg, size_t msglen);
 
 #endif

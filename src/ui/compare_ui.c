@@ -159,7 +159,7 @@ static int progress(void *ctx, int i, int n, uint64_t now_mt)
 
 /* Makes the runs with progress on the screen.  0, 1 when stopped, -1
  * with the message in err. */
-static int make_runs(cmp_ui *u, const lanes_opts *o, scn_program *prog, const int *cores,
+static int make_runs(cmp_ui *u, const lanes_opts *o, const scn_program *prog, const int *cores,
                      int n, char *err, size_t errlen)
 {
     ui_cmp_plan pl;
@@ -307,7 +307,7 @@ static int speed_index(double x)
 /* One comparison on a running screen: make, then play.  0 when left with
  * q (or the runs were stopped with q), 128+N on signal N, -1 with the
  * message in err when a run could not be made. */
-static int session(cmp_ui *u, const lanes_opts *o, scn_program *prog, const int *cores, int n,
+static int session(cmp_ui *u, const lanes_opts *o, const scn_program *prog, const int *cores, int n,
                    int paused, char *err, size_t errlen)
 {
     uint64_t tick1x = o->tick_ns != 0 ? o->tick_ns : scn_tick_ns(prog);
@@ -328,7 +328,7 @@ static int session(cmp_ui *u, const lanes_opts *o, scn_program *prog, const int 
     return rc < 0 ? -1 : 0;
 }
 
-int ui_compare_screen(const lanes_opts *o, scn_program *prog, const int *cores, int n,
+int ui_compare_screen(const lanes_opts *o, const scn_program *prog, const int *cores, int n,
                       int sigfd, double speed, int paused, char *msg, size_t msglen)
 {
     cmp_ui *u = calloc(1, sizeof *u);

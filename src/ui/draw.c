@@ -508,6 +508,7 @@ void ui_draw(ui_view *v)
 
     erase();
     v->nhits = 0;
+    v->tl_w = 0;
     do_layout(v, &L, LINES, COLS);
     v->too_small = L.small;
     if (L.small) {
@@ -516,11 +517,17 @@ void ui_draw(ui_view *v)
     }
     draw_header(v, &L);
     draw_lanes(v, &L);
+    v->tl_x = L.tl_x;               /* for clicks on a timeline (history) */
+    v->tl_w = L.tl_w < 1024 ? L.tl_w : 1024;
+    v->tl_y0 = L.lanes_y + 1;
+    v->tl_y1 = L.lanes_y + L.lanes_h - 1;
+    v->tl_last = ui_model_last_tick(v->m);
     draw_panel(v, &L);
     if (L.side_w > 0)
         draw_detail(v, L.lanes_y, L.side_x, L.rows - 2 - L.lanes_y, L.side_w);
     if (v->help) {
         v->nhits = 0;
+        v->tl_w = 0;
         L.cols = L.full;
         draw_help(v, &L);
     } else if (v->detail && L.side_w == 0) {
@@ -530,4 +537,14 @@ void ui_draw(ui_view *v)
             top = L.lanes_y;          /* the header (and its about) stays */
         draw_detail(v, top, 0, L.rows - 1 - top, L.cols);
     }
+}
+
+int64_t ui_draw_tick_at(const ui_view *v, int y, int x)
+{
+    int64_t tick;
+
+    if (v->tl_w <= 0 || y < v->tl_y0 || y >= v->tl_y1 || x < v->tl_x || x >= v->tl_x + v->tl_w)
+        return -1;
+    tick = v->tl_last - (v->tl_w - 1 - (x - v->tl_x));
+    return tick >= 0 ? tick : -1;
 }

@@ -15,7 +15,8 @@ examples_pool_SOURCES = examples/pool.c
 examples_pool_CPPFLAGS = -I$(top_srcdir)/src/rt
 examples_pool_LDADD = src/rt/liblanes.la
 TESTS += examples/run.sh
-EXTRA_DIST += examples/run.sh examples/hello.out examples/pipeline.out examples/pool.out
+EXTRA_DIST += examples/run.sh examples/hello.expected examples/pipeline.expected \
+	examples/pool.expected
 
 # After make install: each example compiled and linked as the README says,
 # with pkg-config and the installed lanes.pc, then run and checked: once

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh - run the examples and check what they print against
-# examples/NAME.out.
+# examples/NAME.expected.
 #   run.sh                  the examples make check built (examples/NAME)
 #   run.sh --installed DIR  (make installcheck) first compile each into DIR
 #                           with $CC $CFLAGS and $PKG_CONFIG's lanes.pc, as
@@ -15,14 +15,14 @@ names="hello pipeline pool"
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
-check() {   # label, name, command...: run it, compare its output with name.out
+check() {   # label, name, command...: run it, compare its output with name.expected
     label=$1; name=$2; shift 2
     out=$("$@" 2>&1); rc=$?
     if [ $rc != 0 ]; then
         fail "$label: exit status $rc"; printf '%s\n' "$out" | sed 's/^/  | /'
-    elif ! printf '%s\n' "$out" | diff -u "$srcdir/$name.out" - >/dev/null; then
-        fail "$label: output differs from $name.out"
-        printf '%s\n' "$out" | diff -u "$srcdir/$name.out" - | sed 's/^/  | /'
+    elif ! printf '%s\n' "$out" | diff -u "$srcdir/$name.expected" - >/dev/null; then
+        fail "$label: output differs from $name.expected"
+        printf '%s\n' "$out" | diff -u "$srcdir/$name.expected" - | sed 's/^/  | /'
     else
         echo "ok: $label"
     fi

@@ -29,6 +29,7 @@ installcheck-local:
 	  $(SHELL) $(srcdir)/examples/run.sh --installed examples/installcheck
 	@rm -rf examples/installcheck
 
-# lanes(3) lists every function lanes.h declares, and no other.
-TESTS += tests/man3.sh
-EXTRA_DIST += tests/man3.sh
+# lanes(3) lists every function lanes.h declares, and no other; liblanes.so
+# exports exactly those, under a versioned soname.
+TESTS += tests/man3.sh tests/exports.sh
+EXTRA_DIST += tests/man3.sh tests/exports.sh

@@ -63,5 +63,9 @@ tests_check_deadlock_LDADD = $(CHAN_TEST_LIBS)
 lib_LTLIBRARIES += src/rt/liblanes.la
 include_HEADERS += src/rt/lanes.h
 src_rt_liblanes_la_SOURCES = $(src_rt_liblanes_a_SOURCES)
-src_rt_liblanes_la_CFLAGS = $(AM_CFLAGS)
+# Position-independent code costs the switch: initial-exec TLS (rt_tl_* read
+# at a fixed offset, not through __tls_get_addr) and no interposition of
+# the runtime's own functions (so they inline as in liblanes.a) bring a
+# pingpong round trip through liblanes.so within a few ns of the archive's.
+src_rt_liblanes_la_CFLAGS = $(AM_CFLAGS) -ftls-model=initial-exec -fno-semantic-interposition
 src_rt_liblanes_la_LDFLAGS = -version-info $(LANES_LT_VERSION) -export-symbols-regex '^lanes_'

@@ -280,7 +280,14 @@ void ui_model_place(const ui_model *m, const ui_routine *r, char *buf, size_t n)
 
 /* ---- timelines ------------------------------------------------------------ */
 
-static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int flags)
+/* Fills [from, to) of lane ln's timeline: `routine` (0: idle) held it
+ * there, continuously since `since`.  A cell goes to the routine whose
+ * run held it longest, measured from the run's start (since) and not per
+ * piece, so the cell comes out the same however the time was cut into
+ * pieces (by events, or by the frames that advance the model): history
+ * folds without frames and must draw what the live screen drew. */
+static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, uint64_t since,
+                 int flags)
 {
     uint64_t k, first, last;
 
@@ -295,6 +302,7 @@ static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int 
         uint64_t a = k * 1000 > from ? k * 1000 : from;
         uint64_t b = (k + 1) * 1000 < to ? (k + 1) * 1000 : to;
         uint16_t amount = (uint16_t)(b - a);
+        uint16_t held = (uint16_t)(b - (since > k * 1000 ? since : k * 1000));
 
         if (c->tick != k) {
             memset(c, 0, sizeof *c);
@@ -304,9 +312,9 @@ static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int 
         if (routine != 0) {
             if (c->routine == routine) {
                 c->amount = (uint16_t)(c->amount + amount);
-            } else if (amount > c->amount || c->routine == 0) {
+            } else if (held > c->amount || c->routine == 0) {
                 c->routine = routine;
-                c->amount = amount;
+                c->amount = held;
                 c->flags = (uint8_t)((c->flags & ~UI_CELL_ALT) | (flags & UI_CELL_ALT));
             }
             c->flags |= UI_CELL_RUN;
@@ -324,10 +332,10 @@ static void extend(ui_model *m, int l, uint64_t t)
     if (t <= ln->filled)
         return;
     if (ln->cur != 0) {
-        fill(ln, ln->filled, t, ln->cur, (ln->slices & 1) ? UI_CELL_ALT : 0);
+        fill(ln, ln->filled, t, ln->cur, ln->run_since, (ln->slices & 1) ? UI_CELL_ALT : 0);
         ln->busy_mt += t - ln->filled;
     } else if (ln->used) {
-        fill(ln, ln->filled, t, 0, ln->parked ? UI_CELL_PARKED : 0);
+        fill(ln, ln->filled, t, 0, ln->filled, ln->parked ? UI_CELL_PARKED : 0);
     }
     ln->filled = t;
 }
@@ -571,23 +579,38 @@ static void moved(ui_model *m, ui_routine *r, int at, uint64_t t)
     r->moved_wall = m->wall;
 }
 
-/* Puts r on a run queue as SPAWN, WAKE, STOP and STEAL describe it. */
+_Static_assert((int)UI_AT_NEW == (int)FOLD_AT_NEW && (int)UI_AT_LANE == (int)FOLD_AT_LANE &&
+               (int)UI_AT_LOCAL == (int)FOLD_AT_LOCAL &&
+               (int)UI_AT_RUNNEXT == (int)FOLD_AT_RUNNEXT &&
+               (int)UI_AT_GLOBAL == (int)FOLD_AT_GLOBAL && (int)UI_AT_SEND == (int)FOLD_AT_SEND &&
+               (int)UI_AT_RECV == (int)FOLD_AT_RECV && (int)UI_AT_SELECT == (int)FOLD_AT_SELECT &&
+               (int)UI_AT_SLEEP == (int)FOLD_AT_SLEEP && (int)UI_AT_DONE == (int)FOLD_AT_DONE,
+               "the screen's places are the run state's");
+
+/* r moved where the run state (fed the event first) now says it is: its
+ * place, lane and channel are the run state's; the model stamps the move
+ * (since when, order within a queue, the highlight).  r's fields before
+ * the call say where it was. */
+static void placed(ui_model *m, ui_routine *r, uint64_t t)
+{
+    const fold_routine *f = fold_state_routine(&m->st, r->id);
+
+    if (f == NULL)
+        return;
+    r->lane = f->place_lane;
+    if (f->place_chan != 0)
+        r->chan = f->place_chan;    /* kept after: the last one waited on */
+    moved(m, r, f->place, t);
+}
+
+/* r went to a run queue (SPAWN, WAKE, MOVE, STOP): where, the run state
+ * says; the run-next slot's last occupant is the model's. */
 static void enqueue(ui_model *m, ui_routine *r, int lane, int q, uint64_t t)
 {
-    if (q == LANES_Q_GLOBAL || lane == LANES_NO_LANE || lane < 0 || lane >= LANES_MAX_CORES) {
-        r->lane = -1;
-        moved(m, r, UI_AT_GLOBAL, t);
-        return;
-    }
-    if (q == LANES_Q_RUNNEXT) {
-        /* an older occupant leaves by its own MOVE event */
+    /* an older occupant leaves by its own MOVE event */
+    if (q == LANES_Q_RUNNEXT && lane >= 0 && lane < LANES_MAX_CORES)
         m->runnext[lane] = r->id;
-        r->lane = lane;
-        moved(m, r, UI_AT_RUNNEXT, t);
-        return;
-    }
-    r->lane = lane;
-    moved(m, r, UI_AT_LOCAL, t);
+    placed(m, r, t);
 }
 
 static int waiting(int at)
@@ -650,8 +673,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
         ui_routine *o = routine_get(m, ln->cur);
         if (o != NULL && o->at == UI_AT_LANE && o->lane == l) {
             o->lane_mt += e->t_rt - ln->run_since;
-            moved(m, o, UI_AT_GLOBAL, e->t_rt);
-            o->lane = -1;
+            placed(m, o, e->t_rt);
         }
     }
     ln->cur = e->routine;
@@ -665,7 +687,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
          * belongs to it, as it would when running, not to idleness. */
         uint64_t t0 = ln->idle_since > m->step_t0 ? ln->idle_since : m->step_t0;
         if (t0 < e->t_rt) {
-            fill(ln, t0, e->t_rt, r->id, (ln->slices & 1) ? UI_CELL_ALT : 0);
+            fill(ln, t0, e->t_rt, r->id, t0, (ln->slices & 1) ? UI_CELL_ALT : 0);
             ln->busy_mt += e->t_rt - t0;
             ln->run_since = t0;
         }
@@ -691,8 +713,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
         stepf(m, l, "took %s from %s", r->name, src);
         logf_(m, e->t_rt, "core %d took %s from %s", l, r->name, src);
     }
-    r->lane = l;
-    moved(m, r, UI_AT_LANE, e->t_rt);
+    placed(m, r, e->t_rt);
 }
 
 static void fold_stop(ui_model *m, const lanes_event *e)
@@ -758,24 +779,20 @@ static void fold_stop(ui_model *m, const lanes_event *e)
                : e->arg == LANES_STOP_RECV ? UI_AT_RECV : UI_AT_SELECT;
         const char *verb = at == UI_AT_SEND ? "sending on"
                          : at == UI_AT_RECV ? "receiving on" : "in a select on";
-        r->chan = e->obj;
-        r->lane = -1;
-        moved(m, r, at, t);
+        placed(m, r, t);
         stepf(m, l, "%s blocked %s %s", r->name, verb, cname(m, e->obj));
         logf_(m, t, "core %d: %s blocked %s %s", l, r->name, verb, cname(m, e->obj));
         break;
     }
     case LANES_STOP_SLEEP:
         r->wake_at = t + (uint64_t)e->obj * 1000;
-        r->lane = -1;
-        moved(m, r, UI_AT_SLEEP, t);
+        placed(m, r, t);
         stepf(m, l, "%s went to sleep for %u ticks", r->name, (unsigned)e->obj);
         logf_(m, t, "core %d: %s sleeps %u ticks", l, r->name, (unsigned)e->obj);
         break;
     case LANES_STOP_EXIT:
     default:
-        r->lane = -1;
-        moved(m, r, UI_AT_DONE, t);
+        placed(m, r, t);
         stepf(m, l, "%s finished", r->name);
         logf_(m, t, "core %d: %s finished", l, r->name);
         break;
@@ -930,8 +947,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         if (l < 0 || (r = routine_get(m, e->routine)) == NULL)
             break;
         touch_lane(m, l);
-        r->lane = l;
-        moved(m, r, UI_AT_LOCAL, e->t_rt);
+        placed(m, r, e->t_rt);
         stepf(m, l, "stole %s from core %u", r->name, (unsigned)e->obj);
         logf_(m, e->t_rt, "core %d stole %s from core %u", l, r->name, (unsigned)e->obj);
         break;
@@ -945,10 +961,8 @@ static void fold_one(ui_model *m, const lanes_event *e)
         m->lanes[l].idle_since = e->t_rt;
         for (id = 1; id <= m->maxid && id < m->nroutines; id++) {
             ui_routine *o = &m->routines[id];
-            if (o->id != 0 && (o->at == UI_AT_LOCAL || o->at == UI_AT_RUNNEXT) && o->lane == l) {
-                o->lane = -1;
-                moved(m, o, UI_AT_GLOBAL, e->t_rt);
-            }
+            if (o->id != 0 && (o->at == UI_AT_LOCAL || o->at == UI_AT_RUNNEXT) && o->lane == l)
+                placed(m, o, e->t_rt);
         }
         stepf(m, l, "switched off");
         logf_(m, e->t_rt, "core %d switched off, %d routines to the global queue", l, (int)e->arg);
@@ -984,6 +998,10 @@ static void fold_one(ui_model *m, const lanes_event *e)
                                the header's tick says where in the run */
         break;
     case LANES_EV_RESUME:
+        /* a note's time runs only while the run does: it starts again
+         * here, whenever the model is folded (history folds it again) */
+        if (m->paused)
+            m->lesson_wall = m->wall;
         m->paused = 0;
         m->step_valid = 0;
         m->stepping = 0;
@@ -1036,8 +1054,6 @@ void ui_model_advance(ui_model *m, uint64_t now, uint64_t wall_ms)
     int l;
 
     m->wall = wall_ms;
-    if (m->paused)                  /* a note's time runs only while the run does */
-        m->lesson_wall = wall_ms;
     if (now > m->now)
         m->now = now;
     for (l = 0; l < LANES_MAX_CORES; l++)

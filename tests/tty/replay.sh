@@ -12,11 +12,11 @@ tick 20ms
 chan a 0
 chan b 0
 routine alice
-  work 30
+  work 150
   recv a
 end
 routine bob
-  work 50
+  work 250
   recv b
 end
 EOS
@@ -25,7 +25,8 @@ EOS
 start 100 30 -- --ascii --replay "$dir/stuck.rec"
 wait_for '^lanes . Stuck \(replay\)'
 wait_for 'tick [1-9]'
-# paced: 50 ticks of 20 ms take a second at 1x, not a moment
+# paced: 400 ticks of 20 ms take 8 s at 1x, not a moment (long enough
+# that a loaded machine still shows it before the end)
 screen | grep -q 'deadlock' && fail "the whole recording came at once"
 keys Space
 wait_for 'paused'
@@ -34,6 +35,7 @@ keys s
 wait_for "tick $((t + 1)) "
 keys 4
 wait_for 'a recording shows the run as it was'
+keys '>' '>' '>' '>'                 # 16x: the rest in well under a second
 keys Space
 wait_for 'deadlock' 20
 end=$(tick_now)

@@ -1107,6 +1107,31 @@ START_TEST(test_draw_compare_small)
 }
 END_TEST
 
+/* 60x16 has no room for the note on a run the machine slowed: its short
+ * form takes the row between the legend and the hints, with the figures. */
+START_TEST(test_draw_compare_small_slowed_note)
+{
+    ui_cmp *c = shop_runs();
+    ui_cmp_view cv;
+    ui_cmp_run *b = &c->runs[1];
+    int y, found = 0;
+
+    teardown_term();
+    term_open(16, 60);
+    b->par_known = 1;
+    b->parallelism = 0.27;
+    b->wait_share = 0.73;
+    b->load = 1600;
+    b->busy = 1;
+    cmp_draw(&cv, c, 12);
+    for (y = 11; y < 15; y++)
+        found |= strcmp(row_text(y), " ! 4c: 0.27 CPU of 2, others used 1.6: rerun when "
+                        "quieter   ") == 0;
+    ck_assert_msg(found, "no short note:\n%s", grab());
+    ui_cmp_free(c);
+}
+END_TEST
+
 /* Without colour the legend says how a run looks as the main screen's
  * does: "a reversed run", not a bare "reversed". */
 START_TEST(test_draw_compare_legend_no_colour)
@@ -1184,6 +1209,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_compare_both_runs);
     tcase_add_test(tc, test_draw_compare_small);
     tcase_add_test(tc, test_draw_compare_legend_no_colour);
+    tcase_add_test(tc, test_draw_compare_small_slowed_note);
     tcase_add_test(tc, test_draw_compare_step_back_same);
     suite_add_tcase(s, tc);
     return s;

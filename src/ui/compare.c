@@ -618,3 +618,28 @@ int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max)
                  "parallelism, not the speedup");
     return n;
 }
+
+int ui_cmp_short_note(const ui_cmp *c, int utf8, char *buf, size_t n)
+{
+    const char *warn = utf8 ? "\xe2\x9a\xa0" : "!";
+    int i;
+
+    for (i = 0; i < c->nruns; i++) {
+        const ui_cmp_run *r = &c->runs[i];
+        char who[64];
+        if (!ui_cmp_starved(c, i))
+            continue;
+        if (r->load != LANES_LOAD_UNKNOWN && r->load >= FOLD_LOAD_BUSY)
+            snprintf(who, sizeof who, "others used %.1f", r->load / 1000.0);
+        else
+            snprintf(who, sizeof who, "lanes waited %d%%", (int)(r->wait_share * 100 + 0.5));
+        if (r->par_known)
+            snprintf(buf, n, "%s %dc: %.2f CPU of %d, %s: rerun when quieter", warn,
+                     r->cores, r->parallelism, could_use(c, r), who);
+        else
+            snprintf(buf, n, "%s %dc: little CPU, %s: rerun when quieter", warn,
+                     r->cores, who);
+        return 1;
+    }
+    return 0;
+}

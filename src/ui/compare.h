@@ -164,6 +164,11 @@ void ui_cmp_summary(const ui_cmp *c, int utf8, int narrow, char *buf, size_t n);
 #define UI_CMP_NOTE 384
 int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max);
 
+/* The first slowed run's note in one short line, for a screen too small
+ * for the notes ("⚠ 4c: 0.42 CPU of 2, others used 1.6: rerun when
+ * quieter"); 0 when no run was slowed (ui_cmp_starved). */
+int ui_cmp_short_note(const ui_cmp *c, int utf8, char *buf, size_t n);
+
 /* ---- the screen ------------------------------------------------------------
  * compare_ui.c runs it (keys, playback, the runs' progress); draw_compare.c
  * draws it from this view only. */

@@ -262,10 +262,12 @@ static void draw_key_legend(int y, int cols, int utf8)
     draw_put_cut(y, 1, cols - 1, draw_role[R_DIM], buf);
 }
 
-/* The notes on the figures, rows y .. last, each whole or not at all. */
-static void draw_notes(const ui_cmp *c, int y, int last, int cols, int utf8)
+/* The notes on the figures, rows y .. last, each whole or not at all;
+ * where the one on a slowed run (the second) does not fit, its short
+ * form on row `spare` when that is free (>= 0). */
+static void draw_notes(const ui_cmp *c, int y, int last, int spare, int cols, int utf8)
 {
-    char lines[8][UI_CMP_NOTE];
+    char lines[8][UI_CMP_NOTE], brief[UI_CMP_NOTE];
     int i, n = ui_cmp_notes(c, utf8, lines, 8);
 
     for (i = 0; i < n; i++) {
@@ -274,6 +276,8 @@ static void draw_notes(const ui_cmp *c, int y, int last, int cols, int utf8)
             break;
         y += draw_wrap(y, need, 1, cols - 1, draw_role[R_DIM], lines[i]);
     }
+    if (i < 2 && spare >= 0 && ui_cmp_short_note(c, utf8, brief, sizeof brief))
+        draw_put_cut(spare, 1, cols - 1, draw_role[R_WARN], brief);
 }
 
 /* The longest routine name of any run, as the main screen sizes it. */
@@ -377,7 +381,7 @@ void ui_cmp_draw(ui_cmp_view *cv)
         draw_key_legend(y + 2, cols, cv->utf8);
     else if (cv->message[0] == '\0')
         draw_key_legend(rows - 2, cols, cv->utf8);
-    draw_notes(c, y + 4, rows - 3, cols, cv->utf8);
+    draw_notes(c, y + 4, rows - 3, y + 3 <= rows - 3 ? y + 3 : -1, cols, cv->utf8);
     if (cv->message[0] != '\0')
         draw_put_cut(rows - 2, 1, cols - 1, draw_role[R_WARN], cv->message);
     draw_hint_line(rows - 1, cols, cv->utf8);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -81,6 +82,9 @@ int main(int argc, char **argv)
     scn_result res;
     int status;
 
+    /* The variable is for programs built on the runtime: lanes reads its
+     * own runtimes' traces and serves no console of its own. */
+    unsetenv("LANES_CONSOLE");
     status = cli_parse(argc, argv, &o, stdout, stderr);
     if (status == EXIT_DONE)
         return stdout_done(status);

@@ -155,6 +155,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
 {
     lanes_config c;
     lanes_rt *rt;
+    const char *console;
     clk_snap clk;
     void *mem = NULL;
     int err;
@@ -163,6 +164,9 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         errno = EINVAL;
         return NULL;
     }
+    console = getenv("LANES_CONSOLE");
+    if (console != NULL && console[0] != '\0' && c.trace_events == 0)
+        c.trace_events = LANES_DEFAULT_TRACE_EVENTS;   /* a console needs the trace */
     work_calibrate();
     os_segv_install();
 
@@ -204,6 +208,8 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         errno = -err;
         return NULL;
     }
+    if (console != NULL && console[0] != '\0')
+        console_from_env(rt, console);
     return rt;
 fail:
     rt_free(rt);
@@ -226,5 +232,6 @@ void lanes_close(lanes_rt *rt)
     for (int i = 0; i < n; i++)
         if (rt->lanes[i].started)
             pthread_join(rt->lanes[i].thr, NULL);
+    console_stop(rt);           /* the viewer gets every event, then END */
     rt_free(rt);
 }

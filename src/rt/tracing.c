@@ -180,6 +180,8 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
     uint64_t m;
     if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
         return 0;
+    if (atomic_load_explicit(&rt->console, memory_order_relaxed) != NULL && !console_reader(rt))
+        return 0;               /* the console thread is the one consumer */
     tl_consumer_of = rt;
     /* A reader that filled its buffer comes back at once: what is older
      * than the limit it had is all in the rings, no need to wait for the

@@ -275,6 +275,18 @@ START_TEST(test_console_bad_peers)
     uint8_t b[400];
     size_t n;
 
+    char err[512];
+    int status, fd;
+
+    ck_assert_ptr_null(con_connect(path, 1000, err, sizeof err, &status));
+    ck_assert_msg(strstr(err, "no such console") != NULL, "%s", err);
+    ck_assert_int_eq(status, 1);
+    fd = open(path, O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    ck_assert_ptr_null(con_connect(path, 1000, err, sizeof err, &status));
+    ck_assert_msg(strstr(err, "not a lanes console") != NULL, "%s", err);
+    ck_assert_int_eq(status, 2);
+    unlink(path);
     refused_with("SSH-2.0-OpenSSH_9.2\r\n", 21, "not a lanes console", 2);
     refused_with("", 0, "closed the connection before its handshake", 1);
     n = hello(b, 7);

@@ -95,6 +95,10 @@ int con_send(con_client *c, int type, int64_t arg);
 void con_routine_name(const con_client *c, uint32_t id, char *buf, size_t n);
 void con_chan_name(const con_client *c, uint32_t id, char *buf, size_t n);
 
+/* Closes the connection (the program resumes and goes on); the names
+ * stay readable, con_next says the end. */
+void con_hangup(con_client *c);
+
 /* Closes the connection (the program resumes and goes on) and frees c. */
 void con_close(con_client *c);
 

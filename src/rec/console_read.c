@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -419,7 +420,7 @@ int con_next(con_client *c, con_msg *m, int timeout_ms)
 {
     uint8_t b[65536];
     uint64_t until = timeout_ms < 0 ? 0 : now_ms() + (uint64_t)timeout_ms;
-    if (c->ended || c->status != 0)
+    if (c->ended || c->status != 0 || c->fd < 0)
         return -1;
     for (;;) {
         int r = con_dec_next(c->dec, m);
@@ -483,6 +484,9 @@ con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errl
     c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
         int e = errno;
+        struct stat st;
+        if (e == ECONNREFUSED && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+            e = ENOTSOCK;       /* Linux refuses a connection to a plain file */
         if (e == ENOENT)
             snprintf(err, errlen, "%s: no such console (is a program running with "
                      "LANES_CONSOLE=%s?)", path, path);
@@ -541,6 +545,15 @@ void con_routine_name(const con_client *c, uint32_t id, char *buf, size_t n)
 void con_chan_name(const con_client *c, uint32_t id, char *buf, size_t n)
 {
     copy_name(c->cname, c->nc, id, buf, n);
+}
+
+void con_hangup(con_client *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    if (!c->ended && c->status == 0)
+        c->ended = 2;
 }
 
 void con_close(con_client *c)

@@ -276,7 +276,8 @@ int con_dec_eof(con_dec *d)
         return fail(d, 2, "not a lanes console (it sent %llu bytes)",
                     (unsigned long long)d->total);
     if (d->len != d->off)
-        return fail(d, 1, "the program stopped in the middle of a message");
+        return fail(d, 1, "the program stopped in the middle of a message (it was "
+                    "killed, or exited while this viewer was too far behind)");
     if (!d->hello)
         return fail(d, 1, "the program closed the connection before its handshake");
     return 0;

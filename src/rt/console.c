@@ -40,6 +40,7 @@
 #define CON_POLL_MS   5             /* the longest the rings wait for a read */
 #define CON_IN_MAX    256           /* a control record, whole */
 #define CON_DRAIN_MS  250           /* lanes_close: what the viewer gets to take the end */
+#define CON_END_ROOM  (256u << 10)  /* lanes_close: a viewer further behind skips to the end */
 
 struct rt_console {
     lanes_rt *rt;                   /* immutable */
@@ -52,6 +53,9 @@ struct rt_console {
     int       cfd;                  /* the viewer, or -1 */
     uint8_t  *out;                  /* bytes for the viewer: out[off..len) */
     size_t    len, off;
+    size_t    next;                 /* where the first record not yet begun to be
+                                       sent starts, >= off: out[next..len) are whole
+                                       records (the header and HELLO count as one) */
     uint8_t   in[CON_IN_MAX + 16];  /* the viewer's bytes not yet whole records */
     size_t    in_len;
     int       in_magic;             /* the viewer's 16-byte header came and was right */
@@ -188,6 +192,7 @@ static uint8_t *rec_begin(rt_console *c, int type, size_t body)
     if (c->off > 0 && c->len + 8 + body > CON_OUT_MAX) {
         memmove(c->out, c->out + c->off, c->len - c->off);
         c->len -= c->off;
+        c->next -= c->off;
         c->off = 0;
     }
     if (c->len + 8 + body > CON_OUT_MAX)
@@ -280,6 +285,7 @@ static void send_hello(rt_console *c)
     c->len = 16;
     c->off = 0;
     p = rec_begin(c, LANES_CON_HELLO, 48 + 2 + nl + 2 + vl);
+    c->next = c->len;
     put32(p, (uint32_t)getpid());
     put32(p + 4, (uint32_t)cores);
     put32(p + 8, (uint32_t)lanes_online_cpus());
@@ -361,7 +367,7 @@ static void viewer_drop(rt_console *c)
         return;
     close(c->cfd);
     c->cfd = -1;
-    c->len = c->off = 0;
+    c->len = c->off = c->next = 0;
     c->in_len = 0;
     /* the program goes on as it would have without a viewer */
     if (lanes_tick(c->rt) != c->tick_at_attach)
@@ -376,6 +382,8 @@ static int flush(rt_console *c)
         ssize_t k = send(c->cfd, c->out + c->off, c->len - c->off, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (k > 0) {
             c->off += (size_t)k;
+            while (c->next < c->off)
+                c->next += 8 + get32(c->out + c->next + 4);
         } else if (k < 0 && errno == EINTR) {
             continue;
         } else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -385,7 +393,7 @@ static int flush(rt_console *c)
         }
     }
     if (c->off == c->len)
-        c->off = c->len = 0;
+        c->off = c->len = c->next = 0;
     return 0;
 }
 
@@ -520,11 +528,22 @@ static int read_viewer(rt_console *c)
 static void finish(rt_console *c)
 {
     uint64_t until;
+    uint8_t *p;
     while (pump(c))
         ;                           /* what is left, all of it */
     if (c->cfd < 0)
         return;
-    uint8_t *p = rec_begin(c, LANES_CON_END, 4);
+    if (flush(c) == 0 && c->len - c->off > CON_END_ROOM) {
+        /* a viewer this far behind gets the record in flight, the count
+         * of what it missed and the end, so that it ends between records */
+        for (size_t at = c->next; at < c->len; at += 8 + get32(c->out + at + 4))
+            if ((c->out[at] | c->out[at + 1] << 8) == LANES_CON_EVENTS)
+                c->unsent += get32(c->out + at + 4) / LANES_CON_EVENT_SIZE;
+        c->len = c->next;
+        if ((p = rec_begin(c, LANES_CON_DROPPED, 8)) != NULL)
+            put64(p, lanes_trace_dropped(c->rt) + c->unsent);
+    }
+    p = rec_begin(c, LANES_CON_END, 4);
     if (p != NULL)
         put32(p, 0);
     until = mono_ns() + CON_DRAIN_MS * 1000000ull;

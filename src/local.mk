@@ -5,6 +5,6 @@ src_libcli_a_SOURCES = src/cli.c src/cli.h src/options.h
 
 bin_PROGRAMS += src/lanes
 src_lanes_SOURCES = src/main.c
-src_lanes_LDADD = src/libcli.a src/ui/libui.a src/report/libreport.a src/rec/librec.a \
-	src/play/libplay.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(CURSES_LIBS)
+src_lanes_LDADD = src/libcli.a src/ui/libui.a src/report/libreport.a \
+	src/play/libplay.a src/rec/librec.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(CURSES_LIBS)
 src_lanes_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)

@@ -17,6 +17,7 @@
 #include "ui/ui.h"
 #include "report/out.h"
 #include "report/record.h"
+#include "report/summary.h"
 
 /* What --help, --version and --list printed must arrive: a full disk or a
  * closed stdout is a system error, said on stderr. */
@@ -32,15 +33,47 @@ static int stdout_done(int status)
     return EXIT_SYSTEM;
 }
 
-/* Wires one run: the pump (src/play) with the trace writer as a fold when
- * --trace asks for one (and the screen's recorder for --record), then the screen or the headless run on it, which
- * add their own folds (the model; the summary). */
-static int run(const lanes_opts *o, scn_program *prog, const char *messages)
+/* Wires one run on the pump `p` (src/play), whose source is a live
+ * runtime running `prog` or a recording (--replay; prog NULL): the trace
+ * writer as a fold when --trace asks for one (and the screen's recorder
+ * for --record), then the screen or the headless run on it, which add
+ * their own folds (the model; the summary).  Frees p. */
+static int run_on(const lanes_opts *o, scn_program *prog, const char *messages, play *p)
 {
-    play *p;
     out_trace *tw;
     play_fold f;
+    play_about a;
     char err[600];
+    int status;
+
+    if (o->trace != NULL) {
+        tw = out_trace_open(o->trace, err, sizeof err);
+        if (tw == NULL) {
+            fprintf(stderr, "lanes: %s\n", err);
+            play_free(p);
+            return EXIT_SYSTEM;
+        }
+        play_about_run(p, &a);      /* a recording says it before its start */
+        out_trace_note(tw, "scenario", prog != NULL ? (o->scenario != NULL ? o->scenario
+                                                       : SCN_DEFAULT) : a.scenario);
+        out_trace_note(tw, "title", prog != NULL ? scn_title(prog) : a.title);
+        out_trace_program(tw, prog != NULL ? prog : a.prog);
+        f = out_trace_fold(tw);
+        play_add(p, &f);
+    }
+    if (o->record != NULL && !o->headless) {    /* headless: out_headless's own */
+        f = out_record_screen_fold(o->record);
+        play_add(p, &f);
+    }
+    status = o->headless ? out_headless(o, prog, p) : ui_main(o, prog, messages, p);
+    play_free(p);
+    return status;
+}
+
+static int run(const lanes_opts *o, scn_program *prog, const char *messages)
+{
+    play_source src;
+    play *p;
     int status = o->headless ? out_headless_check(o, prog) : ui_check(o);
 
     if (status != 0)
@@ -49,31 +82,33 @@ static int run(const lanes_opts *o, scn_program *prog, const char *messages)
         return out_sweep(o, prog);
     if (!o->headless)               /* the folds' out of memory: the terminal first */
         out_on_out_of_memory(ui_restore_for_exit);
-    p = play_new(prog);
+    src = play_source_live(prog, o->scenario);
+    p = src.ctx != NULL ? play_new_source(&src) : NULL;
     if (p == NULL) {
         fprintf(stderr, "lanes: out of memory\n");
         return EXIT_SYSTEM;
     }
-    if (o->trace != NULL) {
-        tw = out_trace_open(o->trace, err, sizeof err);
-        if (tw == NULL) {
-            fprintf(stderr, "lanes: %s\n", err);
-            play_free(p);
-            return EXIT_SYSTEM;
-        }
-        out_trace_note(tw, "scenario", o->scenario != NULL ? o->scenario : SCN_DEFAULT);
-        out_trace_note(tw, "title", scn_title(prog));
-        out_trace_program(tw, prog);
-        f = out_trace_fold(tw);
-        play_add(p, &f);
+    return run_on(o, prog, messages, p);
+}
+
+/* --replay FILE --headless: the recording as the pump's source, played
+ * to its end as fast as it reads, through the folds a live run has. */
+static int replay(const lanes_opts *o)
+{
+    play_source src;
+    play *p;
+    char err[600];
+
+    if (play_source_recording(o->replay, 0, &src, err, sizeof err) != 0) {
+        out_say(err);
+        return EXIT_USAGE;
     }
-    if (o->record != NULL && !o->headless) {    /* headless: out_headless's own */
-        f = out_record_screen_fold(o, prog);
-        play_add(p, &f);
+    p = play_new_source(&src);
+    if (p == NULL) {
+        fprintf(stderr, "lanes: out of memory\n");
+        return EXIT_SYSTEM;
     }
-    status = o->headless ? out_headless(o, prog, p) : ui_main(o, prog, messages, p);
-    play_free(p);
-    return status;
+    return run_on(o, NULL, NULL, p);
 }
 
 int main(int argc, char **argv)
@@ -91,7 +126,7 @@ int main(int argc, char **argv)
     if (status >= 0)
         return status;
     if (o.replay != NULL)
-        return out_replay(&o);
+        return replay(&o);
     res = scn_load(o.scenario);
     if (res.messages != NULL)
         cli_put_clean(stderr, res.messages);

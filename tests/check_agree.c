@@ -37,11 +37,11 @@ typedef struct stream {
     size_t n, cap;
 } stream;
 
-static int record(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+static int record(void *ctx, const lanes_event *ev, size_t n, const play_names *names)
 {
     stream *s = ctx;
 
-    (void)rt;
+    (void)names;
     if (s->n + n > s->cap) {
         size_t cap = s->cap ? s->cap : 65536;
         while (cap < s->n + n)

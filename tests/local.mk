@@ -90,5 +90,5 @@ check_PROGRAMS += tests/check_agree
 TESTS += tests/check_agree
 tests_check_agree_SOURCES = tests/check_agree.c
 tests_check_agree_CFLAGS = $(TEST_CFLAGS)
-tests_check_agree_LDADD = src/ui/libui.a src/report/libreport.a src/play/libplay.a \
+tests_check_agree_LDADD = src/ui/libui.a src/report/libreport.a src/play/libplay.a src/rec/librec.a \
 	src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a $(TEST_LIBS)

@@ -1,8 +1,8 @@
 /*
- * play.c - the run driver: starts a scenario on a runtime, pumps its
- * events into the folds, carries control back (play.h).
+ * play.c - the pump: starts a run of its source, pumps the source's events
+ * into the folds, carries control back (play.h).
  *
- * Owns: the run while it lasts, the event buffer, the folds handed to it.
+ * Owns: the source, the event buffer, the folds handed to it.
  */
 #include "config.h"
 
@@ -14,32 +14,40 @@
 #include "play/play.h"
 
 struct play {
-    const scn_program *prog;
-    scn_run     *run;
-    lanes_rt    *rt;
+    play_source  src;
+    int          running;            /* a run was started and not stopped */
     lanes_event *buf;                /* PLAY_CHUNK events */
     play_fold    folds[PLAY_FOLDS_MAX];
     int          nfolds;
     int          failed;             /* index + 1 of the fold that failed */
+    int          src_failed;         /* the source could not be read on */
     int          finished;
     uint64_t     pause_at;           /* play_pause_at_start, 0: none */
     const char  *end_how;            /* play_end_as, NULL: "stopped" */
     int          end_status;
 };
 
-play *play_new(const scn_program *prog)
+play *play_new_source(const play_source *src)
 {
     play *p = calloc(1, sizeof *p);
 
-    if (p == NULL)
-        return NULL;
-    p->buf = malloc(PLAY_CHUNK * sizeof *p->buf);
-    if (p->buf == NULL) {
+    if (p != NULL)
+        p->buf = malloc(PLAY_CHUNK * sizeof *p->buf);
+    if (p == NULL || p->buf == NULL) {
         free(p);
+        if (src->free != NULL)
+            src->free(src->ctx);
         return NULL;
     }
-    p->prog = prog;
+    p->src = *src;
     return p;
+}
+
+play *play_new(const scn_program *prog)
+{
+    play_source s = play_source_live(prog, NULL);
+
+    return s.ctx != NULL ? play_new_source(&s) : NULL;
 }
 
 int play_add(play *p, const play_fold *f)
@@ -62,37 +70,36 @@ int play_lossless(const play *p)
 
 static void fail(play *p, int i)
 {
-    if (!p->failed)
+    if (!p->failed && !p->src_failed)
         p->failed = i + 1;
+}
+
+static void src_stop(play *p)
+{
+    if (p->running && p->src.stop != NULL)
+        p->src.stop(p->src.ctx);
+    p->running = 0;
 }
 
 int play_start(play *p, const scn_settings *set, int paused, char *err, size_t errlen)
 {
-    scn_settings s = *set;
     int lossless = play_lossless(p), i;
 
-    /* lossless rings are switched on before any routine runs */
-    if (paused || lossless)
-        s.flags |= LANES_START_PAUSED;
-    p->run = scn_start(p->prog, &s, err, errlen);
-    if (p->run == NULL)
+    if (p->src.start != NULL &&
+        p->src.start(p->src.ctx, set, paused || lossless, lossless, p->pause_at, err,
+                     errlen) != 0)
         return -1;
-    p->rt = scn_rt(p->run);
-    if (p->pause_at != 0)
-        lanes_pause_at(p->rt, p->pause_at);
-    if (lossless)
-        lanes_trace_lossless(p->rt, 1);
+    p->running = 1;
     for (i = 0; i < p->nfolds; i++)
         if (p->folds[i].start != NULL &&
-            p->folds[i].start(p->folds[i].ctx, p->run, p->rt, err, errlen) != 0) {
+            p->folds[i].start(p->folds[i].ctx, p, err, errlen) != 0) {
             fail(p, i);
-            scn_stop(p->run);
-            p->run = NULL;
-            p->rt = NULL;
+            src_stop(p);
             return -1;
         }
+    /* lossless rings were switched on before any routine ran */
     if (lossless && !paused)
-        lanes_resume(p->rt);
+        play_resume(p);
     return 0;
 }
 
@@ -103,21 +110,26 @@ void play_pause_at_start(play *p, uint64_t t_rt)
 
 size_t play_pump(play *p, size_t max)
 {
-    size_t n, total = 0;
+    ssize_t n;
+    size_t total = 0;
     int i;
 
-    if (p->run == NULL)
+    if (!p->running)
         return 0;
     do {
-        if (p->failed)
+        if (p->failed || p->src_failed)
             break;
-        n = lanes_trace_read(p->rt, p->buf, PLAY_CHUNK);
+        n = p->src.read(p->src.ctx, p->buf, PLAY_CHUNK);
+        if (n < 0) {
+            p->src_failed = 1;
+            break;
+        }
         for (i = 0; i < p->nfolds && n > 0; i++)
-            if (p->folds[i].feed(p->folds[i].ctx, p->buf, n, p->rt) != 0) {
+            if (p->folds[i].feed(p->folds[i].ctx, p->buf, (size_t)n, &p->src.names) != 0) {
                 fail(p, i);
                 break;
             }
-        total += n;
+        total += (size_t)n;
     } while (n == PLAY_CHUNK && total < max);
     return total;
 }
@@ -125,21 +137,29 @@ size_t play_pump(play *p, size_t max)
 const char *play_error(const play *p)
 {
     const play_fold *f;
+    const char *e;
 
+    if (p->src_failed) {
+        e = p->src.error != NULL ? p->src.error(p->src.ctx) : NULL;
+        return e != NULL && *e != '\0' ? e : "the source of events failed";
+    }
     if (!p->failed)
         return NULL;
     f = &p->folds[p->failed - 1];
     return f->error != NULL ? f->error(f->ctx) : "a fold failed";
 }
 
+int play_error_from(const play *p)
+{
+    return p->src_failed ? PLAY_FROM_SOURCE : p->failed ? PLAY_FROM_FOLD : PLAY_FROM_NONE;
+}
+
 void play_stop(play *p)
 {
-    if (p->run == NULL)
+    if (!p->running)
         return;
     play_pump(p, (size_t)-1);
-    scn_stop(p->run);
-    p->run = NULL;
-    p->rt = NULL;
+    src_stop(p);
 }
 
 /* Every event of the run fed, the folds' end hooks. */
@@ -147,12 +167,12 @@ static void end_hooks(play *p, const char *how, int status)
 {
     int i;
 
-    if (p->run == NULL)
+    if (!p->running)
         return;
     play_pump(p, (size_t)-1);
     for (i = 0; i < p->nfolds; i++)
         if (p->folds[i].end != NULL)
-            p->folds[i].end(p->folds[i].ctx, p->run, p->rt, how, status);
+            p->folds[i].end(p->folds[i].ctx, p, how, status);
 }
 
 void play_end_as(play *p, const char *how, int status)
@@ -196,9 +216,9 @@ int play_finish(play *p, char *err, size_t errlen)
         return 0;
     end_hooks(p, p->end_how != NULL ? p->end_how : "stopped",
               p->end_how != NULL ? p->end_status : EXIT_DONE);
-    if (p->run != NULL) {
+    if (p->running) {
         play_pump(p, (size_t)-1);
-        dropped = lanes_trace_dropped(p->rt);
+        dropped = play_dropped(p);
     }
     for (i = 0; i < p->nfolds; i++) {
         e[0] = '\0';
@@ -220,22 +240,101 @@ void play_free(play *p)
         return;
     play_finish(p, NULL, 0);
     play_stop(p);
+    if (p->src.free != NULL)
+        p->src.free(p->src.ctx);
     free(p->buf);
     free(p);
 }
 
-scn_run  *play_run(play *p)                 { return p->run; }
-lanes_rt *play_rt(play *p)                  { return p->rt; }
-void      play_pause(play *p)               { lanes_pause(p->rt); }
-void      play_pause_at(play *p, uint64_t t) { lanes_pause_at(p->rt, t); }
-void      play_resume(play *p)              { lanes_resume(p->rt); }
-int       play_step(play *p, int ticks)     { return lanes_step(p->rt, ticks); }
-int       play_set_cores(play *p, int n)    { return lanes_set_cores(p->rt, n); }
-void      play_set_quantum(play *p, int q)  { lanes_set_quantum(p->rt, q); }
-void      play_set_tick(play *p, uint64_t ns) { lanes_set_tick(p->rt, ns); }
-int       play_paused(play *p)              { return lanes_paused(p->rt); }
-int       play_cores(play *p)               { return lanes_cores(p->rt); }
-int       play_quantum(play *p)             { return lanes_quantum(p->rt); }
-uint64_t  play_tick(play *p)                { return lanes_tick(p->rt); }
-uint64_t  play_now(play *p)                 { return lanes_now(p->rt); }
-uint64_t  play_dropped(play *p)             { return lanes_trace_dropped(p->rt); }
+/* ---- the source ------------------------------------------------------------ */
+
+const play_names *play_names_of(play *p) { return &p->src.names; }
+
+void play_routine_name(play *p, uint32_t id, char *buf, size_t n)
+{
+    if (n > 0)
+        buf[0] = '\0';
+    if (p->src.names.routine != NULL)
+        p->src.names.routine(p->src.names.ctx, id, buf, n);
+}
+
+void play_chan_name(play *p, uint32_t id, char *buf, size_t n)
+{
+    if (n > 0)
+        buf[0] = '\0';
+    if (p->src.names.chan != NULL)
+        p->src.names.chan(p->src.names.ctx, id, buf, n);
+}
+
+void play_about_run(play *p, play_about *a)
+{
+    memset(a, 0, sizeof *a);
+    a->kind = a->scenario = a->title = a->file = "";
+    if (p->src.about != NULL)
+        p->src.about(p->src.ctx, a);
+}
+
+char *play_take_message(play *p)
+{
+    return p->src.take_message != NULL ? p->src.take_message(p->src.ctx) : NULL;
+}
+
+int play_wait(play *p, uint64_t ns)
+{
+    return p->src.wait != NULL ? p->src.wait(p->src.ctx, ns) : PLAY_RUNNING;
+}
+
+void play_outcome_of(play *p, play_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->message = "";
+    if (p->src.outcome != NULL)
+        p->src.outcome(p->src.ctx, o);
+}
+
+int play_routine_line(play *p, uint32_t id)
+{
+    return p->src.routine_line != NULL ? p->src.routine_line(p->src.ctx, id) : 0;
+}
+
+const char *play_routine_program(play *p, uint32_t id, int *first_line)
+{
+    if (p->src.routine_program == NULL)
+        return NULL;
+    return p->src.routine_program(p->src.ctx, id, first_line);
+}
+
+scn_run *play_run(play *p)
+{
+    return p->src.run != NULL ? p->src.run(p->src.ctx) : NULL;
+}
+
+lanes_rt *play_rt(play *p)
+{
+    return p->src.rt != NULL ? p->src.rt(p->src.ctx) : NULL;
+}
+
+static int ctl(play *p, int op, int64_t arg)
+{
+    return p->src.control != NULL ? p->src.control(p->src.ctx, op, arg) : PLAY_REFUSED;
+}
+
+static uint64_t get(play *p, int what)
+{
+    return p->src.get != NULL ? p->src.get(p->src.ctx, what) : 0;
+}
+
+int      play_pause(play *p)                 { return ctl(p, PLAY_CTL_PAUSE, 0); }
+int      play_pause_at(play *p, uint64_t t)  { return ctl(p, PLAY_CTL_PAUSE_AT, (int64_t)t); }
+int      play_resume(play *p)                { return ctl(p, PLAY_CTL_RESUME, 0); }
+int      play_step(play *p, int ticks)       { return ctl(p, PLAY_CTL_STEP, ticks); }
+int      play_set_cores(play *p, int n)      { return ctl(p, PLAY_CTL_CORES, n); }
+int      play_set_quantum(play *p, int q)    { return ctl(p, PLAY_CTL_QUANTUM, q); }
+int      play_set_tick(play *p, uint64_t ns) { return ctl(p, PLAY_CTL_TICK, (int64_t)ns); }
+int      play_set_speed(play *p, double x)  { return ctl(p, PLAY_CTL_SPEED, (int64_t)(x * 1000.0 + 0.5)); }
+int      play_paused(play *p)                { return (int)get(p, PLAY_GET_PAUSED); }
+int      play_cores(play *p)                 { return (int)get(p, PLAY_GET_CORES); }
+int      play_quantum(play *p)               { return (int)get(p, PLAY_GET_QUANTUM); }
+uint64_t play_tick(play *p)                  { return get(p, PLAY_GET_TICK); }
+uint64_t play_now(play *p)                   { return get(p, PLAY_GET_NOW); }
+uint64_t play_dropped(play *p)               { return get(p, PLAY_GET_DROPPED); }

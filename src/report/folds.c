@@ -9,9 +9,9 @@
 #include "report/out.h"
 #include "report/summary.h"
 
-static int trace_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+static int trace_feed(void *ctx, const lanes_event *ev, size_t n, const play_names *names)
 {
-    return out_trace_events(ctx, ev, n, rt);
+    return out_trace_feed(ctx, ev, n, names);
 }
 
 static int trace_restart(void *ctx)
@@ -41,9 +41,9 @@ play_fold out_trace_fold(out_trace *w)
     return f;
 }
 
-static int summary_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+static int summary_feed(void *ctx, const lanes_event *ev, size_t n, const play_names *names)
 {
-    (void)rt;
+    (void)names;
     out_summary_feed(ctx, ev, n);
     return 0;
 }

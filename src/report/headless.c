@@ -90,7 +90,7 @@ static uint64_t headless_tick(const lanes_opts *o, const scn_program *prog)
 
     if (o->tick_ns == 0 && (o->speed <= 0 || o->speed >= LANES_SPEED_MAX))
         return OUT_HEADLESS_TICK_NS;
-    t = (double)(o->tick_ns != 0 ? o->tick_ns : scn_tick_ns(prog));
+    t = (double)(o->tick_ns != 0 ? o->tick_ns : prog != NULL ? scn_tick_ns(prog) : 0);
     if (o->speed > 0 && o->speed < LANES_SPEED_MAX)
         t /= o->speed;
     return t < 1000 ? 1000 : (uint64_t)t;
@@ -112,13 +112,14 @@ void out_say(const char *msg)
     }
 }
 
-/* Reads the reports found so far; prints them unless `quiet`, and
- * records them with --record (a write error shows at the next events). */
-static void drain_reports(scn_run *run, int quiet, rec_writer *rw)
+/* Reads the messages the run said so far; prints them unless `quiet`,
+ * and records them with --record (a write error shows at the next
+ * events). */
+static void drain_reports(play *p, int quiet, rec_writer *rw)
 {
     char *r;
 
-    while ((r = scn_take_report(run)) != NULL) {
+    while ((r = play_take_message(p)) != NULL) {
         if (!quiet)
             out_say(r);
         if (rw != NULL)
@@ -181,15 +182,15 @@ static char *json_report(scn_run *run, const char *file)
 /* How long to wait for the end before looking again: WAIT_NS, or less
  * when --for's limit (limit_mt, runtime milli-ticks; 0 = none) is near;
  * 0 once the run has reached it. */
-static uint64_t wait_for_limit(lanes_rt *rt, uint64_t limit_mt)
+static uint64_t wait_for_limit(play *p, uint64_t limit_mt)
 {
-    uint64_t now = lanes_now(rt), ns;
+    uint64_t now, ns;
 
     if (limit_mt == 0)
         return WAIT_NS;
-    if (now >= limit_mt)
+    if ((now = play_now(p)) >= limit_mt)
         return 0;
-    ns = (limit_mt - now) * lanes_tick(rt) / 1000u;
+    ns = (limit_mt - now) * play_tick(p) / 1000u;
     return ns < 1000u ? 1000u : ns < WAIT_NS ? ns : WAIT_NS;
 }
 
@@ -208,33 +209,160 @@ int out_headless_check(const lanes_opts *opts, const scn_program *prog)
     return EXIT_USAGE;
 }
 
+/* The settings a live run starts with (a recording keeps its own). */
+static void headless_settings(const lanes_opts *opts, const scn_program *prog,
+                              scn_settings *set)
+{
+    memset(set, 0, sizeof *set);
+    set->cores = opts->cores;
+    set->quantum = opts->quantum;
+    set->tick_ns = headless_tick(opts, prog);
+    set->seed_set = opts->seed_set;
+    set->seed = opts->seed;
+}
+
+/* What the summary says of the run besides the fold: the source's word. */
+static void headless_info(play *p, out_run_info *info)
+{
+    play_about a;
+
+    play_about_run(p, &a);
+    memset(info, 0, sizeof *info);
+    info->scenario = a.scenario;
+    info->title = a.title;
+    info->cores = a.cores;
+    info->quantum = a.quantum;
+    info->tick_ns = a.tick_ns;
+    info->cpus = a.cpus;
+    info->seed_set = a.seed_set;  /* the seed in force: --seed, else the scenario's */
+    info->seed = a.seed;
+}
+
+/* Pumps until the run ends (or a signal, --for, a fold's or the
+ * source's error ends it).  Returns the run's PLAY_* state; *limited:
+ * --for ended it. */
+static int headless_loop(play *p, uint64_t limit_mt, int quiet, rec_writer *rw,
+                         int *limited)
+{
+    uint64_t wait_ns;
+    size_t n;
+    int st = PLAY_RUNNING, ended = 0;
+
+    for (;;) {
+        n = play_pump(p, PLAY_CHUNK);
+        if (play_error(p) != NULL)
+            break;
+        drain_reports(p, quiet, rw);
+        if (n == PLAY_CHUNK)
+            continue;
+        if (ended && n == 0)
+            break;
+        if (!ended && stop_signal != 0) {
+            /* stop the lanes where they are, then drain what they wrote */
+            play_pause(p);
+            ended = 1;
+        }
+        if (!ended && (wait_ns = wait_for_limit(p, limit_mt)) == 0) {
+            play_pause(p);              /* --for: a normal end, "stopped" */
+            ended = *limited = 1;
+        }
+        if (!ended) {
+            st = play_wait(p, wait_ns);
+            ended = st != PLAY_RUNNING;
+        }
+    }
+    drain_reports(p, quiet, rw);
+    return st;
+}
+
+/* How the run ended: info->status and the exit status, from the source
+ * when it says (a recording), else from st and how the loop stopped. */
+static int headless_status(play *p, int st, int limited, out_run_info *info)
+{
+    play_outcome o;
+    int status;
+
+    play_outcome_of(p, &o);
+    if (o.how != NULL) {
+        info->status = o.how;
+        return info->exit_status = o.exit_status;
+    }
+    switch (st) {
+    case PLAY_DONE:     status = EXIT_DONE;     info->status = "done";     break;
+    case PLAY_DEADLOCK: status = EXIT_DEADLOCK; info->status = "deadlock"; break;
+    case PLAY_FAULT:    status = EXIT_FAULT;    info->status = "fault";    break;
+    case PLAY_ERROR:    status = EXIT_SYSTEM;   info->status = "error";    break;
+    default:            status = EXIT_SYSTEM;   info->status = "stopped";  break;
+    }
+    if (st == PLAY_RUNNING && limited) {
+        status = EXIT_DONE;
+        info->status = "stopped";       /* by --for, where the user wanted */
+    }
+    if (st == PLAY_RUNNING && stop_signal != 0) {
+        info->status = "interrupted";
+        status = 128 + stop_signal;      /* if raising it below does not end us */
+    }
+    return info->exit_status = status;
+}
+
+/* A fold or the source failed: say so, close what is open, the status:
+ * 2 for a recording that cannot be read to its end (nothing else said),
+ * 1 for a write error (the reader is gone or the disk is full). */
+static int headless_failed(play *p, rec_writer *rw, out_summary *sum)
+{
+    int from = play_error_from(p);
+
+    out_say(play_error(p));
+    if (from == PLAY_FROM_SOURCE)
+        play_note(p, "incomplete", "the recording could not be read to its end");
+    play_finish(p, NULL, 0);
+    if (rw != NULL)
+        rec_close(rw, NULL, NULL, 0);
+    out_summary_free(sum);
+    return from == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
+}
+
+/* The summary, the drops, the end message: the status as it stands then. */
+static int headless_print(const lanes_opts *opts, play *p, const out_summary *sum,
+                          const out_run_info *info, int quiet, int status)
+{
+    play_outcome o;
+    FILE *sumf = opts->trace != NULL && strcmp(opts->trace, "-") == 0 ? stderr : stdout;
+    char err[600];
+    int rc;
+
+    rc = opts->json ? out_summary_print_json(sumf, sum, info, play_names_of(p))
+                    : out_summary_print_text(sumf, sum, info, play_names_of(p));
+    if (rc != 0) {
+        snprintf(err, sizeof err, "cannot write the summary: %s", strerror(errno));
+        out_say(err);
+        status = EXIT_SYSTEM;
+    }
+    play_outcome_of(p, &o);
+    if (sum->dropped != 0 && opts->trace == NULL && o.how == NULL) {
+        snprintf(err, sizeof err, "the summary is incomplete: %llu trace events were "
+                 "dropped", (unsigned long long)sum->dropped);
+        out_say(err);
+        status = EXIT_SYSTEM;
+    }
+    if (!quiet)
+        out_say(o.message);
+    return status;
+}
+
 static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
 {
     scn_settings set;
-    scn_run *run;
-    lanes_rt *rt;
     play_fold sumfold, recfold;
+    play_outcome o;
     rec_writer *rw = NULL;              /* --record */
     out_summary sum;
-    out_names names;
     out_run_info info;
-    FILE *sumf = stdout;
     char err[600], *more = NULL;
-    uint64_t t0, wall, dropped;
-    size_t n;
-    int st = SCN_TIMEOUT, ended = 0, status, trace_failed = 0, rc, quiet, limited = 0;
-    int traced = opts->trace != NULL;
-    uint64_t wait_ns, limit_mt = (uint64_t)opts->for_ticks * 1000u;
+    uint64_t t0, wall, limit_mt = (uint64_t)opts->for_ticks * 1000u;
+    int st, status, quiet, limited = 0;
 
-    memset(&set, 0, sizeof set);
-    set.cores = opts->cores;
-    set.quantum = opts->quantum;
-    set.tick_ns = headless_tick(opts, prog);
-    set.seed_set = opts->seed_set;
-    set.seed = opts->seed;
-    if (traced && strcmp(opts->trace, "-") == 0)
-        sumf = stderr;
-
+    headless_settings(opts, prog, &set);
     out_summary_init(&sum);
     sumfold = out_summary_fold(&sum);
     play_add(p, &sumfold);               /* lossless: the pump starts it paused */
@@ -244,25 +372,13 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         out_summary_free(&sum);
         return EXIT_SYSTEM;
     }
-    run = play_run(p);
-    rt = play_rt(p);
     /* the JSON summary on stderr carries the reports: no text beside it */
-    quiet = opts->json && sumf == stderr;
-    names = out_names_of_rt(rt);
-
-    memset(&info, 0, sizeof info);
-    info.scenario = opts->scenario != NULL ? opts->scenario : SCN_DEFAULT;
-    info.title = scn_title(prog);
-    info.cores = play_cores(p);
-    info.quantum = play_quantum(p);
-    info.tick_ns = play_tick(p);
-    info.cpus = lanes_online_cpus();
+    quiet = opts->json && opts->trace != NULL && strcmp(opts->trace, "-") == 0;
+    headless_info(p, &info);
     out_summary_set_tick(&sum, info.tick_ns);
-    info.seed_set = 1;            /* the seed in force: --seed, else the scenario's */
-    info.seed = opts->seed_set ? opts->seed : scn_seed(prog);
 
     if (opts->record != NULL &&
-        (rw = out_record_open(opts->record, prog, rt, &info, err, sizeof err)) == NULL) {
+        (rw = out_record_open(opts->record, p, &info, err, sizeof err)) == NULL) {
         out_say(err);
         play_finish(p, NULL, 0);
         out_summary_free(&sum);
@@ -277,95 +393,34 @@ static int headless_run(const lanes_opts *opts, scn_program *prog, play *p)
         play_pause_at(p, limit_mt);     /* --for: exact, however short the tick */
     t0 = now_ns();
     play_resume(p);
-    for (;;) {
-        n = play_pump(p, PLAY_CHUNK);
-        if (play_error(p) != NULL) {
-            trace_failed = 1;
-            break;
-        }
-        drain_reports(run, quiet, rw);
-        if (n == PLAY_CHUNK)
-            continue;
-        if (ended && n == 0)
-            break;
-        if (!ended && stop_signal != 0) {
-            /* stop the lanes where they are, then drain what they wrote */
-            play_pause(p);
-            ended = 1;
-        }
-        if (!ended && (wait_ns = wait_for_limit(rt, limit_mt)) == 0) {
-            play_pause(p);              /* --for: a normal end, "stopped" */
-            ended = limited = 1;
-        }
-        if (!ended) {
-            st = scn_wait(run, wait_ns);
-            ended = st != SCN_TIMEOUT;
-        }
-    }
+    st = headless_loop(p, limit_mt, quiet, rw, &limited);
     wall = now_ns() - t0;
-    drain_reports(run, quiet, rw);
-    dropped = play_dropped(p);
-    out_summary_finish(&sum, play_now(p), wall, dropped);
+    play_outcome_of(p, &o);
+    if (o.wall_ns != 0)
+        wall = o.wall_ns;               /* a recording's, as the run measured it */
+    out_summary_finish(&sum, play_now(p), wall, play_dropped(p));
+    if (play_error(p) != NULL)
+        return headless_failed(p, rw, &sum);
 
-    if (trace_failed) {
-        /* the reader is gone or the disk is full: stop here, loudly */
-        out_say(play_error(p));
-        play_finish(p, NULL, 0);
-        if (rw != NULL)
-            rec_close(rw, NULL, NULL, 0);
-        out_summary_free(&sum);
-        return EXIT_SYSTEM;
-    }
-
-    switch (st) {
-    case SCN_DONE:     status = EXIT_DONE;     info.status = "done";     break;
-    case SCN_DEADLOCK: status = EXIT_DEADLOCK; info.status = "deadlock"; break;
-    case SCN_FAULT:    status = EXIT_FAULT;    info.status = "fault";    break;
-    case SCN_ERROR:    status = EXIT_SYSTEM;   info.status = "error";    break;
-    default:           status = EXIT_SYSTEM;   info.status = "stopped";  break;
-    }
-    if (st == SCN_TIMEOUT && limited) {
-        status = EXIT_DONE;
-        info.status = "stopped";        /* by --for, where the user wanted */
-    }
-    if (st == SCN_TIMEOUT && stop_signal != 0) {
-        info.status = "interrupted";
-        status = 128 + stop_signal;      /* if raising it below does not end us */
-    }
-    info.exit_status = status;
-
+    status = headless_status(p, st, limited, &info);
     if (stop_signal != 0)
         play_note(p, "interrupted", "the run was stopped before its end");
     if (play_finish(p, err, sizeof err) != 0) {
         out_say(err);
-        status = EXIT_SYSTEM;
-        info.exit_status = status;
+        status = info.exit_status = EXIT_SYSTEM;
     }
-    if (opts->json || rw != NULL)       /* a recording keeps it for a --json replay */
-        info.json_more = more = json_report(run, scn_filename(prog));
-    if (rw != NULL && out_record_close(rw, &info, &sum, scn_end_message(run), more, err,
+    if (o.report_json != NULL)          /* a recording's, as the run said it */
+        info.json_more = o.report_json;
+    else if ((opts->json || rw != NULL) && play_run(p) != NULL)
+        /* a recording keeps it for a --json replay */
+        info.json_more = more = json_report(play_run(p), scn_filename(prog));
+    if (rw != NULL && out_record_close(rw, &info, &sum, o.message, more, err,
                                        sizeof err) != 0) {
         out_say(err);
-        status = EXIT_SYSTEM;
-        info.exit_status = status;
+        status = info.exit_status = EXIT_SYSTEM;
     }
-    rc = opts->json ? out_summary_print_json(sumf, &sum, &info, &names)
-                    : out_summary_print_text(sumf, &sum, &info, &names);
+    status = headless_print(opts, p, &sum, &info, quiet, status);
     free(more);
-    if (rc != 0) {
-        snprintf(err, sizeof err, "cannot write the summary: %s", strerror(errno));
-        out_say(err);
-        status = EXIT_SYSTEM;
-    }
-    if (dropped != 0 && !traced) {
-        snprintf(err, sizeof err, "the summary is incomplete: %llu trace events were "
-                 "dropped", (unsigned long long)dropped);
-        out_say(err);
-        status = EXIT_SYSTEM;
-    }
-    if (!quiet)
-        out_say(scn_end_message(run));
-
     out_summary_free(&sum);
     play_stop(p);
     return status;

@@ -16,12 +16,15 @@
 #include "scn/scn.h"
 #include "play/play.h"
 
-/* Runs `prog` to its end without a terminal on the pump `p` (main added
+/* Plays the pump `p`'s source to its end without a terminal (main added
  * the trace writer to it, with --trace; the summary is added here) and
  * prints the summary to stdout (to stderr when the trace goes to stdout,
  * --trace -); returns an exit status (options.h): 0 done, 1 system or
  * write error (also when any trace event was dropped), 3 deadlock, 4
- * scenario fault.  Finishes the pump's folds; the caller frees it. */
+ * scenario fault.  A live source runs `prog` with opts' settings; a
+ * recording (--replay) says the status its run ended with, and one that
+ * cannot be read to its end gives 2 (said on stderr, no summary).
+ * Finishes the pump's folds; the caller frees it. */
 int out_headless(const lanes_opts *opts, scn_program *prog, play *p);
 
 /* What must be right before a headless run starts (a scenario that can
@@ -35,13 +38,6 @@ int out_headless_check(const lanes_opts *opts, const scn_program *prog);
  * events (1), and then no table; 1 on a write error. */
 int out_sweep(const lanes_opts *opts, scn_program *prog);
 
-/* Plays the recording opts->replay without a terminal: feeds its events to
- * the summary and (with opts->trace) the trace writer as out_headless fed
- * the live run's, prints the same summary and returns the status the run
- * ended with; 2 when the recording cannot be read whole (said on stderr,
- * nothing else printed), 1 on a write error (src/report/record.c). */
-int out_replay(const lanes_opts *opts);
-
 /* When memory runs out, the folds and the trace writer call `fn` (the
  * screen restores the terminal there; it must be async-signal-safe), say
  * "lanes: out of memory" on stderr and end the process with status 1.
@@ -49,13 +45,10 @@ int out_replay(const lanes_opts *opts);
 void out_on_out_of_memory(void (*fn)(void));
 
 /* ---- names ----------------------------------------------------------------
- * How a fold turns routine and channel ids into names.  A NULL table, or a
- * NULL function in it, or an empty name, gives "r<id>" / "ch<id>". */
-typedef struct out_names {
-    void (*routine)(void *ctx, uint32_t id, char *buf, size_t n);
-    void (*chan)(void *ctx, uint32_t id, char *buf, size_t n);
-    void *ctx;
-} out_names;
+ * How a fold turns routine and channel ids into names: the source's
+ * (play.h).  A NULL table, or a NULL function in it, or an empty name,
+ * gives "r<id>" / "ch<id>". */
+typedef play_names out_names;
 
 /* Names read from a live runtime (lanes_routine_name / lanes_chan_name);
  * valid while rt is open. */
@@ -117,7 +110,7 @@ void out_trace_program(out_trace *w, const scn_program *p);
 void out_trace_notes(out_trace *w, const char *(*text)(void *ctx, int i), void *ctx);
 
 /* The writer as a fold of the pump (play.h): lossless; feed is
- * out_trace_events, restart out_trace_restart, note out_trace_note, finish
+ * out_trace_feed with the source's names, restart out_trace_restart, note out_trace_note, finish
  * out_trace_close (which frees w). */
 play_fold out_trace_fold(out_trace *w);
 

@@ -1,8 +1,8 @@
 /*
  * record.h - recordings seen from src/report: the recorder a headless run
  * feeds beside its summary and trace (src/rec does the file; here it
- * learns the run's header, the live names and the end).  The headless
- * replay is out_replay in out.h.
+ * learns the run's header, the source's names and the end).  Playing one
+ * back is a source of the pump (src/play/source_rec.c).
  */
 #ifndef LANES_OUT_RECORD_H
 #define LANES_OUT_RECORD_H
@@ -14,12 +14,13 @@
 #include "scn/scn.h"
 #include "report/summary.h"
 
-/* Creates the recording `path` of the run of `prog` on `rt` (settings in
- * force as info says), naming routines and channels from rt as events are
+/* Creates the recording `path` of the run of the pump p's source (the
+ * program's text as the source says, the settings in force as info says),
+ * naming routines and channels with the source's names as events are
  * written with rec_write_events.  NULL, with the message in err, when the
  * file cannot be created. */
-rec_writer *out_record_open(const char *path, const scn_program *prog, lanes_rt *rt,
-                            const out_run_info *info, char *err, size_t errlen);
+rec_writer *out_record_open(const char *path, play *p, const out_run_info *info,
+                            char *err, size_t errlen);
 
 /* Writes the end (status and exit status from info, times and drops from
  * the finished summary, the end message and the JSON summary's extra
@@ -28,14 +29,13 @@ int out_record_close(rec_writer *w, const out_run_info *info, const out_summary 
                      const char *message, const char *report_json, char *err, size_t errlen);
 
 /* The same for the screen, which keeps no out_run_info: the settings in
- * force are read from rt, the names from opts and prog. */
-rec_writer *out_record_start(const lanes_opts *opts, const scn_program *prog, lanes_rt *rt,
-                             char *err, size_t errlen);
+ * force and the names are the source's (play_about_run, play_cores...). */
+rec_writer *out_record_start(const char *path, play *p, char *err, size_t errlen);
 
 /* Ends a recording without a summary: status ("done", "restarted"...),
- * exit status and wall time given, runtime time and drops from rt.
+ * exit status and wall time given, runtime time and drops from p.
  * 0, or -1 with the message in err. */
-int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_status,
+int out_record_end(rec_writer *w, play *p, const char *status, int exit_status,
                    uint64_t wall_ns, const char *message, char *err, size_t errlen);
 
 /* The recorder as a fold of the pump (play.h): lossless; feed is
@@ -44,10 +44,10 @@ int out_record_end(rec_writer *w, lanes_rt *rt, const char *status, int exit_sta
 play_fold out_record_fold(rec_writer *w);
 
 /* The screen's recording (--record with the screen) as a fold that main
- * adds to the pump: it records the first run only, opening opts->record
+ * adds to the pump: it records the first run only, opening `path`
  * when that run starts (a failure fails the start, play_error says it)
  * and closing it at that run's end hook (a restart, or play_finish as
  * play_end_as said).  A write error is its finish's error.  Lossless. */
-play_fold out_record_screen_fold(const lanes_opts *opts, const scn_program *prog);
+play_fold out_record_screen_fold(const char *path);
 
 #endif

@@ -7,7 +7,7 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui.c \
 	src/ui/term.h src/ui/term.c
 src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)
 
-UI_TEST_LDADD = src/ui/libui.a src/play/libplay.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a \
+UI_TEST_LDADD = src/ui/libui.a src/play/libplay.a src/rec/librec.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a \
 	$(CURSES_LIBS) $(TEST_LIBS)
 
 check_PROGRAMS += tests/check_model

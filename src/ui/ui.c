@@ -54,8 +54,7 @@ typedef struct ui_state {
     const lanes_opts *opts;
     scn_program *prog;
     play        *play;           /* the source, the pump and its folds    */
-    scn_run     *run;              /* play's run while there is one        */
-    lanes_rt    *rt;               /* its runtime: names                   */
+    int          running;          /* play has a run (names, lines)        */
     ui_model     model;
     ui_view      view;
     uint64_t     fold_now;         /* mono_ms of the frame being folded    */
@@ -93,24 +92,24 @@ static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
         snprintf(buf, n, "%s", t != NULL ? t : "");
         return;
     }
-    if (s->rt == NULL)
+    if (!s->running)
         return;
     if (kind == 0)
-        lanes_routine_name(s->rt, id, buf, n);
+        play_routine_name(s->play, id, buf, n);
     else
-        lanes_chan_name(s->rt, id, buf, n);
+        play_chan_name(s->play, id, buf, n);
 }
 
 static int line_of(void *ctx, uint32_t routine)
 {
     ui_state *s = ctx;
-    return s->run != NULL ? scn_routine_line(s->run, routine) : 0;
+    return s->running ? play_routine_line(s->play, routine) : 0;
 }
 
 static const char *program_of(void *ctx, uint32_t routine, int *first_line)
 {
     ui_state *s = ctx;
-    return s->run != NULL ? scn_routine_program(s->run, routine, first_line) : NULL;
+    return s->running ? play_routine_program(s->play, routine, first_line) : NULL;
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -154,8 +153,7 @@ static void settings(const ui_state *s, scn_settings *set)
 /* The run just (re)started: the model and the view start again. */
 static void started(ui_state *s)
 {
-    s->run = play_run(s->play);
-    s->rt = play_rt(s->play);
+    s->running = 1;
     ui_model_reset(&s->model, s->cores, s->quantum);
     ui_model_set_tick(&s->model, tick_for_speed(s));
     s->ended = 0;
@@ -196,11 +194,11 @@ static int start_run(ui_state *s, int paused, char *err, size_t errlen)
 }
 
 /* The model as a fold of the pump, first of its folds. */
-static int model_feed(void *ctx, const lanes_event *ev, size_t n, lanes_rt *rt)
+static int model_feed(void *ctx, const lanes_event *ev, size_t n, const play_names *names)
 {
     ui_state *s = ctx;
 
-    (void)rt;
+    (void)names;
     ui_model_fold(&s->model, ev, n, s->fold_now);
     return 0;
 }
@@ -231,7 +229,7 @@ static void check_end(ui_state *s)
     char *buf;
     int st;
 
-    while ((buf = scn_take_report(s->run)) != NULL) {
+    while ((buf = play_take_message(s->play)) != NULL) {
         /* reports found close together are read together */
         if (s->report_shown && s->view.message[0] != '\0') {
             size_t len = strlen(s->view.message);
@@ -246,7 +244,7 @@ static void check_end(ui_state *s)
     }
     if (s->ended)
         return;
-    st = scn_wait(s->run, 1);
+    st = play_wait(s->play, 1);
     if (st == SCN_TIMEOUT && s->opts->for_ticks > 0 &&
         play_now(s->play) >= (uint64_t)s->opts->for_ticks * 1000u) {
         play_pause(s->play);         /* --for: a normal end where the user wanted it */
@@ -271,12 +269,17 @@ static void check_end(ui_state *s)
                  s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-");
         s->status = EXIT_DONE;
     } else {
-        const char *msg = scn_end_message(s->run);
+        play_outcome o;
+        const char *msg;
         const char *what = st == SCN_DEADLOCK ? "deadlock: every routine left is blocked forever"
                          : st == SCN_ERROR ? "a system error stopped the run"
                                            : "the scenario faulted";
-        const char *shown = msg != NULL && *msg ? msg : what;
+        const char *shown;
         size_t len;
+
+        play_outcome_of(s->play, &o);
+        msg = o.message;
+        shown = msg != NULL && *msg ? msg : what;
 
         s->view.end = st == SCN_DEADLOCK ? UI_END_DEADLOCK
                     : st == SCN_ERROR ? UI_END_ERROR : UI_END_FAULT;
@@ -386,8 +389,7 @@ static int restart(ui_state *s, int cores)
         s->write_failed = play_error(s->play) != NULL;  /* a fold's write error */
         snprintf(s->write_err, sizeof s->write_err, "lanes: %s%s\n",
                  s->write_failed ? "" : "cannot restart: ", err);
-        s->run = NULL;
-        s->rt = NULL;
+        s->running = 0;
         s->status = EXIT_SYSTEM;
         s->quit = 1;
         return -1;
@@ -759,8 +761,7 @@ out:
             status = EXIT_SYSTEM;
     }
     play_stop(p);
-    s->run = NULL;
-    s->rt = NULL;
+    s->running = 0;
     if (s->end_text != NULL && status < 128)
         fputs(s->end_text, stderr);
     fputs(s->write_err, stderr);

@@ -2,7 +2,7 @@
 # recording), one pump, the folds.
 noinst_LIBRARIES += src/play/libplay.a
 src_play_libplay_a_SOURCES = src/play/play.h src/play/play.c src/play/source_live.c \
-	src/play/source_rec.c
+	src/play/source_rec.c src/play/source_attach.c
 
 # The sources through the pump: a recording's events, names, messages and
 # end; what it refuses; pacing; a cut one; the live source's names.

@@ -9,8 +9,10 @@
  * runtime time) are those of the events given so far, which are the
  * program's truth; a control call sets them at once too, so a screen
  * shows what it asked for before the program's events confirm it.
- * Pause-at (--for) counts from the attach: events past it are held, the
- * program is paused.  Stopping detaches: the program resumes and goes on.
+ * Time starts at the attach: every event's t_ns and t_rt are given less
+ * the HELLO's (the newest event's when the viewer came), so the folds see
+ * a run that begins then, and pause-at (--for) counts from there: events
+ * past it are held and the program is paused.  Stopping detaches: the program resumes and goes on.
  * A restart is refused: the program's past cannot be run again.
  */
 #include "config.h"
@@ -36,7 +38,7 @@ typedef struct attsrc {
     int         started;
     char        err[600];
     uint64_t    dropped;
-    uint64_t    limit_mt;           /* pause-at, absolute; 0 none */
+    uint64_t    limit_mt;           /* pause-at, from the attach; 0 none */
     int         paused, cores, quantum;
     uint64_t    tick_ns, now_mt;
 } attsrc;
@@ -64,8 +66,12 @@ static void take(attsrc *s, int timeout_ms)
             return;
         }
         if (m.type == LANES_CON_EVENTS) {
-            memcpy(s->hold + s->n, m.ev, m.nev * sizeof *m.ev);
-            s->n += m.nev;
+            for (size_t i = 0; i < m.nev; i++) {  /* the decoder checked t_ns >= hello's */
+                lanes_event *e = &s->hold[s->n++];
+                *e = m.ev[i];
+                e->t_ns -= s->h.t_ns;
+                e->t_rt = e->t_rt > s->h.t_rt ? e->t_rt - s->h.t_rt : 0;
+            }
         } else if (m.type == LANES_CON_DROPPED) {
             s->dropped = m.dropped;
         }
@@ -190,7 +196,7 @@ static int as_control(void *ctx, int op, int64_t arg)
         r = con_send(s->c, LANES_CON_STEP, arg);
         break;
     case PLAY_CTL_PAUSE_AT:
-        s->limit_mt = arg > 0 ? s->h.t_rt + (uint64_t)arg : 0;
+        s->limit_mt = arg > 0 ? (uint64_t)arg : 0;
         break;
     case PLAY_CTL_CORES:
         if (arg < 1 || arg > LANES_MAX_CORES)
@@ -244,7 +250,7 @@ static int as_start(void *ctx, const scn_settings *set, int paused, int lossless
     }
     s->started = 1;
     if (pause_at != 0)
-        s->limit_mt = s->h.t_rt + pause_at;
+        s->limit_mt = pause_at;
     if (paused)
         return as_control(s, PLAY_CTL_PAUSE, 0) == 0 ? 0 : -1;
     return 0;
@@ -290,7 +296,7 @@ int play_source_attach(const char *path, play_source *out, char *err, size_t err
     s->cores = s->h.cores;
     s->quantum = s->h.quantum;
     s->tick_ns = s->h.tick_ns;
-    s->now_mt = s->h.t_rt;
+    s->now_mt = 0;
     out->start = as_start;
     out->stop = as_stop;
     out->read = as_read;

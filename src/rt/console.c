@@ -583,10 +583,11 @@ static void *console_main(void *arg)
             while (read(c->wake[0], b, sizeof b) > 0)
                 ;
         }
-        if (pf[1].revents & POLLIN)
-            accept_viewer(c);
+        /* a viewer that left makes room for one that came right after it */
         if (np == 3 && (pf[2].revents & (POLLIN | POLLHUP | POLLERR)) && read_viewer(c) != 0)
             viewer_drop(c);
+        if (pf[1].revents & POLLIN)
+            accept_viewer(c);
     }
     finish(c);
     return NULL;

@@ -318,10 +318,10 @@ static int list_builtins(FILE *out)
 static int attach_usage(lanes_opts *o, int argc, char **argv)
 {
     static const char *const starts[] = {
-        "--cores", "--quantum", "--tick", "--seed", "--replay", "--sweep"
+        "--cores", "--quantum", "--speed", "--tick", "--seed", "--replay", "--sweep"
     };
-    int set[] = { o->cores != 0, o->quantum != -1, o->tick_ns != 0, o->seed_set,
-                  o->replay != NULL, o->sweep_n != 0 };
+    int set[] = { o->cores != 0, o->quantum != -1, o->speed != 0, o->tick_ns != 0,
+                  o->seed_set, o->replay != NULL, o->sweep_n != 0 };
     size_t i;
 
     if (argc - optind < 2 || argv[optind + 1][0] == '\0')

@@ -52,7 +52,9 @@ static const struct { int num, den; const char *name; } speeds[] = {
 
 typedef struct ui_state {
     const lanes_opts *opts;
-    scn_program *prog;
+    scn_program *prog;             /* NULL: the source's (attached)        */
+    int          attached;         /* the source is a program attached: it
+                                      cannot be run again                  */
     play        *play;           /* the source, the pump and its folds    */
     int          running;          /* play has a run (names, lines)        */
     ui_model     model;
@@ -88,7 +90,7 @@ static void namer(void *ctx, int kind, uint32_t id, char *buf, size_t n)
     ui_state *s = ctx;
 
     if (kind == 2) {                /* a note's text: the program's, not the runtime's */
-        const char *t = scn_note_text(s->prog, (int)id);
+        const char *t = s->prog != NULL ? scn_note_text(s->prog, (int)id) : NULL;
         snprintf(buf, n, "%s", t != NULL ? t : "");
         return;
     }
@@ -262,7 +264,16 @@ static void check_end(ui_state *s)
         return;
     s->ended = st + 1;
     s->dirty = 1;
-    if (st == SCN_DONE) {
+    if (st == PLAY_STOPPED) {       /* an attached program exited: the picture stays */
+        play_outcome o;
+
+        play_outcome_of(s->play, &o);
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message, "%s %s q quits",
+                 o.message != NULL && *o.message ? o.message : "the run stopped",
+                 s->view.utf8 ? "\xe2\x80\x94" : "-");
+        s->status = o.how != NULL ? o.exit_status : EXIT_DONE;
+    } else if (st == SCN_DONE) {
         s->view.end = UI_END_DONE;
         snprintf(s->view.message, sizeof s->view.message,
                  "done %s every routine returned %s q quits, r runs it again, 1-9 on that many cores",
@@ -407,6 +418,10 @@ static void again_on_cores(ui_state *s, int action, int code)
 {
     int n = play_cores(s->play);
 
+    if (s->attached) {
+        say(s, "the program has exited: q quits");
+        return;
+    }
     n = action == UI_ACT_CORES_N ? code - '0' : n + (action == UI_ACT_CORE_MORE ? 1 : -1);
     if (n < 1 || n > LANES_MAX_CORES)
         n = play_cores(s->play);
@@ -425,8 +440,8 @@ static void act(ui_state *s, int action, int code)
         return;
     }
     if (s->ended && !acts_after_end(action)) {
-        snprintf(v->note, sizeof v->note,
-                 "the run has ended: r runs it again, 1-9 on that many cores, q quits");
+        snprintf(v->note, sizeof v->note, "%s", s->attached ? "the program has exited: q quits"
+                 : "the run has ended: r runs it again, 1-9 on that many cores, q quits");
         v->note_wall = mono_ms();
         return;
     }
@@ -464,7 +479,9 @@ static void act(ui_state *s, int action, int code)
             say(s, "preemption off: a routine runs until it blocks, sleeps or yields");
         break;
     case UI_ACT_RESTART:
-        if (restart(s, play_cores(s->play)) == 0)
+        if (s->attached)
+            say(s, "an attached program cannot be run again: q detaches, it goes on");
+        else if (restart(s, play_cores(s->play)) == 0)
             say(s, "restarted");
         break;
     case UI_ACT_NEXT: select_step(s, 1); break;
@@ -682,6 +699,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
 {
     ui_state *s;
     play_fold model;
+    play_about about;
     char err[600] = "";
     const char *nc = getenv("NO_COLOR");
     int sigfd = -1, status, colour, utf8;
@@ -694,12 +712,16 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->opts = opts;
     s->prog = prog;
     s->play = p;
+    play_about_run(p, &about);      /* without prog: the source says (attached) */
+    s->attached = strcmp(about.kind, "attached") == 0;
     if (opts->for_ticks > 0)        /* --for: the runtime stops there itself */
         play_pause_at_start(p, (uint64_t)opts->for_ticks * 1000u);
-    s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
+    s->base_tick = opts->tick_ns ? opts->tick_ns : prog != NULL ? scn_tick_ns(prog)
+                                                                : about.tick_ns;
     s->speed = speed_index(opts->speed);
-    s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);
-    s->quantum = opts->quantum >= 0 ? opts->quantum : scn_quantum(prog);
+    s->cores = opts->cores > 0 ? opts->cores : prog != NULL ? scn_cores(prog) : about.cores;
+    s->quantum = opts->quantum >= 0 ? opts->quantum : prog != NULL ? scn_quantum(prog)
+                                                                   : about.quantum;
     s->base_quantum = s->quantum > 0 ? s->quantum : LANES_DEFAULT_QUANTUM;
     ui_model_init(&s->model, s->cores, s->quantum, namer, s);
     memset(&model, 0, sizeof model);
@@ -731,16 +753,17 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     colour = !opts->no_color && !(nc != NULL && *nc != '\0');
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     s->view.m = &s->model;
-    s->view.title = scn_title(prog);
-    s->view.about = scn_about(prog);
-    s->view.no_items = !scn_has_items(prog);
+    s->view.title = prog != NULL ? scn_title(prog) : about.title;
+    s->view.about = prog != NULL ? scn_about(prog)
+                  : s->attached ? "q detaches: the program goes on at full speed" : "";
+    s->view.no_items = prog != NULL ? !scn_has_items(prog) : 0;
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
     s->view.speed = speeds[s->speed].name;
     s->view.src_ctx = s;
     s->view.src_line_of = line_of;
     s->view.src_program = program_of;
-    s->view.src_file = scn_filename(prog);
+    s->view.src_file = prog != NULL ? scn_filename(prog) : "";
     ui_draw_setup(&s->view, colour, utf8);
     say_warnings(s, messages);
 

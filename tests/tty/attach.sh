@@ -36,7 +36,7 @@ advancing() {
     [ "$(field count)" != "$a" ] || fail "the program's counter stopped at $a ($1)"
 }
 
-start 100 30 -- attach "$con" --ascii
+start 130 30 -- attach "$con" --ascii
 wait_for 'attached to console_prog \(pid [0-9]+\)'
 wait_for 'counter'
 wait_for 'worker#2'
@@ -54,7 +54,7 @@ advancing "resumed"
 
 keys 4
 wait_file cores 4
-wait_for 'cores 4'
+wait_for 'cores 4|4 lanes'
 
 keys Space
 wait_file paused 1
@@ -67,7 +67,7 @@ advancing "after the viewer left"
 [ "$(field cores)" = 4 ] || fail "the program's cores went back to $(field cores)"
 
 # attached again: the program ends under our eyes
-start 100 30 -- attach "$con" --ascii
+start 130 30 -- attach "$con" --ascii
 wait_for 'attached to console_prog'
 wait_for 'worker#1'
 touch "$count.stop"

@@ -620,6 +620,69 @@ START_TEST(test_out_trace_synthetic)
 }
 END_TEST
 
+/* The trace's run queue counters are the run state's queue lengths
+ * (fold_state.queued) after every event: spawns into a lane's queue, its
+ * run-next slot and the global queue, a MOVE, a RUN from each, a WAKE that
+ * comes while the routine still runs (the run state places it at once; a
+ * writer with places of its own held it back until the STOP), a PARK
+ * and a STEAL. */
+static const lanes_event queues[] = {
+    E(0,  SPAWN, 0,  1, 0, LANES_Q_LOCAL),
+    E(1,  SPAWN, 0,  2, 0, LANES_Q_RUNNEXT),
+    E(2,  SPAWN, NL, 3, 0, LANES_Q_GLOBAL),
+    E(3,  RUN,   0,  2, 0, LANES_Q_RUNNEXT),
+    E(4,  SPAWN, 0,  4, 2, LANES_Q_RUNNEXT),
+    E(5,  MOVE,  0,  4, LANES_Q_RUNNEXT, LANES_Q_LOCAL),
+    E(6,  STOP,  0,  2, 1, LANES_STOP_RECV),
+    E(7,  RUN,   1,  3, 1, LANES_Q_GLOBAL),
+    E(8,  WAKE,  1,  2, 3, LANES_Q_RUNNEXT),
+    E(9,  WAKE,  0,  3, 0, LANES_Q_LOCAL),
+    E(10, STOP,  1,  3, 1, LANES_STOP_RECV),
+    E(11, PARK,  0,  0, 0, 2),
+    E(12, STEAL, 1,  1, 0, 0),
+    E(13, RUN,   1,  1, 1, LANES_Q_STEAL),
+};
+#define NQUEUES (sizeof queues / sizeof queues[0])
+
+/* The last value the trace wrote for counter `name`, 0 when none. */
+static unsigned last_counter(const char *buf, const char *name)
+{
+    char key[96];
+    const char *p, *last = NULL;
+
+    snprintf(key, sizeof key, "\"name\":\"%s\",\"args\":{\"routines\":", name);
+    for (p = buf; (p = strstr(p, key)) != NULL; p++)
+        last = p;
+    return last != NULL ? (unsigned)strtoul(last + strlen(key), NULL, 10) : 0;
+}
+
+START_TEST(test_out_trace_runq_is_run_state)
+{
+    char path[] = "/tmp/lanes-check-traceXXXXXX";
+    size_t k;
+
+    for (k = 1; k <= NQUEUES; k++) {
+        fold_state s;
+        char *buf;
+
+        fold_state_init(&s);
+        fold_state_feed(&s, queues, k);
+        strcpy(path, "/tmp/lanes-check-traceXXXXXX");
+        buf = trace_of(queues, k, 2, path);
+        ck_assert_msg(last_counter(buf, "runq core 0") == s.queued[0] &&
+                      last_counter(buf, "runq core 1") == s.queued[1] &&
+                      last_counter(buf, "runq global") == s.queued[FOLD_GLOBAL_Q],
+                      "after %zu events: the trace says %u %u %u, the run state %u %u %u", k,
+                      last_counter(buf, "runq core 0"), last_counter(buf, "runq core 1"),
+                      last_counter(buf, "runq global"), s.queued[0], s.queued[1],
+                      s.queued[FOLD_GLOBAL_Q]);
+        free(buf);
+        unlink(path);
+        fold_state_free(&s);
+    }
+}
+END_TEST
+
 /* One steal rule (fold/state.h): a STEAL event counts, and so does a RUN
  * from a steal that no STEAL event announced (it was dropped), once; the
  * summary, the routine's record and the trace's "steal" instants agree. */
@@ -954,6 +1017,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_trace_restart);
     tcase_add_test(tc, test_out_trace_long_notes);
     tcase_add_test(tc, test_out_marks);
+    tcase_add_test(tc, test_out_trace_runq_is_run_state);
     suite_add_tcase(s, tc);
     return s;
 }

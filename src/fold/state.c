@@ -179,8 +179,26 @@ static void close_slice(fold_state *s, int lane, uint64_t t)
 
 /* ---- where each routine is (fold_routine.place) ---------------------------- */
 
-static void place(fold_routine *r, int at, int lane, uint32_t chan)
+/* The queue a place is in: lane index, FOLD_GLOBAL_Q, or -1 (none). */
+int fold_queue_of(int at, int lane)
 {
+    if (at == FOLD_AT_GLOBAL)
+        return FOLD_GLOBAL_Q;
+    if ((at == FOLD_AT_LOCAL || at == FOLD_AT_RUNNEXT) && lane >= 0 && lane < LANES_MAX_CORES)
+        return lane;
+    return -1;
+}
+
+static void place(fold_state *s, fold_routine *r, int at, int lane, uint32_t chan)
+{
+    int from = fold_queue_of(r->place, r->place_lane), to = fold_queue_of(at, lane);
+
+    if (from != to) {
+        if (from >= 0 && s->queued[from] > 0)
+            s->queued[from]--;
+        if (to >= 0)
+            s->queued[to]++;
+    }
     r->place = at;
     r->place_lane = lane;
     r->place_chan = chan;
@@ -188,36 +206,36 @@ static void place(fold_routine *r, int at, int lane, uint32_t chan)
 
 /* On a run queue as SPAWN, WAKE, MOVE, STOP and STEAL say: lane and
  * LANES_Q_*; no lane, or the global queue, is the global queue. */
-static void enqueue(fold_routine *r, int lane, int q)
+static void enqueue(fold_state *s, fold_routine *r, int lane, int q)
 {
     if (q == LANES_Q_GLOBAL || lane < 0)
-        place(r, FOLD_AT_GLOBAL, -1, 0);
+        place(s, r, FOLD_AT_GLOBAL, -1, 0);
     else
-        place(r, q == LANES_Q_RUNNEXT ? FOLD_AT_RUNNEXT : FOLD_AT_LOCAL, lane, 0);
+        place(s, r, q == LANES_Q_RUNNEXT ? FOLD_AT_RUNNEXT : FOLD_AT_LOCAL, lane, 0);
 }
 
-static void place_stop(fold_routine *r, const lanes_event *e, int lane)
+static void place_stop(fold_state *s, fold_routine *r, const lanes_event *e, int lane)
 {
     switch (e->arg) {
     case LANES_STOP_PREEMPT:
     case LANES_STOP_YIELD:
     case LANES_STOP_CORES:
-        enqueue(r, lane, (int)e->obj);      /* obj: the queue it went to */
+        enqueue(s, r, lane, (int)e->obj);   /* obj: the queue it went to */
         break;
     case LANES_STOP_SEND:
-        place(r, FOLD_AT_SEND, -1, e->obj);
+        place(s, r, FOLD_AT_SEND, -1, e->obj);
         break;
     case LANES_STOP_RECV:
-        place(r, FOLD_AT_RECV, -1, e->obj);
+        place(s, r, FOLD_AT_RECV, -1, e->obj);
         break;
     case LANES_STOP_SELECT:
-        place(r, FOLD_AT_SELECT, -1, e->obj);
+        place(s, r, FOLD_AT_SELECT, -1, e->obj);
         break;
     case LANES_STOP_SLEEP:
-        place(r, FOLD_AT_SLEEP, -1, 0);
+        place(s, r, FOLD_AT_SLEEP, -1, 0);
         break;
     default:
-        place(r, FOLD_AT_DONE, -1, 0);
+        place(s, r, FOLD_AT_DONE, -1, 0);
         break;
     }
 }
@@ -231,7 +249,7 @@ static void place_park(fold_state *s, int lane)
         fold_routine *o = &s->routines[id];
         if (o->id != 0 && (o->place == FOLD_AT_LOCAL || o->place == FOLD_AT_RUNNEXT) &&
             o->place_lane == lane)
-            place(o, FOLD_AT_GLOBAL, -1, 0);
+            place(s, o, FOLD_AT_GLOBAL, -1, 0);
     }
 }
 
@@ -315,15 +333,15 @@ static void fold_one(fold_state *s, const lanes_event *e)
     case LANES_EV_SPAWN:
         s->spawns++;
         if (r != NULL)
-            enqueue(r, lane, e->arg);
+            enqueue(s, r, lane, e->arg);
         break;
     case LANES_EV_WAKE:
         if (r != NULL)
-            enqueue(r, lane, e->arg);
+            enqueue(s, r, lane, e->arg);
         break;
     case LANES_EV_MOVE:             /* between queues without running */
         if (r != NULL && lane >= 0)
-            enqueue(r, lane, e->arg);
+            enqueue(s, r, lane, e->arg);
         break;
     case LANES_EV_RUN:
         if (lane < 0 || r == NULL)
@@ -332,11 +350,11 @@ static void fold_one(fold_state *s, const lanes_event *e)
             fold_routine *o = routine(s, s->lane_routine[lane]);
             /* a STOP went missing: the old one is off the lane */
             if (o != NULL && o->place == FOLD_AT_LANE && o->place_lane == lane)
-                place(o, FOLD_AT_GLOBAL, -1, 0);
+                place(s, o, FOLD_AT_GLOBAL, -1, 0);
             s->anomalies++;
             close_slice(s, lane, e->t_rt);
         }
-        place(r, FOLD_AT_LANE, lane, 0);
+        place(s, r, FOLD_AT_LANE, lane, 0);
         s->lane_routine[lane] = e->routine;
         s->lane_since_mt[lane] = e->t_rt;
         if (e->arg == LANES_Q_STEAL && r->steal_to != lane + 1) {
@@ -356,7 +374,7 @@ static void fold_one(fold_state *s, const lanes_event *e)
             s->anomalies++;
         fold_stop(s, e, r);
         if (r != NULL && lane >= 0)
-            place_stop(r, e, lane);
+            place_stop(s, r, e, lane);
         break;
     case LANES_EV_SEND:
         s->sends++;
@@ -421,7 +439,7 @@ static void fold_one(fold_state *s, const lanes_event *e)
             r->steals++;
             r->steal_to = lane + 1;
             if (lane >= 0)
-                place(r, FOLD_AT_LOCAL, lane, 0);
+                place(s, r, FOLD_AT_LOCAL, lane, 0);
         }
         break;
     case LANES_EV_PARK:
@@ -506,6 +524,13 @@ const fold_routine *fold_state_routine(const fold_state *s, uint32_t id)
     if (id == 0 || id >= s->routines_len || s->routines[id].id == 0)
         return NULL;
     return &s->routines[id];
+}
+
+const fold_chan *fold_state_chan(const fold_state *s, uint32_t id)
+{
+    if (id == 0 || id >= s->chans_len || s->chans[id].id == 0)
+        return NULL;
+    return &s->chans[id];
 }
 
 double fold_state_latency(const fold_state *s)

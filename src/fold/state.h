@@ -45,6 +45,9 @@ enum {
     FOLD_AT_DONE           /* returned                                      */
 };
 
+/* The global queue's index in fold_state.queued. */
+#define FOLD_GLOBAL_Q LANES_MAX_CORES
+
 typedef struct fold_routine {
     uint32_t id;           /* 0: no routine with this id was seen           */
     uint64_t cpu_mt;       /* CPU time: CPU events' obj in milli-ticks of
@@ -109,6 +112,9 @@ typedef struct fold_state {
     uint64_t lane_busy_mt[LANES_MAX_CORES];  /* occupancy: a routine on it */
     fold_cpu  cpu;                /* CPU truth: per-lane CPU and wait, load  */
     uint32_t lane_routine[LANES_MAX_CORES];  /* running now, 0: none (fold) */
+    /* run queues: routines placed in lane i's queues (local and run-next),
+     * [FOLD_GLOBAL_Q] in the global queue; routines with a record only */
+    uint32_t queued[LANES_MAX_CORES + 1];
     uint64_t lane_since_mt[LANES_MAX_CORES]; /* its RUN time (fold)         */
 
     /* routines and channels, indexed by id (entry 0 unused) */
@@ -151,6 +157,11 @@ void fold_state_finish(fold_state *s, uint64_t end_mt, uint64_t wall_ns, uint64_
 /* The record of routine / channel id, NULL when it has none (0, or at or
  * above FOLD_ID_LIMIT, or never seen). */
 const fold_routine *fold_state_routine(const fold_state *s, uint32_t id);
+const fold_chan *fold_state_chan(const fold_state *s, uint32_t id);
+
+/* The run queue a place (FOLD_AT_*, on `lane`) is in: the lane's index,
+ * FOLD_GLOBAL_Q, or -1 when it is in none (running, blocked...). */
+int fold_queue_of(int at, int lane);
 
 /* Lanes to report: max of nlanes, max_cores and `cores`. */
 int fold_state_lanes(const fold_state *s, int cores);

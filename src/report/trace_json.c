@@ -3,8 +3,11 @@
  * JSON document that Perfetto and chrome://tracing open.
  *
  * Owns the writer (struct out_trace): its output buffer, and per lane,
- * routine and channel the little state needed to turn RUN/STOP pairs into
- * slices, state changes into tracks and SEND/RECV pairs into arrows.
+ * routine and channel what is its own: the slices open on the JSON tracks,
+ * names as first seen, the counters' last values, the SEND/RECV halves
+ * waiting to become arrows.  Where each routine is (its lane, its run
+ * queue, what it waits on), how long each queue is and how full each
+ * channel is are the run state's (fold/state.h), fed each event first.
  *
  * Layout of the document:
  *   pid 1 "cores":    tid lane+1 "core N": an X slice per routine run, with
@@ -81,7 +84,6 @@ typedef struct lane_state {
     uint64_t start;         /* open slice's start (ns)                    */
     uint32_t cpu;           /* OS CPU the open slice runs on (RUN's obj)  */
     uint64_t last_end;      /* end of the previous slice on this lane     */
-    uint32_t queued;        /* routines in this lane's queues              */
     uint64_t cpu_ns;        /* open slice: CPU events' ns on a CPU         */
     uint64_t wait_ns;       /*   and ns waiting for one                    */
     uint64_t cpu_t;         /* t_ns of the lane's latest CPU event        */
@@ -91,15 +93,10 @@ typedef struct lane_state {
 typedef struct routine_state {
     uint8_t  seen;          /* metadata written                           */
     uint8_t  named;         /* name[] filled                              */
-    uint8_t  state;         /* ST_*                                       */
-    uint8_t  woke_early;    /* WAKE seen while still running              */
+    uint8_t  state;         /* ST_*: the slice open on its track          */
     uint8_t  has_item;      /* item is meaningful                         */
     uint8_t  has_last;      /* last_* describe its previous slice         */
-    int16_t  queue;         /* lane index, GLOBAL_Q, or NO_Q              */
-    int16_t  wake_queue;    /* queue named by an early WAKE               */
-    int16_t  lane;          /* lane it runs on (ST_RUNNING)               */
     int16_t  last_lane;
-    uint8_t  loop_yield;    /* its next YIELD is the interpreter's (NOTE)  */
     int32_t  item;          /* last item received or sent                 */
     uint64_t since;         /* start of the current state (ns)            */
     uint64_t last_start, last_end;
@@ -123,8 +120,6 @@ typedef struct half_queue {
 
 typedef struct chan_state {
     uint8_t  named;         /* name[] filled                              */
-    int32_t  cap;           /* -1: unknown                                */
-    int64_t  balance;       /* sends - recvs                              */
     int64_t  shown;         /* occupancy last written as a counter         */
     half_queue sends, recvs;
     char     name[LANES_NAME_MAX];
@@ -146,9 +141,8 @@ struct out_trace {
     uint64_t flow_seq;
     uint64_t arrows;        /* flows written (each an "s" and its "f")    */
     int      nlanes;        /* highest lane seen + 1                       */
-    int      cores;         /* last core count seen, 0: unknown           */
     lane_state lanes[LANES_MAX_CORES];
-    uint32_t global_queued;
+    uint32_t runq_shown[LANES_MAX_CORES + 1];   /* "runq" counters last written */
     routine_state *routines;
     size_t   routines_len;
     chan_state *chans;
@@ -160,6 +154,8 @@ struct out_trace {
     void    *note_ctx;
     fold_state st;          /* the run state, fed each event first        */
     int      stolen;        /* the event being folded made st count a steal */
+    uint32_t ev_routine;    /* the event being folded's routine, and      */
+    fold_routine before;    /*   its record in st before it (place...)    */
 };
 
 /* ---- output ------------------------------------------------------------- */
@@ -287,8 +283,7 @@ static routine_state *rs(out_trace *w, uint32_t id)
     if (!r->named) {
         out_routine_name(w->names, id, r->name, sizeof r->name);
         r->named = 1;
-        r->queue = r->wake_queue = NO_Q;
-        r->lane = r->last_lane = -1;
+        r->last_lane = -1;
     }
     if (!r->seen) {
         r->seen = 1;
@@ -308,7 +303,6 @@ static chan_state *cs(out_trace *w, uint32_t id)
     if (!c->named) {
         out_chan_name(w->names, id, c->name, sizeof c->name);
         c->named = 1;
-        c->cap = -1;
     }
     return c;
 }
@@ -349,44 +343,28 @@ static void queue_name(int q, char *buf, size_t n)
 
 /* ---- run queues ---------------------------------------------------------- */
 
-/* One counter per queue ("runq core N", "runq global"), written when its
- * length changes: every viewer reads a one-series counter the same way. */
-static void runq_counter(out_trace *w, int q, uint64_t ts)
+/* One counter per queue ("runq core N", "runq global"), written when the
+ * run state's length of it changed: every viewer reads a one-series
+ * counter the same way.  After each event. */
+static void runq_counters(out_trace *w, uint64_t ts)
 {
-    uint32_t n = q == GLOBAL_Q ? w->global_queued : w->lanes[q].queued;
+    int q;
 
-    ev_begin(w, "C", PID_CORES, TID_CONTROL, ts);
-    if (q == GLOBAL_Q)
-        put(w, ",\"name\":\"runq global\",\"args\":{\"routines\":%u}}", n);
-    else
-        put(w, ",\"name\":\"runq core %d\",\"args\":{\"routines\":%u}}", q, n);
-}
+    for (q = 0; q <= w->nlanes; q++) {
+        int i = q < w->nlanes ? q : GLOBAL_Q;
+        uint32_t n = w->st.queued[i];
 
-static uint32_t *queue_count(out_trace *w, int q)
-{
-    if (q == GLOBAL_Q)
-        return &w->global_queued;
-    return q >= 0 && q < LANES_MAX_CORES ? &w->lanes[q].queued : NULL;
-}
-
-/* Moves routine r to queue q (NO_Q: off every queue). */
-static void enqueue(out_trace *w, routine_state *r, int q, uint64_t ts)
-{
-    uint32_t *c;
-
-    if (r->queue == q)
-        return;
-    if ((c = queue_count(w, r->queue)) != NULL && *c > 0) {
-        (*c)--;
-        runq_counter(w, r->queue, ts);
+        if (n == w->runq_shown[i])
+            continue;
+        w->runq_shown[i] = n;
+        if (i != GLOBAL_Q)
+            ls(w, i);
+        ev_begin(w, "C", PID_CORES, TID_CONTROL, ts);
+        if (i == GLOBAL_Q)
+            put(w, ",\"name\":\"runq global\",\"args\":{\"routines\":%u}}", n);
+        else
+            put(w, ",\"name\":\"runq core %d\",\"args\":{\"routines\":%u}}", i, n);
     }
-    if (q >= 0 && q < LANES_MAX_CORES)
-        ls(w, q);
-    if ((c = queue_count(w, q)) != NULL) {
-        (*c)++;
-        runq_counter(w, q, ts);
-    }
-    r->queue = (int16_t)q;
 }
 
 /* Which queue a LANES_Q_* on `lane` means. */
@@ -397,10 +375,20 @@ static int queue_of(int qkind, int lane)
     return lane;
 }
 
+/* Where routine id is: the run state's record, as it was before the
+ * event being folded when that event is the routine's. */
+static const fold_routine *place_of(const out_trace *w, uint32_t id)
+{
+    if (id == w->ev_routine && id != 0)
+        return &w->before;
+    return fold_state_routine(&w->st, id);
+}
+
 /* ---- routine tracks ------------------------------------------------------ */
 
 static void set_state(out_trace *w, uint32_t id, routine_state *r, int st, uint64_t ts)
 {
+    const fold_routine *at = place_of(w, id);
     char q[32];
 
     if (ts < r->since)
@@ -410,9 +398,10 @@ static void set_state(out_trace *w, uint32_t id, routine_state *r, int st, uint6
         put_dur(w, r->since, ts);
         if (r->state == ST_RUNNING) {
             put(w, ",\"name\":\"running\",\"cat\":\"state\",\"args\":{\"core\":%d}}",
-                r->lane);
+                at != NULL && at->place == FOLD_AT_LANE ? at->place_lane : -1);
         } else if (r->state == ST_RUNNABLE) {
-            queue_name(r->queue, q, sizeof q);
+            queue_name(at != NULL ? fold_queue_of(at->place, at->place_lane) : NO_Q, q,
+                       sizeof q);
             put(w, ",\"name\":\"runnable\",\"cat\":\"state\",\"args\":{\"queue\":\"%s\"}}", q);
         } else {
             put(w, ",\"name\":\"blocked\",\"cat\":\"state\",\"args\":{\"on\":");
@@ -452,9 +441,12 @@ static void flow_event(out_trace *w, const char *ph, long tid, uint64_t ts, uint
 static int bind_point(out_trace *w, routine_state *r, uint32_t id, uint64_t t,
                       int or_last, long *tid, uint64_t *ts)
 {
-    if (r->state == ST_RUNNING && r->lane >= 0 && w->lanes[r->lane].routine == id) {
-        *tid = TID_LANE(r->lane);
-        *ts = t > w->lanes[r->lane].start ? t : w->lanes[r->lane].start + 1;
+    const fold_routine *at = place_of(w, id);
+
+    if (r->state == ST_RUNNING && at != NULL && at->place == FOLD_AT_LANE &&
+        w->lanes[at->place_lane].routine == id) {
+        *tid = TID_LANE(at->place_lane);
+        *ts = t > w->lanes[at->place_lane].start ? t : w->lanes[at->place_lane].start + 1;
         return 1;
     }
     if (or_last && r->has_last) {
@@ -546,15 +538,17 @@ static void instant(out_trace *w, const char *name, int lane, uint64_t ts)
     instant_cat(w, name, lane, ts, "sched");
 }
 
-static void chan_counter(out_trace *w, chan_state *c, uint64_t ts)
+static void chan_counter(out_trace *w, chan_state *c, uint32_t id, uint64_t ts)
 {
-    int64_t occ = c->balance < 0 ? 0 : c->balance;
+    const fold_chan *f = fold_state_chan(&w->st, id);
+    int64_t occ;
     char label[LANES_NAME_MAX + 8];
 
-    if (c->cap <= 0)
+    if (f == NULL || f->cap <= 0)
         return;
-    if (occ > c->cap)
-        occ = c->cap;
+    occ = f->balance < 0 ? 0 : f->balance;
+    if (occ > f->cap)
+        occ = f->cap;
     if (occ == c->shown)
         return;
     c->shown = occ;
@@ -627,7 +621,8 @@ static void end_slice(out_trace *w, int lane, uint64_t t, int reason, uint32_t o
     if (r->has_item)
         put(w, ",\"item\":\"" SCN_ITEM_TAG "%ld\"", (long)r->item);
     put(w, ",\"stop\":\"%s\"", reason < 0 ? "end of trace"
-        : reason == LANES_STOP_YIELD && r->loop_yield ? "loop yield" : stop_name(reason));
+        : reason == LANES_STOP_YIELD && place_of(w, id)->loop_mark ? "loop yield"
+        : stop_name(reason));
     switch (reason) {
     case LANES_STOP_SEND:
     case LANES_STOP_RECV:
@@ -690,9 +685,6 @@ static void on_run(out_trace *w, const lanes_event *e, int lane)
         put(w, ",\"from\":\"core %d\"}}", r->last_lane);
     }
     set_state(w, e->routine, r, ST_RUNNING, e->t_ns);   /* names the queue it left */
-    enqueue(w, r, NO_Q, e->t_ns);
-    r->lane = (int16_t)lane;
-    r->woke_early = 0;
 }
 
 static void on_stop(out_trace *w, const lanes_event *e, int lane)
@@ -705,7 +697,6 @@ static void on_stop(out_trace *w, const lanes_event *e, int lane)
         end_slice(w, lane, e->t_ns, e->arg, e->obj);
     if (r == NULL)
         return;
-    r->loop_yield = 0;              /* a mark speaks of this stop only */
     switch (e->arg) {
     case LANES_STOP_PREEMPT:
         instant(w, "preempt", lane, e->t_ns);
@@ -716,17 +707,11 @@ static void on_stop(out_trace *w, const lanes_event *e, int lane)
     case LANES_STOP_YIELD:
     case LANES_STOP_CORES:
         set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
-        enqueue(w, r, queue_of((int)e->obj, lane), e->t_ns);
         break;
     case LANES_STOP_EXIT:
         set_state(w, e->routine, r, ST_DONE, e->t_ns);
         break;
     default:
-        if (r->woke_early) {
-            set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
-            enqueue(w, r, r->wake_queue, e->t_ns);
-            break;
-        }
         if (e->arg == LANES_STOP_SLEEP) {
             snprintf(r->why, sizeof r->why, "sleep %u", (unsigned)e->obj);
         } else {
@@ -737,8 +722,6 @@ static void on_stop(out_trace *w, const lanes_event *e, int lane)
         set_state(w, e->routine, r, ST_BLOCKED, e->t_ns);
         break;
     }
-    r->woke_early = 0;
-    r->lane = -1;
 }
 
 /* The interpreter's marks (scn.h): a note is an instant named by its text
@@ -749,11 +732,6 @@ static void on_note(out_trace *w, const lanes_event *e, int lane)
     const char *text;
     char q[6 * 320 + 8];            /* a note's text (300 bytes), quoted */
 
-    if (e->obj == SCN_MARK_LOOP_YIELD) {
-        if (r != NULL)
-            r->loop_yield = 1;
-        return;
-    }
     if (e->obj != SCN_MARK_NOTE && e->obj != SCN_MARK_NOTE_PAUSE)
         return;
     text = w->note_text != NULL ? w->note_text(w->note_ctx, e->arg) : NULL;
@@ -767,19 +745,12 @@ static void on_note(out_trace *w, const lanes_event *e, int lane)
     put(w, ",\"pause\":%s}}", e->obj == SCN_MARK_NOTE_PAUSE ? "true" : "false");
 }
 
-static void on_wake(out_trace *w, const lanes_event *e, int q)
+static void on_wake(out_trace *w, const lanes_event *e)
 {
     routine_state *r = rs(w, e->routine);
 
-    if (r == NULL)
-        return;
-    if (r->state == ST_RUNNING) {
-        r->woke_early = 1;
-        r->wake_queue = (int16_t)q;
-        return;
-    }
-    set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
-    enqueue(w, r, q, e->t_ns);
+    if (r != NULL)
+        set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
 }
 
 static void on_message(out_trace *w, const lanes_event *e, int is_send)
@@ -794,8 +765,7 @@ static void on_message(out_trace *w, const lanes_event *e, int is_send)
     }
     if (c == NULL)
         return;
-    c->balance += is_send ? 1 : -1;
-    chan_counter(w, c, e->t_ns);
+    chan_counter(w, c, e->obj, e->t_ns);
     if (is_send) {
         if (hq_take(&c->recvs, e->arg, &other))
             flow(w, &h, &other);
@@ -811,81 +781,35 @@ static void on_message(out_trace *w, const lanes_event *e, int is_send)
 
 static void on_park(out_trace *w, const lanes_event *e, int lane)
 {
-    size_t i;
-
+    /* what its queues held went to the global queue: the run state's */
     instant(w, e->kind == LANES_EV_PARK ? "park" : "unpark", lane, e->t_ns);
     put(w, "}");
-    if (e->kind != LANES_EV_PARK)
-        return;
-    for (i = 1; i < w->routines_len; i++)
-        if (w->routines[i].named && w->routines[i].queue == lane)
-            enqueue(w, &w->routines[i], GLOBAL_Q, e->t_ns);
 }
 
-static void fold_one(out_trace *w, const lanes_event *e)
+/* A STEAL event: an instant on the thief's core (the queue it moved to
+ * is the run state's). */
+static void on_steal(out_trace *w, const lanes_event *e, int lane)
 {
-    int lane = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
-    routine_state *r;
-    chan_state *c;
+    routine_state *r = rs(w, e->routine);
 
-    if (e->t_ns > w->last_ns)
-        w->last_ns = e->t_ns;
-    if (lane >= 0)
-        ls(w, lane);
+    if (r == NULL)
+        return;
+    instant(w, "steal", lane, e->t_ns);
+    put(w, ",\"args\":{\"routine\":");
+    put_str(w, r->name);
+    put(w, ",\"from\":\"core %u\"}}", (unsigned)e->obj);
+    if (e->obj < LANES_MAX_CORES)
+        ls(w, (int)e->obj);
+}
+
+/* The runtime's control events: instants on the control track, and the
+ * "cores" and "other load" counters. */
+static void on_control(out_trace *w, const lanes_event *e)
+{
     switch (e->kind) {
-    case LANES_EV_SPAWN:
-        if ((r = rs(w, e->routine)) != NULL) {
-            set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
-            enqueue(w, r, queue_of(e->arg, lane), e->t_ns);
-        }
-        break;
-    case LANES_EV_RUN:
-        if (lane >= 0)
-            on_run(w, e, lane);
-        break;
-    case LANES_EV_STOP:
-        if (lane >= 0)
-            on_stop(w, e, lane);
-        break;
-    case LANES_EV_WAKE:
-        on_wake(w, e, queue_of(e->arg, lane));
-        break;
-    case LANES_EV_SEND:
-    case LANES_EV_RECV:
-        on_message(w, e, e->kind == LANES_EV_SEND);
-        break;
-    case LANES_EV_CLOSE:
-        if ((c = cs(w, e->obj)) != NULL) {
-            instant(w, "close", lane, e->t_ns);
-            put(w, ",\"args\":{\"chan\":");
-            put_str(w, c->name);
-            put(w, "}}");
-        }
-        break;
-    case LANES_EV_MOVE:
-        if ((r = rs(w, e->routine)) != NULL)
-            enqueue(w, r, queue_of(e->arg, lane), e->t_ns);
-        break;
-    case LANES_EV_STEAL:
-        if ((r = rs(w, e->routine)) != NULL) {
-            instant(w, "steal", lane, e->t_ns);
-            put(w, ",\"args\":{\"routine\":");
-            put_str(w, r->name);
-            put(w, ",\"from\":\"core %u\"}}", (unsigned)e->obj);
-            if (e->obj < LANES_MAX_CORES)
-                ls(w, (int)e->obj);
-            enqueue(w, r, lane >= 0 ? lane : GLOBAL_Q, e->t_ns);
-        }
-        break;
-    case LANES_EV_PARK:
-    case LANES_EV_UNPARK:
-        if (lane >= 0)
-            on_park(w, e, lane);
-        break;
     case LANES_EV_CORES:
         instant(w, "cores", -1, e->t_ns);
         put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
-        w->cores = (int)e->obj;
         ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
         put(w, ",\"name\":\"cores\",\"args\":{\"cores\":%u}}", (unsigned)e->obj);
         /* every lane switched on has its track, even one the OS never let
@@ -917,20 +841,85 @@ static void fold_one(out_trace *w, const lanes_event *e)
         instant(w, "quantum", -1, e->t_ns);
         put(w, ",\"args\":{\"from\":%d,\"to\":%u}}", e->arg, (unsigned)e->obj);
         break;
-    case LANES_EV_CHAN:
-        if ((c = cs(w, e->obj)) != NULL)
-            c->cap = e->arg;
-        break;
-    case LANES_EV_CPU:
-        if (lane >= 0)
-            on_cpu(w, e, lane);
-        break;
     case LANES_EV_LOAD:
         if (e->obj != LANES_LOAD_UNKNOWN) {
             ev_begin(w, "C", PID_CORES, TID_CONTROL, e->t_ns);
             put(w, ",\"name\":\"other load\",\"args\":{\"cpus\":%.3f}}",
                 (double)e->obj / 1000.0);
         }
+        break;
+    default:
+        break;
+    }
+}
+
+static void fold_one(out_trace *w, const lanes_event *e)
+{
+    int lane = e->lane < LANES_MAX_CORES ? (int)e->lane : -1;
+    routine_state *r;
+    chan_state *c;
+
+    if (e->t_ns > w->last_ns)
+        w->last_ns = e->t_ns;
+    if (lane >= 0)
+        ls(w, lane);
+    switch (e->kind) {
+    case LANES_EV_SPAWN:
+        if ((r = rs(w, e->routine)) != NULL)
+            set_state(w, e->routine, r, ST_RUNNABLE, e->t_ns);
+        break;
+    case LANES_EV_RUN:
+        if (lane >= 0)
+            on_run(w, e, lane);
+        break;
+    case LANES_EV_STOP:
+        if (lane >= 0)
+            on_stop(w, e, lane);
+        break;
+    case LANES_EV_WAKE:
+        on_wake(w, e);
+        break;
+    case LANES_EV_SEND:
+    case LANES_EV_RECV:
+        on_message(w, e, e->kind == LANES_EV_SEND);
+        break;
+    case LANES_EV_CLOSE:
+        if ((c = cs(w, e->obj)) != NULL) {
+            instant(w, "close", lane, e->t_ns);
+            put(w, ",\"args\":{\"chan\":");
+            put_str(w, c->name);
+            put(w, "}}");
+        }
+        break;
+    case LANES_EV_MOVE:             /* the run state's: a counter below */
+        rs(w, e->routine);
+        break;
+    case LANES_EV_STEAL:
+        on_steal(w, e, lane);
+        break;
+    case LANES_EV_PARK:
+    case LANES_EV_UNPARK:
+        if (lane >= 0)
+            on_park(w, e, lane);
+        break;
+    case LANES_EV_CORES:
+    case LANES_EV_PAUSE:
+    case LANES_EV_RESUME:
+    case LANES_EV_STEP:
+    case LANES_EV_DEADLOCK:
+    case LANES_EV_TICK:
+    case LANES_EV_QUANTUM:
+        on_control(w, e);
+        break;
+    case LANES_EV_CHAN:             /* named now; its capacity: the run state's */
+        cs(w, e->obj);
+        break;
+    case LANES_EV_CPU:
+        if (lane >= 0)
+            on_cpu(w, e, lane);
+        break;
+    case LANES_EV_LOAD:
+        on_control(w, e);
         break;
     case LANES_EV_DONE:
         if ((r = rs(w, e->routine)) != NULL && lane >= 0) {
@@ -1042,10 +1031,20 @@ int out_trace_feed(out_trace *w, const lanes_event *ev, size_t n, const out_name
     w->names = names;
     for (i = 0; i < n && w->err[0] == '\0'; i++) {
         uint64_t steals = w->st.steals;
+        const fold_routine *b = fold_state_routine(&w->st, ev[i].routine);
 
+        if (b != NULL) {
+            w->before = *b;
+        } else {
+            memset(&w->before, 0, sizeof w->before);
+            w->before.place_lane = -1;
+        }
+        w->ev_routine = ev[i].routine;
         fold_state_feed(&w->st, &ev[i], 1);
         w->stolen = w->st.steals != steals && ev[i].kind == LANES_EV_RUN;
         fold_one(w, &ev[i]);
+        runq_counters(w, ev[i].t_ns);
+        w->ev_routine = 0;
     }
     w->names = NULL;
     return w->err[0] != '\0' ? -1 : 0;
@@ -1085,9 +1084,8 @@ int out_trace_restart(out_trace *w)
     fold_state_free(&w->st);
     fold_state_init(&w->st);
     memset(w->lanes, 0, sizeof w->lanes);
-    w->global_queued = 0;
+    memset(w->runq_shown, 0, sizeof w->runq_shown);
     w->nlanes = 0;
-    w->cores = 0;
     w->time_off += w->last_ns + 1000000;     /* a 1 ms gap between runs */
     w->last_ns = 0;
     w->pid_base += 2;

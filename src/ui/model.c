@@ -571,23 +571,38 @@ static void moved(ui_model *m, ui_routine *r, int at, uint64_t t)
     r->moved_wall = m->wall;
 }
 
-/* Puts r on a run queue as SPAWN, WAKE, STOP and STEAL describe it. */
+_Static_assert((int)UI_AT_NEW == (int)FOLD_AT_NEW && (int)UI_AT_LANE == (int)FOLD_AT_LANE &&
+               (int)UI_AT_LOCAL == (int)FOLD_AT_LOCAL &&
+               (int)UI_AT_RUNNEXT == (int)FOLD_AT_RUNNEXT &&
+               (int)UI_AT_GLOBAL == (int)FOLD_AT_GLOBAL && (int)UI_AT_SEND == (int)FOLD_AT_SEND &&
+               (int)UI_AT_RECV == (int)FOLD_AT_RECV && (int)UI_AT_SELECT == (int)FOLD_AT_SELECT &&
+               (int)UI_AT_SLEEP == (int)FOLD_AT_SLEEP && (int)UI_AT_DONE == (int)FOLD_AT_DONE,
+               "the screen's places are the run state's");
+
+/* r moved where the run state (fed the event first) now says it is: its
+ * place, lane and channel are the run state's; the model stamps the move
+ * (since when, order within a queue, the highlight).  r's fields before
+ * the call say where it was. */
+static void placed(ui_model *m, ui_routine *r, uint64_t t)
+{
+    const fold_routine *f = fold_state_routine(&m->st, r->id);
+
+    if (f == NULL)
+        return;
+    r->lane = f->place_lane;
+    if (f->place_chan != 0)
+        r->chan = f->place_chan;    /* kept after: the last one waited on */
+    moved(m, r, f->place, t);
+}
+
+/* r went to a run queue (SPAWN, WAKE, MOVE, STOP): where, the run state
+ * says; the run-next slot's last occupant is the model's. */
 static void enqueue(ui_model *m, ui_routine *r, int lane, int q, uint64_t t)
 {
-    if (q == LANES_Q_GLOBAL || lane == LANES_NO_LANE || lane < 0 || lane >= LANES_MAX_CORES) {
-        r->lane = -1;
-        moved(m, r, UI_AT_GLOBAL, t);
-        return;
-    }
-    if (q == LANES_Q_RUNNEXT) {
-        /* an older occupant leaves by its own MOVE event */
+    /* an older occupant leaves by its own MOVE event */
+    if (q == LANES_Q_RUNNEXT && lane >= 0 && lane < LANES_MAX_CORES)
         m->runnext[lane] = r->id;
-        r->lane = lane;
-        moved(m, r, UI_AT_RUNNEXT, t);
-        return;
-    }
-    r->lane = lane;
-    moved(m, r, UI_AT_LOCAL, t);
+    placed(m, r, t);
 }
 
 static int waiting(int at)
@@ -650,8 +665,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
         ui_routine *o = routine_get(m, ln->cur);
         if (o != NULL && o->at == UI_AT_LANE && o->lane == l) {
             o->lane_mt += e->t_rt - ln->run_since;
-            moved(m, o, UI_AT_GLOBAL, e->t_rt);
-            o->lane = -1;
+            placed(m, o, e->t_rt);
         }
     }
     ln->cur = e->routine;
@@ -691,8 +705,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
         stepf(m, l, "took %s from %s", r->name, src);
         logf_(m, e->t_rt, "core %d took %s from %s", l, r->name, src);
     }
-    r->lane = l;
-    moved(m, r, UI_AT_LANE, e->t_rt);
+    placed(m, r, e->t_rt);
 }
 
 static void fold_stop(ui_model *m, const lanes_event *e)
@@ -758,24 +771,20 @@ static void fold_stop(ui_model *m, const lanes_event *e)
                : e->arg == LANES_STOP_RECV ? UI_AT_RECV : UI_AT_SELECT;
         const char *verb = at == UI_AT_SEND ? "sending on"
                          : at == UI_AT_RECV ? "receiving on" : "in a select on";
-        r->chan = e->obj;
-        r->lane = -1;
-        moved(m, r, at, t);
+        placed(m, r, t);
         stepf(m, l, "%s blocked %s %s", r->name, verb, cname(m, e->obj));
         logf_(m, t, "core %d: %s blocked %s %s", l, r->name, verb, cname(m, e->obj));
         break;
     }
     case LANES_STOP_SLEEP:
         r->wake_at = t + (uint64_t)e->obj * 1000;
-        r->lane = -1;
-        moved(m, r, UI_AT_SLEEP, t);
+        placed(m, r, t);
         stepf(m, l, "%s went to sleep for %u ticks", r->name, (unsigned)e->obj);
         logf_(m, t, "core %d: %s sleeps %u ticks", l, r->name, (unsigned)e->obj);
         break;
     case LANES_STOP_EXIT:
     default:
-        r->lane = -1;
-        moved(m, r, UI_AT_DONE, t);
+        placed(m, r, t);
         stepf(m, l, "%s finished", r->name);
         logf_(m, t, "core %d: %s finished", l, r->name);
         break;
@@ -930,8 +939,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         if (l < 0 || (r = routine_get(m, e->routine)) == NULL)
             break;
         touch_lane(m, l);
-        r->lane = l;
-        moved(m, r, UI_AT_LOCAL, e->t_rt);
+        placed(m, r, e->t_rt);
         stepf(m, l, "stole %s from core %u", r->name, (unsigned)e->obj);
         logf_(m, e->t_rt, "core %d stole %s from core %u", l, r->name, (unsigned)e->obj);
         break;
@@ -945,10 +953,8 @@ static void fold_one(ui_model *m, const lanes_event *e)
         m->lanes[l].idle_since = e->t_rt;
         for (id = 1; id <= m->maxid && id < m->nroutines; id++) {
             ui_routine *o = &m->routines[id];
-            if (o->id != 0 && (o->at == UI_AT_LOCAL || o->at == UI_AT_RUNNEXT) && o->lane == l) {
-                o->lane = -1;
-                moved(m, o, UI_AT_GLOBAL, e->t_rt);
-            }
+            if (o->id != 0 && (o->at == UI_AT_LOCAL || o->at == UI_AT_RUNNEXT) && o->lane == l)
+                placed(m, o, e->t_rt);
         }
         stepf(m, l, "switched off");
         logf_(m, e->t_rt, "core %d switched off, %d routines to the global queue", l, (int)e->arg);

@@ -181,7 +181,7 @@ static double row_fold(bench_row *r, int lanes, double *aux)
         ui_model_advance(&m, events[i + k - 1].t_rt, i / batch);
     }
     t1 = bench_now_ns();
-    aux[0] = (double)m.switches;
+    aux[0] = (double)m.st.switches;
     ui_model_free(&m);
     return (double)(t1 - t0) / (double)nevents;
 }

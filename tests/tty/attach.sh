@@ -15,7 +15,15 @@ count=$dir/count
 
 LANES_CONSOLE=$con "$prog" "$count" 2>"$dir/prog.err" &
 ppid=$!
-stop_prog() { touch "$count.stop"; wait "$ppid" 2>/dev/null; }
+# the end of the test, or a failure: the program is told to finish, and
+# killed if it cannot (left paused by a failure, say)
+stop_prog() {
+    touch "$count.stop"
+    n=0
+    while kill -0 "$ppid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+    kill "$ppid" 2>/dev/null
+    wait "$ppid" 2>/dev/null
+}
 trap 'stop_prog; cleanup' EXIT
 n=0
 while [ ! -S "$con" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done

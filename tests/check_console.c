@@ -402,6 +402,45 @@ START_TEST(test_console_stalled_viewer)
 }
 END_TEST
 
+/* No viewer, no trace: a program with a console records nothing until
+ * one attaches (so its rings, 64 events here, never overflow), and
+ * nothing again once it left. */
+START_TEST(test_console_no_viewer_no_trace)
+{
+    lanes_config cfg = { .cores = 2, .quantum = 0, .tick_ns = 1000, .trace_events = 64 };
+    lanes_rt *rt = lanes_open(&cfg);
+    char err[512];
+    int status;
+    con_client *c;
+
+    ck_assert_int_eq(lanes_console(rt, path), 0);
+    ping = lanes_chan_open(rt, "ping", sizeof(int), 0);
+    pong = lanes_chan_open(rt, "pong", sizeof(int), 0);
+    lanes_go(rt, "pinger", pinger, NULL);
+    lanes_go(rt, "ponger", ponger, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    ck_assert_uint_eq(lanes_trace_dropped(rt), 0);
+    /* a viewer comes and goes: the channels are in its snapshot */
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_msg(c != NULL, "%s", err);
+    for (int i = 0; i < 4000; i++) {
+        con_msg m;
+        char name[LANES_NAME_MAX];
+        ck_assert_int_ge(con_next(c, &m, 5), 0);
+        con_chan_name(c, lanes_chan_id(pong), name, sizeof name);
+        if (strcmp(name, "pong") == 0)
+            break;
+    }
+    {
+        char name[LANES_NAME_MAX];
+        con_chan_name(c, lanes_chan_id(pong), name, sizeof name);
+        ck_assert_str_eq(name, "pong");
+    }
+    con_close(c);
+    lanes_close(rt);
+}
+END_TEST
+
 /* A peer of another user: refused by the socket's mode, and where the
  * mode lets it in, by SO_PEERCRED.  Needs root (to become nobody). */
 START_TEST(test_console_other_user)
@@ -481,6 +520,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_console_bad_peers);
     tcase_add_test(tc, test_console_bad_stream);
     tcase_add_test(tc, test_console_stalled_viewer);
+    tcase_add_test(tc, test_console_no_viewer_no_trace);
     tcase_add_test(tc, test_console_other_user);
     tcase_add_test(tc, test_console_bad_calls);
     suite_add_tcase(s, tc);

@@ -402,7 +402,8 @@ static void keep(con_client *c, const con_msg *m)
             const lanes_event *e = &m->ev[i];
             if (e->kind == LANES_EV_SPAWN || e->kind == LANES_EV_RUN)
                 want_name(c, 1, e->routine);
-            else if (e->kind == LANES_EV_CHAN)
+            else if (e->kind == LANES_EV_CHAN || e->kind == LANES_EV_SEND ||
+                     e->kind == LANES_EV_RECV || e->kind == LANES_EV_CLOSE)
                 want_name(c, 2, e->obj);
         }
     } else if (m->type == LANES_CON_END) {

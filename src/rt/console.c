@@ -4,19 +4,22 @@
  * accepts one viewer at a time, streams the events to it and applies the
  * control it sends through the public calls of control.c.
  *
- * Owns the console struct, its socket and its thread.  Must not touch
- * queues, routines or rings but through lanes_trace_read and the control
- * calls.  Invariants: no lane ever waits for the console (it reads the
- * rings whether a viewer keeps up or not, and what the viewer cannot take
- * is dropped and counted, never queued without bound); every field below
- * `thread only` is touched by the console thread alone; the program's
- * thread owns the rest until lanes_close joins the thread.
+ * Owns the console struct, its socket and its thread, and rt->trace_on
+ * while it serves: events are recorded only while a viewer is attached,
+ * so a program with a console and no viewer pays what one without a
+ * trace does.  Must not touch queues, routines or rings but through
+ * lanes_trace_read, the control calls and the name tables.  Invariants:
+ * no lane ever waits for the console (it drains the rings, and what the
+ * viewer cannot take is dropped and counted, never queued without bound);
+ * every field below `thread only` is touched by the console thread alone;
+ * the program's thread owns the rest until lanes_close joins the thread.
  *
  * The wire format is in lanes.h (LANES_CON_*) and the README
- * ("Attaching").  A viewer that attaches mid-run gets a snapshot first:
- * each channel's name and CHAN event, each live routine's name and a
- * SPAWN into the global queue (where it is now is not known until its
- * next event), then the settings as CORES, QUANTUM, TICK and PAUSE.
+ * ("Attaching").  A viewer gets a snapshot first, taken before the trace
+ * is switched on: each channel's name and CHAN event, each live routine's
+ * name and a SPAWN into the global queue (where it is now is not known
+ * until its next event), then the settings as CORES, QUANTUM, TICK and
+ * PAUSE; every event after it is stamped no earlier.
  */
 #include "config.h"
 #include <errno.h>
@@ -62,16 +65,9 @@ struct rt_console {
     uint64_t  unsent;               /* events a viewer could not take */
     uint64_t  told;                 /* dropped count last sent, +1 (0: never) */
     uint64_t  tick_at_attach;
-    uint64_t  last_ns, last_rt;     /* the newest event read */
-    uint32_t *live;                 /* open-addressing set of live routine ids */
-    size_t    live_cap, live_n, live_used;  /* slots, ids, slots not empty */
-    int32_t  *chan_cap;             /* by channel id: capacity, -1 unknown */
-    size_t    nchan;                /* chan_cap[0..nchan) */
+    uint64_t  last_ns, last_rt;     /* the newest stamp sent */
     lanes_event ev[CON_READ_MAX];
 };
-
-#define LIVE_EMPTY 0u
-#define LIVE_GONE  0xffffffffu
 
 /* The console thread's runtime: it alone may read a console's trace. */
 static _Thread_local const lanes_rt *tl_console_rt;
@@ -101,83 +97,6 @@ static uint32_t get32(const uint8_t *p)
 static uint64_t get64(const uint8_t *p)
 {
     return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-/* ---- the set of live routines and the channels' capacities ------------------- */
-
-static size_t live_slot(uint32_t id, size_t cap)
-{
-    return (size_t)(id * 2654435761u) & (cap - 1);
-}
-
-static void live_add(rt_console *c, uint32_t id);
-
-static void live_grow(rt_console *c)
-{
-    uint32_t *old = c->live;
-    size_t ocap = c->live_cap, cap = ocap ? ocap * 2 : 1024;
-    if (c->live_n * 4 < ocap)
-        cap = ocap;                 /* mostly tombstones: rehash at the same size */
-    uint32_t *nw = calloc(cap, sizeof *nw);
-    if (nw == NULL)
-        return;                     /* the snapshot misses some: no worse */
-    c->live = nw;
-    c->live_cap = cap;
-    c->live_n = c->live_used = 0;
-    for (size_t i = 0; i < ocap; i++)
-        if (old[i] != LIVE_EMPTY && old[i] != LIVE_GONE)
-            live_add(c, old[i]);
-    free(old);
-}
-
-static void live_add(rt_console *c, uint32_t id)
-{
-    size_t i;
-    if (id == LIVE_EMPTY || id == LIVE_GONE)
-        return;
-    if ((c->live_used + 1) * 2 > c->live_cap) {
-        live_grow(c);
-        if ((c->live_used + 1) * 2 > c->live_cap)
-            return;
-    }
-    for (i = live_slot(id, c->live_cap); c->live[i] != LIVE_EMPTY; i = (i + 1) & (c->live_cap - 1))
-        if (c->live[i] == id)
-            return;
-    c->live[i] = id;
-    c->live_n++;
-    c->live_used++;
-}
-
-static void live_del(rt_console *c, uint32_t id)
-{
-    if (c->live_cap == 0)
-        return;
-    for (size_t i = live_slot(id, c->live_cap); c->live[i] != LIVE_EMPTY;
-         i = (i + 1) & (c->live_cap - 1))
-        if (c->live[i] == id) {
-            c->live[i] = LIVE_GONE;
-            c->live_n--;
-            return;
-        }
-}
-
-static void chan_note(rt_console *c, uint32_t id, int32_t cap)
-{
-    if (id >= c->nchan) {
-        size_t n = c->nchan ? c->nchan : 64;
-        while (n <= id && n < (1u << 24))
-            n *= 2;
-        if (n <= id)
-            return;
-        int32_t *p = realloc(c->chan_cap, n * sizeof *p);
-        if (p == NULL)
-            return;
-        for (size_t i = c->nchan; i < n; i++)
-            p[i] = -1;
-        c->chan_cap = p;
-        c->nchan = n;
-    }
-    c->chan_cap[id] = cap;
 }
 
 /* ---- records to the viewer ----------------------------------------------------- */
@@ -243,11 +162,16 @@ static void send_events(rt_console *c, const lanes_event *ev, size_t n)
             c->unsent += n;
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        put_event(p + i * LANES_CON_EVENT_SIZE, &ev[i]);
+    for (size_t i = 0; i < n; i++) {
+        lanes_event e = ev[i];
+        if (e.t_ns < c->last_ns)    /* not before the snapshot (see there) */
+            e.t_ns = c->last_ns;
+        c->last_ns = e.t_ns;
+        put_event(p + i * LANES_CON_EVENT_SIZE, &e);
+    }
 }
 
-/* An event of the snapshot, stamped as the newest read so far. */
+/* An event of the snapshot, stamped when it was taken. */
 static void send_synth(rt_console *c, int kind, uint32_t routine, uint32_t obj, int32_t arg)
 {
     lanes_event e = { c->last_ns, c->last_rt, routine, obj, arg, LANES_NO_LANE, (uint16_t)kind };
@@ -270,7 +194,15 @@ static size_t program_name(char *buf, size_t n)
     return k > 64 ? 64 : k;
 }
 
-/* The HELLO and the snapshot of what lives now. */
+static void snap_routine(void *arg, uint32_t id)
+{
+    rt_console *c = arg;
+    send_name(c, 1, id);
+    send_synth(c, LANES_EV_SPAWN, id, 0, LANES_Q_GLOBAL);
+}
+
+/* The HELLO and the snapshot of what lives now, stamped now; the caller
+ * switches the trace on after it. */
 static void send_hello(rt_console *c)
 {
     lanes_rt *rt = c->rt;
@@ -278,7 +210,10 @@ static void send_hello(rt_console *c)
     size_t nl = program_name(name, sizeof name), vl = strlen(PACKAGE_VERSION);
     uint8_t *p = c->out;
     int cores = lanes_cores(rt);
+    uint64_t m = mono_ns();
 
+    c->last_ns = m - rt->t0;
+    c->last_rt = rt_time_at(rt, m);
     memcpy(p, LANES_CON_MAGIC, 8);
     put32(p + 8, LANES_CON_VERSION);
     put32(p + 12, 0);
@@ -300,16 +235,14 @@ static void send_hello(rt_console *c)
     put16(p + 50 + nl, (uint16_t)vl);
     memcpy(p + 52 + nl, PACKAGE_VERSION, vl);
 
-    for (size_t id = 1; id < c->nchan; id++)
-        if (c->chan_cap[id] >= 0) {
-            send_name(c, 2, (uint32_t)id);
-            send_synth(c, LANES_EV_CHAN, 0, (uint32_t)id, c->chan_cap[id]);
-        }
-    for (size_t i = 0; i < c->live_cap; i++)
-        if (c->live[i] != LIVE_EMPTY && c->live[i] != LIVE_GONE) {
-            send_name(c, 1, c->live[i]);
-            send_synth(c, LANES_EV_SPAWN, c->live[i], 0, LANES_Q_GLOBAL);
-        }
+    for (uint32_t id = 1, n = atomic_load(&rt->nchans); id <= n; id++) {
+        name_slot *ns = names_get(&rt->cnames, id, 0);
+        if (ns == NULL || !atomic_load_explicit(&ns->ready, memory_order_acquire))
+            continue;               /* being opened: its CHAN event comes */
+        send_name(c, 2, id);
+        send_synth(c, LANES_EV_CHAN, 0, id, (int32_t)lanes_chan_cap(ns->ptr));
+    }
+    ids_each_live(&rt->ids, snap_routine, c);
     send_synth(c, LANES_EV_CORES, 0, (uint32_t)cores, 0);
     send_synth(c, LANES_EV_QUANTUM, 0, (uint32_t)lanes_quantum(rt), 0);
     send_synth(c, LANES_EV_TICK, 0, (uint32_t)(lanes_tick(rt) / 1000), 0);
@@ -321,8 +254,8 @@ static void send_hello(rt_console *c)
 
 /* ---- the events ---------------------------------------------------------------- */
 
-/* Reads what the rings hold (for at most CON_ROUNDS reads), keeps the set
- * of live routines and channels, and queues it all for the viewer.
+/* Reads what the rings hold (for at most CON_ROUNDS reads) and queues it
+ * for the viewer (without one, it is only drained).
  * Returns 1 when the rings may hold more. */
 static int pump(rt_console *c)
 {
@@ -331,21 +264,13 @@ static int pump(rt_console *c)
         size_t n = lanes_trace_read(c->rt, c->ev, CON_READ_MAX);
         for (size_t i = 0; i < n; i++) {
             const lanes_event *e = &c->ev[i];
-            if (e->kind == LANES_EV_SPAWN) {
-                live_add(c, e->routine);
+            if (e->kind == LANES_EV_SPAWN)
                 send_name(c, 1, e->routine);
-            } else if (e->kind == LANES_EV_STOP && e->arg == LANES_STOP_EXIT) {
-                live_del(c, e->routine);
-            } else if (e->kind == LANES_EV_CHAN) {
-                chan_note(c, e->obj, e->arg);
+            else if (e->kind == LANES_EV_CHAN)
                 send_name(c, 2, e->obj);
-            }
         }
-        if (n > 0) {
-            c->last_ns = c->ev[n - 1].t_ns;
-            c->last_rt = c->ev[n - 1].t_rt;
-            send_events(c, c->ev, n);
-        }
+        if (n > 0)
+            send_events(c, c->ev, n);   /* nothing without a viewer */
         more = n == CON_READ_MAX;
     }
     if (c->cfd >= 0) {
@@ -365,6 +290,7 @@ static void viewer_drop(rt_console *c)
 {
     if (c->cfd < 0)
         return;
+    atomic_store(&c->rt->trace_on, 0);     /* no viewer, no cost */
     close(c->cfd);
     c->cfd = -1;
     c->len = c->off = c->next = 0;
@@ -433,11 +359,14 @@ static void accept_viewer(rt_console *c)
         refuse(fd, "another viewer is attached");
         return;
     }
+    while (pump(c))
+        ;                           /* what the trace held from before goes */
     c->cfd = fd;
     c->in_len = 0;
     c->in_magic = 0;
     c->tick_at_attach = lanes_tick(c->rt);
     send_hello(c);
+    atomic_store(&c->rt->trace_on, 1);
 }
 
 /* One control record from the viewer; 0, or -1 when it makes no sense. */
@@ -651,8 +580,6 @@ static void console_free(rt_console *c)
     if (c->wake[1] >= 0)
         close(c->wake[1]);
     free(c->out);
-    free(c->live);
-    free(c->chan_cap);
     free(c);
 }
 
@@ -663,7 +590,7 @@ int lanes_console(lanes_rt *rt, const char *path)
     if (rt == NULL || path == NULL || path[0] == '\0' ||
         strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
         return -EINVAL;
-    if (!rt->trace_on)
+    if (!rt->trace_rings)
         return -ENOTSUP;
     if (atomic_load(&rt->console) != NULL)
         return -EBUSY;
@@ -686,8 +613,10 @@ int lanes_console(lanes_rt *rt, const char *path)
         return err;
     }
     atomic_store(&rt->console, c);  /* before the thread reads: from now on it alone does */
+    atomic_store(&rt->trace_on, 0); /* until a viewer comes */
     if ((err = pthread_create(&c->thr, NULL, console_main, c)) != 0) {
         atomic_store(&rt->console, NULL);
+        atomic_store(&rt->trace_on, 1);
         unlink(c->path);
         console_free(c);
         return -err;

@@ -190,7 +190,11 @@ struct lanes_rt {
     /* immutable after lanes_open */
     unsigned flags;
     size_t   stack_size;
-    int      trace_on;
+    int      trace_rings;            /* the rings exist (trace_events > 0) */
+    /* events are being recorded: trace_rings, but for a console with no
+     * viewer (console.c, which alone writes it then); read by every
+     * emitter, a plain load on x86 */
+    atomic_int trace_on;
     size_t   trace_cap;              /* events per ring */
     uint64_t t0;                     /* monotonic ns at open */
     int      ncpu;

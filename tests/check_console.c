@@ -441,6 +441,55 @@ START_TEST(test_console_no_viewer_no_trace)
 }
 END_TEST
 
+/* Viewers come and go while two lanes ping-pong: the trace switches on
+ * and off under the lanes' feet; every viewer gets a handshake and
+ * well-formed events, and the program ends. */
+static atomic_int churn_done;
+
+static void *churner(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&churn_done)) {
+        char err[512];
+        int status;
+        con_msg m;
+        con_client *c = con_connect(path, 10000, err, sizeof err, &status);
+        if (c == NULL)
+            return strdup(err);
+        for (int i = 0; i < 20 && con_next(c, &m, 1) >= 0; i++)
+            ;
+        if (con_status(c) != 0) {
+            char *e = strdup(con_error(c));
+            con_close(c);
+            return e;
+        }
+        con_close(c);
+    }
+    return NULL;
+}
+
+START_TEST(test_console_churn)
+{
+    lanes_config cfg = { .cores = 2, .quantum = 0, .tick_ns = 1000, .trace_events = 1024 };
+    lanes_rt *rt = lanes_open(&cfg);
+    pthread_t th;
+    void *res;
+
+    ck_assert_int_eq(lanes_console(rt, path), 0);
+    atomic_store(&churn_done, 0);
+    ck_assert_int_eq(pthread_create(&th, NULL, churner, NULL), 0);
+    ping = lanes_chan_open(rt, "ping", sizeof(int), 0);
+    pong = lanes_chan_open(rt, "pong", sizeof(int), 0);
+    lanes_go(rt, "pinger", pinger, NULL);
+    lanes_go(rt, "ponger", ponger, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);
+    atomic_store(&churn_done, 1);
+    pthread_join(th, &res);
+    ck_assert_msg(res == NULL, "a viewer failed: %s", (char *)res);
+    lanes_close(rt);
+}
+END_TEST
+
 /* A peer of another user: refused by the socket's mode, and where the
  * mode lets it in, by SO_PEERCRED.  Needs root (to become nobody). */
 START_TEST(test_console_other_user)
@@ -521,6 +570,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_console_bad_stream);
     tcase_add_test(tc, test_console_stalled_viewer);
     tcase_add_test(tc, test_console_no_viewer_no_trace);
+    tcase_add_test(tc, test_console_churn);
     tcase_add_test(tc, test_console_other_user);
     tcase_add_test(tc, test_console_bad_calls);
     suite_add_tcase(s, tc);

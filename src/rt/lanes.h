@@ -370,13 +370,14 @@ void lanes_annotate(uint32_t tag, int32_t arg);
  * -EEXIST), and a peer of another user is refused (SO_PEERCRED).
  *
  * A thread of the runtime's own becomes the trace's consumer: from then
- * on lanes_trace_read from any other thread returns 0.  It reads the
- * rings whether a viewer is attached or not (so a viewer that attaches
- * later knows the live routines and channels) and never makes a lane
- * wait: what a slow or stalled viewer cannot take is dropped and counted
- * (the viewer is told the count).  When the viewer leaves, the runtime
- * is resumed at the tick it had when the viewer came.  lanes_close tells
- * the viewer the program ended, stops the thread and removes the socket.
+ * on lanes_trace_read from any other thread returns 0.  Events are
+ * recorded only while a viewer is attached (without one the program runs
+ * as with tracing off); a viewer first gets the live routines and the
+ * channels from the runtime's tables.  No lane ever waits for it: what a
+ * slow or stalled viewer cannot take is dropped and counted (the viewer
+ * is told the count).  When the viewer leaves, the runtime is resumed at
+ * the tick it had when the viewer came.  lanes_close tells the viewer
+ * the program ended, stops the thread and removes the socket.
  *
  * From a plain thread, once per runtime.  0, or -EINVAL (no rt or path,
  * or a path too long for a socket), -ENOTSUP (tracing off: open with

@@ -42,6 +42,8 @@ static const char usage_text[] =
 "                       the same summary and trace as the run gave)\n"
 "      --sweep COUNTS   with --headless: run once per core count (1..8 or 1,2,4),\n"
 "                       one run after another, and compare them (speedup)\n"
+"      --compare COUNTS play the scenario's runs at 2 to 4 core counts (1,4)\n"
+"                       together on the screen, one made after another\n"
 "      --paused         start paused\n"
 "      --no-color       no colours (also when NO_COLOR is set)\n"
 "      --ascii          ASCII line drawing only\n"
@@ -52,14 +54,15 @@ static const char usage_text[] =
 "  -V, --version        show the version\n"
 "\n"
 "Keys: space pause/resume, s step, +/- cores, 1-9 cores, >/< speed,\n"
-"p preemption, r restart, Tab select, ? help, q quit.\n"
+"p preemption, c compare (1 core and this many), r restart, Tab select,\n"
+"? help, q quit.\n"
 "\n"
 "Exit status: 0 done, 1 system error, 2 bad usage or scenario file,\n"
 "3 deadlock, 4 scenario fault.\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
        OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR, OPT_RECORD,
-       OPT_REPLAY, OPT_SWEEP };
+       OPT_REPLAY, OPT_SWEEP, OPT_COMPARE };
 
 static const struct option long_options[] = {
     { "cores",    required_argument, NULL, 'c' },
@@ -80,6 +83,7 @@ static const struct option long_options[] = {
     { "record",   required_argument, NULL, OPT_RECORD },
     { "replay",   required_argument, NULL, OPT_REPLAY },
     { "sweep",    required_argument, NULL, OPT_SWEEP },
+    { "compare",  required_argument, NULL, OPT_COMPARE },
     { "list",     no_argument,       NULL, 'l' },
     { "help",     no_argument,       NULL, 'h' },
     { "version",  no_argument,       NULL, 'V' },
@@ -242,6 +246,74 @@ bad:
                      "list (1,2,4), not '%s'", arg);
 }
 
+/* --compare's core counts: 2 to LANES_COMPARE_MAX of them, each 1..64,
+ * each once, separated by commas, in the order given (the first is what
+ * the others' speedup is against).  -1 (go on), or the exit status. */
+static int parse_compare(const char *arg, lanes_opts *o)
+{
+    const char *s = arg;
+    char num[16];
+    long v;
+    size_t n;
+    int i;
+
+    o->compare_n = 0;
+    for (;;) {
+        n = strcspn(s, ",");
+        if (n == 0 || n >= sizeof num)
+            break;
+        memcpy(num, s, n);
+        num[n] = '\0';
+        if (parse_long(num, 1, LANES_MAX_CORES, &v) != 0)
+            return bad_usage("--compare takes core counts from 1 to 64 separated by commas "
+                             "(1,4), not '%s'", arg);
+        if (o->compare_n == LANES_COMPARE_MAX)
+            return bad_usage("--compare plays 2 to %d runs together, not more ('%s')",
+                             LANES_COMPARE_MAX, arg);
+        for (i = 0; i < o->compare_n; i++)
+            if (o->compare[i] == (int)v)
+                return bad_usage("--compare lists each core count once, not '%s'", arg);
+        o->compare[o->compare_n++] = (int)v;
+        if (s[n] == '\0')
+            break;
+        s += n + 1;
+    }
+    if (n == 0 || n >= sizeof num || o->compare_n < 2)
+        return bad_usage("--compare takes 2 to %d core counts from 1 to 64 separated by "
+                         "commas (1,4), not '%s'", LANES_COMPARE_MAX, arg);
+    return -1;
+}
+
+/* --compare plays its runs on the screen; the options that would make
+ * one run or a headless one do not go with it.  -1 (go on), or the exit
+ * status. */
+static int compare_usage(const lanes_opts *o)
+{
+    char list[64];
+    int sorted[LANES_COMPARE_MAX], i, j, t;
+    size_t n = 0;
+
+    if (o->headless) {
+        /* the same counts, rising, as --sweep takes them */
+        memcpy(sorted, o->compare, sizeof sorted);
+        for (i = 1; i < o->compare_n; i++)
+            for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+                t = sorted[j], sorted[j] = sorted[j - 1], sorted[j - 1] = t;
+        for (i = 0; i < o->compare_n; i++)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%d", i ? "," : "", sorted[i]);
+        return bad_usage("--compare plays the runs on the screen; without one, "
+                         "--sweep %s --headless prints the same figures", list);
+    }
+    if (o->sweep_n != 0)
+        return bad_usage("--compare and --sweep: one at a time");
+    if (o->cores != 0)
+        return bad_usage("--compare sets the cores of each run: leave out --cores");
+    if (o->trace != NULL || o->record != NULL)
+        return bad_usage("%s with --compare is not built: trace or record one core count "
+                         "at a time (--cores N)", o->trace != NULL ? "--trace" : "--record");
+    return -1;
+}
+
 /* --sweep runs the scenario headless once per core count, nothing else.
  * -1 (go on), or the exit status. */
 static int sweep_usage(const lanes_opts *o)
@@ -343,11 +415,11 @@ static int replay_usage(const lanes_opts *o, int argc, char **argv)
 {
     static const char *const changes[] = {
         "--cores", "--quantum", "--speed", "--tick", "--seed", "--for", "--paused", "--record",
-        "--sweep"
+        "--sweep", "--compare"
     };
     int set[] = { o->cores != 0, o->quantum != -1, o->speed != 0, o->tick_ns != 0,
                   o->seed_set, o->for_ticks != 0, o->paused, o->record != NULL,
-                  o->sweep_n != 0 };
+                  o->sweep_n != 0, o->compare_n != 0 };
     size_t i;
 
     if (optind < argc)
@@ -357,8 +429,9 @@ static int replay_usage(const lanes_opts *o, int argc, char **argv)
         if (set[i])
             return bad_usage("%s would change the run; --replay shows the recorded one "
                              "as it was", changes[i]);
-    if (!o->headless)
-        return bad_usage("--replay on the screen is not built yet; use --headless");
+    if (!o->headless && strcmp(o->replay, "-") == 0)
+        return bad_usage("--replay - reads standard input, which the screen uses; give "
+                         "a file name, or add --headless");
     return -1;
 }
 
@@ -438,6 +511,10 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             if ((rc = parse_sweep(optarg, o)) >= 0)
                 return rc;
             break;
+        case OPT_COMPARE:
+            if ((rc = parse_compare(optarg, o)) >= 0)
+                return rc;
+            break;
         case 'l': return list_builtins(out);
         case 'h': fputs(usage_text, out); return EXIT_DONE;
         case 'V': fprintf(out, "lanes %s\n", PACKAGE_VERSION); return EXIT_DONE;
@@ -465,6 +542,8 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
     o->scenario = optind < argc ? argv[optind] : SCN_DEFAULT;
     if (*o->scenario == '\0')
         return bad_usage("the scenario name is empty");
+    if (o->compare_n != 0)
+        return compare_usage(o);
     if (o->sweep_n != 0)
         return sweep_usage(o);
 

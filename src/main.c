@@ -15,6 +15,7 @@
 #include "scn/scn.h"
 #include "play/play.h"
 #include "ui/ui.h"
+#include "ui/compare.h"
 #include "report/out.h"
 #include "report/record.h"
 #include "report/summary.h"
@@ -80,6 +81,8 @@ static int run(const lanes_opts *o, scn_program *prog, const char *messages)
         return status;
     if (o->sweep_n != 0)            /* one run per core count, each its own pump */
         return out_sweep(o, prog);
+    if (o->compare_n != 0)          /* the same, kept and played back together */
+        return ui_compare_main(o, prog);
     if (!o->headless)               /* the folds' out of memory: the terminal first */
         out_on_out_of_memory(ui_restore_for_exit);
     src = play_source_live(prog, o->scenario);
@@ -91,15 +94,21 @@ static int run(const lanes_opts *o, scn_program *prog, const char *messages)
     return run_on(o, prog, messages, p);
 }
 
-/* --replay FILE --headless: the recording as the pump's source, played
- * to its end as fast as it reads, through the folds a live run has. */
+/* --replay FILE: the recording as the pump's source, through the folds a
+ * live run has; headless, played to its end as fast as it reads; on the
+ * screen, paced as it was recorded (the screen sets its speed). */
 static int replay(const lanes_opts *o)
 {
     play_source src;
     play *p;
     char err[600];
+    int status = o->headless ? 0 : ui_check(o);
 
-    if (play_source_recording(o->replay, 0, &src, err, sizeof err) != 0) {
+    if (status != 0)
+        return status;
+    if (!o->headless)               /* the folds' out of memory: the terminal first */
+        out_on_out_of_memory(ui_restore_for_exit);
+    if (play_source_recording(o->replay, o->headless ? 0 : 1, &src, err, sizeof err) != 0) {
         out_say(err);
         return EXIT_USAGE;
     }

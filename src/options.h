@@ -24,6 +24,9 @@ enum {
 /* --sweep: at most this many core counts (one per core, 1..64). */
 #define LANES_SWEEP_MAX 64
 
+/* --compare: 2 to this many core counts. */
+#define LANES_COMPARE_MAX 4
+
 typedef struct lanes_opts {
     const char *scenario;   /* file path or built-in name; NULL = default */
     int      cores;         /* -c; 0 = unset                              */
@@ -49,6 +52,8 @@ typedef struct lanes_opts {
                                its trace there; NULL = none               */
     int      sweep_n;       /* --sweep: core counts to run; 0 = no sweep  */
     int      sweep[LANES_SWEEP_MAX];  /* those counts, rising             */
+    int      compare_n;     /* --compare: runs to play together; 0 = none */
+    int      compare[LANES_COMPARE_MAX];  /* their core counts, in order  */
 } lanes_opts;
 
 #endif

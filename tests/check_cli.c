@@ -152,11 +152,41 @@ static const struct bad {
       "the run on 1 core did not end well: the sweep stops there", NULL, NULL, NULL, ONCE },
     { { "--json", "--sweep", "1,2", "good.lanes" }, 1, "cannot write the sweep: No space left",
       NULL, "/dev/full", NULL, ONCE },
+    /* --compare: 2 to 4 core counts, on the screen, nothing that makes one run */
+    { { "--compare", "1" }, 2, "--compare takes 2 to 4 core counts from 1 to 64 separated "
+      "by commas (1,4), not '1'" },
+    { { "--compare", "0,4" }, 2, "--compare takes core counts from 1 to 64 separated by "
+      "commas (1,4), not '0,4'" },
+    { { "--compare", "1,2,3,4,5" }, 2, "--compare plays 2 to 4 runs together, not more "
+      "('1,2,3,4,5')" },
+    { { "--compare", "x" }, 2, "--compare takes core counts from 1 to 64 separated by "
+      "commas (1,4), not 'x'" },
+    { { "--compare", "1,65" }, 2, "--compare takes core counts from 1 to 64" },
+    { { "--compare", "1,,4" }, 2, "--compare takes 2 to 4 core counts" },
+    { { "--compare", "1,4," }, 2, "--compare takes 2 to 4 core counts" },
+    { { "--compare", "" }, 2, "--compare takes 2 to 4 core counts" },
+    { { "--compare", "4,4" }, 2, "--compare lists each core count once, not '4,4'" },
+    { { "--compare" }, 2, "option '--compare' needs a value" },
+    { { "--compare", "4,1,2", "--headless", "good.lanes" }, 2, "--compare plays the runs on "
+      "the screen; without one, --sweep 1,2,4 --headless prints the same figures",
+      NULL, NULL, NULL, ONCE },
+    { { "--compare", "1,4", "-c", "2", "good.lanes" }, 2,
+      "--compare sets the cores of each run: leave out --cores", NULL, NULL, NULL, ONCE },
+    { { "--compare", "1,4", "--trace", "t.json", "good.lanes" }, 2,
+      "--trace with --compare is not built", NULL, NULL, NULL, ONCE },
+    { { "--compare", "1,4", "--record", "r.lrec", "good.lanes" }, 2,
+      "--record with --compare is not built", NULL, NULL, NULL, ONCE },
+    { { "--compare", "1,4", "--sweep", "1,4", "good.lanes" }, 2,
+      "--compare and --sweep: one at a time", NULL, NULL, NULL, ONCE },
+    { { "--headless", "--replay", "x.lrec", "--compare", "1,2" }, 2,
+      "--compare would change the run", NULL, NULL, NULL, ONCE },
+    { { "--compare", "1,4", "good.lanes" }, 2, "the screen needs a terminal",
+      NULL, NULL, NULL, ONCE },
     /* recordings: usage (the files themselves: tests/replay.sh) */
     { { "--record", "" }, 2, "--record needs a file name" },
     { { "--headless", "--record", "-" }, 2, "--record needs a file name" },
     { { "--replay", "" }, 2, "--replay needs a recording" },
-    { { "--replay", "x.lrec" }, 2, "--replay on the screen is not built yet; use --headless",
+    { { "--replay", "-" }, 2, "--replay - reads standard input, which the screen uses",
       NULL, NULL, NULL, ONCE },
     { { "--headless", "--replay", "x.lrec", "pingpong" }, 2,
       "--replay plays the recording's own scenario: give no SCENARIO ('pingpong')" },

@@ -18,6 +18,7 @@
 
 #include "ui/draw.h"
 #include "ui/model.h"
+#include "ui/compare.h"
 #include "scn/scn.h"
 #include "modelfeed.h"
 
@@ -83,12 +84,17 @@ static void setup(void)
     term_open(30, 100);
 }
 
-static void teardown(void)
+static void teardown_term(void)
 {
     endwin();
     delscreen(scr);
     fclose(out);
     fclose(in);
+}
+
+static void teardown(void)
+{
+    teardown_term();
     ui_model_free(&M);
 }
 
@@ -561,7 +567,12 @@ START_TEST(test_draw_key_table_consistent)
     ck_assert_int_eq(ui_key_action(' '), UI_ACT_PAUSE);
     ck_assert_int_eq(ui_key_action('Z'), UI_ACT_PAUSE);
     ck_assert_int_eq(ui_key_action('s'), UI_ACT_STEP);
-    ck_assert_int_eq(ui_key_action(KEY_RIGHT), UI_ACT_STEP);
+    ck_assert_int_eq(ui_key_action(KEY_RIGHT), UI_ACT_HIST_NEXT);   /* at now: a step */
+    ck_assert_int_eq(ui_key_action(KEY_LEFT), UI_ACT_HIST_PREV);
+    ck_assert_int_eq(ui_key_action(KEY_HOME), UI_ACT_HIST_FIRST);
+    ck_assert_int_eq(ui_key_action(KEY_END), UI_ACT_HIST_END);
+    ck_assert_int_eq(ui_key_action('['), UI_ACT_HIST_DPREV);
+    ck_assert_int_eq(ui_key_action(']'), UI_ACT_HIST_DNEXT);
     ck_assert_int_eq(ui_key_action('+'), UI_ACT_CORE_MORE);
     ck_assert_int_eq(ui_key_action('-'), UI_ACT_CORE_LESS);
     ck_assert_int_eq(ui_key_action('1'), UI_ACT_CORES_N);
@@ -579,6 +590,14 @@ START_TEST(test_draw_key_table_consistent)
     ck_assert_int_eq(ui_key_action(KEY_F(1)), UI_ACT_HELP);
     ck_assert_int_eq(ui_key_action('q'), UI_ACT_QUIT);
     ck_assert_int_eq(ui_key_action(KEY_F(10)), UI_ACT_QUIT);
+    ck_assert_int_eq(ui_key_action('c'), UI_ACT_COMPARE);
+    /* the comparison's own table: no code twice either */
+    for (i = 0; ui_cmp_keys[i].action != UI_ACT_NONE; i++)
+        for (j = 0; j < 4 && ui_cmp_keys[i].codes[j] != 0; j++)
+            for (k = i; ui_cmp_keys[k].action != UI_ACT_NONE; k++)
+                for (l = k == i ? j + 1 : 0; l < 4 && ui_cmp_keys[k].codes[l] != 0; l++)
+                    ck_assert_msg(ui_cmp_keys[i].codes[j] != ui_cmp_keys[k].codes[l],
+                                  "compare key %d bound twice", ui_cmp_keys[i].codes[j]);
 }
 END_TEST
 
@@ -930,6 +949,167 @@ START_TEST(test_draw_chan_waiters_aligned)
 }
 END_TEST
 
+/* ---- the comparison screen (compare.h) -------------------------------------- */
+
+static void cmp_ev(ui_cmp_run *r, uint64_t t_rt, int kind, int lane, uint32_t routine,
+                   uint32_t obj, int32_t arg)
+{
+    lanes_event e;
+
+    memset(&e, 0, sizeof e);
+    e.t_ns = t_rt * 1000;
+    e.t_rt = t_rt;
+    e.kind = (uint16_t)kind;
+    e.lane = lane < 0 ? LANES_NO_LANE : (uint16_t)lane;
+    e.routine = routine;
+    e.obj = obj;
+    e.arg = arg;
+    ui_cmp_add_events(r, &e, 1);
+}
+
+/* Two runs of one shop: on 1 core cashier and cook#1 take turns of 4
+ * ticks for 20 ticks; on 4 cores (of 2 CPUs) each runs 11 ticks at once. */
+static ui_cmp *shop_runs(void)
+{
+    ui_cmp *c = ui_cmp_new();
+    ui_cmp_run *a, *b;
+    int l, k;
+
+    ck_assert_ptr_nonnull(c);
+    a = ui_cmp_add_run(c, 1, NULL);
+    b = ui_cmp_add_run(c, 4, NULL);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ui_cmp_set_name(a, 0, 1, "cashier");
+    ui_cmp_set_name(a, 0, 2, "cook#1");
+    ui_cmp_set_name(b, 0, 1, "cashier");
+    ui_cmp_set_name(b, 0, 2, "cook#1");
+    cmp_ev(a, 0, LANES_EV_UNPARK, 0, 0, 0, 0);
+    cmp_ev(a, 0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    cmp_ev(a, 0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    for (k = 0; k < 5; k++) {
+        uint32_t who = k % 2 == 0 ? 1 : 2;
+        cmp_ev(a, (uint64_t)k * 4000, LANES_EV_RUN, 0, who, 0, LANES_Q_GLOBAL);
+        cmp_ev(a, (uint64_t)k * 4000 + 4000, LANES_EV_STOP, 0, who, LANES_Q_GLOBAL,
+               k < 4 ? LANES_STOP_PREEMPT : LANES_STOP_EXIT);
+    }
+    for (l = 0; l < 4; l++)
+        cmp_ev(b, 0, LANES_EV_UNPARK, l, 0, 0, 0);
+    cmp_ev(b, 0, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    cmp_ev(b, 0, LANES_EV_SPAWN, -1, 2, 0, LANES_Q_GLOBAL);
+    cmp_ev(b, 0, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    cmp_ev(b, 0, LANES_EV_RUN, 1, 2, 0, LANES_Q_GLOBAL);
+    cmp_ev(b, 11000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT);
+    cmp_ev(b, 11000, LANES_EV_STOP, 1, 2, 0, LANES_STOP_EXIT);
+    ui_cmp_close_run(c, a, SCN_DONE, 0, 20000);
+    ui_cmp_close_run(c, b, SCN_DONE, 0, 11000);
+    c->cpus = 2;
+    return c;
+}
+
+static void cmp_draw(ui_cmp_view *cv, ui_cmp *c, uint64_t tick)
+{
+    memset(cv, 0, sizeof *cv);
+    cv->c = c;
+    cv->title = "Shop";
+    cv->speed = "1x";
+    cv->cpus = 2;
+    ui_cmp_seek(c, tick);
+    ui_draw_setup(&V, 1, 0);
+    ui_cmp_draw(cv);
+    if (getenv("CHECK_DRAW_SHOW") != NULL)
+        fprintf(stderr, "%s", grab());
+}
+
+/* Rows from `from` on that start a lane of a run: "|  N ". */
+static int lane_rows(int from, int to, int lane)
+{
+    char want[16];
+    int y, n = 0;
+
+    snprintf(want, sizeof want, "|%3d ", lane);
+    for (y = from; y < to && y < LINES; y++)
+        n += strncmp(row_text(y), want, strlen(want)) == 0;
+    return n;
+}
+
+/* 100x30: the line over both, each run's status line on the border over
+ * its own lanes (1 then 4), one shared tick: at tick 12 the 1-core run
+ * is at cook#1's third turn, the 4-core run is done. */
+START_TEST(test_draw_compare_both_runs)
+{
+    ui_cmp *c = shop_runs();
+    ui_cmp_view cv;
+    const char *s;
+
+    cmp_draw(&cv, c, 12);
+    s = grab();
+    ck_assert_ptr_nonnull(strstr(row_text(0), "lanes . compare . Shop"));
+    ck_assert_ptr_nonnull(strstr(row_text(0), "tick 12 of 20"));
+    ck_assert_ptr_nonnull(strstr(row_text(1),
+                                 "1 core: 20 ticks . 4 cores: 11 ticks . speedup 1.8x . 2 CPUs"));
+    ck_assert_ptr_nonnull(strstr(row_text(2), "1 core: 20 ticks . parallelism -"));
+    ck_assert_msg(strncmp(row_text(3), "|  0 cook#1", 11) == 0, "row 3: %s", row_text(3));
+    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 11 ticks . parallelism - . speedup "
+                                              "1.8x ! 4 cores on 2 CPUs"));
+    ck_assert_int_eq(lane_rows(3, 4, 0), 1);
+    ck_assert_int_eq(lane_rows(5, 9, 0) + lane_rows(5, 9, 1) + lane_rows(5, 9, 2)
+                     + lane_rows(5, 9, 3), 4);
+    ck_assert_msg(strncmp(row_text(5), "|  0 done", 9) == 0, "row 5: %s", row_text(5));
+    /* the shared axis: tick 10 under its column, in every run the same */
+    ck_assert_ptr_nonnull(strstr(row_text(10), "tick"));
+    ck_assert_ptr_nonnull(strstr(row_text(10), "10"));
+    ck_assert_ptr_nonnull(strstr(s, "space play"));
+    ck_assert_ptr_nonnull(strstr(s, "q leave"));
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* 60x16: the same, in the narrow wording, nothing cut off the status
+ * lines that matters: ticks, speedup, where the CPUs ran out. */
+START_TEST(test_draw_compare_small)
+{
+    ui_cmp *c = shop_runs();
+    ui_cmp_view cv;
+    const char *s;
+
+    teardown_term();
+    term_open(16, 60);
+    cmp_draw(&cv, c, 12);
+    s = grab();
+    ck_assert_ptr_nonnull(strstr(row_text(2), "1 core: 20 ticks . par -"));
+    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 11 ticks . par - . speedup 1.8x !2 CPUs"));
+    ck_assert_int_eq(lane_rows(3, 4, 0), 1);
+    ck_assert_int_eq(lane_rows(5, 9, 0) + lane_rows(5, 9, 1) + lane_rows(5, 9, 2)
+                     + lane_rows(5, 9, 3), 4);
+    ck_assert_ptr_nonnull(strstr(s, "? help"));
+    ck_assert_ptr_nonnull(strstr(s, "q leave"));
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* Back is a fold from the start: tick 12 reached from 20 then 3 looks
+ * exactly as tick 12 reached going forward. */
+START_TEST(test_draw_compare_step_back_same)
+{
+    ui_cmp *c = shop_runs();
+    ui_cmp_view cv;
+    static char first[sizeof screen_text];
+
+    cmp_draw(&cv, c, 12);
+    snprintf(first, sizeof first, "%s", grab());
+    cmp_draw(&cv, c, 20);
+    ck_assert_ptr_nonnull(strstr(row_text(0), "tick 20 of 20"));
+    cmp_draw(&cv, c, 3);
+    ck_assert_msg(strncmp(row_text(3), "|  0 cashier", 12) == 0, "row 3: %s", row_text(3));
+    cmp_draw(&cv, c, 12);
+    ck_assert_str_eq(grab(), first);
+    cmp_draw(&cv, c, 99);                  /* past the end: the end */
+    ck_assert_ptr_nonnull(strstr(row_text(0), "tick 20 of 20"));
+    ui_cmp_free(c);
+}
+END_TEST
+
 static Suite *draw_suite(void)
 {
     Suite *s = suite_create("draw");
@@ -966,6 +1146,9 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_decisions_cut_with_ellipsis);
     tcase_add_test(tc, test_draw_decisions_ellipsis_utf8);
     tcase_add_test(tc, test_draw_chan_waiters_aligned);
+    tcase_add_test(tc, test_draw_compare_both_runs);
+    tcase_add_test(tc, test_draw_compare_small);
+    tcase_add_test(tc, test_draw_compare_step_back_same);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -331,7 +331,7 @@ int      play_step(play *p, int ticks)       { return ctl(p, PLAY_CTL_STEP, tick
 int      play_set_cores(play *p, int n)      { return ctl(p, PLAY_CTL_CORES, n); }
 int      play_set_quantum(play *p, int q)    { return ctl(p, PLAY_CTL_QUANTUM, q); }
 int      play_set_tick(play *p, uint64_t ns) { return ctl(p, PLAY_CTL_TICK, (int64_t)ns); }
-int      play_set_speed(play *p, double x)  { return ctl(p, PLAY_CTL_SPEED, (int64_t)(x * 1000.0 + 0.5)); }
+int      play_set_speed(play *p, double x)  { return ctl(p, PLAY_CTL_SPEED, (int64_t)(x * 1e6 + 0.5)); }
 int      play_paused(play *p)                { return (int)get(p, PLAY_GET_PAUSED); }
 int      play_cores(play *p)                 { return (int)get(p, PLAY_GET_CORES); }
 int      play_quantum(play *p)               { return (int)get(p, PLAY_GET_QUANTUM); }

@@ -124,7 +124,7 @@ typedef struct play_source {
 
 enum { PLAY_CTL_PAUSE, PLAY_CTL_RESUME, PLAY_CTL_STEP, PLAY_CTL_PAUSE_AT, PLAY_CTL_CORES,
        PLAY_CTL_QUANTUM, PLAY_CTL_TICK,
-       PLAY_CTL_SPEED };         /* arg: a paced playback's speed x 1000 */
+       PLAY_CTL_SPEED };         /* arg: a paced playback's speed x 1,000,000 */
 enum { PLAY_GET_PAUSED, PLAY_GET_CORES, PLAY_GET_QUANTUM, PLAY_GET_TICK, PLAY_GET_NOW,
        PLAY_GET_DROPPED };
 

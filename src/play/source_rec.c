@@ -5,8 +5,11 @@
  * text it keeps.
  *
  * Pacing: unpaced (speed 0) gives every event as fast as it is read;
- * paced gives an event once the recorded wall time (t_ns) since the start
- * of the playback, times speed, has passed.  Either way pause holds what
+ * paced gives an event once its runtime time (t_rt) is reached, runtime
+ * time running at `speed` ticks per tick length the run started with:
+ * speed 1 is the recorded run's pace at its start, in ticks, not in wall
+ * time (a headless run was recorded as fast as it could go, and a pause
+ * of the recorded run is no pause of the playback).  Either way pause holds what
  * is not given yet, pause-at stops before the first event past a runtime
  * time (and pauses), and a paused step lets the next `ticks` ticks of
  * runtime time through.  What would change the run (cores, quantum, tick)
@@ -44,7 +47,8 @@ typedef struct recsrc {
     uint64_t    limit_mt;          /* pause-at, 0: none                    */
     uint64_t    step_mt;           /* paused: give up to here              */
     uint64_t    now_mt;            /* runtime time given so far            */
-    uint64_t    wall0;             /* recorded t_ns at the anchor (paced)  */
+    uint64_t    rt0;               /* runtime time at the anchor (paced)   */
+    int         anchored;          /* the playback has started (paced)     */
     uint64_t    mono0;             /* our clock at the anchor              */
     int         cores, quantum;
     uint64_t    tick_ns;
@@ -58,18 +62,28 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The recorded wall time the playback has reached (paced). */
-static uint64_t wall_now(const recsrc *s)
+static uint64_t playback_now(const recsrc *s);
+
+/* ns of our clock a tick of runtime time takes at speed 1 */
+static double pace_tick(const recsrc *s)
 {
-    if (s->paused)
-        return s->wall0;
-    return s->wall0 + (uint64_t)((double)(mono_ns() - s->mono0) * s->speed);
+    return s->h.tick_ns > 0 ? (double)s->h.tick_ns : 1e6;
 }
 
-static void anchor(recsrc *s, uint64_t wall)
+/* The runtime time the playback has reached (paced). */
+static uint64_t pos_now(const recsrc *s)
 {
-    s->wall0 = wall;
+    if (s->paused)
+        return s->rt0;
+    return s->rt0 + (uint64_t)((double)(mono_ns() - s->mono0) * s->speed * 1000.0 /
+                               pace_tick(s));
+}
+
+static void anchor(recsrc *s, uint64_t rt)
+{
+    s->rt0 = rt;
     s->mono0 = mono_ns();
+    s->anchored = 1;
 }
 
 /* Reads ahead when nothing is held.  0, or -1 when the file is bad. */
@@ -88,8 +102,8 @@ static int fill(recsrc *s)
     if (n == 0)
         s->at_end = 1;
     s->hold_n = (size_t)n;
-    if (n > 0 && s->wall0 == 0 && s->now_mt == 0)
-        anchor(s, s->hold[0].t_ns);     /* the first event: playback starts */
+    if (n > 0 && !s->anchored)
+        anchor(s, s->hold[0].t_rt);     /* the first event: playback starts */
     return 0;
 }
 
@@ -101,12 +115,12 @@ static int due(recsrc *s, const lanes_event *e)
         s->now_mt = s->limit_mt;
         s->limit_mt = 0;
         if (s->speed > 0)
-            s->wall0 = e->t_ns;
+            s->rt0 = s->now_mt;
         return 0;
     }
     if (s->paused)
         return s->step_mt != 0 && e->t_rt <= s->step_mt;
-    return s->speed <= 0 || e->t_ns <= wall_now(s);
+    return s->speed <= 0 || e->t_rt <= pos_now(s);
 }
 
 /* What an event given says of the settings in force. */
@@ -135,10 +149,13 @@ static ssize_t rs_read(void *ctx, lanes_event *buf, size_t max)
         follow(s, &s->hold[s->hold_at]);
         buf[n++] = s->hold[s->hold_at++];
     }
-    if (s->paused && s->step_mt != 0 && s->hold_at < s->hold_n)
+    if (s->paused && s->step_mt != 0 && s->hold_at < s->hold_n) {
+        if (s->step_mt > s->now_mt)     /* the clock moves a whole step, as live */
+            s->now_mt = s->step_mt;
         s->step_mt = 0;                 /* the step is done */
+    }
     if (n > 0 && s->speed > 0 && s->paused)
-        s->wall0 = buf[n - 1].t_ns;
+        s->rt0 = s->now_mt;
     return (ssize_t)n;
 }
 
@@ -205,8 +222,9 @@ static int rs_wait(void *ctx, uint64_t ns)
     if (s->hold_at < s->hold_n && !s->paused && s->speed <= 0 && s->limit_mt == 0)
         return PLAY_RUNNING;            /* more to give at once */
     if (s->hold_at < s->hold_n && !s->paused && s->speed > 0) {
-        uint64_t next = s->hold[s->hold_at].t_ns, w = wall_now(s);
-        uint64_t until = next > w ? (uint64_t)((double)(next - w) / s->speed) : 0;
+        uint64_t next = s->hold[s->hold_at].t_rt, w = pos_now(s);
+        uint64_t until = next > w ? (uint64_t)((double)(next - w) * pace_tick(s) / 1000.0 /
+                                               s->speed) : 0;
 
         if (until < ns)
             ns = until;
@@ -254,13 +272,16 @@ static int rs_control(void *ctx, int op, int64_t arg)
 
     switch (op) {
     case PLAY_CTL_PAUSE:
-        if (!s->paused && s->speed > 0)
-            s->wall0 = wall_now(s);
+        if (!s->paused && s->speed > 0) {
+            /* the clock stops where the playback is, between events too */
+            s->now_mt = playback_now(s);
+            s->rt0 = s->now_mt;
+        }
         s->paused = 1;
         return 0;
     case PLAY_CTL_RESUME:
         if (s->paused)
-            anchor(s, s->wall0);
+            anchor(s, s->rt0);
         s->paused = 0;
         s->step_mt = 0;
         return 0;
@@ -277,13 +298,28 @@ static int rs_control(void *ctx, int op, int64_t arg)
             return PLAY_REFUSED;        /* unpaced: as fast as it reads */
         if (arg < 1)
             return -EINVAL;
-        s->wall0 = wall_now(s);         /* from here on at the new speed */
+        s->rt0 = pos_now(s);            /* from here on at the new speed */
         s->mono0 = mono_ns();
-        s->speed = (double)arg / 1000.0;
+        s->speed = (double)arg / 1e6;
         return 0;
     default:                            /* cores, quantum, tick: the past is fixed */
         return PLAY_REFUSED;
     }
+}
+
+/* Runtime time now: a paced playback's clock runs between events (the
+ * screen's timelines move as they did live), never past the next event
+ * not given yet. */
+static uint64_t playback_now(const recsrc *s)
+{
+    uint64_t t;
+
+    if (s->speed <= 0 || s->paused || !s->anchored || s->hold_at >= s->hold_n)
+        return s->now_mt;
+    t = pos_now(s);
+    if (t > s->hold[s->hold_at].t_rt)
+        t = s->hold[s->hold_at].t_rt;
+    return t > s->now_mt ? t : s->now_mt;
 }
 
 static uint64_t rs_get(void *ctx, int what)
@@ -297,7 +333,7 @@ static uint64_t rs_get(void *ctx, int what)
     case PLAY_GET_CORES:   return (uint64_t)s->cores;
     case PLAY_GET_QUANTUM: return (uint64_t)s->quantum;
     case PLAY_GET_TICK:    return s->tick_ns;
-    case PLAY_GET_NOW:     return over && e != NULL ? e->end_mt : s->now_mt;
+    case PLAY_GET_NOW:     return over && e != NULL ? e->end_mt : playback_now(s);
     case PLAY_GET_DROPPED: return over && e != NULL ? e->dropped : 0;
     default:               return 0;
     }
@@ -337,7 +373,8 @@ static int rs_start(void *ctx, const scn_settings *set, int paused, int lossless
     s->err[0] = '\0';
     s->paused = paused;
     s->limit_mt = pause_at;
-    s->step_mt = s->now_mt = s->wall0 = 0;
+    s->step_mt = s->now_mt = s->rt0 = 0;
+    s->anchored = 0;
     s->cores = s->h.cores;
     s->quantum = s->h.quantum;
     s->tick_ns = s->h.tick_ns;

@@ -292,11 +292,10 @@ static void draw_run(ui_view *v, int y, int x, int lane, const ui_cell *const *c
     }
 }
 
-/* One lane's timeline, newest tick at the right edge. */
-static void draw_timeline(ui_view *v, const layout *L, int y, int lane)
+/* One lane's timeline, tick `last` at the right edge (draw_int.h). */
+void draw_timeline(ui_view *v, const layout *L, int y, int lane, int64_t last)
 {
     const ui_model *m = v->m;
-    int64_t last = ui_model_last_tick(m);
     const ui_cell *cells[1024];
     const char *label;
     int w = L->tl_w < 1024 ? L->tl_w : 1024, c, e;
@@ -446,7 +445,7 @@ static void draw_lanes(ui_view *v, const layout *L)
                 draw_put(yy, 10, 10 + L->namew,
                          ln->parked ? draw_role[R_PARKED] : draw_role[R_DIM],
                          ln->parked ? "off" : "idle");
-            draw_timeline(v, L, yy, lane);
+            draw_timeline(v, L, yy, lane, ui_model_last_tick(m));
         }
         y += 1 + L->nshow;
         draw_put(y, 0, 1, b, draw_glyph->bl);
@@ -475,7 +474,7 @@ static void draw_lanes(ui_view *v, const layout *L)
         else
             draw_put(y, 2, 2 + L->namew, ln->parked ? draw_role[R_PARKED] : draw_role[R_DIM],
                      ln->parked ? "off" : "idle");
-        draw_timeline(v, L, y, lane);
+        draw_timeline(v, L, y, lane, ui_model_last_tick(m));
         y++;
     }
     draw_put(y, 0, 1, b, draw_glyph->bl);
@@ -509,6 +508,7 @@ void ui_draw(ui_view *v)
 
     erase();
     v->nhits = 0;
+    v->tl_w = 0;
     do_layout(v, &L, LINES, COLS);
     v->too_small = L.small;
     if (L.small) {
@@ -517,11 +517,17 @@ void ui_draw(ui_view *v)
     }
     draw_header(v, &L);
     draw_lanes(v, &L);
+    v->tl_x = L.tl_x;               /* for clicks on a timeline (history) */
+    v->tl_w = L.tl_w < 1024 ? L.tl_w : 1024;
+    v->tl_y0 = L.lanes_y + 1;
+    v->tl_y1 = L.lanes_y + L.lanes_h - 1;
+    v->tl_last = ui_model_last_tick(v->m);
     draw_panel(v, &L);
     if (L.side_w > 0)
         draw_detail(v, L.lanes_y, L.side_x, L.rows - 2 - L.lanes_y, L.side_w);
     if (v->help) {
         v->nhits = 0;
+        v->tl_w = 0;
         L.cols = L.full;
         draw_help(v, &L);
     } else if (v->detail && L.side_w == 0) {
@@ -531,4 +537,14 @@ void ui_draw(ui_view *v)
             top = L.lanes_y;          /* the header (and its about) stays */
         draw_detail(v, top, 0, L.rows - 1 - top, L.cols);
     }
+}
+
+int64_t ui_draw_tick_at(const ui_view *v, int y, int x)
+{
+    int64_t tick;
+
+    if (v->tl_w <= 0 || y < v->tl_y0 || y >= v->tl_y1 || x < v->tl_x || x >= v->tl_x + v->tl_w)
+        return -1;
+    tick = v->tl_last - (v->tl_w - 1 - (x - v->tl_x));
+    return tick >= 0 ? tick : -1;
 }

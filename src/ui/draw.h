@@ -16,7 +16,11 @@ enum ui_action {
     UI_ACT_NONE = 0, UI_ACT_PAUSE, UI_ACT_STEP, UI_ACT_CORE_MORE, UI_ACT_CORE_LESS,
     UI_ACT_CORES_N, UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_PREEMPT, UI_ACT_RESTART,
     UI_ACT_NEXT, UI_ACT_PREV, UI_ACT_DETAIL, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_QUIT,
-    UI_ACT_SCROLL_UP, UI_ACT_SCROLL_DOWN
+    UI_ACT_SCROLL_UP, UI_ACT_SCROLL_DOWN, UI_ACT_COMPARE,
+    /* history (history.h): a tick back / on, the first, now, the
+     * selected routine's decision before / after */
+    UI_ACT_HIST_PREV, UI_ACT_HIST_NEXT, UI_ACT_HIST_FIRST, UI_ACT_HIST_END,
+    UI_ACT_HIST_DPREV, UI_ACT_HIST_DNEXT
 };
 
 typedef struct ui_key {
@@ -76,6 +80,9 @@ typedef struct ui_view {
     const char *(*src_program)(void *ctx, uint32_t routine, int *first_line);
     const char *src_file;
 
+    char        banner[200];   /* history's banner, on the hint line; ""
+                                  when the screen shows now               */
+
     /* written by drawing: where chips are, for mouse clicks */
     ui_hit      hits[UI_HITS];
     int         nhits;
@@ -83,6 +90,9 @@ typedef struct ui_view {
     int         lanes_shown;   /* lanes that fitted in the last frame        */
     int         waiting_shown; /* the last frame drew ticks of waiting for a
                                   CPU (then the legend under the lanes)     */
+    int         tl_x, tl_w;    /* the timelines' columns and rows, and the */
+    int         tl_y0, tl_y1;  /*   tick at their right edge (clicks)      */
+    int64_t     tl_last;
 } ui_view;
 
 /* Chooses colours (256, 8, none) and glyphs once, after curses started.
@@ -94,6 +104,10 @@ void ui_draw(ui_view *v);
 
 /* The routine under screen cell (y, x), 0 when none. */
 uint32_t ui_draw_hit(const ui_view *v, int y, int x);
+
+/* The tick of the timeline column at screen cell (y, x), -1 when (y, x)
+ * is not on a lane's timeline. */
+int64_t ui_draw_tick_at(const ui_view *v, int y, int x);
 
 #define UI_MIN_COLS 60
 #define UI_MIN_ROWS 16

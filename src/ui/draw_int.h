@@ -101,6 +101,13 @@ void draw_panel(ui_view *v, const layout *L);
  * decision); the layout sizes the explain rows with it. */
 size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, attr_t *a);
 
+/* draw.c: one lane's timeline on row y, from column L->tl_x for L->tl_w
+ * columns, tick `last` at the right edge (the model's newest tick on the
+ * screen; the shared tick in a comparison), ticks not yet run blank. */
+void draw_timeline(ui_view *v, const layout *L, int y, int lane, int64_t last);
+
+/* draw_compare.c: the comparison screen (compare.h). */
+
 /* draw_help.c: the help screen over the whole terminal. */
 void draw_help(ui_view *v, const layout *L);
 

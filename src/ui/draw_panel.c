@@ -108,7 +108,7 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
     if (!m->step_valid) {
         *a = draw_role[R_WARN];
         snprintf(text, size, "paused: s or Right steps one tick and says what each core did; "
-                             "space resumes");
+                             "Left goes back; space resumes");
         return strlen(text);
     }
     *a = A_BOLD;
@@ -401,7 +401,11 @@ static void draw_hints(ui_view *v, const layout *L)
     int i, x = 1, xmax = L->full - 1, reserve = 0;
     const char *tail[2] = { NULL, NULL };
 
-    (void)v;
+    if (v->banner[0] != '\0') {        /* history: where the screen is */
+        draw_put(L->hints_y, 0, L->full, draw_role[R_WARN] | A_REVERSE, " ");
+        draw_put_cut(L->hints_y, 1, L->full, draw_role[R_WARN] | A_REVERSE, v->banner);
+        return;
+    }
     /* "? help" and "q quit" always show; the others as space allows */
     for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++) {
         if (ui_keys[i].action == UI_ACT_HELP)

@@ -280,7 +280,14 @@ void ui_model_place(const ui_model *m, const ui_routine *r, char *buf, size_t n)
 
 /* ---- timelines ------------------------------------------------------------ */
 
-static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int flags)
+/* Fills [from, to) of lane ln's timeline: `routine` (0: idle) held it
+ * there, continuously since `since`.  A cell goes to the routine whose
+ * run held it longest, measured from the run's start (since) and not per
+ * piece, so the cell comes out the same however the time was cut into
+ * pieces (by events, or by the frames that advance the model): history
+ * folds without frames and must draw what the live screen drew. */
+static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, uint64_t since,
+                 int flags)
 {
     uint64_t k, first, last;
 
@@ -295,6 +302,7 @@ static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int 
         uint64_t a = k * 1000 > from ? k * 1000 : from;
         uint64_t b = (k + 1) * 1000 < to ? (k + 1) * 1000 : to;
         uint16_t amount = (uint16_t)(b - a);
+        uint16_t held = (uint16_t)(b - (since > k * 1000 ? since : k * 1000));
 
         if (c->tick != k) {
             memset(c, 0, sizeof *c);
@@ -304,9 +312,9 @@ static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, int 
         if (routine != 0) {
             if (c->routine == routine) {
                 c->amount = (uint16_t)(c->amount + amount);
-            } else if (amount > c->amount || c->routine == 0) {
+            } else if (held > c->amount || c->routine == 0) {
                 c->routine = routine;
-                c->amount = amount;
+                c->amount = held;
                 c->flags = (uint8_t)((c->flags & ~UI_CELL_ALT) | (flags & UI_CELL_ALT));
             }
             c->flags |= UI_CELL_RUN;
@@ -324,10 +332,10 @@ static void extend(ui_model *m, int l, uint64_t t)
     if (t <= ln->filled)
         return;
     if (ln->cur != 0) {
-        fill(ln, ln->filled, t, ln->cur, (ln->slices & 1) ? UI_CELL_ALT : 0);
+        fill(ln, ln->filled, t, ln->cur, ln->run_since, (ln->slices & 1) ? UI_CELL_ALT : 0);
         ln->busy_mt += t - ln->filled;
     } else if (ln->used) {
-        fill(ln, ln->filled, t, 0, ln->parked ? UI_CELL_PARKED : 0);
+        fill(ln, ln->filled, t, 0, ln->filled, ln->parked ? UI_CELL_PARKED : 0);
     }
     ln->filled = t;
 }
@@ -679,7 +687,7 @@ static void fold_run(ui_model *m, const lanes_event *e)
          * belongs to it, as it would when running, not to idleness. */
         uint64_t t0 = ln->idle_since > m->step_t0 ? ln->idle_since : m->step_t0;
         if (t0 < e->t_rt) {
-            fill(ln, t0, e->t_rt, r->id, (ln->slices & 1) ? UI_CELL_ALT : 0);
+            fill(ln, t0, e->t_rt, r->id, t0, (ln->slices & 1) ? UI_CELL_ALT : 0);
             ln->busy_mt += e->t_rt - t0;
             ln->run_since = t0;
         }
@@ -990,6 +998,10 @@ static void fold_one(ui_model *m, const lanes_event *e)
                                the header's tick says where in the run */
         break;
     case LANES_EV_RESUME:
+        /* a note's time runs only while the run does: it starts again
+         * here, whenever the model is folded (history folds it again) */
+        if (m->paused)
+            m->lesson_wall = m->wall;
         m->paused = 0;
         m->step_valid = 0;
         m->stepping = 0;
@@ -1042,8 +1054,6 @@ void ui_model_advance(ui_model *m, uint64_t now, uint64_t wall_ms)
     int l;
 
     m->wall = wall_ms;
-    if (m->paused)                  /* a note's time runs only while the run does */
-        m->lesson_wall = wall_ms;
     if (now > m->now)
         m->now = now;
     for (l = 0; l < LANES_MAX_CORES; l++)

@@ -32,8 +32,10 @@
 #include "play/play.h"
 #include "ui/ui.h"
 #include "ui/draw.h"
+#include "ui/history.h"
 #include "ui/model.h"
 #include "ui/term.h"
+#include "ui/compare.h"
 
 #define FRAME_MS     33            /* at most 30 frames a second          */
 #define IDLE_MS      100           /* paused: how often to look for events */
@@ -52,13 +54,19 @@ static const struct { int num, den; const char *name; } speeds[] = {
 
 typedef struct ui_state {
     const lanes_opts *opts;
-    scn_program *prog;             /* NULL: the source's (attached)        */
-    int          attached;         /* the source is a program attached: it
-                                      cannot be run again                  */
+    const scn_program *prog;       /* NULL: a recording whose text this lanes
+                                      cannot read                          */
+    int          replay;           /* the source is a recording (--replay) */
+    int          attached;         /* the source is a program attached (lanes
+                                      attach): it cannot be run again      */
+    char         title[320];       /* a replay's: "TITLE (replay)"; an
+                                      attached program's                   */
+    uint64_t     rec_tick;         /* a replay's tick when it was recorded */
     play        *play;           /* the source, the pump and its folds    */
     int          running;          /* play has a run (names, lines)        */
     ui_model     model;
     ui_view      view;
+    ui_history   hist;             /* every event; the screen at any tick  */
     uint64_t     fold_now;         /* mono_ms of the frame being folded    */
     int          write_failed;     /* a fold (the trace) could not write   */
     char         write_err[600];   /* its message, said after the screen   */
@@ -73,6 +81,8 @@ typedef struct ui_state {
     int          quit;
     int          dirty;
     int          report_shown;     /* the message line holds reports       */
+    int          sigfd;            /* the signals the loop reads            */
+    int          exit_sig;         /* a signal during a comparison: 128+N   */
     char        *end_text;         /* printed to stderr after endwin: every
                                       report and the end message, whole
                                       (malloc'd; NULL: nothing to print)  */
@@ -129,11 +139,29 @@ static void say(ui_state *s, const char *fmt, ...)
     s->dirty = 1;
 }
 
+static uint64_t tick_for(const ui_state *s, int speed)
+{
+    if (speeds[speed].num == 0)
+        return MAX_TICK_NS;
+    return s->base_tick * (uint64_t)speeds[speed].den / (uint64_t)speeds[speed].num;
+}
+
 static uint64_t tick_for_speed(const ui_state *s)
 {
-    if (speeds[s->speed].num == 0)
-        return MAX_TICK_NS;
-    return s->base_tick * (uint64_t)speeds[s->speed].den / (uint64_t)speeds[s->speed].num;
+    return tick_for(s, s->speed);
+}
+
+/* A replay plays at the speed the screen shows: 1x is the scenario's
+ * tick, whatever tick the run was recorded at (a headless run's is
+ * short); the recording source paces by its recorded tick. */
+static void replay_pace(ui_state *s)
+{
+    double x = speeds[s->speed].num == 0 ? (double)s->base_tick / MAX_TICK_NS
+             : (double)speeds[s->speed].num / speeds[s->speed].den;
+
+    if (s->rec_tick > 0 && s->base_tick > 0)
+        x *= (double)s->rec_tick / (double)s->base_tick;
+    play_set_speed(s->play, x > 0.0001 ? x : 0.0001);
 }
 
 /* The run's settings as the user wants them now. */
@@ -157,7 +185,12 @@ static void started(ui_state *s)
 {
     s->running = 1;
     ui_model_reset(&s->model, s->cores, s->quantum);
-    ui_model_set_tick(&s->model, tick_for_speed(s));
+    /* a recording's own tick: its TICK events say how it changed */
+    ui_model_set_tick(&s->model, s->replay ? s->rec_tick : tick_for_speed(s));
+    ui_hist_reset(s->hist.h, s->cores, s->quantum, s->replay ? s->rec_tick : tick_for_speed(s));
+    if (s->replay)
+        replay_pace(s);
+    s->hist.on = 0;
     s->ended = 0;
     s->limited = 0;
     s->view.end = UI_END_NONE;
@@ -226,6 +259,14 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
 
 /* ---- one frame ------------------------------------------------------------- */
 
+/* What runs the run again, for the end's words. */
+static const char *again_words(const ui_state *s)
+{
+    return s->attached ? "Left looks back"
+         : s->replay ? "r plays it again, Left looks back"
+                     : "r runs it again, 1-9 on that many cores";
+}
+
 static void check_end(ui_state *s)
 {
     char *buf;
@@ -262,22 +303,37 @@ static void check_end(ui_state *s)
     }
     if (st == SCN_TIMEOUT)
         return;
-    s->ended = st + 1;
-    s->dirty = 1;
-    if (st == PLAY_STOPPED) {       /* an attached program exited: the picture stays */
+    if (st == PLAY_STOPPED && s->attached) {    /* the program exited: the picture stays */
         play_outcome o;
 
         play_outcome_of(s->play, &o);
+        s->ended = SCN_DONE + 1;
+        s->dirty = 1;
         s->view.end = UI_END_DONE;
-        snprintf(s->view.message, sizeof s->view.message, "%s %s q quits",
-                 o.message != NULL && *o.message ? o.message : "the run stopped",
-                 s->view.utf8 ? "\xe2\x80\x94" : "-");
+        snprintf(s->view.message, sizeof s->view.message, "%s %s q quits, %s",
+                 o.message != NULL && *o.message ? o.message : "the program ended",
+                 s->view.utf8 ? "\xe2\x80\x94" : "-", again_words(s));
         s->status = o.how != NULL ? o.exit_status : EXIT_DONE;
-    } else if (st == SCN_DONE) {
+        return;
+    }
+    if (st == PLAY_STOPPED) {       /* a recorded run stopped before its end */
+        s->ended = SCN_DONE + 1;
+        s->dirty = 1;
         s->view.end = UI_END_DONE;
         snprintf(s->view.message, sizeof s->view.message,
-                 "done %s every routine returned %s q quits, r runs it again, 1-9 on that many cores",
-                 s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-");
+                 "the recording ends here: the recorded run was stopped %s q quits, r plays it "
+                 "again", s->view.utf8 ? "\xe2\x80\x94" : "-");
+        s->status = EXIT_DONE;
+        return;
+    }
+    s->ended = st + 1;
+    s->dirty = 1;
+    if (st == SCN_DONE) {
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message,
+                 "done %s every routine returned %s q quits, %s",
+                 s->view.utf8 ? "\xe2\x80\x94" : "-", s->view.utf8 ? "\xe2\x80\x94" : "-",
+                 again_words(s));
         s->status = EXIT_DONE;
     } else {
         play_outcome o;
@@ -303,12 +359,56 @@ static void check_end(ui_state *s)
         while (len > 0 && s->view.message[len - 1] == '\n')
             s->view.message[--len] = '\0';
         snprintf(s->view.message + len, sizeof s->view.message - len,
-                 "\nq quits (status %d), r runs it again, 1-9 on that many cores", s->status);
+                 "\nq quits (status %d), %s", s->status, again_words(s));
         if (msg != NULL && *msg)
             end_text_put(s, 1, msg, msg[strlen(msg) - 1] == '\n' ? "" : "\n", "");
         else
             end_text_put(s, 1, "lanes: ", what, "\n");
     }
+}
+
+/* The live tick: the header's (history is every tick before it). */
+static uint64_t live_tick(const ui_state *s)
+{
+    return (uint64_t)(ui_model_last_tick(&s->model) + 1);
+}
+
+/* The screen at history's tick, as it was then: its model, the cores,
+ * quantum, pause and speed it had; the banner instead of the hints, no
+ * end nor message of now. */
+static void draw_history(ui_state *s)
+{
+    ui_view *v = &s->view;
+    const ui_model *m = &s->hist.m;
+    char message = v->message[0], note = v->note[0];
+    uint64_t note_wall = v->note_wall;
+    int end = v->end, i;
+
+    v->m = &s->hist.m;
+    v->cores = m->cores;
+    v->quantum = m->quantum;
+    v->paused = m->paused;
+    for (i = 0; i < NSPEEDS; i++)
+        if (m->st.cpu.tick_ns != 0 && i != s->speed &&
+            tick_for(s, i) == m->st.cpu.tick_ns)
+            v->speed = speeds[i].name;
+    /* the events' own clock (hist.h); a passing note keeps its time */
+    if (v->wall - v->note_wall < 2000)
+        v->note_wall = m->wall;
+    else
+        v->note[0] = '\0';
+    v->wall = m->wall;
+    v->message[0] = '\0';
+    v->end = UI_END_NONE;
+    ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".", v->banner,
+                      sizeof v->banner);
+    ui_draw(v);
+    v->message[0] = message;
+    v->note[0] = note;
+    v->note_wall = note_wall;
+    v->end = end;
+    v->banner[0] = '\0';
+    v->m = &s->model;
 }
 
 static void frame(ui_state *s, uint64_t now)
@@ -324,8 +424,9 @@ static void frame(ui_state *s, uint64_t now)
     } else {
         check_end(s);
     }
-    if (!s->ended)                  /* the end keeps its picture */
-        ui_model_advance(&s->model, play_now(s->play), now);
+    /* the end keeps its picture, the lanes drawn up to its last event
+     * (a run that ends within a frame was never advanced) */
+    ui_model_advance(&s->model, s->ended ? s->model.now : play_now(s->play), now);
     if (s->view.message[0] != '\0' && !s->ended && now - s->view.message_wall > MESSAGE_MS) {
         s->view.message[0] = '\0';
         s->report_shown = 0;
@@ -340,7 +441,10 @@ static void frame(ui_state *s, uint64_t now)
     s->view.wall = now;
     s->model.cores = s->view.cores;
     s->model.quantum = s->view.quantum;
-    ui_draw(&s->view);
+    if (s->hist.on)
+        draw_history(s);
+    else
+        ui_draw(&s->view);
     wnoutrefresh(stdscr);
     doupdate();
 }
@@ -364,7 +468,9 @@ static int acts_after_end(int action)
     switch (action) {
     case UI_ACT_RESTART: case UI_ACT_QUIT: case UI_ACT_NEXT: case UI_ACT_PREV:
     case UI_ACT_DETAIL: case UI_ACT_BACK: case UI_ACT_HELP:
-    case UI_ACT_SCROLL_UP: case UI_ACT_SCROLL_DOWN: case UI_ACT_NONE:
+    case UI_ACT_SCROLL_UP: case UI_ACT_SCROLL_DOWN: case UI_ACT_NONE: case UI_ACT_COMPARE:
+    case UI_ACT_HIST_PREV: case UI_ACT_HIST_FIRST: case UI_ACT_HIST_END:
+    case UI_ACT_HIST_DPREV: case UI_ACT_HIST_DNEXT:
         return 1;
     default:
         return 0;
@@ -429,19 +535,101 @@ static void again_on_cores(ui_state *s, int action, int code)
         say(s, "the run had ended: running it again on %d core%s", n, n == 1 ? "" : "s");
 }
 
+/* The c key: the scenario on 1 core and on the cores now (on 1 core:
+ * on the CPUs, at least 2), each run alone - the live run waits paused -
+ * then both played together (compare_ui.c); back here after. */
+static void compare_now(ui_state *s)
+{
+    int cores[2], was = play_paused(s->play) || s->ended, cpus = lanes_online_cpus(), rc;
+    char msg[sizeof s->view.message];
+
+    if (s->prog == NULL) {
+        say(s, "%s", s->attached ? "compare needs a scenario: an attached program has none"
+                     : "compare needs the scenario, and this recording's does not parse here");
+        return;
+    }
+    cores[0] = 1;
+    cores[1] = s->cores > 1 ? s->cores : cpus > 1 ? cpus : 2;
+    if (!was)
+        play_pause(s->play);
+    rc = ui_compare_screen(s->opts, s->prog, cores, 2, s->sigfd,
+                           speeds[s->speed].num == 0 ? 0
+                           : (double)speeds[s->speed].num / speeds[s->speed].den,
+                           was && !s->ended, msg, sizeof msg);
+    if (!was)
+        play_resume(s->play);
+    if (rc >= 128) {
+        s->exit_sig = rc;
+        s->quit = 1;
+    } else if (msg[0] != '\0') {
+        say(s, "%s", msg);
+    }
+}
+
+/* Keys that would change the run: history cannot be changed. */
+static int changes_run(int action)
+{
+    switch (action) {
+    case UI_ACT_PAUSE: case UI_ACT_CORE_MORE: case UI_ACT_CORE_LESS: case UI_ACT_CORES_N:
+    case UI_ACT_FASTER: case UI_ACT_SLOWER: case UI_ACT_PREEMPT: case UI_ACT_RESTART:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void passing_note(ui_state *s, const char *text)
+{
+    snprintf(s->view.note, sizeof s->view.note, "%s", text);
+    s->view.note_wall = mono_ms();
+}
+
+/* History's keys (history.h), and the keys that would change the run
+ * while the screen shows history.  1 when done, 0: the live action. */
+static int history_act(ui_state *s, int action)
+{
+    ui_view *v = &s->view;
+    const ui_routine *r = ui_model_routine(&s->model, v->selected);
+    char note[sizeof v->note] = "";
+    int rc;
+
+    if (s->hist.on && changes_run(action)) {
+        passing_note(s, "history cannot be changed: End goes back to now");
+        return 1;
+    }
+    if ((action < UI_ACT_HIST_PREV || action > UI_ACT_HIST_DNEXT) &&
+        !(s->hist.on && action == UI_ACT_STEP))
+        return 0;
+    if (!s->ended && !play_paused(s->play) && action != UI_ACT_HIST_NEXT &&
+        action != UI_ACT_HIST_END)
+        play_pause(s->play);        /* looking back pauses the run, as s does */
+    rc = ui_history_key(&s->hist, action, v->selected, r != NULL ? r->name : "?", live_tick(s),
+                        note, sizeof note);
+    if (rc == UI_HIST_NOTE && note[0] != '\0')
+        passing_note(s, note);
+    return rc != UI_HIST_LIVE;
+}
+
 static void act(ui_state *s, int action, int code)
 {
     ui_view *v = &s->view;
 
     s->dirty = 1;
+    if (history_act(s, action))
+        return;
+    if (s->replay && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
+                      action == UI_ACT_CORE_LESS || action == UI_ACT_PREEMPT)) {
+        passing_note(s, "a recording shows the run as it was: cores and preemption cannot "
+                        "change; r plays it again");
+        return;
+    }
     if (s->ended && (action == UI_ACT_CORES_N || action == UI_ACT_CORE_MORE ||
                      action == UI_ACT_CORE_LESS)) {
         again_on_cores(s, action, code);
         return;
     }
     if (s->ended && !acts_after_end(action)) {
-        snprintf(v->note, sizeof v->note, "%s", s->attached ? "the program has exited: q quits"
-                 : "the run has ended: r runs it again, 1-9 on that many cores, q quits");
+        snprintf(v->note, sizeof v->note, "the run has ended: %s, q quits", again_words(s));
         v->note_wall = mono_ms();
         return;
     }
@@ -453,6 +641,7 @@ static void act(ui_state *s, int action, int code)
             play_pause(s->play);
         break;
     case UI_ACT_STEP:
+    case UI_ACT_HIST_NEXT:          /* Right at now: a step */
         if (!play_paused(s->play))
             play_pause(s->play);
         play_step(s->play, 1);
@@ -467,7 +656,10 @@ static void act(ui_state *s, int action, int code)
             s->speed = 0;
         if (s->speed >= NSPEEDS)
             s->speed = NSPEEDS - 1;
-        play_set_tick(s->play, tick_for_speed(s));
+        if (s->replay)              /* a recording's pace, not its tick */
+            replay_pace(s);
+        else
+            play_set_tick(s->play, tick_for_speed(s));
         say(s, "speed %s", speeds[s->speed].name);
         break;
     case UI_ACT_PREEMPT:
@@ -526,6 +718,9 @@ static void act(ui_state *s, int action, int code)
     case UI_ACT_QUIT:
         s->quit = 1;
         break;
+    case UI_ACT_COMPARE:
+        compare_now(s);
+        break;
     default:
         break;
     }
@@ -541,10 +736,17 @@ static void key(ui_state *s, int code)
         MEVENT me;
         if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
             uint32_t id = ui_draw_hit(&s->view, me.y, me.x);
+            int64_t tick = ui_draw_tick_at(&s->view, me.y, me.x);
+            char note[sizeof s->view.note] = "";
             if (id != 0) {
                 s->view.selected = id;
                 s->view.side_hidden = 0;
             }
+            /* paused or ended: a click on a timeline shows the screen as
+             * it was when that column was the newest */
+            if (tick >= 0 && (s->ended || play_paused(s->play)) &&
+                ui_history_go(&s->hist, tick + 1, live_tick(s), note, sizeof note) == UI_HIST_NOTE)
+                passing_note(s, note);
             s->dirty = 1;
         }
         return;
@@ -653,6 +855,8 @@ static int loop(ui_state *s, int sigfd)
             idle_reads = 0;
         }
     }
+    if (s->exit_sig != 0)
+        return s->exit_sig;
     return s->ended ? s->status : EXIT_DONE;
 }
 
@@ -698,7 +902,7 @@ void ui_restore_for_exit(void)
 int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, play *p)
 {
     ui_state *s;
-    play_fold model;
+    play_fold model, hfold;
     play_about about;
     char err[600] = "";
     const char *nc = getenv("NO_COLOR");
@@ -712,25 +916,51 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->opts = opts;
     s->prog = prog;
     s->play = p;
-    play_about_run(p, &about);      /* without prog: the source says (attached) */
-    s->attached = strcmp(about.kind, "attached") == 0;
     if (opts->for_ticks > 0)        /* --for: the runtime stops there itself */
         play_pause_at_start(p, (uint64_t)opts->for_ticks * 1000u);
-    s->base_tick = opts->tick_ns ? opts->tick_ns : prog != NULL ? scn_tick_ns(prog)
-                                                                : about.tick_ns;
-    s->speed = speed_index(opts->speed);
-    s->cores = opts->cores > 0 ? opts->cores : prog != NULL ? scn_cores(prog) : about.cores;
-    s->quantum = opts->quantum >= 0 ? opts->quantum : prog != NULL ? scn_quantum(prog)
-                                                                   : about.quantum;
+    play_about_run(p, &about);
+    s->attached = strcmp(about.kind, "attached") == 0;
+    if (s->attached) {              /* lanes attach: the program says */
+        s->base_tick = about.tick_ns;
+        s->speed = speed_index(opts->speed);
+        s->cores = about.cores;
+        s->quantum = about.quantum;
+        snprintf(s->title, sizeof s->title, "%s", about.title);
+    } else if (prog == NULL) {      /* --replay: the recording says what ran */
+        play_about a;
+        play_about_run(p, &a);
+        s->replay = 1;
+        s->prog = a.prog;
+        s->rec_tick = a.tick_ns;
+        s->base_tick = a.prog != NULL ? scn_tick_ns(a.prog) : a.tick_ns;
+        s->speed = speed_index(1.0);
+        s->cores = a.cores;
+        s->quantum = a.quantum;
+        snprintf(s->title, sizeof s->title, "%s (replay)", a.title);
+    } else {
+        s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
+        s->speed = speed_index(opts->speed);
+        s->cores = opts->cores > 0 ? opts->cores : scn_cores(prog);
+        s->quantum = opts->quantum >= 0 ? opts->quantum : scn_quantum(prog);
+    }
     s->base_quantum = s->quantum > 0 ? s->quantum : LANES_DEFAULT_QUANTUM;
     ui_model_init(&s->model, s->cores, s->quantum, namer, s);
     memset(&model, 0, sizeof model);
     model.feed = model_feed;
     model.ctx = s;
     play_add(p, &model);
+    if (ui_history_init(&s->hist, namer, s) != 0) {
+        fprintf(stderr, "lanes: out of memory\n");
+        ui_model_free(&s->model);
+        free(s);
+        return EXIT_SYSTEM;
+    }
+    ui_history_fold(&s->hist, &hfold);
+    play_add(p, &hfold);
 
     /* lanes inherit the mask: block before they are created */
     sigfd = ui_term_signals();
+    s->sigfd = sigfd;
     if (start_run(s, opts->paused, err, sizeof err) != 0) {
         s->write_failed = play_error(p) != NULL;   /* said here, not again */
         if (s->write_failed)        /* a fold could not start: the recording */
@@ -753,17 +983,17 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     colour = !opts->no_color && !(nc != NULL && *nc != '\0');
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     s->view.m = &s->model;
-    s->view.title = prog != NULL ? scn_title(prog) : about.title;
-    s->view.about = prog != NULL ? scn_about(prog)
+    s->view.title = s->replay || s->attached ? s->title : scn_title(prog);
+    s->view.about = s->prog != NULL ? scn_about(s->prog)
                   : s->attached ? "q detaches: the program goes on at full speed" : "";
-    s->view.no_items = prog != NULL ? !scn_has_items(prog) : 0;
+    s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
     s->view.speed = speeds[s->speed].name;
     s->view.src_ctx = s;
     s->view.src_line_of = line_of;
     s->view.src_program = program_of;
-    s->view.src_file = prog != NULL ? scn_filename(prog) : "";
+    s->view.src_file = s->prog != NULL ? scn_filename(s->prog) : "";
     ui_draw_setup(&s->view, colour, utf8);
     say_warnings(s, messages);
 
@@ -791,6 +1021,7 @@ out:
     if (sigfd >= 0)
         close(sigfd);
     ui_model_free(&s->model);
+    ui_history_free(&s->hist);
     free(s->end_text);
     free(s);
     return status;

@@ -8,7 +8,8 @@ tests_bench_lanes_bench_SOURCES = tests/bench/lanes-bench.c tests/bench/ui-bench
 	tests/bench/bench.h
 tests_bench_lanes_bench_CPPFLAGS = -I$(top_srcdir)/src -iquote $(top_srcdir)/src/rt -I$(top_builddir)
 tests_bench_lanes_bench_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS)
-tests_bench_lanes_bench_LDADD = src/ui/libui.a src/fold/libfold.a src/rt/liblanes.a $(CURSES_LIBS)
+tests_bench_lanes_bench_LDADD = src/ui/libui.a src/fold/libfold.a src/scn/libscn.a src/rt/liblanes.a \
+	$(CURSES_LIBS)
 EXTRA_DIST += tests/bench/peers/main.go tests/bench/compare.sh
 CLEANFILES += tests/bench/lanes-peers
 

@@ -30,6 +30,7 @@
 
 #include "bench.h"
 #include "ui/draw.h"
+#include "ui/hist.h"
 #include "ui/model.h"
 
 #define UI_EVENTS   1000000
@@ -271,9 +272,92 @@ static void note_frame(char *buf, size_t n, const double *a)
     snprintf(buf, n, "%dx%d, 256 colours, UTF-8, %.0f lanes shown", FRAME_COLS, FRAME_ROWS, a[0]);
 }
 
+/* ---- history: seek in a 10-million-event run (issue 16) -------------------- */
+
+#define HIST_EVENTS   10000000
+#define HIST_SEEKS    50
+
+static ui_hist *hist;
+static double hist_add_ns;          /* keeping one event, folding included */
+
+/* The million generated events again and again, each copy later in time,
+ * every item done at its first receive (the runtime ends an item's
+ * journey; the generator seldom does, and items on their way forever
+ * would fill every snapshot): a 10-million-event run kept by history. */
+static void make_hist(void)
+{
+    uint64_t span_rt, span_ns, t0;
+    size_t done = 0, i, k = 0;
+    static lanes_event buf[8192];
+
+    if (hist != NULL)
+        return;
+    make_events();
+    span_rt = events[nevents - 1].t_rt + 1000;
+    span_ns = events[nevents - 1].t_ns + 1000000;
+    hist = ui_hist_new(0, namer, NULL);
+    if (hist == NULL)
+        bench_die("ui_hist_new", 12);
+    ui_hist_reset(hist, G_LANES, 4, 0);
+    t0 = bench_now_ns();
+    for (uint64_t copy = 0; done < HIST_EVENTS; copy++) {
+        for (i = 0; i < nevents && done < HIST_EVENTS; i++) {
+            lanes_event *e = &buf[k++];
+            *e = events[i];
+            e->t_rt += copy * span_rt;
+            e->t_ns += copy * span_ns;
+            if (e->kind == LANES_EV_RECV) {
+                buf[k] = *e;
+                buf[k].kind = LANES_EV_DONE;
+                buf[k++].obj = 0;
+            }
+            if (k + 2 > sizeof buf / sizeof buf[0] || done + k >= HIST_EVENTS) {
+                ui_hist_add(hist, buf, k);
+                done += k;
+                k = 0;
+            }
+        }
+    }
+    hist_add_ns = (double)(bench_now_ns() - t0) / (double)done;
+}
+
+/* 50 seeks to ticks spread over the run (the model at that tick out of a
+ * snapshot and a re-fold); ms per seek. */
+static double row_hist_seek(bench_row *r, int lanes, double *aux)
+{
+    ui_model m;
+    uint64_t last, t0, worst = 0, total = 0;
+
+    make_hist();
+    last = ui_hist_last_tick(hist);
+    ui_model_init(&m, G_LANES, 4, namer, NULL);
+    for (int i = 0; i < HIST_SEEKS; i++) {
+        uint64_t tick = last * (uint64_t)(2 * i + 1) / (2 * HIST_SEEKS), d;
+        t0 = bench_now_ns();
+        if (ui_hist_seek(hist, tick, &m) != 0)
+            bench_die("ui_hist_seek", 0);
+        d = bench_now_ns() - t0;
+        total += d;
+        worst = d > worst ? d : worst;
+    }
+    ui_model_free(&m);
+    aux[0] = (double)ui_hist_event_bytes(hist) / (double)ui_hist_events(hist);
+    aux[1] = (double)(ui_hist_event_bytes(hist) + ui_hist_snap_bytes(hist)) / 1048576.0;
+    aux[2] = (double)worst / 1e6;
+    return (double)total / HIST_SEEKS / 1e6;
+}
+
+static void note_hist_seek(char *buf, size_t n, const double *a)
+{
+    snprintf(buf, n, "10,000,000 events: %.1f B an event, %.0f MiB with snapshots, "
+             "slowest seek %.1f ms; keeping one %.0f ns", a[0], a[1], a[2], hist_add_ns);
+}
+
 static bench_row ui_rows[] = {
     { "ui-fold", 0, "ns", "fold one event into the UI model", row_fold, note_fold },
     { "ui-frame", 0, "us", "draw one frame of a busy model (160x48, to /dev/null)", row_frame, note_frame },
+    { "hist-seek", 0, "ms", "history: the model at a tick of a 10,000,000-event run", row_hist_seek,
+      note_hist_seek },
     { NULL, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -314,6 +314,7 @@ static void check_end(ui_state *s)
                  o.message != NULL && *o.message ? o.message : "the program ended",
                  s->view.utf8 ? "\xe2\x80\x94" : "-", again_words(s));
         s->status = o.how != NULL ? o.exit_status : EXIT_DONE;
+        s->view.about = "the program has exited; its picture stays";
         return;
     }
     if (st == PLAY_STOPPED) {       /* a recorded run stopped before its end */

@@ -1,6 +1,7 @@
 /*
  * check_misuse.c - what a program that uses the runtime wrongly gets:
- * waiting for or closing a runtime from inside a routine.  Each mistake must give an error
+ * waiting for or closing a runtime from inside a routine, and a routine
+ * waiting on another runtime's channel.  Each mistake must give an error
  * code or a message that names it, never an internal assertion or a
  * false deadlock.  Nothing here measures the clock.
  */
@@ -94,6 +95,44 @@ START_TEST(test_misuse_close_in_routine)
 }
 END_TEST
 
+/* ---- another runtime's channel ----------------------------------------------- */
+
+static lanes_chan *a_ch;
+
+static void foreign_user(void *a)
+{
+    int v = 7;
+    lanes_case c[1] = { { a_ch, LANES_RECV, &v, 0 } };
+    (void)a;
+    atomic_store(&got[0], lanes_recv(a_ch, &v));        /* empty: would wait */
+    atomic_store(&got[1], lanes_select(c, 1, 0));       /* likewise */
+    atomic_store(&got[2], lanes_try_send(a_ch, &v));    /* cap 1: fits at once */
+    atomic_store(&got[3], lanes_send(a_ch, &v));        /* full: would wait */
+}
+
+START_TEST(test_misuse_foreign_channel)
+{
+    lanes_rt *a = open_rt(1);
+    int v = 0, rc;
+    rt = open_rt(1);
+    a_ch = lanes_chan_open(a, "a", sizeof(int), 1);
+    ck_assert_ptr_nonnull(a_ch);
+    ck_assert_int_gt(lanes_go(rt, "user", foreign_user, NULL), 0);
+    rc = lanes_wait_for(rt, WAIT_NS);
+    if (rc != 0)    /* set the parked user free, so the test reports */
+        lanes_chan_close(a_ch);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(atomic_load(&got[0]), -EINVAL);
+    ck_assert_int_eq(atomic_load(&got[1]), -EINVAL);
+    ck_assert_int_eq(atomic_load(&got[2]), 0);
+    ck_assert_int_eq(atomic_load(&got[3]), -EINVAL);
+    ck_assert_int_eq(lanes_try_recv(a_ch, &v), 0);
+    ck_assert_int_eq(v, 7);
+    lanes_close(rt);
+    lanes_close(a);
+}
+END_TEST
+
 static Suite *misuse_suite(void)
 {
     Suite *s = suite_create("misuse");
@@ -101,6 +140,7 @@ static Suite *misuse_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_misuse_wait_in_routine);
     tcase_add_test(tc, test_misuse_close_in_routine);
+    tcase_add_test(tc, test_misuse_foreign_channel);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -99,11 +99,11 @@ int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
 
 /* Stops the lanes and frees routines (even parked or asleep ones),
  * channels, stacks and rings; NULL does nothing.  It waits for each
- * routine running on a lane to reach a call into the runtime (a channel
- * call, lanes_sleep, lanes_yield, a tick of lanes_work, or its return),
- * where it stops for good: a routine in a plain C loop or a blocking
- * system call holds lanes_close up until then, forever if it never gets
- * there.  A lane in the middle of a long tick of lanes_work stops within
+ * routine running on a lane to reach a call that can take it off the
+ * lane (a channel call that has to wait, lanes_sleep, lanes_yield, a tick
+ * of lanes_work, or its return), where it stops for good: a routine in a
+ * plain C loop (polling with the try forms too) or a blocking system call
+ * holds lanes_close up until then, forever if it never gets there.  A lane in the middle of a long tick of lanes_work stops within
  * about a millisecond of work.  From a plain thread only: called from a
  * routine it prints "lanes: lanes_close called from routine NAME: close
  * the runtime from a plain thread" and aborts the process. */

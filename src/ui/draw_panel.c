@@ -98,7 +98,7 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
     if (lesson_text(v, text, size, a) > 0)
         return strlen(text);
     if (v->message[0] != '\0') {
-        *a = v->end == UI_END_DONE ? draw_role[R_OK]
+        *a = v->end == UI_END_DONE || v->end == UI_END_STOPPED ? draw_role[R_OK]
            : v->end != UI_END_NONE ? draw_role[R_ERROR] : draw_role[R_WARN];
         snprintf(text, size, "%s", v->message);
         return strlen(text);

@@ -57,7 +57,8 @@ typedef struct ui_state {
     const scn_program *prog;       /* NULL: a recording whose text this lanes
                                       cannot read                          */
     int          replay;           /* the source is a recording (--replay) */
-    char         title[320];       /* a replay's: "TITLE (replay)"         */
+    char         title[320];       /* a replay's: the recording's title    */
+    char         end_word[32];     /* a replay's end: how the run ended    */
     uint64_t     rec_tick;         /* a replay's tick when it was recorded */
     play        *play;           /* the source, the pump and its folds    */
     int          running;          /* play has a run (names, lines)        */
@@ -248,7 +249,8 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
     if (!s->write_failed && (e = play_error(s->play)) != NULL) {
         s->write_failed = 1;
         snprintf(s->write_err, sizeof s->write_err, "lanes: %s\n", e);
-        s->status = EXIT_SYSTEM;
+        /* a recording damaged since the screen checked it: bad input */
+        s->status = play_error_from(s->play) == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
         s->quit = 1;
     }
     return total;
@@ -300,12 +302,19 @@ static void check_end(ui_state *s)
     if (st == SCN_TIMEOUT)
         return;
     if (st == PLAY_STOPPED) {       /* a recorded run stopped before its end */
+        play_outcome o = { 0 };
+
+        /* as the recording says: restarted, stopped (--for), interrupted */
+        play_outcome_of(s->play, &o);
+        snprintf(s->end_word, sizeof s->end_word, "%s",
+                 o.how != NULL && *o.how != '\0' ? o.how : "stopped");
         s->ended = SCN_DONE + 1;
         s->dirty = 1;
-        s->view.end = UI_END_DONE;
+        s->view.end = UI_END_STOPPED;
+        s->view.end_word = s->end_word;
         snprintf(s->view.message, sizeof s->view.message,
-                 "the recording ends here: the recorded run was stopped %s q quits, r plays it "
-                 "again", s->view.utf8 ? "\xe2\x80\x94" : "-");
+                 "the recording ends here: the recorded run was %s %s q quits, r plays it "
+                 "again", s->end_word, s->view.utf8 ? "\xe2\x80\x94" : "-");
         s->status = EXIT_DONE;
         return;
     }
@@ -385,7 +394,9 @@ static void draw_history(ui_state *s)
     v->end = UI_END_NONE;
     ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".", v->banner,
                       sizeof v->banner);
+    v->history = 1;
     ui_draw(v);
+    v->history = 0;
     v->message[0] = message;
     v->note[0] = note;
     v->note_wall = note_wall;
@@ -903,7 +914,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
         s->speed = speed_index(1.0);
         s->cores = a.cores;
         s->quantum = a.quantum;
-        snprintf(s->title, sizeof s->title, "%s (replay)", a.title);
+        snprintf(s->title, sizeof s->title, "%s", a.title);
     } else {
         s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
         s->speed = speed_index(opts->speed);
@@ -951,6 +962,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     s->view.m = &s->model;
     s->view.title = s->replay ? s->title : scn_title(prog);
+    s->view.replay = s->replay;
     s->view.about = s->prog != NULL ? scn_about(s->prog) : "";
     s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
     s->view.cpus = lanes_online_cpus();

@@ -372,6 +372,7 @@ static void draw_history(ui_state *s)
 {
     ui_view *v = &s->view;
     const ui_model *m = &s->hist.m;
+    const ui_routine *sel;
     char message = v->message[0], note = v->note[0];
     uint64_t note_wall = v->note_wall;
     int end = v->end, i;
@@ -392,8 +393,9 @@ static void draw_history(ui_state *s)
     v->wall = m->wall;
     v->message[0] = '\0';
     v->end = UI_END_NONE;
-    ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".", v->banner,
-                      sizeof v->banner);
+    sel = ui_model_routine(&s->model, v->selected);
+    ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".",
+                      sel != NULL ? sel->name : NULL, COLS - 2, v->banner, sizeof v->banner);
     v->history = 1;
     ui_draw(v);
     v->history = 0;
@@ -580,9 +582,14 @@ static int history_act(ui_state *s, int action)
     ui_view *v = &s->view;
     const ui_routine *r = ui_model_routine(&s->model, v->selected);
     char note[sizeof v->note] = "";
-    int rc;
+    int rc, was = s->hist.on;
 
-    if (s->hist.on && changes_run(action)) {
+    /* a replay's cores and preemption never change (act says so), and
+     * its r plays it again from anywhere, history too */
+    if (s->hist.on && changes_run(action) &&
+        !(s->replay && (action == UI_ACT_RESTART || action == UI_ACT_CORES_N ||
+                        action == UI_ACT_CORE_MORE || action == UI_ACT_CORE_LESS ||
+                        action == UI_ACT_PREEMPT))) {
         passing_note(s, "history cannot be changed: End goes back to now");
         return 1;
     }
@@ -596,6 +603,8 @@ static int history_act(ui_state *s, int action)
                         note, sizeof note);
     if (rc == UI_HIST_NOTE && note[0] != '\0')
         passing_note(s, note);
+    else if (rc == UI_HIST_NOW && was)  /* what history said is said no more */
+        passing_note(s, "back to now");
     return rc != UI_HIST_LIVE;
 }
 
@@ -661,7 +670,7 @@ static void act(ui_state *s, int action, int code)
         break;
     case UI_ACT_RESTART:
         if (restart(s, play_cores(s->play)) == 0)
-            say(s, "restarted");
+            say(s, s->replay ? "playing the recording again from its start" : "restarted");
         break;
     case UI_ACT_NEXT: select_step(s, 1); break;
     case UI_ACT_PREV: select_step(s, -1); break;

@@ -23,7 +23,11 @@ EOS
 "$LANES" --headless --record "$dir/stuck.rec" "$dir/stuck.lanes" >/dev/null 2>&1
 [ $? = 3 ] || fail "the headless run did not end in a deadlock"
 start 100 30 -- --ascii --replay "$dir/stuck.rec"
-wait_for '^lanes . Stuck \(replay\)'
+# the marker stays whole before the title
+wait_for '^replay . Stuck'
+# a replay's hint line offers what a recording can do, not cores
+wait_for 'r again'
+screen | tail -1 | grep -q 'cores' && fail "a replay's hint line offers cores"
 wait_for 'tick [1-9]'
 # paced: 50 ticks of 20 ms take a second at 1x, not a moment
 screen | grep -q 'deadlock' && fail "the whole recording came at once"
@@ -39,14 +43,47 @@ wait_for 'deadlock' 20
 end=$(tick_now)
 keys Left
 wait_for "^ history . tick $((end - 1)) of $end"
+# the header says history, not the live run's state
+screen | head -1 | grep -q '|| history . tick' || fail "the header does not say history"
 keys p
-wait_for 'history cannot be changed'
+wait_for 'a recording shows the run as it was'
+keys Space
+wait_for 'history cannot be changed: End goes back to now'
 keys End
 wait_gone '^ history'
+# back to now: history's note goes
+wait_gone 'history cannot be changed'
+keys Left
+wait_for '^ history'
+# r plays the recording again from history too
 keys r
+wait_gone '^ history'
 wait_gone 'deadlock'
 wait_for 'deadlock' 20
 keys q
 [ "$(wait_exit)" = 3 ] || fail "exit status $(cat "$dir/status"), not 3"
+same_stty
+
+# a run restarted while recorded: its replay ends as "restarted", not done
+start 100 30 -- --ascii --record "$dir/again.rec" pingpong
+wait_for 'tick [1-9]'
+keys r
+wait_for 'restarted'
+keys q
+[ "$(wait_exit)" = 0 ] || fail "the recorded run: exit status $(cat "$dir/status")"
+start 100 30 -- --ascii --replay "$dir/again.rec"
+wait_for 'the recorded run was restarted' 20
+screen | head -1 | grep -q '# restarted' || fail "the header does not say restarted"
+screen | head -1 | grep -q 'done' && fail "the header says done"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "exit status $(cat "$dir/status"), not 0"
+
+# a damaged recording: one message and status 2; the screen never opens
+size=$(wc -c <"$dir/stuck.rec")
+head -c $((size / 2)) "$dir/stuck.rec" >"$dir/cut.rec"
+start 100 30 -- --ascii --replay "$dir/cut.rec"
+[ "$(wait_exit)" = 2 ] || fail "a cut recording: exit status $(cat "$dir/status"), not 2"
+[ "$(wc -l <"$dir/stderr")" = 1 ] && grep -q 'cut.rec: truncated: the .* record at byte' \
+    "$dir/stderr" || fail "a cut recording: $(cat "$dir/stderr")"
 same_stty
 echo "ok"

@@ -392,6 +392,10 @@ START_TEST(test_history_banner)
     ui_history_banner(&y, 19, dot, NULL, 0, b, sizeof b);
     ck_assert_ptr_nonnull(strstr(b, "[ ]: decisions"));
     ck_assert_ptr_nonnull(strstr(b, "Home: first"));
+    /* 100 columns with a long name: the keys' words go before the name */
+    ui_history_banner(&y, 19, dot, "customer#20", 98, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(b, "[ ]: customer#20's decisions"));
+    ck_assert_ptr_nonnull(strstr(b, "End: back to now"));
     /* 60 columns: the hint line has 58 */
     ui_history_banner(&y, 19, dot, "cook#1", 58, b, sizeof b);
     for (cols = 0, i = 0; b[i] != '\0'; i++)

@@ -139,6 +139,10 @@ void ui_history_banner(const ui_history *y, uint64_t live, const char *dot, cons
              "%s [ ]: %s %s Home: first", from, dot, t, l, dot, dot, dot, dec, dot);
     if (cols <= 0 || text_cols(buf) <= cols)
         return;
+    snprintf(buf, n, "history%s %s tick %llu of %llu %s End: back to now %s Left/Right %s "
+             "[ ]: %s %s Home", from, dot, t, l, dot, dot, dot, dec, dot);
+    if (text_cols(buf) <= cols)
+        return;
     if (first > 0)
         snprintf(from, sizeof from, " (from %llu)", (unsigned long long)first);
     snprintf(buf, n, "hist t%llu/%llu%s %s End: now %s Left Right [ ] Home", t, l, from, dot,

@@ -55,3 +55,17 @@ tests_check_select_LDADD = $(CHAN_TEST_LIBS)
 tests_check_deadlock_SOURCES = tests/check_deadlock.c tests/chantest.h
 tests_check_deadlock_CFLAGS = $(TEST_CFLAGS)
 tests_check_deadlock_LDADD = $(CHAN_TEST_LIBS)
+
+# The installed library (libtool's: liblanes.so.N and liblanes.a), built
+# from the same sources as the archive above into objects of its own.
+# Only the public API, lanes_*, is exported from the shared one; the
+# program and the tests keep linking liblanes.a (internal names, no PIC).
+lib_LTLIBRARIES += src/rt/liblanes.la
+include_HEADERS += src/rt/lanes.h
+src_rt_liblanes_la_SOURCES = $(src_rt_liblanes_a_SOURCES)
+# Position-independent code costs the switch: initial-exec TLS (rt_tl_* read
+# at a fixed offset, not through __tls_get_addr) and no interposition of
+# the runtime's own functions (so they inline as in liblanes.a) bring a
+# pingpong round trip through liblanes.so within a few ns of the archive's.
+src_rt_liblanes_la_CFLAGS = $(AM_CFLAGS) -ftls-model=initial-exec -fno-semantic-interposition
+src_rt_liblanes_la_LDFLAGS = -version-info $(LANES_LT_VERSION) -export-symbols-regex '^lanes_'

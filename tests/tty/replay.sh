@@ -12,11 +12,11 @@ tick 20ms
 chan a 0
 chan b 0
 routine alice
-  work 30
+  work 150
   recv a
 end
 routine bob
-  work 50
+  work 250
   recv b
 end
 EOS
@@ -29,7 +29,8 @@ wait_for '^replay . Stuck'
 wait_for 'r again'
 screen | tail -1 | grep -q 'cores' && fail "a replay's hint line offers cores"
 wait_for 'tick [1-9]'
-# paced: 50 ticks of 20 ms take a second at 1x, not a moment
+# paced: 400 ticks of 20 ms take 8 s at 1x, not a moment (long enough
+# that a loaded machine still shows it before the end)
 screen | grep -q 'deadlock' && fail "the whole recording came at once"
 keys Space
 wait_for 'paused'
@@ -38,6 +39,7 @@ keys s
 wait_for "tick $((t + 1)) "
 keys 4
 wait_for 'a recording shows the run as it was'
+keys '>' '>' '>' '>'                 # 16x: the rest in well under a second
 keys Space
 wait_for 'deadlock' 20
 end=$(tick_now)

@@ -41,7 +41,7 @@ keys 4
 wait_for 'a recording shows the run as it was'
 keys '>' '>' '>' '>'                 # 16x: the rest in well under a second
 keys Space
-wait_for 'deadlock' 20
+wait_for '# deadlock' 20   # the header: the end itself, not the report before it
 end=$(tick_now)
 keys Left
 wait_for "^ history . tick $((end - 1)) of $end"
@@ -60,8 +60,8 @@ wait_for '^ history'
 # r plays the recording again from history too
 keys r
 wait_gone '^ history'
-wait_gone 'deadlock'
-wait_for 'deadlock' 20
+wait_gone '# deadlock'
+wait_for '# deadlock' 20   # the header: the end itself, not the report before it
 keys q
 [ "$(wait_exit)" = 3 ] || fail "exit status $(cat "$dir/status"), not 3"
 same_stty

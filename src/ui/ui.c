@@ -985,8 +985,9 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     say_warnings(s, messages);
 
     status = loop(s, sigfd);
-    if (s->write_failed)
-        status = EXIT_SYSTEM;       /* the trace could not be written: said below */
+    if (s->write_failed)            /* the trace could not be written, or the
+                                       recording read on (bad input): said below */
+        status = play_error_from(p) == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
 
     ui_term_stop();
 out:

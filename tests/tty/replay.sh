@@ -88,4 +88,31 @@ start 100 30 -- --ascii --replay "$dir/cut.rec"
 [ "$(wc -l <"$dir/stderr")" = 1 ] && grep -q 'cut.rec: truncated: the .* record at byte' \
     "$dir/stderr" || fail "a cut recording: $(cat "$dir/stderr")"
 same_stty
+
+# damaged while it plays (the file changed after the screen checked it):
+# the terminal back, the message, status 2
+cat >"$dir/spin.lanes" <<'EOS'
+scenario "Spin"
+tick 10ms
+chan a 0
+routine p
+  forever
+    send a
+  end
+end
+routine q
+  forever
+    recv a
+  end
+end
+EOS
+"$LANES" --headless --for 200 --record "$dir/spin.rec" "$dir/spin.lanes" >/dev/null 2>&1
+size=$(wc -c <"$dir/spin.rec")
+[ "$size" -gt 400000 ] || fail "the spinning run recorded only $size bytes"
+start 100 30 -- --ascii --replay "$dir/spin.rec"
+wait_for 'tick [1-9]'
+truncate -s $((size / 5)) "$dir/spin.rec"
+[ "$(wait_exit 30)" = 2 ] || fail "cut while it played: exit status $(cat "$dir/status"), not 2"
+grep -q 'spin.rec: truncated: ' "$dir/stderr" || fail "cut while it played: $(cat "$dir/stderr")"
+same_stty
 echo "ok"

@@ -405,6 +405,11 @@ START_TEST(test_history_banner)
     ck_assert_ptr_nonnull(strstr(b, "End: now"));
     ck_assert_ptr_nonnull(strstr(b, "[ ]"));
     ck_assert_ptr_nonnull(strstr(b, "Home"));
+    ck_assert_ptr_nonnull(strstr(b, "[ ]: cook#1"));
+    /* narrower still: the keys, without the name */
+    ui_history_banner(&y, 19, dot, "cook#1", 44, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(b, "End: now"));
+    ck_assert_ptr_nonnull(strstr(b, "[ ] Home"));
     ui_history_free(&y);
 }
 END_TEST

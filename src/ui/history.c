@@ -145,6 +145,12 @@ void ui_history_banner(const ui_history *y, uint64_t live, const char *dot, cons
         return;
     if (first > 0)
         snprintf(from, sizeof from, " (from %llu)", (unsigned long long)first);
+    if (who != NULL && *who != '\0') {
+        snprintf(buf, n, "hist t%llu/%llu%s %s End: now %s Left Right Home [ ]: %s", t, l,
+                 from, dot, dot, who);
+        if (text_cols(buf) <= cols)
+            return;
+    }
     snprintf(buf, n, "hist t%llu/%llu%s %s End: now %s Left Right [ ] Home", t, l, from, dot,
              dot);
 }

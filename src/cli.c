@@ -20,9 +20,11 @@
 
 static const char usage_text[] =
 "usage: lanes [OPTIONS] [SCENARIO]\n"
+"       lanes attach PATH [OPTIONS]\n"
 "Watch routines run on cores: concurrency on one core, parallelism on many.\n"
 "SCENARIO is a file (.lanes), '-' for standard input, or a built-in name\n"
-"(see --list); without one, the built-in 'restaurant' plays.\n"
+"(see --list); without one, the built-in 'restaurant' plays.  attach PATH shows\n"
+"a program that serves its trace at PATH (started with LANES_CONSOLE=PATH).\n"
 "\n"
 "  -c, --cores N        lanes (cores) at start, 1..64\n"
 "  -q, --quantum N      ticks of work per time slice, 0 = cooperative\n"
@@ -384,6 +386,30 @@ static int list_builtins(FILE *out)
     return EXIT_DONE;
 }
 
+/* lanes attach PATH: the program's own run; nothing may set how it
+ * starts.  -1 (go on), or the exit status. */
+static int attach_usage(lanes_opts *o, int argc, char **argv)
+{
+    static const char *const starts[] = {
+        "--cores", "--quantum", "--speed", "--tick", "--seed", "--replay", "--sweep"
+    };
+    int set[] = { o->cores != 0, o->quantum != -1, o->speed != 0, o->tick_ns != 0,
+                  o->seed_set, o->replay != NULL, o->sweep_n != 0 };
+    size_t i;
+
+    if (argc - optind < 2 || argv[optind + 1][0] == '\0')
+        return bad_usage("attach needs the path of a program's console socket "
+                         "(the program runs with LANES_CONSOLE=PATH)");
+    if (argc - optind > 2)
+        return bad_usage("attach takes one PATH, not '%s' too", argv[optind + 2]);
+    for (i = 0; i < sizeof set / sizeof set[0]; i++)
+        if (set[i])
+            return bad_usage("%s sets how a run starts; an attached program is running "
+                             "already (its keys act on it)", starts[i]);
+    o->attach = argv[optind + 1];
+    return -1;
+}
+
 /* --replay shows a recorded run as it was: nothing may change it, and
  * the recording names its scenario.  -1 (go on), or the exit status. */
 static int replay_usage(const lanes_opts *o, int argc, char **argv)
@@ -508,6 +534,8 @@ int cli_parse(int argc, char **argv, lanes_opts *o, FILE *out, FILE *err)
             return bad_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (optind < argc && strcmp(argv[optind], "attach") == 0)
+        return attach_usage(o, argc, argv);
     if (o->replay != NULL)
         return replay_usage(o, argc, argv);
     if (argc - optind > 1)

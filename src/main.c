@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -126,17 +127,49 @@ static int replay(const lanes_opts *o)
     return run_on(o, NULL, NULL, p);
 }
 
+/* lanes attach PATH: the program serving its trace at PATH as the
+ * pump's source, on the screen or headless. */
+static int attach(const lanes_opts *o)
+{
+    play_source src;
+    play *p;
+    char err[600];
+    int status;
+
+    if (play_source_attach(o->attach, &src, err, sizeof err, &status) != 0) {
+        out_say(err);
+        return status;
+    }
+    if (!o->headless && (status = ui_check(o)) != 0) {
+        src.free(src.ctx);          /* detached: the program goes on */
+        return status;
+    }
+    if (!o->headless)
+        out_on_out_of_memory(ui_restore_for_exit);
+    p = play_new_source(&src);
+    if (p == NULL) {
+        fprintf(stderr, "lanes: out of memory\n");
+        return EXIT_SYSTEM;
+    }
+    return run_on(o, NULL, NULL, p);
+}
+
 int main(int argc, char **argv)
 {
     lanes_opts o;
     scn_result res;
     int status;
 
+    /* The variable is for programs built on the runtime: lanes reads its
+     * own runtimes' traces and serves no console of its own. */
+    unsetenv("LANES_CONSOLE");
     status = cli_parse(argc, argv, &o, stdout, stderr);
     if (status == EXIT_DONE)
         return stdout_done(status);
     if (status >= 0)
         return status;
+    if (o.attach != NULL)
+        return attach(&o);
     if (o.replay != NULL)
         return replay(&o);
     res = scn_load(o.scenario);

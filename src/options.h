@@ -48,6 +48,8 @@ typedef struct lanes_opts {
     const char *record;     /* --record FILE: keep the run; NULL = none   */
     const char *replay;     /* --replay FILE ("-" = stdin): show a recorded
                                run instead of running one; NULL = none    */
+    const char *attach;     /* lanes attach PATH: show the program serving
+                               its trace there; NULL = none               */
     int      sweep_n;       /* --sweep: core counts to run; 0 = no sweep  */
     int      sweep[LANES_SWEEP_MAX];  /* those counts, rising             */
     int      compare_n;     /* --compare: runs to play together; 0 = none */

@@ -206,6 +206,19 @@ static const struct bad {
     { { "--json", "--replay", "x.lrec", "--seed", "9" }, 2, "--seed would change the run" },
     { { "--json", "--replay", "/nonexistent/x.lrec" }, 2,
       "lanes: cannot open recording /nonexistent/x.lrec: No such file or directory" },
+    /* lanes attach PATH: usage, and paths that are no console */
+    { { "attach" }, 2, "attach needs the path of a program's console socket" },
+    { { "attach", "" }, 2, "attach needs the path" },
+    { { "attach", "a.sock", "b.sock" }, 2, "attach takes one PATH, not 'b.sock' too" },
+    { { "-c", "2", "attach", "a.sock" }, 2, "--cores sets how a run starts; an attached "
+      "program is running already (its keys act on it)" },
+    { { "attach", "a.sock", "--seed", "3" }, 2, "--seed sets how a run starts" },
+    { { "attach", "a.sock", "-s", "2" }, 2, "--speed sets how a run starts" },
+    { { "--headless", "attach", "/nonexistent/a.sock" }, 1,
+      "lanes: /nonexistent/a.sock: no such console (is a program running with "
+      "LANES_CONSOLE=/nonexistent/a.sock?)" },
+    { { "--headless", "attach", "/dev/null" }, 2,
+      "lanes: /dev/null: not a lanes console (not a socket)" },
     { { "-s", "1/0" }, 2, "--speed takes" },
     { { "-s", "1/" }, 2, "--speed takes" },
     { { "-s", "/4" }, 2, "--speed takes" },

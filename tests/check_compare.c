@@ -191,14 +191,166 @@ START_TEST(test_compare_words_beyond_cpus)
     ck_assert_str_eq(line, "ticks on 1/8 cores: 164/58 . speedup 2.8x . 2 CPUs");
     /* 2.8 on 2 CPUs is more than the CPUs allow: marked, and a note says why */
     ui_cmp_status(c, 1, 0, 2, line, sizeof line);
-    ck_assert_str_eq(line, "8 cores: 58 ticks . par - . 2.8x? !2 CPUs");
+    ck_assert_str_eq(line, "8c: 58t . par - . x2.8? ! 8 on 2 CPUs");
     ck_assert_int_eq(ui_cmp_notes(c, 0, notes, 4), 3);
     ck_assert_msg(strstr(notes[1], "more cores than the 2 CPUs") != NULL, "%s", notes[1]);
     ck_assert_msg(strncmp(notes[2], "?: a speedup above", 18) == 0, "%s", notes[2]);
     c->runs[1].end_mt = 90000;         /* 1.8: within what 2 CPUs allow */
     ui_cmp_status(c, 1, 0, 2, line, sizeof line);
-    ck_assert_str_eq(line, "8 cores: 90 ticks . par - . 1.8x !2 CPUs");
+    ck_assert_str_eq(line, "8c: 90t . par - . x1.8 ! 8 on 2 CPUs");
     ck_assert_int_eq(ui_cmp_notes(c, 0, notes, 4), 2);
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* A run made by hand: one lane works `ticks` ticks of 1 ms, each tick's
+ * CPU event saying cpu_us on a CPU and wait_us waiting for one, with
+ * other programs' load (thousandths of a CPU) said at its start and end. */
+static ui_cmp_run *worked_run(ui_cmp *c, int cores, int ticks, uint32_t cpu_us, int32_t wait_us,
+                              uint32_t load)
+{
+    ui_cmp_run *r = ui_cmp_add_run(c, cores, NULL);
+    lanes_event e[4];
+    int k;
+
+    ck_assert_ptr_nonnull(r);
+    memset(e, 0, sizeof e);
+    e[0].kind = LANES_EV_LOAD;
+    e[0].lane = LANES_NO_LANE;
+    e[0].obj = load;
+    e[0].arg = 2;
+    e[1].kind = LANES_EV_SPAWN;
+    e[1].lane = LANES_NO_LANE;
+    e[1].routine = 1;
+    e[1].arg = LANES_Q_GLOBAL;
+    e[2].kind = LANES_EV_RUN;
+    e[2].routine = 1;
+    e[2].arg = LANES_Q_GLOBAL;
+    ui_cmp_add_events(r, e, 3);
+    for (k = 1; k <= ticks; k++) {
+        memset(e, 0, sizeof e);
+        e[0].kind = LANES_EV_CPU;
+        e[0].t_rt = (uint64_t)k * 1000;
+        e[0].t_ns = (uint64_t)k * 1000000;
+        e[0].routine = 1;
+        e[0].obj = cpu_us * 1000;
+        e[0].arg = wait_us * 1000;
+        ui_cmp_add_events(r, e, 1);
+    }
+    memset(e, 0, sizeof e);
+    e[0].kind = LANES_EV_LOAD;
+    e[0].lane = LANES_NO_LANE;
+    e[0].obj = load;
+    e[0].arg = 2;
+    e[0].t_rt = (uint64_t)ticks * 1000;
+    e[0].t_ns = (uint64_t)ticks * 1000000;
+    ui_cmp_add_events(r, e, 1);
+    ui_cmp_close_run(c, r, SCN_DONE, 0, (uint64_t)ticks * 1000);
+    return r;
+}
+
+/* The c key on a busy 2-CPU machine: 1 core 305 ticks, 4 cores 612 at
+ * parallelism 0.27, their lanes waiting for a CPU 73% of the time while
+ * other programs used 1.6 CPUs.  A speedup of 0.5 must not read "more
+ * cores are slower": a note names the cause with its figures. */
+START_TEST(test_compare_starved_run_explained)
+{
+    ui_cmp *c = ui_cmp_new();
+    char notes[8][UI_CMP_NOTE];
+    int n, k, found = 0;
+
+    worked_run(c, 1, 305, 1000, 0, 100);
+    worked_run(c, 4, 612, 270, 730, 1600);
+    c->cpus = 2;
+    ck_assert_double_eq_tol(c->runs[1].parallelism, 0.27, 0.005);
+    ck_assert_double_eq_tol(c->runs[1].wait_share, 0.73, 0.005);
+    ck_assert_int_eq(ui_cmp_starved(c, 0), 0);
+    ck_assert_int_eq(ui_cmp_starved(c, 1), 1);
+    n = ui_cmp_notes(c, 0, notes, 8);
+    for (k = 0; k < n; k++)
+        found |= strcmp(notes[k], "! speedup 0.5x is the machine's, not the cores': the "
+                        "4-core run got only 0.27 CPU of the 2 it could use: its lanes waited "
+                        "for a CPU (:) 73% of their time, other programs used 1.6 CPUs (! "
+                        "machine busy); run it again on a quieter machine") == 0;
+    ck_assert_msg(found, "no note on the slow run: %s", n > 1 ? notes[1] : "(none)");
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* Slower with more cores, but no lane waited for a CPU: the note says it
+ * is the routines' waits, not the machine's, and claims no busy machine. */
+START_TEST(test_compare_slower_not_starved)
+{
+    ui_cmp *c = ui_cmp_new();
+    char notes[8][UI_CMP_NOTE];
+    int n;
+
+    worked_run(c, 1, 100, 1000, 0, 0);
+    worked_run(c, 2, 150, 500, 0, 0);
+    c->cpus = 2;
+    ck_assert_int_eq(ui_cmp_starved(c, 1), 0);
+    n = ui_cmp_notes(c, 0, notes, 8);
+    ck_assert_int_eq(n, 2);
+    ck_assert_msg(strncmp(notes[1], "speedup 0.7x: the 2-core run took longer, yet its lanes "
+                          "waited for a CPU only 0%", 80) == 0, "%s", notes[1]);
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* Every run's status line shortens the same way: at each level the same
+ * parts, the warnings (cores beyond the CPUs, a busy machine) in all. */
+START_TEST(test_compare_status_one_form)
+{
+    ui_cmp *c = ui_cmp_new();
+    char line[256];
+    int extra[3] = { 0, 0, 0 };
+
+    worked_run(c, 1, 300, 1000, 0, 100);
+    worked_run(c, 2, 214, 700, 300, 900);
+    worked_run(c, 4, 200, 750, 250, 900);
+    c->cpus = 2;
+    ui_cmp_status(c, 1, 1, 1, line, sizeof line);
+    ck_assert_str_eq(line, "2 cores: 214 ticks \xc2\xb7 par 0.70 \xc2\xb7 speedup 1.4\xc3\x97 "
+                           "\xe2\x9a\xa0 busy");
+    ui_cmp_status(c, 2, 1, 1, line, sizeof line);
+    ck_assert_str_eq(line, "4 cores: 200 ticks \xc2\xb7 par 0.75 \xc2\xb7 speedup 1.5\xc3\x97 "
+                           "\xe2\x9a\xa0 4 on 2 CPUs \xe2\x9a\xa0 busy");
+    ui_cmp_status(c, 1, 0, 2, line, sizeof line);
+    ck_assert_str_eq(line, "2c: 214t . par 0.70 . x1.4 ! busy");
+    ui_cmp_status(c, 2, 0, 2, line, sizeof line);
+    ck_assert_str_eq(line, "4c: 200t . par 0.75 . x1.5 ! 4 on 2 CPUs ! busy");
+    ui_cmp_status(c, 2, 0, 3, line, sizeof line);
+    ck_assert_str_eq(line, "4c: 200t . par 0.75 . x1.5 !>CPUs !busy");
+    /* one level for all: the one the longest line needs */
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 100, extra), 0);
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 65, extra), 1);
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 64, extra), 2);
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 47, extra), 2);
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 44, extra), 3);
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 10, extra), 3);
+    extra[2] = 10;                     /* "+2 lanes" beside the 4-core line */
+    ck_assert_int_eq(ui_cmp_status_level(c, 1, 54, extra), 3);
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* The header's "of N" is the longest run's ticks as its line says them
+ * (rounded), and that tick shows every run at its end. */
+START_TEST(test_compare_end_tick_rounded)
+{
+    ui_cmp *c = ui_cmp_new();
+    ui_cmp_run *a = ui_cmp_add_run(c, 1, NULL), *b = ui_cmp_add_run(c, 4, NULL);
+
+    ui_cmp_close_run(c, a, SCN_DONE, 0, 236400);
+    ui_cmp_close_run(c, b, SCN_DONE, 0, 204000);
+    ck_assert_uint_eq(ui_cmp_ticks(a), 236);
+    ck_assert_uint_eq(c->end_tick, 236);
+    ui_cmp_seek(c, 999);
+    ck_assert_uint_eq(c->tick, 236);
+    ck_assert_uint_eq(a->at_mt, 236400);
+    ck_assert_int_eq(ui_cmp_run_over(c, a), 1);
+    ui_cmp_seek(c, 235);
+    ck_assert_int_eq(ui_cmp_run_over(c, a), 0);
     ui_cmp_free(c);
 }
 END_TEST
@@ -215,6 +367,10 @@ static Suite *compare_suite(void)
     tcase_add_test(tc, test_compare_for_limit);
     tcase_add_test(tc, test_compare_deadlock);
     tcase_add_test(tc, test_compare_words_beyond_cpus);
+    tcase_add_test(tc, test_compare_starved_run_explained);
+    tcase_add_test(tc, test_compare_slower_not_starved);
+    tcase_add_test(tc, test_compare_status_one_form);
+    tcase_add_test(tc, test_compare_end_tick_rounded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1043,6 +1043,8 @@ static ui_cmp *shop_runs(void)
     return c;
 }
 
+static int cmp_colour = 1;
+
 static void cmp_draw(ui_cmp_view *cv, ui_cmp *c, uint64_t tick)
 {
     memset(cv, 0, sizeof *cv);
@@ -1051,7 +1053,7 @@ static void cmp_draw(ui_cmp_view *cv, ui_cmp *c, uint64_t tick)
     cv->speed = "1x";
     cv->cpus = 2;
     ui_cmp_seek(c, tick);
-    ui_draw_setup(&V, 1, 0);
+    ui_draw_setup(&V, cmp_colour, 0);
     ui_cmp_draw(cv);
     if (getenv("CHECK_DRAW_SHOW") != NULL)
         fprintf(stderr, "%s", grab());
@@ -1113,13 +1115,71 @@ START_TEST(test_draw_compare_small)
     term_open(16, 60);
     cmp_draw(&cv, c, 12);
     s = grab();
-    ck_assert_ptr_nonnull(strstr(row_text(2), "1 core: 20 ticks . par -"));
-    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 11 ticks . par - . speedup 1.8x !2 CPUs"));
+    /* one wording for both lines: the 4-core one's decides */
+    ck_assert_msg(strncmp(row_text(2), "+ 1 core: 20 ticks . par - -", 28) == 0, "%s",
+                  row_text(2));
+    ck_assert_ptr_nonnull(strstr(row_text(4), "4 cores: 11 ticks . par - . speedup 1.8x "
+                                              "! 4 on 2 CPUs"));
+    /* a legend of the marks, short, pointing to the help for the rest */
+    ck_assert_msg(strncmp(row_text(11), " coloured: ran  : waited for a CPU  . idle  ! see ?",
+                          51) == 0, "row 11: %s", row_text(11));
     ck_assert_int_eq(lane_rows(3, 4, 0), 1);
     ck_assert_int_eq(lane_rows(5, 9, 0) + lane_rows(5, 9, 1) + lane_rows(5, 9, 2)
                      + lane_rows(5, 9, 3), 4);
     ck_assert_ptr_nonnull(strstr(s, "? help"));
     ck_assert_ptr_nonnull(strstr(s, "q leave"));
+    /* a third run takes the row under the axis: the legend keeps the
+     * message row, which is free */
+    {
+        ui_cmp_run *d = ui_cmp_add_run(c, 4, NULL);
+        ui_cmp_add_events(d, c->runs[1].ev, c->runs[1].nev);
+        ui_cmp_close_run(c, d, SCN_DONE, 0, 11000);
+    }
+    cmp_draw(&cv, c, 12);
+    ck_assert_msg(strncmp(row_text(13), " tick", 5) == 0, "row 13: %s", row_text(13));
+    ck_assert_msg(strncmp(row_text(14), " coloured: ran  : waited for a CPU  . idle  ! see ?",
+                          51) == 0, "row 14: %s", row_text(14));
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* 60x16 has no room for the note on a run the machine slowed: its short
+ * form takes the row between the legend and the hints, with the figures. */
+START_TEST(test_draw_compare_small_slowed_note)
+{
+    ui_cmp *c = shop_runs();
+    ui_cmp_view cv;
+    ui_cmp_run *b = &c->runs[1];
+    int y, found = 0;
+
+    teardown_term();
+    term_open(16, 60);
+    b->par_known = 1;
+    b->parallelism = 0.27;
+    b->wait_share = 0.73;
+    b->load = 1600;
+    b->busy = 1;
+    cmp_draw(&cv, c, 12);
+    for (y = 11; y < 15; y++)
+        found |= strcmp(row_text(y), " ! 4c: 0.27 CPU of 2, others used 1.6: rerun when "
+                        "quieter   ") == 0;
+    ck_assert_msg(found, "no short note:\n%s", grab());
+    ui_cmp_free(c);
+}
+END_TEST
+
+/* Without colour the legend says how a run looks as the main screen's
+ * does: "a reversed run", not a bare "reversed". */
+START_TEST(test_draw_compare_legend_no_colour)
+{
+    ui_cmp *c = shop_runs();
+    ui_cmp_view cv;
+
+    cmp_colour = 0;
+    cmp_draw(&cv, c, 12);
+    cmp_colour = 1;
+    ck_assert_msg(strncmp(row_text(11), " a reversed run ran on a CPU   : waited for a CPU   ",
+                          52) == 0, "row 11: %s", row_text(11));
     ui_cmp_free(c);
 }
 END_TEST
@@ -1185,6 +1245,8 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_chan_waiters_aligned);
     tcase_add_test(tc, test_draw_compare_both_runs);
     tcase_add_test(tc, test_draw_compare_small);
+    tcase_add_test(tc, test_draw_compare_legend_no_colour);
+    tcase_add_test(tc, test_draw_compare_small_slowed_note);
     tcase_add_test(tc, test_draw_compare_step_back_same);
     suite_add_tcase(s, tc);
     return s;

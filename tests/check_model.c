@@ -324,6 +324,31 @@ START_TEST(test_model_cpu_waiting_ticks)
 }
 END_TEST
 
+/* A lane that is on and holds nothing while a routine waits in the
+ * global queue (or its own) does not take it only when its thread has no
+ * CPU: on a busy machine a 1-core run's lane sat so for 17 ms at its start
+ * (its thread's run-queue wait over the wake-up measured as long).  Those
+ * ticks are waiting for a CPU, not idle; before the routine came, idle. */
+START_TEST(test_model_idle_with_work_queued_waits_for_cpu)
+{
+    int k;
+
+    ev(0, LANES_EV_CORES, -1, 0, 1, 0);
+    ev(0, LANES_EV_UNPARK, 0, 0, 0, 0);
+    ev(5000, LANES_EV_SPAWN, -1, 1, 0, LANES_Q_GLOBAL);
+    ev(20000, LANES_EV_RUN, 0, 1, 0, LANES_Q_GLOBAL);
+    ev(22000, LANES_EV_STOP, 0, 1, 0, LANES_STOP_EXIT);
+    ui_model_advance(&M, 25000, 0);
+    for (k = 0; k < 25; k++) {
+        const ui_cell *c = ui_model_cell(&M, 0, (uint64_t)k);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_msg(ui_model_cell_nocpu(c) == (k >= 5 && k < 20), "tick %d: nocpu %u", k,
+                      c->nocpu);
+        ck_assert_int_eq(ui_model_cell_waiting(&M, 0, c), 0);
+    }
+}
+END_TEST
+
 /* A lane's CPU interval starts at its routine's RUN when that is later
  * than the lane's previous CPU event: idle time is not spread on. */
 START_TEST(test_model_cpu_interval_starts_at_run)
@@ -633,6 +658,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_model_two_lanes_same_column);
     tcase_add_test(tc, test_model_cpu_waiting_ticks);
     tcase_add_test(tc, test_model_cpu_interval_starts_at_run);
+    tcase_add_test(tc, test_model_idle_with_work_queued_waits_for_cpu);
     tcase_add_test(tc, test_model_channel_buffer_and_waiters);
     tcase_add_test(tc, test_model_sleep_counts_down);
     tcase_add_test(tc, test_model_park_hands_queue_to_global);

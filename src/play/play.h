@@ -143,6 +143,18 @@ play_source play_source_live(const scn_program *prog, const char *scenario);
 int play_source_recording(const char *path, double speed, play_source *out,
                           char *err, size_t errlen);
 
+/* The program serving its trace on the console socket at `path`
+ * (LANES_CONSOLE, lanes_console), connected and its handshake read now
+ * (source_attach.c).  Its time starts at the attach; control goes to the
+ * program; a restart is refused; stopping detaches (the program resumes
+ * and goes on).  Its run ends when the program closes its runtime
+ * (PLAY_STOPPED, outcome "exited", "program exited"); dropped counts what
+ * the program could not send.  0, or -1 with the message in err ("PATH:
+ * what") and the exit status in *status (2: not a lanes console, or
+ * another version; 1: the system, a refusal). */
+int play_source_attach(const char *path, play_source *out, char *err, size_t errlen,
+                       int *status);
+
 typedef struct play play;
 
 /* A pump for the source `src` (which it owns from here, even when this

@@ -221,6 +221,20 @@ void ids_name(ids_tab *t, uint32_t id, char *buf, size_t n)
     }
 }
 
+void ids_each_live(ids_tab *t, void (*fn)(void *arg, uint32_t id), void *arg)
+{
+    int nl = atomic_load_explicit(&t->nlevels, memory_order_acquire);
+    for (int i = 0; i < nl; i++) {
+        ids_level *l = &t->levels[i];
+        for (uint64_t k = 0; k <= l->mask; k++) {
+            ids_slot *s = &l->slots[k];
+            uint64_t tag = atomic_load_explicit(&s->tag, memory_order_acquire);
+            if ((uint32_t)tag != 0 && !(tag & TAG_WRITING) && slot_live(s, tag))
+                fn(arg, (uint32_t)tag);
+        }
+    }
+}
+
 size_t ids_slots(ids_tab *t)
 {
     size_t n = 0;

@@ -53,6 +53,11 @@ uint32_t ids_new(ids_tab *t, const char *name, _Atomic uint32_t *alive, const ch
 /* Copies id's name into buf: "" when unknown or no longer kept. */
 void ids_name(ids_tab *t, uint32_t id, char *buf, size_t n);
 
+/* Calls fn(arg, id) for each routine alive now (console.c's snapshot).
+ * Any thread; a routine spawned or exiting meanwhile may or may not be
+ * seen.  Costs a look at every slot mapped. */
+void ids_each_live(ids_tab *t, void (*fn)(void *arg, uint32_t id), void *arg);
+
 /* Name slots mapped (all levels): what the table costs, for tests. */
 size_t ids_slots(ids_tab *t);
 

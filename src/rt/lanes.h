@@ -359,6 +359,66 @@ void lanes_item_done(int32_t item);
  * switches; outside a routine it does nothing. */
 void lanes_annotate(uint32_t tag, int32_t arg);
 
+/* ---- console: the trace served on a Unix socket (console.c) --------------- */
+
+/* Serves rt's trace on a Unix socket at `path` for one viewer at a time
+ * (`lanes attach PATH`), and takes that viewer's pause, resume, step,
+ * cores, quantum and tick.  lanes_open does the same by itself when the
+ * environment variable LANES_CONSOLE names a path (tracing is then on
+ * even for trace_events 0).  The socket is made with mode 0600 (a stale
+ * socket at path is replaced; any other file there is left alone:
+ * -EEXIST), and a peer of another user is refused (SO_PEERCRED).
+ *
+ * A thread of the runtime's own becomes the trace's consumer: from then
+ * on lanes_trace_read from any other thread returns 0.  Events are
+ * recorded only while a viewer is attached (without one the program runs
+ * as with tracing off); a viewer first gets the live routines and the
+ * channels from the runtime's tables.  No lane ever waits for it: what a
+ * slow or stalled viewer cannot take is dropped and counted (the viewer
+ * is told the count).  When the viewer leaves, the runtime is resumed at
+ * the tick it had when the viewer came.  lanes_close tells the viewer
+ * the program ended, stops the thread and removes the socket.
+ *
+ * From a plain thread, once per runtime.  0, or -EINVAL (no rt or path,
+ * or a path too long for a socket), -ENOTSUP (tracing off: open with
+ * trace_events > 0), -EBUSY (a console already serves rt), -EADDRINUSE
+ * (a live socket at path), -EEXIST, or another -errno of socket/bind. */
+int lanes_console(lanes_rt *rt, const char *path);
+
+/* The console's wire format (all integers little-endian; README
+ * "Attaching"): each side first sends the 16 bytes LANES_CON_MAGIC (8
+ * bytes, no NUL), version (u32), 0 (u32); then records, each a type
+ * (u16), 0 (u16), body length (u32, at most LANES_CON_BODY_MAX) and the
+ * body.  The program sends HELLO first, then the snapshot (NAME, CHAN
+ * and SPAWN events of what lives, the settings as CORES, QUANTUM, TICK,
+ * PAUSE events), then EVENTS, NAME, DROPPED, and END when it closes, or
+ * only ERROR (then closes) to a peer it refuses.  The viewer sends
+ * control records. */
+#define LANES_CON_MAGIC    "LANESCON"
+#define LANES_CON_VERSION  1
+#define LANES_CON_BODY_MAX 32768u
+#define LANES_CON_EVENT_SIZE 32     /* t_ns u64, t_rt u64, routine u32, obj u32,
+                                       arg i32, lane u16, kind u16 */
+enum {
+    /* program -> viewer */
+    LANES_CON_HELLO = 1,  /* pid u32, cores u32, cpus u32, quantum u32, tick_ns u64,
+                             paused u32, 0 u32, t_ns u64, t_rt u64 (now, as events),
+                             name (u16 length, bytes <= 64), lanes version (u16, <= 32) */
+    LANES_CON_EVENTS,     /* 1..1024 events of LANES_CON_EVENT_SIZE bytes */
+    LANES_CON_NAME,       /* what u32 (1 routine, 2 channel), id u32, name bytes (<= 31) */
+    LANES_CON_DROPPED,    /* u64: events lost so far (the rings' and the viewer's) */
+    LANES_CON_END,        /* u32 0: the runtime closed */
+    LANES_CON_ERROR,      /* text (<= 256 bytes): why the connection is refused */
+    /* viewer -> program */
+    LANES_CON_PAUSE = 16, /* empty */
+    LANES_CON_RESUME,     /* empty */
+    LANES_CON_STEP,       /* ticks i32 (1..1000) */
+    LANES_CON_CORES,      /* n i32 (1..LANES_MAX_CORES) */
+    LANES_CON_QUANTUM,    /* q i32 (>= 0) */
+    LANES_CON_TICK,       /* tick_ns u64 (1 us .. 60 s) */
+    LANES_CON_NAMEQ       /* what u32, id u32: please send that NAME */
+};
+
 /* Name of an event kind / stop reason, for people ("run", "preempt"). */
 const char *lanes_event_kind_name(int kind);
 const char *lanes_stop_reason_name(int reason);

@@ -9,7 +9,7 @@ src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
 	src/rt/trace.h src/rt/trace.c src/rt/names.h src/rt/names.c \
 	src/rt/ids.h src/rt/ids.c \
 	src/rt/rassert.h src/rt/rtdebug.h src/rt/chan.c src/rt/item.c \
-	src/rt/annotate.c src/rt/cpu.h src/rt/cpu.c
+	src/rt/annotate.c src/rt/cpu.h src/rt/cpu.c src/rt/console.c
 
 # Scheduler and trace tests (Check); sources in tests/.
 if HAVE_CHECK

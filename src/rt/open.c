@@ -118,7 +118,8 @@ static void rt_init(lanes_rt *rt, const lanes_config *c)
 
     rt->flags = c->flags;
     rt->stack_size = c->stack_size;
-    rt->trace_on = c->trace_events > 0;
+    rt->trace_rings = c->trace_events > 0;
+    atomic_store(&rt->trace_on, rt->trace_rings);
     rt->trace_cap = c->trace_events;
     rt->ncpu = os_affinity_cpus(rt->cpus, LANES_MAX_CORES);
     cpu_load_init(&rt->load);
@@ -155,6 +156,7 @@ lanes_rt *lanes_open(const lanes_config *cfg)
 {
     lanes_config c;
     lanes_rt *rt;
+    const char *console;
     clk_snap clk;
     void *mem = NULL;
     int err;
@@ -163,6 +165,9 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         errno = EINVAL;
         return NULL;
     }
+    console = getenv("LANES_CONSOLE");
+    if (console != NULL && console[0] != '\0' && c.trace_events == 0)
+        c.trace_events = LANES_DEFAULT_TRACE_EVENTS;   /* a console needs the trace */
     work_calibrate();
     os_segv_install();
 
@@ -175,11 +180,11 @@ lanes_rt *lanes_open(const lanes_config *cfg)
     rt_init(rt, &c);
     if (ids_init(&rt->ids, &rt->census) != 0 || names_init(&rt->cnames) != 0 ||
         stk_pool_init(&rt->stacks, c.stack_size) != 0 ||
-        (rt->trace_on && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
+        (rt->trace_rings && trace_ring_init(&rt->ctl_ring, c.trace_events) != 0)) {
         err = ENOMEM;
         goto fail;
     }
-    if (rt->trace_on)
+    if (rt->trace_rings)
         trace_asym_init();      /* before any event: see trace.c */
 
     rt->t0 = mono_ns();
@@ -204,6 +209,8 @@ lanes_rt *lanes_open(const lanes_config *cfg)
         errno = -err;
         return NULL;
     }
+    if (console != NULL && console[0] != '\0')
+        console_from_env(rt, console);
     return rt;
 fail:
     rt_free(rt);
@@ -226,5 +233,6 @@ void lanes_close(lanes_rt *rt)
     for (int i = 0; i < n; i++)
         if (rt->lanes[i].started)
             pthread_join(rt->lanes[i].thr, NULL);
+    console_stop(rt);           /* the viewer gets every event, then END */
     rt_free(rt);
 }

@@ -190,7 +190,11 @@ struct lanes_rt {
     /* immutable after lanes_open */
     unsigned flags;
     size_t   stack_size;
-    int      trace_on;
+    int      trace_rings;            /* the rings exist (trace_events > 0) */
+    /* events are being recorded: trace_rings, but for a console with no
+     * viewer (console.c, which alone writes it then); read by every
+     * emitter, a plain load on x86 */
+    atomic_int trace_on;
     size_t   trace_cap;              /* events per ring */
     uint64_t t0;                     /* monotonic ns at open */
     int      ncpu;
@@ -267,6 +271,9 @@ struct lanes_rt {
     uint64_t         read_limit;     /* the consumer's: the limit of its last merge */
     cpu_load         load;           /* lanes_open's, then the consumer's (LOAD events) */
     int              read_full;      /* the consumer's: that merge filled its buffer */
+    /* set by lanes_console, cleared by lanes_close after its thread ended
+     * (the program's thread); read by lanes_trace_read */
+    _Atomic(struct rt_console *) console;
     rt_lane lanes[LANES_MAX_CORES];
 };
 
@@ -407,6 +414,13 @@ static inline void emit(lanes_rt *rt, rt_lane *l, int kind, uint32_t routine,
         return;
     emit_slow(rt, l, kind, routine, obj, arg, lane);
 }
+
+/* ---- console.c: the trace on a socket ------------------------------------------ */
+
+typedef struct rt_console rt_console;
+int  console_reader(const lanes_rt *rt);    /* the calling thread is rt's console */
+void console_from_env(lanes_rt *rt, const char *path);  /* lanes_open */
+void console_stop(lanes_rt *rt);            /* lanes_close, after the lanes ended */
 
 /* ---- home.c: routine lists ----------------------------------------------------- */
 

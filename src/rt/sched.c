@@ -915,13 +915,13 @@ int start_lane(lanes_rt *rt, int i)
         return 0;
     /* a lane whose thread could not be created before keeps its ring: the
      * consumer may be reading it already */
-    if (rt->trace_on && l->ring.w == NULL) {
+    if (rt->trace_rings && l->ring.w == NULL) {
         if (trace_ring_init(&l->ring, rt->trace_cap) != 0)
             return -ENOMEM;
     }
     /* The consumer must see the ring before the lane's first event, or it
      * could merge later events before that one. */
-    if (rt->trace_on)
+    if (rt->trace_rings)
         atomic_store_explicit(&rt->rings[i], &l->ring, memory_order_release);
     if (i > 0)
         solo_end(rt);           /* before anyone can steal */

@@ -178,8 +178,10 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max)
     trace_ring *rings[LANES_MAX_CORES + 1];
     size_t k = 0, n;
     uint64_t m;
-    if (rt == NULL || !rt->trace_on || out == NULL || max == 0)
+    if (rt == NULL || !rt->trace_rings || out == NULL || max == 0)
         return 0;
+    if (atomic_load_explicit(&rt->console, memory_order_relaxed) != NULL && !console_reader(rt))
+        return 0;               /* the console thread is the one consumer */
     tl_consumer_of = rt;
     /* A reader that filled its buffer comes back at once: what is older
      * than the limit it had is all in the rings, no need to wait for the
@@ -213,7 +215,7 @@ uint64_t lanes_trace_dropped(const lanes_rt *rt)
     if (rt == NULL)
         return 0;
     d = atomic_load_explicit(&w->dropped, memory_order_acquire);
-    if (!rt->trace_on)
+    if (!rt->trace_rings)
         return d;
     d += trace_ring_lapped(&w->ctl_ring);
     n = atomic_load(&w->nstarted);

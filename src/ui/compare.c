@@ -156,13 +156,15 @@ void ui_cmp_seek(ui_cmp *c, uint64_t tick)
     if (tick > c->end_tick)
         tick = c->end_tick;
     c->tick = tick;
-    for (i = 0; i < c->nruns; i++)
-        seek_run(&c->runs[i], tick * 1000u);
+    for (i = 0; i < c->nruns; i++) {
+        ui_cmp_run *r = &c->runs[i];
+        seek_run(r, tick >= ui_cmp_ticks(r) ? r->end_mt : tick * 1000u);
+    }
 }
 
 int ui_cmp_run_over(const ui_cmp *c, const ui_cmp_run *r)
 {
-    return c->tick * 1000u >= r->end_mt;
+    return c->tick * 1000u >= r->end_mt || c->tick >= ui_cmp_ticks(r);
 }
 
 void ui_cmp_close_run(ui_cmp *c, ui_cmp_run *r, int ended, int limited, uint64_t end_mt)
@@ -181,13 +183,17 @@ void ui_cmp_close_run(ui_cmp *c, ui_cmp_run *r, int ended, int limited, uint64_t
     r->par_known = ui_model_parallelism_known(&r->model);
     load = fold_cpu_load_avg(cpu);
     r->busy = load != LANES_LOAD_UNKNOWN && load >= FOLD_LOAD_BUSY;
+    r->load = load;
+    r->wait_share = cpu->cpu_ns + cpu->wait_ns != 0
+                  ? (double)cpu->wait_ns / (double)(cpu->cpu_ns + cpu->wait_ns) : 0;
     r->cpus = cpu->cpus;
     if (r->cpus > 0)
         c->cpus = r->cpus;
+    /* "of N" in the header: the longest run's ticks as its line says them */
     c->end_tick = 0;
     for (i = 0; i < c->nruns; i++)
-        if ((c->runs[i].end_mt + 999) / 1000 > c->end_tick)
-            c->end_tick = (c->runs[i].end_mt + 999) / 1000;
+        if (ui_cmp_ticks(&c->runs[i]) > c->end_tick)
+            c->end_tick = ui_cmp_ticks(&c->runs[i]);
     r->pos = 0;
     r->at_mt = 0;
     seek_run(r, 0);
@@ -405,35 +411,89 @@ static int comparable(const ui_cmp *c, int i)
            ui_cmp_speedup(c, i) > 0;
 }
 
+/* The most CPUs run r could use: its cores, at most the CPUs. */
+static int could_use(const ui_cmp *c, const ui_cmp_run *r)
+{
+    return c->cpus > 0 && c->cpus < r->cores ? c->cpus : r->cores;
+}
+
+int ui_cmp_starved(const ui_cmp *c, int i)
+{
+    const ui_cmp_run *r = &c->runs[i];
+    int slower = i > 0 && comparable(c, i) && ui_cmp_speedup(c, i) < 1.0 / 1.1;
+    int low = r->par_known && r->parallelism < 0.6 * could_use(c, r);
+
+    return (slower || low) && r->wait_share >= 0.25;
+}
+
 void ui_cmp_status(const ui_cmp *c, int i, int utf8, int narrow, char *buf, size_t n)
 {
     const ui_cmp_run *r = &c->runs[i];
     const char *dot = utf8 ? " \xc2\xb7 " : " . ", *times = utf8 ? "\xc3\x97" : "x";
     const char *warn = utf8 ? "\xe2\x9a\xa0" : "!", *dash = utf8 ? "\xe2\x80\x94" : "-";
-    char t[64], par[48] = "", sp[48] = "", over[96] = "", busy[48] = "";
+    char head[32], t[64], par[48] = "", sp[48] = "", over[96] = "", busy[48] = "";
+    const char *pw = narrow ? "par " : "parallelism ";
     int beyond = c->cpus > 0 && r->cores > c->cpus;
 
-    ticks_text(r, narrow, t, sizeof t);
+    /* the same parts shorten in the same order for every run */
+    if (narrow >= 2) {
+        snprintf(head, sizeof head, "%dc", r->cores);
+        ticks_text(r, 1, t, sizeof t);
+        if (r->ended == SCN_DONE && !r->limited)
+            snprintf(t, sizeof t, "%llut", (unsigned long long)ui_cmp_ticks(r));
+    } else {
+        snprintf(head, sizeof head, "%d core%s", r->cores, plural(r->cores));
+        ticks_text(r, narrow, t, sizeof t);
+    }
     if (r->par_known)
-        snprintf(par, sizeof par, "%s%s%.2f", dot, narrow ? "par " : "parallelism ",
-                 r->parallelism);
+        snprintf(par, sizeof par, "%s%s%.2f", dot, pw, r->parallelism);
     else
-        snprintf(par, sizeof par, "%s%s%s", dot, narrow ? "par " : "parallelism ", dash);
-    if (i > 0 && comparable(c, i))
-        snprintf(sp, sizeof sp, "%s%s%.1f%s%s", dot, narrow > 1 ? "" : "speedup ",
-                 ui_cmp_speedup(c, i), times, above_cap(c, i) ? "?" : "");
+        snprintf(par, sizeof par, "%s%s%s", dot, pw, dash);
+    if (i > 0 && comparable(c, i) && narrow >= 2)
+        snprintf(sp, sizeof sp, "%s%s%.1f%s", dot, times, ui_cmp_speedup(c, i),
+                 above_cap(c, i) ? "?" : "");
+    else if (i > 0 && comparable(c, i))
+        snprintf(sp, sizeof sp, "%sspeedup %.1f%s%s", dot, ui_cmp_speedup(c, i), times,
+                 above_cap(c, i) ? "?" : "");
     else if (i > 0)
-        snprintf(sp, sizeof sp, "%s%s%s", dot, narrow > 1 ? "" : "speedup ", dash);
+        snprintf(sp, sizeof sp, "%s%s%s", dot, narrow >= 2 ? times : "speedup ", dash);
     /* where the CPUs ran out: the lanes beyond them take turns */
-    if (beyond && narrow)
-        snprintf(over, sizeof over, " %s%d CPU%s", warn, c->cpus, plural(c->cpus));
+    if (beyond && narrow >= 3)
+        snprintf(over, sizeof over, " %s>CPUs", warn);
     else if (beyond)
-        snprintf(over, sizeof over, " %s %d cores on %d CPU%s", warn, r->cores, c->cpus,
-                 plural(c->cpus));
-    if (r->busy && narrow < 2)
-        snprintf(busy, sizeof busy, narrow ? " %sbusy" : " %s machine busy", warn);
-    snprintf(buf, n, "%d core%s: %s%s%s%s%s", r->cores, plural(r->cores), t, par, sp, over,
-             busy);
+        snprintf(over, sizeof over, " %s %d%s on %d CPU%s", warn, r->cores,
+                 narrow ? "" : " cores", c->cpus, plural(c->cpus));
+    if (r->busy)
+        snprintf(busy, sizeof busy, narrow >= 3 ? " %sbusy" : narrow ? " %s busy"
+                 : " %s machine busy", warn);
+    snprintf(buf, n, "%s: %s%s%s%s%s", head, t, par, sp, over, busy);
+}
+
+/* Columns a line takes: one a character (as draw_width). */
+static int term_width(const char *s)
+{
+    int w = 0;
+
+    for (; *s != '\0'; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+int ui_cmp_status_level(const ui_cmp *c, int utf8, int room, const int *extra)
+{
+    char st[256];
+    int level, i;
+
+    for (level = 0; level < UI_CMP_LEVELS - 1; level++) {
+        for (i = 0; i < c->nruns; i++) {
+            ui_cmp_status(c, i, utf8, level, st, sizeof st);
+            if (term_width(st) + (extra != NULL ? extra[i] : 0) > room)
+                break;
+        }
+        if (i == c->nruns)
+            break;
+    }
+    return level;
 }
 
 /* "ticks on 1/2/4 cores: 171/152/149": the narrow summary. */
@@ -488,20 +548,59 @@ void ui_cmp_summary(const ui_cmp *c, int utf8, int narrow, char *buf, size_t n)
         snprintf(buf + o, n - o, "%s%d CPU%s", dot, c->cpus, plural(c->cpus));
 }
 
+/* Why run i got far less CPU than it could use (ui_cmp_starved), with
+ * the figures: how much it got, how long its lanes waited for a CPU, and
+ * who had the CPUs when the LOAD events say. */
+static void starved_note(const ui_cmp *c, int i, int utf8, char *buf, size_t n)
+{
+    const ui_cmp_run *r = &c->runs[i];
+    const char *warn = utf8 ? "\xe2\x9a\xa0" : "!", *wait = utf8 ? "\xe2\x96\x91" : ":";
+    const char *times = utf8 ? "\xc3\x97" : "x";
+    char lead[96] = "", got[64], who[128];
+    int can = could_use(c, r);
+
+    if (i > 0 && comparable(c, i) && ui_cmp_speedup(c, i) < 1.0 / 1.1)
+        snprintf(lead, sizeof lead, "speedup %.1f%s is the machine's, not the cores': ",
+                 ui_cmp_speedup(c, i), times);
+    if (r->par_known)
+        snprintf(got, sizeof got, "only %.2f CPU", r->parallelism);
+    else
+        snprintf(got, sizeof got, "little CPU");
+    if (r->load != LANES_LOAD_UNKNOWN && r->load >= FOLD_LOAD_BUSY)
+        snprintf(who, sizeof who, "other programs used %.1f CPU%s (%s machine busy)",
+                 r->load / 1000.0, r->load == 1000 ? "" : "s", warn);
+    else
+        snprintf(who, sizeof who, "the OS ran other threads on the CPUs");
+    snprintf(buf, n, "%s %sthe %d-core run got %s of the %d it could use: its lanes waited "
+             "for a CPU (%s) %d%% of their time, %s; run it again on a quieter machine",
+             warn, lead, r->cores, got, can, wait, (int)(r->wait_share * 100 + 0.5), who);
+}
+
 int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max)
 {
     const char *warn = utf8 ? "\xe2\x9a\xa0" : "!", *wait = utf8 ? "\xe2\x96\x91" : ":";
+    const char *times = utf8 ? "\xc3\x97" : "x";
     int i, n = 0, beyond = 0, busy = 0, limited = 0, above = 0;
 
     for (i = 0; i < c->nruns; i++) {
         above |= i > 0 && comparable(c, i) && above_cap(c, i);
         beyond |= c->cpus > 0 && c->runs[i].cores > c->cpus;
-        busy |= c->runs[i].busy;
+        busy |= c->runs[i].busy && !ui_cmp_starved(c, i);
         limited |= c->runs[i].limited;
     }
     if (n < max)
         snprintf(lines[n++], UI_CMP_NOTE, "speedup: the first run's ticks / this run's "
                  "(ticks are wall time); parallelism: the lanes' CPU time / wall time");
+    /* a run the machine slowed, first: its figures would mislead most */
+    for (i = 0; i < c->nruns && n < max; i++)
+        if (ui_cmp_starved(c, i))
+            starved_note(c, i, utf8, lines[n++], UI_CMP_NOTE);
+        else if (i > 0 && comparable(c, i) && ui_cmp_speedup(c, i) < 1.0 / 1.1)
+            snprintf(lines[n++], UI_CMP_NOTE, "speedup %.1f%s: the %d-core run took longer, "
+                     "yet its lanes waited for a CPU only %d%% of their time: its routines "
+                     "waited on each other (channels, sleep), not on the machine",
+                     ui_cmp_speedup(c, i), times, c->runs[i].cores,
+                     (int)(c->runs[i].wait_share * 100 + 0.5));
     if (beyond && n < max)
         snprintf(lines[n++], UI_CMP_NOTE, "%s more cores than the %d CPU%s: the OS "
                  "time-slices the lanes (%s), so the speedup stays near %d at most; beyond "
@@ -518,4 +617,29 @@ int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max)
         snprintf(lines[n++], UI_CMP_NOTE, "stopped at the same tick (--for): compare the "
                  "parallelism, not the speedup");
     return n;
+}
+
+int ui_cmp_short_note(const ui_cmp *c, int utf8, char *buf, size_t n)
+{
+    const char *warn = utf8 ? "\xe2\x9a\xa0" : "!";
+    int i;
+
+    for (i = 0; i < c->nruns; i++) {
+        const ui_cmp_run *r = &c->runs[i];
+        char who[64];
+        if (!ui_cmp_starved(c, i))
+            continue;
+        if (r->load != LANES_LOAD_UNKNOWN && r->load >= FOLD_LOAD_BUSY)
+            snprintf(who, sizeof who, "others used %.1f", r->load / 1000.0);
+        else
+            snprintf(who, sizeof who, "lanes waited %d%%", (int)(r->wait_share * 100 + 0.5));
+        if (r->par_known)
+            snprintf(buf, n, "%s %dc: %.2f CPU of %d, %s: rerun when quieter", warn,
+                     r->cores, r->parallelism, could_use(c, r), who);
+        else
+            snprintf(buf, n, "%s %dc: little CPU, %s: rerun when quieter", warn,
+                     r->cores, who);
+        return 1;
+    }
+    return 0;
 }

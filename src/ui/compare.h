@@ -47,6 +47,10 @@ typedef struct ui_cmp_run {
     int      par_known;        /* long enough for the figure (fold/cpu.h)    */
     int      busy;             /* others used half a CPU or more of ours     */
     int      cpus;             /* CPUs its LOAD events said (0: none)        */
+    uint32_t load;             /* others' average load, thousandths of a CPU,
+                                  LANES_LOAD_UNKNOWN when never measured     */
+    double   wait_share;       /* of the lanes' sampled time (CPU + waiting
+                                  for one), the part spent waiting: 0..1    */
     /* playback: */
     ui_model model;            /* folded up to `at_mt`                       */
     size_t   pos;              /* events folded into it                      */
@@ -59,7 +63,7 @@ typedef struct ui_cmp {
     ui_cmp_run runs[UI_CMP_MAX];
     int      cpus;             /* CPUs this process may use                  */
     uint64_t tick_ns;          /* the tick the runs ran with                 */
-    uint64_t end_tick;         /* the longest run's end, whole ticks         */
+    uint64_t end_tick;         /* the longest run's ticks (ui_cmp_ticks)     */
     uint64_t tick;             /* the shared tick shown now                  */
 } ui_cmp;
 
@@ -114,7 +118,9 @@ void ui_cmp_close_run(ui_cmp *c, ui_cmp_run *r, int ended, int limited, uint64_t
 
 /* ---- playback ------------------------------------------------------------ */
 
-/* Every run's model folded up to `tick` (clamped to end_tick). */
+/* Every run's model folded up to `tick` (clamped to end_tick); a run
+ * whose ticks (rounded, as its status line says them) are reached is
+ * folded to its very end. */
 void ui_cmp_seek(ui_cmp *c, uint64_t tick);
 
 /* The run has reached its end at the shared tick shown. */
@@ -129,11 +135,24 @@ uint64_t ui_cmp_ticks(const ui_cmp_run *r);
 double ui_cmp_speedup(const ui_cmp *c, int i);
 
 /* Run i's status line: "4 cores: 58 ticks · parallelism 1.93 · speedup
- * 2.8×", with where it ended if not done, ⚠ where its cores outnumber the
- * CPUs or the machine was busy; shorter with narrow 1 ("par", "⚠2 CPUs"),
- * shorter still with 2 (no "speedup" word, no busy).  utf8: · × ⚠ —,
- * else . x ! -. */
+ * 2.8× ⚠ 4 cores on 2 CPUs ⚠ machine busy", with where it ended if not
+ * done.  Narrower, the same parts shorten in the same order for every
+ * run (the screen gives all runs one level, ui_cmp_status_level):
+ *   1  "4 cores: 58 ticks · par 1.93 · speedup 2.8× ⚠ 4 on 2 CPUs ⚠ busy"
+ *   2  "4c: 58t · par 1.93 · ×2.8 ⚠ 4 on 2 CPUs ⚠ busy"
+ *   3  "4c: 58t · par 1.93 · ×2.8 ⚠>CPUs ⚠busy"
+ * The warnings are never dropped.  utf8: · × ⚠ —, else . x ! -. */
+#define UI_CMP_LEVELS 4
 void ui_cmp_status(const ui_cmp *c, int i, int utf8, int narrow, char *buf, size_t n);
+
+/* The widest level whose status line fits `room` columns for every run
+ * (each line's width plus extra[i]); the narrowest when none does. */
+int ui_cmp_status_level(const ui_cmp *c, int utf8, int room, const int *extra);
+
+/* Run i was slowed by the machine: its speedup is below 1 beyond noise
+ * or its parallelism far below min(cores, CPUs), while its lanes spent a
+ * good part of their time waiting for a CPU (the CPU events' wait). */
+int ui_cmp_starved(const ui_cmp *c, int i);
 
 /* The line over them all: "1 core: 164 ticks · 4 cores: 58 ticks ·
  * speedup 2.8× · 2 CPUs" (more runs: each speedup after its ticks);
@@ -142,8 +161,13 @@ void ui_cmp_summary(const ui_cmp *c, int utf8, int narrow, char *buf, size_t n);
 
 /* What the figures mean and where they cannot be trusted (more cores
  * than CPUs, a busy machine, --for), a line each; returns how many. */
-#define UI_CMP_NOTE 256
+#define UI_CMP_NOTE 384
 int ui_cmp_notes(const ui_cmp *c, int utf8, char (*lines)[UI_CMP_NOTE], int max);
+
+/* The first slowed run's note in one short line, for a screen too small
+ * for the notes ("⚠ 4c: 0.42 CPU of 2, others used 1.6: rerun when
+ * quieter"); 0 when no run was slowed (ui_cmp_starved). */
+int ui_cmp_short_note(const ui_cmp *c, int utf8, char *buf, size_t n);
 
 /* ---- the screen ------------------------------------------------------------
  * compare_ui.c runs it (keys, playback, the runs' progress); draw_compare.c

@@ -365,6 +365,10 @@ void draw_timeline(ui_view *v, const layout *L, int y, int lane, int64_t last)
             draw_add_hit(v, y, x, x + len, r->id);
         } else if (cl->flags & UI_CELL_PARKED) {
             draw_put(y, x, x + 1, draw_role[R_PARKED], draw_glyph->park);
+        } else if (ui_model_cell_nocpu(cl)) {
+            /* work waited for this lane, its thread for a CPU */
+            draw_put(y, x, x + 1, draw_role[R_IDLE], draw_glyph->wait);
+            v->waiting_shown = 1;
         } else {
             draw_put(y, x, x + 1, draw_role[R_IDLE], draw_glyph->dot);
         }

@@ -201,51 +201,74 @@ static void draw_run_lanes(ui_cmp_view *cv, int i, const layout *L, int y, int n
     }
 }
 
-/* The border over run i's lanes, its status line on it. */
-static void draw_run_border(const ui_cmp_view *cv, int i, const layout *L, int y, int hidden)
+/* " +2 lanes ": the count of run i's lanes that do not fit. */
+static void hidden_text(int hidden, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (hidden > 0)
+        snprintf(buf, n, " +%d lane%s ", hidden, plural(hidden));
+}
+
+/* The border over run i's lanes, its status line on it in the wording
+ * `level` that every run's border uses (ui_cmp_status_level). */
+static void draw_run_border(const ui_cmp_view *cv, int i, const layout *L, int y, int hidden,
+                            int level)
 {
     const ui_cmp *c = cv->c;
-    char st[256], more[32] = "";
-    int cols = L->cols, x, level, beyond = c->cpus > 0 && c->runs[i].cores > c->cpus;
+    char st[256], more[32];
+    int cols = L->cols, x, beyond = c->cpus > 0 && c->runs[i].cores > c->cpus;
     attr_t b = draw_role[R_BORDER];
 
-    if (hidden > 0)
-        snprintf(more, sizeof more, " +%d lane%s ", hidden, plural(hidden));
-    /* the widest wording that fits beside the hidden lanes' count */
-    for (level = cols < 80 ? 1 : 0; level <= 2; level++) {
-        ui_cmp_status(c, i, cv->utf8, level, st, sizeof st);
-        if (draw_width(st) + draw_width(more) + 4 <= cols - 2)
-            break;
-    }
+    hidden_text(hidden, more, sizeof more);
+    ui_cmp_status(c, i, cv->utf8, level, st, sizeof st);
     draw_put(y, 0, 1, b, i == 0 ? draw_glyph->tl : draw_glyph->lt);
     draw_repeat(y, 1, cols - 1, b, draw_glyph->h);
     draw_put(y, cols - 1, cols, b, i == 0 ? draw_glyph->tr : draw_glyph->rt);
     x = draw_put(y, 1, cols - 2 - draw_width(more), A_NORMAL, " ");
-    x = draw_put_cut(y, x, cols - 2 - draw_width(more), beyond || c->runs[i].busy
+    x = draw_put_cut(y, x, cols - 2 - draw_width(more),
+                     beyond || c->runs[i].busy || ui_cmp_starved(c, i)
                      ? draw_role[R_WARN] : draw_role[R_LABEL], st);
     draw_put(y, x, cols - 2 - draw_width(more), A_NORMAL, " ");
     if (hidden > 0)
         draw_put(y, cols - 1 - draw_width(more), cols - 1, draw_role[R_DIM], more);
 }
 
-/* What the cells mean, under the axis when there is a row for it. */
+/* What the cells mean, on one row: in full where it fits, else short
+ * and pointing to the help, which says the rest. */
 static void draw_key_legend(int y, int cols, int utf8)
 {
     char buf[256];
-    const char *ran = utf8 && draw_glyph->fill != NULL && draw_npal > 1 ? draw_glyph->fill
-                    : draw_npal > 1 ? "colour" : "reversed";
+    int solid = utf8 && draw_glyph->fill != NULL && draw_npal > 1;
+    const char *run = draw_npal > 1 ? "coloured" : "reversed";
 
-    snprintf(buf, sizeof buf, "%s ran on a CPU   %s held a core, waited for a CPU   %s "
-             "preempted   %s stolen   %s idle", ran, draw_glyph->wait, draw_glyph->pre,
-             draw_glyph->steal, draw_glyph->dot);
+    /* as the main screen's legend: a run is drawn solid, or in its
+     * colour, or reversed without colour */
+    if (solid)
+        snprintf(buf, sizeof buf, "%s ran on a CPU   %s waited for a CPU   %s preempted   "
+                 "%s stolen   %s idle", draw_glyph->fill, draw_glyph->wait, draw_glyph->pre,
+                 draw_glyph->steal, draw_glyph->dot);
+    else
+        snprintf(buf, sizeof buf, "a %s run ran on a CPU   %s waited for a CPU   %s "
+                 "preempted   %s stolen   %s idle", run, draw_glyph->wait, draw_glyph->pre,
+                 draw_glyph->steal, draw_glyph->dot);
+    if (draw_width(buf) > cols - 2) {
+        if (solid)
+            snprintf(buf, sizeof buf, "%s ran  %s waited for a CPU  %s idle  %s see ? help",
+                     draw_glyph->fill, draw_glyph->wait, draw_glyph->dot, draw_glyph->warn);
+        else
+            snprintf(buf, sizeof buf, "%s: ran  %s waited for a CPU  %s idle  %s see ?",
+                     run, draw_glyph->wait, draw_glyph->dot, draw_glyph->warn);
+    }
     draw_put_cut(y, 1, cols - 1, draw_role[R_DIM], buf);
 }
 
-/* The notes on the figures, rows y .. last, each whole or not at all. */
-static void draw_notes(const ui_cmp *c, int y, int last, int cols, int utf8)
+/* The notes on the figures, rows y .. last, each whole or not at all;
+ * where the one on a slowed run (the second) does not fit, its short
+ * form on row `spare` when that is free (>= 0). */
+static void draw_notes(const ui_cmp *c, int y, int last, int spare, int cols, int utf8)
 {
-    char lines[4][UI_CMP_NOTE];
-    int i, n = ui_cmp_notes(c, utf8, lines, 4);
+    char lines[8][UI_CMP_NOTE], brief[UI_CMP_NOTE];
+    int i, n = ui_cmp_notes(c, utf8, lines, 8);
 
     for (i = 0; i < n; i++) {
         int need = draw_wrap(-1, 8, 1, cols - 1, A_NORMAL, lines[i]);
@@ -253,6 +276,8 @@ static void draw_notes(const ui_cmp *c, int y, int last, int cols, int utf8)
             break;
         y += draw_wrap(y, need, 1, cols - 1, draw_role[R_DIM], lines[i]);
     }
+    if (i < 2 && spare >= 0 && ui_cmp_short_note(c, utf8, brief, sizeof brief))
+        draw_put_cut(spare, 1, cols - 1, draw_role[R_WARN], brief);
 }
 
 /* The longest routine name of any run, as the main screen sizes it. */
@@ -272,33 +297,39 @@ static int name_width(const ui_cmp *c, int cols)
 
 static void draw_cmp_help(int rows, int cols)
 {
-    int w = cols < 64 ? cols : 64, x0 = (cols - w) / 2, h = 0, i, y;
+    char text[512];
+    int w = cols < 64 ? cols : 64, x0 = (cols - w) / 2, h = 0, i, y, top, tn;
 
+    /* the marks the screen's one-row legend may leave out, then the figures */
+    snprintf(text, sizeof text, "%s waited for a CPU (a core that held a routine or had one "
+             "queued); %s N on M CPUs: more cores than CPUs; %s busy: other programs used "
+             "half a CPU or more.  One column is one tick in every run; speedup: the first "
+             "run's ticks / this run's", draw_glyph->wait, draw_glyph->warn, draw_glyph->warn);
+    tn = draw_wrap(-1, 8, x0 + 2, x0 + w - 2, A_NORMAL, text);
     for (i = 0; ui_cmp_keys[i].action != UI_ACT_NONE; i++)
         h += ui_cmp_keys[i].label != NULL;
-    h += 6;
+    h += tn + 3;                    /* borders, a blank row, the text */
     if (h > rows)
         h = rows;
-    y = (rows - h) / 2;
+    top = y = (rows - h) / 2;
     draw_pane_box(y, x0, h, w, "compare: keys");
-    for (i = 0, y++; ui_cmp_keys[i].action != UI_ACT_NONE && y < (rows - h) / 2 + h - 4; i++) {
+    for (i = 0, y++; ui_cmp_keys[i].action != UI_ACT_NONE && y < top + h - 2 - tn; i++) {
         if (ui_cmp_keys[i].label == NULL)
             continue;
         draw_put(y, x0 + 2, x0 + 16, draw_role[R_KEY], ui_cmp_keys[i].label);
         draw_put(y, x0 + 16, x0 + w - 1, A_NORMAL, ui_cmp_keys[i].help);
         y++;
     }
-    draw_wrap(y + 1, 2, x0 + 2, x0 + w - 2, draw_role[R_DIM],
-              "one column is one tick in every run; speedup: the first run's ticks / "
-              "this run's");
-    draw_put((rows - h) / 2 + h - 1, x0 + 2, x0 + w - 1, draw_role[R_DIM], " Esc or ? closes ");
+    draw_wrap(y + 1, top + h - 2 - y, x0 + 2, x0 + w - 2, draw_role[R_DIM], text);
+    draw_put(top + h - 1, x0 + 2, x0 + w - 1, draw_role[R_DIM], " Esc or ? closes ");
 }
 
 void ui_cmp_draw(ui_cmp_view *cv)
 {
     const ui_cmp *c = cv->c;
     layout L;
-    int rows = LINES, cols = COLS, i, y, avail, nrows[UI_CMP_MAX], total = 0;
+    int rows = LINES, cols = COLS, i, y, avail, nrows[UI_CMP_MAX], shown[UI_CMP_MAX];
+    int extra[UI_CMP_MAX], level;
     char sum[512];
 
     erase();
@@ -327,22 +358,30 @@ void ui_cmp_draw(ui_cmp_view *cv)
     L.namew = name_width(c, cols);
     L.tl_x = 5 + L.namew + 1;
     L.tl_w = cols - 1 - L.tl_x;
+    for (i = 0; i < c->nruns; i++) {
+        char more[32];
+        shown[i] = nrows[i] < run_lanes(&c->runs[i]) ? nrows[i] : run_lanes(&c->runs[i]);
+        hidden_text(run_lanes(&c->runs[i]) - shown[i], more, sizeof more);
+        extra[i] = draw_width(more);
+    }
+    /* one wording for every run's line: the widest that fits them all */
+    level = ui_cmp_status_level(c, cv->utf8, cols - 6, extra);
     y = 2;
     for (i = 0; i < c->nruns; i++) {
-        int shown = nrows[i] < run_lanes(&c->runs[i]) ? nrows[i] : run_lanes(&c->runs[i]);
-        draw_run_border(cv, i, &L, y++, run_lanes(&c->runs[i]) - shown);
-        draw_run_lanes(cv, i, &L, y, shown);
-        y += shown;
-        total += shown;
+        draw_run_border(cv, i, &L, y++, run_lanes(&c->runs[i]) - shown[i], level);
+        draw_run_lanes(cv, i, &L, y, shown[i]);
+        y += shown[i];
     }
     draw_put(y, 0, 1, draw_role[R_BORDER], draw_glyph->bl);
     draw_repeat(y, 1, cols - 1, draw_role[R_BORDER], draw_glyph->h);
     draw_put(y, cols - 1, cols, draw_role[R_BORDER], draw_glyph->br);
     draw_axis(c, &L, y + 1);
+    /* the legend under the axis, or on the message row when that is free */
     if (y + 2 < rows - 2)
         draw_key_legend(y + 2, cols, cv->utf8);
-    draw_notes(c, y + 4, rows - 3, cols, cv->utf8);
-    (void)total;
+    else if (cv->message[0] == '\0')
+        draw_key_legend(rows - 2, cols, cv->utf8);
+    draw_notes(c, y + 4, rows - 3, y + 3 <= rows - 3 ? y + 3 : -1, cols, cv->utf8);
     if (cv->message[0] != '\0')
         draw_put_cut(rows - 2, 1, cols - 1, draw_role[R_WARN], cv->message);
     draw_hint_line(rows - 1, cols, cv->utf8);

@@ -36,7 +36,7 @@ const ui_key ui_keys[] = {
       "faster / slower: 1/16x .. 64x, max", "</> speed" },
     { { '<', ',', 0 },             NULL,          UI_ACT_SLOWER, NULL, NULL },
     { { 'c', 'C', 0 },             "c",           UI_ACT_COMPARE,
-      "compare 1 core with these, side by side", "c compare" },
+      "compare 1 core with these, together", "c compare" },
     { { 'p', 'P', 0 },             "p",           UI_ACT_PREEMPT,
       "preemption on/off (off: run to block)", "p preempt" },
     { { 'r', 'R', 0 },             "r",           UI_ACT_RESTART,

@@ -320,6 +320,9 @@ static void fill(ui_lane *ln, uint64_t from, uint64_t to, uint32_t routine, uint
             c->flags |= UI_CELL_RUN;
         } else if (flags & UI_CELL_PARKED) {
             c->flags |= UI_CELL_PARKED;
+        } else if (flags & UI_CELL_NOCPU) {
+            c->flags |= UI_CELL_NOCPU;
+            c->nocpu = (uint16_t)(c->nocpu + amount);
         }
     }
 }
@@ -335,9 +338,29 @@ static void extend(ui_model *m, int l, uint64_t t)
         fill(ln, ln->filled, t, ln->cur, ln->run_since, (ln->slices & 1) ? UI_CELL_ALT : 0);
         ln->busy_mt += t - ln->filled;
     } else if (ln->used) {
-        fill(ln, ln->filled, t, 0, ln->filled, ln->parked ? UI_CELL_PARKED : 0);
+        fill(ln, ln->filled, t, 0, ln->filled, ln->parked ? UI_CELL_PARKED
+             : m->st.queued[FOLD_GLOBAL_Q] > 0 || m->st.queued[l] > 0 ? UI_CELL_NOCPU : 0);
     }
     ln->filled = t;
+}
+
+/* Before an event that can move a routine in or out of a run queue: every
+ * lane's timeline up to it, so an idle lane's span is judged by the
+ * queues as they were during it, not as the event leaves them. */
+static void extend_all(ui_model *m, const lanes_event *e)
+{
+    int l;
+
+    switch (e->kind) {
+    case LANES_EV_SPAWN: case LANES_EV_RUN: case LANES_EV_STOP: case LANES_EV_WAKE:
+    case LANES_EV_STEAL: case LANES_EV_PARK: case LANES_EV_MOVE:
+        for (l = 0; l < m->nlanes && l < LANES_MAX_CORES; l++)
+            if (m->lanes[l].used)
+                extend(m, l, e->t_rt);
+        break;
+    default:
+        break;
+    }
 }
 
 static void mark(ui_model *m, int l, uint64_t tick, int flag)
@@ -416,6 +439,11 @@ int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c)
     if (ln->cur != 0 && ln->cpu_upto > ln->run_since && (c->tick + 1) * 1000 > ln->cpu_upto)
         return ln->cpu_starved;        /* not measured yet: the latest word */
     return fold_cpu_starved(c->wait, c->amount);
+}
+
+int ui_model_cell_nocpu(const ui_cell *c)
+{
+    return c != NULL && !(c->flags & (UI_CELL_RUN | UI_CELL_PARKED)) && c->nocpu * 2 > 1000;
 }
 
 void ui_model_set_tick(ui_model *m, uint64_t tick_ns)
@@ -870,6 +898,7 @@ static void fold_one(ui_model *m, const lanes_event *e)
         m->now = e->t_rt;
     if (l >= 0)
         extend(m, l, e->t_rt);
+    extend_all(m, e);
     fold_state_feed(&m->st, e, 1);     /* the shared counts first */
 
     switch (e->kind) {

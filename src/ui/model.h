@@ -31,9 +31,10 @@ enum {
     UI_CELL_PREEMPT = 0x4,         /* a slice ended here by preemption       */
     UI_CELL_STEAL   = 0x8,         /* a stolen routine started here          */
     UI_CELL_SEEN    = 0x10,        /* the tick has passed (else: no data)    */
-    UI_CELL_ALT     = 0x20         /* its routine's slice is an odd one of the
+    UI_CELL_ALT     = 0x20,        /* its routine's slice is an odd one of the
                                       lane's: neighbouring slices differ,
                                       even without colour                   */
+    UI_CELL_NOCPU   = 0x40         /* idle with work queued for it (nocpu)   */
 };
 
 typedef struct ui_cell {
@@ -44,6 +45,11 @@ typedef struct ui_cell {
                                       in it, by the CPU events covering it   */
     uint16_t wait;                 /* milli-ticks it waited for a CPU        */
     uint8_t  flags;                /* UI_CELL_*                              */
+    uint16_t nocpu;                /* milli-ticks the lane, on and holding no
+                                      routine, had one queued that it would
+                                      take at once (the global queue, its
+                                      own) and took none: its thread had no
+                                      CPU (ui_model_cell_nocpu)              */
 } ui_cell;
 
 typedef struct ui_lane {
@@ -212,6 +218,15 @@ int ui_model_ran(const ui_model *m, int lane, int ticks);
  * CPU event (a thread without a CPU cannot report): until it comes they
  * take the state the lane's latest CPU event gave, not "running". */
 int ui_model_cell_waiting(const ui_model *m, int lane, const ui_cell *c);
+
+/* Cell c of `lane` is an idle tick of waiting for a CPU: the lane held no
+ * routine, yet for more than half the tick a routine sat in the global
+ * queue or the lane's own, which a lane whose thread runs takes within
+ * microseconds (the scheduler's rule), so its thread had no CPU.  Seen
+ * when a busy machine leaves a lane's thread unscheduled as the run
+ * starts or after an idle sleep; the CPU events do not cover it (they
+ * sample lanes_work only), so the queues are the evidence. */
+int ui_model_cell_nocpu(const ui_cell *c);
 
 /* Parallelism: the lanes' CPU time / wall time not paused (fold/cpu.h). */
 double ui_model_parallelism(const ui_model *m);

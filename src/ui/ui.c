@@ -57,7 +57,11 @@ typedef struct ui_state {
     const scn_program *prog;       /* NULL: a recording whose text this lanes
                                       cannot read                          */
     int          replay;           /* the source is a recording (--replay) */
-    char         title[320];       /* a replay's: the recording's title    */
+    int          attached;         /* the source is a program attached (lanes
+                                      attach): it cannot be run again      */
+    char         title[320];       /* a replay's: the recording's title (the
+                                      header puts "replay ·" before it); an
+                                      attached program's                   */
     char         end_word[32];     /* a replay's end: how the run ended    */
     uint64_t     rec_tick;         /* a replay's tick when it was recorded */
     play        *play;           /* the source, the pump and its folds    */
@@ -250,7 +254,8 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
         s->write_failed = 1;
         snprintf(s->write_err, sizeof s->write_err, "lanes: %s\n", e);
         /* a recording damaged since the screen checked it: bad input */
-        s->status = play_error_from(s->play) == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
+        s->status = s->replay && play_error_from(s->play) == PLAY_FROM_SOURCE ? EXIT_USAGE
+                                                                             : EXIT_SYSTEM;
         s->quit = 1;
     }
     return total;
@@ -261,7 +266,8 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
 /* What runs the run again, for the end's words. */
 static const char *again_words(const ui_state *s)
 {
-    return s->replay ? "r plays it again, Left looks back"
+    return s->attached ? "Left looks back"
+         : s->replay ? "r plays it again, Left looks back"
                      : "r runs it again, 1-9 on that many cores";
 }
 
@@ -301,6 +307,20 @@ static void check_end(ui_state *s)
     }
     if (st == SCN_TIMEOUT)
         return;
+    if (st == PLAY_STOPPED && s->attached) {    /* the program exited: the picture stays */
+        play_outcome o;
+
+        play_outcome_of(s->play, &o);
+        s->ended = SCN_DONE + 1;
+        s->dirty = 1;
+        s->view.end = UI_END_DONE;
+        snprintf(s->view.message, sizeof s->view.message, "%s %s q quits, %s",
+                 o.message != NULL && *o.message ? o.message : "the program ended",
+                 s->view.utf8 ? "\xe2\x80\x94" : "-", again_words(s));
+        s->status = o.how != NULL ? o.exit_status : EXIT_DONE;
+        s->view.about = "the program has exited; its picture stays";
+        return;
+    }
     if (st == PLAY_STOPPED) {       /* a recorded run stopped before its end */
         play_outcome o = { 0 };
 
@@ -520,6 +540,10 @@ static void again_on_cores(ui_state *s, int action, int code)
 {
     int n = play_cores(s->play);
 
+    if (s->attached) {
+        say(s, "the program has exited: q quits");
+        return;
+    }
     n = action == UI_ACT_CORES_N ? code - '0' : n + (action == UI_ACT_CORE_MORE ? 1 : -1);
     if (n < 1 || n > LANES_MAX_CORES)
         n = play_cores(s->play);
@@ -536,7 +560,8 @@ static void compare_now(ui_state *s)
     char msg[sizeof s->view.message];
 
     if (s->prog == NULL) {
-        say(s, "compare needs the scenario, and this recording's does not parse here");
+        say(s, "%s", s->attached ? "compare needs a scenario: an attached program has none"
+                     : "compare needs the scenario, and this recording's does not parse here");
         return;
     }
     cores[0] = 1;
@@ -669,7 +694,9 @@ static void act(ui_state *s, int action, int code)
             say(s, "preemption off: a routine runs until it blocks, sleeps or yields");
         break;
     case UI_ACT_RESTART:
-        if (restart(s, play_cores(s->play)) == 0)
+        if (s->attached)
+            say(s, "an attached program cannot be run again: q detaches, it goes on");
+        else if (restart(s, play_cores(s->play)) == 0)
             say(s, s->replay ? "playing the recording again from its start" : "restarted");
         break;
     case UI_ACT_NEXT: select_step(s, 1); break;
@@ -899,6 +926,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
 {
     ui_state *s;
     play_fold model, hfold;
+    play_about about;
     char err[600] = "";
     const char *nc = getenv("NO_COLOR");
     int sigfd = -1, status, colour, utf8;
@@ -913,7 +941,15 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->play = p;
     if (opts->for_ticks > 0)        /* --for: the runtime stops there itself */
         play_pause_at_start(p, (uint64_t)opts->for_ticks * 1000u);
-    if (prog == NULL) {             /* --replay: the recording says what ran */
+    play_about_run(p, &about);
+    s->attached = strcmp(about.kind, "attached") == 0;
+    if (s->attached) {              /* lanes attach: the program says */
+        s->base_tick = about.tick_ns;
+        s->speed = speed_index(opts->speed);
+        s->cores = about.cores;
+        s->quantum = about.quantum;
+        snprintf(s->title, sizeof s->title, "%s", about.title);
+    } else if (prog == NULL) {      /* --replay: the recording says what ran */
         play_about a;
         play_about_run(p, &a);
         s->replay = 1;
@@ -970,9 +1006,10 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     colour = !opts->no_color && !(nc != NULL && *nc != '\0');
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     s->view.m = &s->model;
-    s->view.title = s->replay ? s->title : scn_title(prog);
+    s->view.title = s->replay || s->attached ? s->title : scn_title(prog);
     s->view.replay = s->replay;
-    s->view.about = s->prog != NULL ? scn_about(s->prog) : "";
+    s->view.about = s->prog != NULL ? scn_about(s->prog)
+                  : s->attached ? "q detaches: the program goes on at full speed" : "";
     s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */
@@ -987,7 +1024,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     status = loop(s, sigfd);
     if (s->write_failed)            /* the trace could not be written, or the
                                        recording read on (bad input): said below */
-        status = play_error_from(p) == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
+        status = s->replay && play_error_from(p) == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
 
     ui_term_stop();
 out:

@@ -21,10 +21,16 @@ for size in "100 30" "60 16"; do
     start $size -- --ascii --paused --compare 1,2 "$dir/short.lanes"
     wait_for 'tick 0 of [0-9]+' 60
     # the status lines, each on the border over its own lanes
-    l1=$(screen | grep -n '^+ 1 core: [0-9][0-9]* ticks' | cut -d: -f1)
-    l2=$(screen | grep -n '^+ 2 cores: [0-9][0-9]* ticks' | cut -d: -f1)
+    # (at 60 columns both may take the short form, "2c: 40t . par 0.95 . x1.9")
+    l1=$(screen | grep -n '^+ \(1 core: [0-9][0-9]* ticks\|1c: [0-9][0-9]*t\)' | cut -d: -f1)
+    l2=$(screen | grep -n '^+ \(2 cores: [0-9][0-9]* ticks\|2c: [0-9][0-9]*t\)' | cut -d: -f1)
     [ -n "$l1" ] && [ -n "$l2" ] || fail "no status line for each run ($size)"
-    screen | grep -q '2 cores: [0-9]* ticks .*speedup' || fail "no speedup on the 2-core line"
+    screen | grep -q '\(2 cores: [0-9]* ticks .*speedup\|2c: [0-9]*t .* x[0-9]\)' ||
+        fail "no speedup on the 2-core line"
+    # one wording for both: both long or both short
+    [ "$(screen | grep -c '^+ [12]c: ')" != 1 ] || fail "the runs' lines differ in form ($size)"
+    # the marks' legend is there at every size
+    screen | grep -q 'waited for a CPU' || fail "no legend ($size)"
     screen | sed -n "$((l1 + 1))p" | grep -q '^|  0 ' || fail "no lane under the 1-core line"
     screen | sed -n "$((l2 + 1)),$((l2 + 2))p" | grep -c '^|  [01] ' | grep -q 2 ||
         fail "not two lanes under the 2-core line ($size)"

@@ -29,7 +29,11 @@ pid=$(pgrep -f "^$lanes restaurant" | head -1)
 [ -n "$pid" ] || fail "lanes did not start"
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
-fds() { ls "/proc/$pid/fd" | wc -l; }
+# open files but each lane's /proc/.../schedstat (one per lane thread that
+# has run, so it follows the core count, not the time run)
+fds() {
+    for f in /proc/"$pid"/fd/*; do readlink "$f"; done | grep -vc '/schedstat$'
+}
 # let it warm up (first restart, first resizes) before the baseline
 tm send-keys -t s r 4; sleep 2
 rss0=$(rss); fds0=$(fds)

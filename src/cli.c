@@ -38,8 +38,8 @@ static const char usage_text[] =
 "                       --headless needs it for a scenario that can run forever\n"
 "      --record FILE    keep the whole run in FILE, a recording (on the screen:\n"
 "                       until the first restart)\n"
-"      --replay FILE    show a recorded run instead of running one (with --headless:\n"
-"                       the same summary and trace as the run gave)\n"
+"      --replay FILE    show a recorded run instead of running one (with\n"
+"                       --headless: the same summary and trace as the run gave)\n"
 "      --sweep COUNTS   with --headless: run once per core count (1..8 or 1,2,4),\n"
 "                       one run after another, and compare them (speedup)\n"
 "      --compare COUNTS play the scenario's runs at 2 to 4 core counts (1,4)\n"
@@ -55,10 +55,11 @@ static const char usage_text[] =
 "\n"
 "Keys: space pause/resume, s step, +/- cores, 1-9 cores, >/< speed,\n"
 "p preemption, c compare (1 core and this many), r restart, Tab select,\n"
+"history: Left/Right a tick, Home first, [ ] decisions, End back to now;\n"
 "? help, q quit.\n"
 "\n"
-"Exit status: 0 done, 1 system error, 2 bad usage or scenario file,\n"
-"3 deadlock, 4 scenario fault.\n";
+"Exit status: 0 done, 1 system error, 2 bad usage, scenario or recording,\n"
+"3 deadlock, 4 scenario fault, 128+N ended by signal N (130: Ctrl-C).\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
        OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR, OPT_RECORD,

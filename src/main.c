@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "scn/scn.h"
 #include "play/play.h"
+#include "rec/rec.h"
 #include "ui/ui.h"
 #include "ui/compare.h"
 #include "report/out.h"
@@ -106,6 +107,12 @@ static int replay(const lanes_opts *o)
 
     if (status != 0)
         return status;
+    /* the screen reads the whole file first: a damaged recording is said
+     * before the screen opens, never halfway through its playback */
+    if (!o->headless && rec_check(o->replay, err, sizeof err) != 0) {
+        out_say(err);
+        return EXIT_USAGE;
+    }
     if (!o->headless)               /* the folds' out of memory: the terminal first */
         out_on_out_of_memory(ui_restore_for_exit);
     if (play_source_recording(o->replay, o->headless ? 0 : 1, &src, err, sizeof err) != 0) {

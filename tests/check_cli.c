@@ -39,7 +39,18 @@ START_TEST(test_cli_help)
     ck_assert_int_eq(R.status, 0);
     ck_assert_ptr_nonnull(strstr(R.out, "usage: lanes"));
     ck_assert_ptr_nonnull(strstr(R.out, "--headless"));
+    /* every key a user meets (history's too) and every exit status */
+    ck_assert_ptr_nonnull(strstr(R.out, "Home first, [ ] decisions, End back to now"));
+    ck_assert_ptr_nonnull(strstr(R.out, "Left/Right"));
+    ck_assert_ptr_nonnull(strstr(R.out, "128+N"));
     ck_assert_str_eq(R.err, "");
+    /* the help fits 80 columns */
+    for (const char *l = R.out, *e; *l != '\0'; l = *e ? e + 1 : e) {
+        e = strchr(l, '\n');
+        if (e == NULL)
+            e = l + strlen(l);
+        ck_assert_msg(e - l <= 80, "a help line of %d columns", (int)(e - l));
+    }
     run_lanes(&R, (const char *[]){ "-h", NULL }, NULL);
     ck_assert_int_eq(R.status, 0);
 }

@@ -809,6 +809,42 @@ START_TEST(test_draw_note_over_end_message)
 }
 END_TEST
 
+/* A replay: 'replay ·' stays whole at 100 and 60 columns (the title
+ * gives way), its hint line offers its keys, not cores; a recorded run
+ * that was restarted ends as restarted, not done; history's state is
+ * 'history', not the run's speed. */
+START_TEST(test_draw_replay_header_and_keys)
+{
+    int cols[2] = { 100, 60 }, i;
+
+    for (i = 0; i < 2; i++) {
+        restaurant(4);
+        ev(0, LANES_EV_CORES, -1, 0, 4, 1);
+        V.replay = 1;
+        resize_term(i == 0 ? 30 : 16, cols[i]);
+        draw(1);
+        ck_assert_msg(strncmp(row_text(0), "replay . Fast", 13) == 0, "%d: %s", cols[i],
+                      row_text(0));
+        ck_assert_ptr_nonnull(strstr(row_text(LINES - 1), "r again"));
+        ck_assert_ptr_null(strstr(row_text(LINES - 1), "cores"));
+        ck_assert_ptr_nonnull(strstr(row_text(0), "> 1x"));
+        V.end = UI_END_STOPPED;
+        V.end_word = "restarted";
+        draw(1);
+        ck_assert_ptr_nonnull(strstr(row_text(0), "# restarted"));
+        ck_assert_ptr_null(strstr(row_text(0), "done"));
+        V.end = UI_END_NONE;
+        V.history = 1;
+        snprintf(V.banner, sizeof V.banner, "hist t3/12");
+        draw(1);
+        ck_assert_ptr_nonnull(strstr(row_text(0), "|| history"));
+        ck_assert_ptr_null(strstr(row_text(0), "1x"));
+        ui_model_free(&M);
+    }
+    ui_model_init(&M, 1, 0, namer, NULL);   /* for the teardown */
+}
+END_TEST
+
 /* A scenario's note shows on the explanation line while fresh; a pausing
  * note, while paused, says so and how to go on; it gives way to a step's
  * account, goes when old, and never hides the end. */
@@ -1202,6 +1238,7 @@ static Suite *draw_suite(void)
     tcase_add_test(tc, test_draw_detail_counts_wait_in_progress);
     tcase_add_test(tc, test_draw_side_pane_hides);
     tcase_add_test(tc, test_draw_note_over_end_message);
+    tcase_add_test(tc, test_draw_replay_header_and_keys);
     tcase_add_test(tc, test_draw_lesson_note);
     tcase_add_test(tc, test_draw_decisions_cut_with_ellipsis);
     tcase_add_test(tc, test_draw_decisions_ellipsis_utf8);

@@ -30,6 +30,7 @@
 #include "scn/scn.h"
 #include "ui/draw.h"
 #include "ui/hist.h"
+#include "ui/history.h"
 #include "ui/model.h"
 #include "modelfeed.h"
 
@@ -365,6 +366,54 @@ START_TEST(test_hist_decisions)
 }
 END_TEST
 
+/* The banner names the routine [ and ] follow; a narrow screen gets a
+ * short form that still has every key (End first). */
+START_TEST(test_history_banner)
+{
+    ui_history y;
+    lanes_event e[6];
+    char note[160], b[200];
+    const char *dot = "\xc2\xb7";
+    int i, cols;
+
+    memset(e, 0, sizeof e);
+    for (i = 0; i < 6; i++) {
+        e[i].routine = 1;
+        e[i].kind = LANES_EV_RUN;
+        e[i].t_rt = (uint64_t)(i + 1) * 3000 + 500;
+    }
+    ck_assert_int_eq(ui_history_init(&y, namer, NULL), 0);
+    ui_hist_reset(y.h, 1, 4, 0);
+    ui_hist_add(y.h, e, 6);
+    ck_assert_int_eq(ui_history_go(&y, 10, 19, note, sizeof note), UI_HIST_MOVED);
+    ui_history_banner(&y, 19, dot, "cook#1", 0, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(b, "tick 10 of 19"));
+    ck_assert_ptr_nonnull(strstr(b, "[ ]: cook#1's decisions"));
+    ui_history_banner(&y, 19, dot, NULL, 0, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(b, "[ ]: decisions"));
+    ck_assert_ptr_nonnull(strstr(b, "Home: first"));
+    /* 100 columns with a long name: the keys' words go before the name */
+    ui_history_banner(&y, 19, dot, "customer#20", 98, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(b, "[ ]: customer#20's decisions"));
+    ck_assert_ptr_nonnull(strstr(b, "End: back to now"));
+    /* 60 columns: the hint line has 58 */
+    ui_history_banner(&y, 19, dot, "cook#1", 58, b, sizeof b);
+    for (cols = 0, i = 0; b[i] != '\0'; i++)
+        cols += ((unsigned char)b[i] & 0xc0) != 0x80;
+    ck_assert_int_le(cols, 58);
+    ck_assert_ptr_nonnull(strstr(b, "t10/19"));
+    ck_assert_ptr_nonnull(strstr(b, "End: now"));
+    ck_assert_ptr_nonnull(strstr(b, "[ ]"));
+    ck_assert_ptr_nonnull(strstr(b, "Home"));
+    ck_assert_ptr_nonnull(strstr(b, "[ ]: cook#1"));
+    /* narrower still: the keys, without the name */
+    ui_history_banner(&y, 19, dot, "cook#1", 44, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(b, "End: now"));
+    ck_assert_ptr_nonnull(strstr(b, "[ ] Home"));
+    ui_history_free(&y);
+}
+END_TEST
+
 /* ---- a recorded stream: a real run, paused and stepped ---------------------- */
 
 static int keep(void *ctx, const lanes_event *ev, size_t n, const play_names *pn)
@@ -566,6 +615,7 @@ static Suite *hist_suite(void)
     tcase_add_test(tc, test_hist_seek_any_order);
     tcase_add_test(tc, test_hist_oldest_part_goes);
     tcase_add_test(tc, test_hist_decisions);
+    tcase_add_test(tc, test_history_banner);
     tcase_add_test(tc, test_hist_recorded_run);
     tcase_add_test(tc, test_hist_back_and_forth_draws_the_same);
     suite_add_tcase(s, tc);

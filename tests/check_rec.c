@@ -347,8 +347,13 @@ START_TEST(test_rec_every_truncation_refused)
     for (cut = 0; cut < len; cut++) {
         err[0] = '\0';
         ck_assert_msg(read_mem(bytes, cut, err, sizeof err) == -1, "cut at %zu read whole", cut);
-        ck_assert_msg(strstr(err, cut == 0 ? "empty" : "truncated") != NULL,
+        ck_assert_msg(strstr(err, cut == 0 ? "empty" : "truncated: ") != NULL,
                       "cut at %zu: %s", cut, err);
+        if (cut > 0) {              /* where the file ends, not only the record */
+            char want[64];
+            snprintf(want, sizeof want, "the file ends at byte %zu", cut);
+            ck_assert_msg(strstr(err, want) != NULL, "cut at %zu: %s", cut, err);
+        }
         ck_assert_msg(strncmp(err, "mem: ", 5) == 0, "cut at %zu: %s", cut, err);
     }
     free(bytes);
@@ -369,6 +374,14 @@ START_TEST(test_rec_flipped_bits_refused)
             ck_assert_msg(read_mem(bytes, len, err, sizeof err) == -1,
                           "bit %d of byte %zu flipped: read whole", bit, at);
             ck_assert_msg(err[0] != '\0', "no message for byte %zu", at);
+            if (strstr(err, "checksum") != NULL) {  /* names the record hit */
+                const char *b = strstr(err, " record at byte ");
+                unsigned long long rat;
+                ck_assert_msg(strncmp(err, "mem: corrupt: the checksum of the ", 34) == 0 &&
+                              b != NULL && sscanf(b, " record at byte %llu", &rat) == 1 &&
+                              rat <= at && strstr(b, " does not match") != NULL,
+                              "byte %zu: %s", at, err);
+            }
             bytes[at] ^= (uint8_t)(1u << bit);
         }
     }
@@ -376,7 +389,7 @@ START_TEST(test_rec_flipped_bits_refused)
     bytes = realloc(bytes, len + 1);
     bytes[len] = 'x';
     ck_assert_int_eq(read_mem(bytes, len + 1, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "after its end record") != NULL, "%s", err);
+    ck_assert_msg(strstr(err, "bytes after the end record") != NULL, "%s", err);
     free(bytes);
 }
 END_TEST

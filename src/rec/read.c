@@ -36,6 +36,7 @@ struct rec_reader {
     size_t    blk_at, blk_len; /* the events block: rec[blk_at..blk_len)    */
     uint64_t  blk_left;        /* events still to decode in it              */
     uint64_t  blk_off;         /* its record's offset, for messages         */
+    int       rec_type;        /* the type of the record read last          */
     rec_codec codec;
     rec_name *names;           /* open addressing on (what, id)             */
     size_t    names_cap, names_used;
@@ -65,15 +66,20 @@ static void fail(rec_reader *r, const char *fmt, ...)
     snprintf(r->err, sizeof r->err, "%s: %s", r->label, what);
 }
 
-static void truncated(rec_reader *r, uint64_t at, const char *where)
+/* The file ends early: `what` says where, with the file's length. */
+static void truncated(rec_reader *r, const char *what)
 {
-    fail(r, "truncated at byte %" PRIu64 ": the recording ends %s (the run that wrote it "
-         "was stopped before its end, or its disk was full)", at, where);
+    fail(r, "truncated: %s (the run that wrote it was stopped before its end, or its disk "
+         "was full)", what);
 }
 
-static void corrupt(rec_reader *r, uint64_t at, const char *what)
+static const char *type_name(int type);
+
+/* Damage inside the record read last: its type and where it starts. */
+static void corrupt(rec_reader *r, const char *what)
 {
-    fail(r, "corrupt at byte %" PRIu64 ": %s", at, what);
+    fail(r, "corrupt: the %s record at byte %" PRIu64 ": %s", type_name(r->rec_type),
+         r->blk_off, what);
 }
 
 static void read_failed(rec_reader *r)
@@ -127,8 +133,11 @@ static int read_record(rec_reader *r, int *type, size_t *len)
         return rc;
     for (;;) {                           /* the length varint, byte by byte */
         if ((rc = get(r, head + hn, 1)) <= 0) {
-            if (rc == 0)
-                truncated(r, at, "inside a record's length");
+            if (rc == 0) {
+                snprintf(msg, sizeof msg, "the record at byte %" PRIu64 " is cut off inside "
+                         "its length, the file ends at byte %" PRIu64, at, r->off);
+                truncated(r, msg);
+            }
             return -1;
         }
         hn++;
@@ -137,7 +146,8 @@ static int read_record(rec_reader *r, int *type, size_t *len)
     }
     k = rec_get_varint(head + 1, hn - 1, &v);
     if (k == 0 || v > REC_RECORD_MAX) {
-        corrupt(r, at, k == 0 ? "a record with a bad length" : "a record longer than 16 MiB");
+        fail(r, "corrupt: the record at byte %" PRIu64 " %s", at,
+             k == 0 ? "has a bad length" : "is longer than 16 MiB");
         return -1;
     }
     if (v > r->rec_cap) {
@@ -151,28 +161,29 @@ static int read_record(rec_reader *r, int *type, size_t *len)
     }
     if ((rc = get(r, r->rec, (size_t)v)) <= 0 || (rc = get(r, tail, 4)) <= 0) {
         if (rc == 0) {
-            snprintf(msg, sizeof msg, "inside its %s record", type_name(head[0]));
-            truncated(r, at, msg);
+            snprintf(msg, sizeof msg, "the %s record at byte %" PRIu64 " is cut off, the file "
+                     "ends at byte %" PRIu64, type_name(head[0]), at, r->off);
+            truncated(r, msg);
         }
         return -1;
     }
     crc = rec_crc32(rec_crc32(0, head, hn), r->rec, (size_t)v);
     if (crc != ((uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
                 (uint32_t)tail[3] << 24)) {
-        snprintf(msg, sizeof msg, "the checksum of its %s record does not match",
-                 type_name(head[0]));
-        corrupt(r, at, msg);
+        fail(r, "corrupt: the checksum of the %s record at byte %" PRIu64 " does not match",
+             type_name(head[0]), at);
         return -1;
     }
     if (head[0] != REC_T_HEADER && head[0] != REC_T_NAMES && head[0] != REC_T_EVENTS &&
         head[0] != REC_T_END && head[0] != REC_T_MESSAGE && (head[0] < 'a' || head[0] > 'z')) {
-        snprintf(msg, sizeof msg, "a record of unknown type 0x%02x", head[0]);
-        corrupt(r, at, msg);
+        fail(r, "corrupt: the record at byte %" PRIu64 " is of an unknown type 0x%02x", at,
+             head[0]);
         return -1;
     }
     *type = head[0];
     *len = (size_t)v;
     r->blk_off = at;
+    r->rec_type = head[0];
     return 1;
 }
 
@@ -241,8 +252,7 @@ static int parse_kv(rec_reader *r, const uint8_t *p, size_t len, kv_slot *slots,
 
     while (at < len) {
         if (!get_str(p, len, &at, &k, &kn) || !get_str(p, len, &at, &v, &vn)) {
-            snprintf(msg, sizeof msg, "its %s record is cut short inside", what);
-            corrupt(r, r->blk_off, msg);
+            corrupt(r, "a key or value is cut short");
             return -1;
         }
         for (i = 0; i < nslots; i++) {
@@ -257,9 +267,8 @@ static int parse_kv(rec_reader *r, const uint8_t *p, size_t len, kv_slot *slots,
                 if (slots[i].len != NULL)
                     *slots[i].len = vn;
             } else if (!get_num(v, vn, slots[i].num) || *slots[i].num > slots[i].max) {
-                snprintf(msg, sizeof msg, "its %s's %s is not a number it can be", what,
-                         slots[i].key);
-                corrupt(r, r->blk_off, msg);
+                snprintf(msg, sizeof msg, "its %s is not a number it can be", slots[i].key);
+                corrupt(r, msg);
                 return -1;
             }
         }
@@ -336,9 +345,9 @@ static int parse_end(rec_reader *r, const uint8_t *p, size_t len)
             return -1;
         }
     if (events != r->events) {
-        snprintf(msg, sizeof msg, "its end record counts %" PRIu64 " events, the file holds "
-                 "%" PRIu64, events, r->events);
-        corrupt(r, r->blk_off, msg);
+        snprintf(msg, sizeof msg, "it counts %" PRIu64 " events, the file holds %" PRIu64,
+                 events, r->events);
+        corrupt(r, msg);
         return -1;
     }
     r->end.status = r->estr[0];
@@ -411,17 +420,17 @@ static int parse_names(rec_reader *r, const uint8_t *p, size_t len)
     while (at < len) {
         uint8_t what = p[at++];
         if (what != 'r' && what != 'c') {
-            corrupt(r, r->blk_off, "a name of neither a routine nor a channel");
+            corrupt(r, "a name of neither a routine nor a channel");
             return -1;
         }
         k = rec_get_varint(p + at, len - at, &id);
         if (k == 0 || id == 0 || id > UINT32_MAX) {
-            corrupt(r, r->blk_off, "a name with a bad id");
+            corrupt(r, "a name with a bad id");
             return -1;
         }
         at += k;
         if (!get_str(p, len, &at, &s, &n) || n >= LANES_NAME_MAX) {
-            corrupt(r, r->blk_off, "a name cut short or longer than 31 bytes");
+            corrupt(r, "a name cut short or longer than 31 bytes");
             return -1;
         }
         if (set_name(r, what == 'c' ? REC_CHAN : REC_ROUTINE, (uint32_t)id, s, n) != 0)
@@ -456,7 +465,7 @@ static int add_message(rec_reader *r, const uint8_t *p, size_t len)
     char *m;
 
     if (len > REC_MESSAGE_MAX) {
-        corrupt(r, r->blk_off, "a message longer than 64 KiB");
+        corrupt(r, "a message longer than 64 KiB");
         return -1;
     }
     if (r->msgs_len == r->msgs_cap) {
@@ -502,9 +511,9 @@ static int next_block(rec_reader *r)
         rc = read_record(r, &type, &len);
         if (rc == 0) {
             char msg[120];
-            snprintf(msg, sizeof msg, "after %" PRIu64 " events, before its end record",
-                     r->events);
-            truncated(r, r->off, msg);
+            snprintf(msg, sizeof msg, "the file ends at byte %" PRIu64 ", after %" PRIu64
+                     " events, before its end record", r->off, r->events);
+            truncated(r, msg);
         }
         if (rc <= 0)
             return -1;
@@ -520,7 +529,7 @@ static int next_block(rec_reader *r)
         case REC_T_EVENTS:
             k = rec_get_varint(r->rec, len, &count);
             if (k == 0 || count == 0 || count > REC_BLOCK_MAX) {
-                corrupt(r, r->blk_off, "an events record with a bad count");
+                corrupt(r, "a bad count of events");
                 return -1;
             }
             r->blk_at = k;
@@ -533,7 +542,7 @@ static int next_block(rec_reader *r)
                 return -1;
             errno = 0;
             if ((c = fgetc(r->f)) != EOF) {
-                corrupt(r, r->off, "bytes after its end record");
+                fail(r, "corrupt: bytes after the end record, from byte %" PRIu64, r->off);
                 return -1;
             }
             if (ferror(r->f)) {
@@ -543,7 +552,7 @@ static int next_block(rec_reader *r)
             r->ended = 1;
             return 0;
         case REC_T_HEADER:
-            corrupt(r, r->blk_off, "a second header record");
+            corrupt(r, "a second header");
             return -1;
         default:                         /* a lowercase type: not ours to read */
             break;
@@ -568,14 +577,14 @@ ssize_t rec_read_events(rec_reader *r, lanes_event *out, size_t max)
         k = rec_decode_event(&r->codec, r->rec + r->blk_at, r->blk_len - r->blk_at,
                              &out[n], &why);
         if (k == 0) {
-            corrupt(r, r->blk_off, why);
+            corrupt(r, why);
             break;
         }
         r->blk_at += k;
         n++;
         r->events++;
         if (--r->blk_left == 0 && r->blk_at != r->blk_len) {
-            corrupt(r, r->blk_off, "an events record longer than its events");
+            corrupt(r, "bytes after its last event");
             break;
         }
     }
@@ -627,19 +636,21 @@ static int read_magic(rec_reader *r)
     }
     if (line[n - 1] != '\n') {
         if (n < sizeof line - 1) {
-            truncated(r, 0, "inside its first line");
+            char msg[80];
+            snprintf(msg, sizeof msg, "the file ends at byte %zu, inside its first line", n);
+            truncated(r, msg);
             return -1;
         }
         fail(r, "not a lanes recording (its first line is not '%s N')", REC_MAGIC);
         return -1;
     }
     if (n == plen + 2 || line[plen + 1] == '0') {
-        corrupt(r, 0, "its first line has no version number");
+        fail(r, "corrupt: its first line has no version number");
         return -1;
     }
     for (c = (int)plen + 1; line[c] != '\n'; c++) {
         if (line[c] < '0' || line[c] > '9' || v > 100000000) {
-            corrupt(r, 0, "its first line has a bad version number");
+            fail(r, "corrupt: its first line has a bad version number");
             return -1;
         }
         v = v * 10 + (unsigned long)(line[c] - '0');
@@ -673,10 +684,15 @@ static rec_reader *open_stream(FILE *f, int own, const char *label, rec_header *
     r->own = own;
     if (read_magic(r) == 0) {
         rc = read_record(r, &type, &len);
-        if (rc == 0)
-            truncated(r, r->off, "before its header");
+        char msg[80];
+
+        if (rc == 0) {
+            snprintf(msg, sizeof msg, "the file ends at byte %" PRIu64 ", before its header",
+                     r->off);
+            truncated(r, msg);
+        }
         else if (rc > 0 && type != REC_T_HEADER)
-            corrupt(r, r->blk_off, "its first record is not the header");
+            corrupt(r, "the first record must be the header");
         else if (rc > 0)
             parse_header(r, r->rec, len, h);
     }
@@ -738,4 +754,35 @@ void rec_close_read(rec_reader *r)
     free(r->rec);
     free(r->label);
     free(r);
+}
+
+static int rec_has_message(const rec_reader *r)
+{
+    return r->msgs_head < r->msgs_len;
+}
+
+/* Reads the whole recording once (rec.h). */
+int rec_check(const char *path, char *err, size_t errlen)
+{
+    rec_header h;
+    rec_reader *r = rec_open_read(path, &h, err, errlen);
+    lanes_event *ev;
+    ssize_t n;
+
+    if (r == NULL)
+        return -1;
+    if ((ev = malloc(REC_BLOCK_MAX * sizeof *ev)) == NULL) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(ENOMEM));
+        rec_close_read(r);
+        return -1;
+    }
+    /* a message stops a read early: take them as they come */
+    while ((n = rec_read_events(r, ev, REC_BLOCK_MAX)) > 0 || rec_has_message(r))
+        for (char *m; (m = rec_take_message(r)) != NULL;)
+            free(m);
+    free(ev);
+    if (n < 0)
+        snprintf(err, errlen, "%s", rec_read_error(r));
+    rec_close_read(r);
+    return n < 0 ? -1 : 0;
 }

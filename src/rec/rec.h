@@ -123,6 +123,12 @@ typedef struct rec_reader rec_reader;
  * does not read, or is truncated or corrupt before its first event. */
 rec_reader *rec_open_read(const char *path, rec_header *h, char *err, size_t errlen);
 
+/* Reads the recording `path` (a file, not "-") through once, every
+ * record's checksum and every event: 0 when it is whole, or -1 with the
+ * message rec_read_events would give at its damage (the screen checks a
+ * recording before it opens, so that a bad one never shows). */
+int rec_check(const char *path, char *err, size_t errlen);
+
 /* The same from memory (the fuzz target); `label` names it in messages.
  * The bytes must outlive the reader. */
 rec_reader *rec_open_mem(const void *data, size_t size, const char *label, rec_header *h,

@@ -157,12 +157,17 @@ static void draw_header(ui_view *v, const layout *L)
     char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
     int cpus = draw_cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
     int warn = over || fold_cpu_machine_busy(&m->st.cpu);
-    attr_t ra = v->end == UI_END_DONE ? draw_role[R_OK]
+    attr_t ra = v->end == UI_END_DONE || v->end == UI_END_STOPPED ? draw_role[R_OK]
               : v->end != UI_END_NONE ? draw_role[R_ERROR] : A_NORMAL;
     double t = (double)m->now / 1000.0 * v->tick_s;
 
-    if (v->end == UI_END_DONE)
+    if (v->history)                 /* a picture of the past, not the run now */
+        snprintf(state, sizeof state, "%s history", draw_glyph->pause);
+    else if (v->end == UI_END_DONE)
         snprintf(state, sizeof state, "%s done", draw_glyph->stop);
+    else if (v->end == UI_END_STOPPED)
+        snprintf(state, sizeof state, "%s %s", draw_glyph->stop,
+                 v->end_word != NULL ? v->end_word : "stopped");
     else if (v->end == UI_END_DEADLOCK)
         snprintf(state, sizeof state, "%s deadlock", draw_glyph->stop);
     else if (v->end == UI_END_ERROR)
@@ -211,7 +216,12 @@ static void draw_header(ui_view *v, const layout *L)
         rw = ww + draw_width(right);
     }
     x = 0;
-    if (v->title == NULL || draw_width(v->title) + 8 <= cols - rw - 2) {
+    if (v->replay) {                /* the marker stays whole; the title gives way */
+        x = draw_put(0, 0, cols - rw - 2, draw_role[R_WARN], "replay");
+        x = draw_put(0, x, cols - rw - 2, draw_role[R_DIM], " ");
+        x = draw_put(0, x, cols - rw - 2, draw_role[R_DIM], draw_glyph->dot);
+        x = draw_put(0, x, cols - rw - 2, draw_role[R_TITLE], " ");
+    } else if (v->title == NULL || draw_width(v->title) + 8 <= cols - rw - 2) {
         x = draw_put(0, 0, cols - rw - 2, draw_role[R_TITLE], "lanes ");
         x = draw_put(0, x, cols - rw - 2, draw_role[R_DIM], draw_glyph->dot);
         x = draw_put(0, x, cols - rw - 2, draw_role[R_TITLE], " ");

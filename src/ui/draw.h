@@ -42,7 +42,9 @@ int ui_key_action(int code);
 
 typedef struct ui_hit { int y, x0, x1; uint32_t routine; } ui_hit;
 
-enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR };
+/* STOPPED: a recorded run that ended before its end (end_word says how) */
+enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR,
+       UI_END_STOPPED };
 
 typedef struct ui_view {
     ui_model   *m;
@@ -58,6 +60,10 @@ typedef struct ui_view {
     double      tick_s;        /* seconds per tick at 1x (for "t 12.4s")     */
     uint64_t    dropped;       /* trace events lost                          */
     int         end;           /* UI_END_*                                   */
+    const char *end_word;      /* UI_END_STOPPED: "restarted", "stopped"...  */
+    int         replay;        /* a recording plays: "replay" before the
+                                  title, the replay's keys on the hint line */
+    int         history;       /* the screen shows history (banner set)     */
     char        message[512];  /* the message line (reports, end, errors)    */
     uint64_t    message_wall;  /* wall ms it was set                         */
     char        note[160];     /* a passing word over the message line       */

@@ -98,7 +98,7 @@ size_t draw_explain_text(const ui_view *v, int cols, char *text, size_t size, at
     if (lesson_text(v, text, size, a) > 0)
         return strlen(text);
     if (v->message[0] != '\0') {
-        *a = v->end == UI_END_DONE ? draw_role[R_OK]
+        *a = v->end == UI_END_DONE || v->end == UI_END_STOPPED ? draw_role[R_OK]
            : v->end != UI_END_NONE ? draw_role[R_ERROR] : draw_role[R_WARN];
         snprintf(text, size, "%s", v->message);
         return strlen(text);
@@ -396,10 +396,16 @@ static void draw_stats(ui_view *v, const layout *L)
     draw_put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);
 }
 
+/* A replay's keys: what a recording can do (cores, preemption and
+ * compare would change or rerun the run; the help screen has them all). */
+static const char *const replay_hints[] = {
+    "space pause", "s step", "r again", "</> speed", "Left back", NULL
+};
+
 static void draw_hints(ui_view *v, const layout *L)
 {
-    int i, x = 1, xmax = L->full - 1, reserve = 0;
-    const char *tail[2] = { NULL, NULL };
+    int i, n = 0, x = 1, xmax = L->full - 1, reserve = 0;
+    const char *tail[2] = { NULL, NULL }, *hints[40];
 
     if (v->banner[0] != '\0') {        /* history: where the screen is */
         draw_put(L->hints_y, 0, L->full, draw_role[R_WARN] | A_REVERSE, " ");
@@ -416,8 +422,12 @@ static void draw_hints(ui_view *v, const layout *L)
     for (i = 0; i < 2; i++)
         if (tail[i] != NULL)
             reserve += draw_width(tail[i]) + 3;
-    for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++) {
-        const char *h = ui_keys[i].hint, *sp;
+    for (i = 0; v->replay && replay_hints[i] != NULL; i++)
+        hints[n++] = replay_hints[i];
+    for (i = 0; !v->replay && ui_keys[i].action != UI_ACT_NONE && n < 40; i++)
+        hints[n++] = ui_keys[i].hint;
+    for (i = 0; i < n; i++) {
+        const char *h = hints[i], *sp;
         char key[32];
         int w;
         if (h == NULL || h == tail[0] || h == tail[1])

@@ -113,16 +113,44 @@ int ui_history_key(ui_history *y, int action, uint32_t selected, const char *who
     }
 }
 
-void ui_history_banner(const ui_history *y, uint64_t live, const char *dot, char *buf,
-                       size_t n)
+/* Columns of UTF-8 text (every glyph here is one column wide). */
+static int text_cols(const char *t)
+{
+    int w = 0;
+
+    for (; *t != '\0'; t++)
+        w += ((unsigned char)*t & 0xc0) != 0x80;
+    return w;
+}
+
+void ui_history_banner(const ui_history *y, uint64_t live, const char *dot, const char *who,
+                       int cols, char *buf, size_t n)
 {
     uint64_t first = ui_hist_first_tick(y->h);
-    char from[48] = "";
+    unsigned long long t = (unsigned long long)y->tick, l = (unsigned long long)live;
+    char from[48] = "", dec[64] = "decisions";
 
     if (first > 0)
         snprintf(from, sizeof from, " from tick %llu", (unsigned long long)first);
+    if (who != NULL && *who != '\0')
+        snprintf(dec, sizeof dec, "%s's decisions", who);
     /* what a narrow screen cuts is the end: the way back comes first */
     snprintf(buf, n, "history%s %s tick %llu of %llu %s End: back to now %s Left/Right: ticks "
-             "%s [ ]: decisions %s Home: first", from, dot, (unsigned long long)y->tick,
-             (unsigned long long)live, dot, dot, dot, dot);
+             "%s [ ]: %s %s Home: first", from, dot, t, l, dot, dot, dot, dec, dot);
+    if (cols <= 0 || text_cols(buf) <= cols)
+        return;
+    snprintf(buf, n, "history%s %s tick %llu of %llu %s End: back to now %s Left/Right %s "
+             "[ ]: %s %s Home", from, dot, t, l, dot, dot, dot, dec, dot);
+    if (text_cols(buf) <= cols)
+        return;
+    if (first > 0)
+        snprintf(from, sizeof from, " (from %llu)", (unsigned long long)first);
+    if (who != NULL && *who != '\0') {
+        snprintf(buf, n, "hist t%llu/%llu%s %s End: now %s Left Right Home [ ]: %s", t, l,
+                 from, dot, dot, who);
+        if (text_cols(buf) <= cols)
+            return;
+    }
+    snprintf(buf, n, "hist t%llu/%llu%s %s End: now %s Left Right [ ] Home", t, l, from, dot,
+             dot);
 }

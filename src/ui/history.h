@@ -46,8 +46,12 @@ int ui_history_go(ui_history *y, int64_t tick, uint64_t live, char *note, size_t
 int ui_history_key(ui_history *y, int action, uint32_t selected, const char *who,
                    uint64_t live, char *note, size_t n);
 
-/* The banner: "history · tick 45 of 116 · ..." (dots as `dot`). */
-void ui_history_banner(const ui_history *y, uint64_t live, const char *dot, char *buf,
-                       size_t n);
+/* The banner: "history · tick 45 of 116 · ..." (dots as `dot`); `who`:
+ * the selected routine [ and ] follow (NULL: none).  When the long form
+ * is wider than `cols` columns, a short one that keeps every key
+ * ("hist t45/116 · End: now · Left Right [ ] Home", with ": NAME" after
+ * [ ] when it fits); cols 0: long. */
+void ui_history_banner(const ui_history *y, uint64_t live, const char *dot, const char *who,
+                       int cols, char *buf, size_t n);
 
 #endif

@@ -21,7 +21,7 @@ const ui_key ui_keys[] = {
       "paused: each running core does 1 tick", "s step" },
     /* history: one line of help for six keys, so the legend keeps its room */
     { { KEY_LEFT, 0 },             "Left Home [ ]", UI_ACT_HIST_PREV,
-      "history: tick back, first tick, decisions; End: now", NULL },
+      "history: back, first, decisions; End: now", NULL },
     { { KEY_RIGHT, 0 },            NULL,          UI_ACT_HIST_NEXT, NULL, NULL },
     { { KEY_HOME, 0 },             NULL,          UI_ACT_HIST_FIRST, NULL, NULL },
     { { KEY_END, 0 },              NULL,          UI_ACT_HIST_END, NULL, NULL },

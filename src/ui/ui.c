@@ -59,8 +59,10 @@ typedef struct ui_state {
     int          replay;           /* the source is a recording (--replay) */
     int          attached;         /* the source is a program attached (lanes
                                       attach): it cannot be run again      */
-    char         title[320];       /* a replay's: "TITLE (replay)"; an
+    char         title[320];       /* a replay's: the recording's title (the
+                                      header puts "replay ·" before it); an
                                       attached program's                   */
+    char         end_word[32];     /* a replay's end: how the run ended    */
     uint64_t     rec_tick;         /* a replay's tick when it was recorded */
     play        *play;           /* the source, the pump and its folds    */
     int          running;          /* play has a run (names, lines)        */
@@ -251,7 +253,9 @@ static size_t drain(ui_state *s, uint64_t now, size_t max)
     if (!s->write_failed && (e = play_error(s->play)) != NULL) {
         s->write_failed = 1;
         snprintf(s->write_err, sizeof s->write_err, "lanes: %s\n", e);
-        s->status = EXIT_SYSTEM;
+        /* a recording damaged since the screen checked it: bad input */
+        s->status = s->replay && play_error_from(s->play) == PLAY_FROM_SOURCE ? EXIT_USAGE
+                                                                             : EXIT_SYSTEM;
         s->quit = 1;
     }
     return total;
@@ -318,12 +322,19 @@ static void check_end(ui_state *s)
         return;
     }
     if (st == PLAY_STOPPED) {       /* a recorded run stopped before its end */
+        play_outcome o = { 0 };
+
+        /* as the recording says: restarted, stopped (--for), interrupted */
+        play_outcome_of(s->play, &o);
+        snprintf(s->end_word, sizeof s->end_word, "%s",
+                 o.how != NULL && *o.how != '\0' ? o.how : "stopped");
         s->ended = SCN_DONE + 1;
         s->dirty = 1;
-        s->view.end = UI_END_DONE;
+        s->view.end = UI_END_STOPPED;
+        s->view.end_word = s->end_word;
         snprintf(s->view.message, sizeof s->view.message,
-                 "the recording ends here: the recorded run was stopped %s q quits, r plays it "
-                 "again", s->view.utf8 ? "\xe2\x80\x94" : "-");
+                 "the recording ends here: the recorded run was %s %s q quits, r plays it "
+                 "again", s->end_word, s->view.utf8 ? "\xe2\x80\x94" : "-");
         s->status = EXIT_DONE;
         return;
     }
@@ -381,6 +392,7 @@ static void draw_history(ui_state *s)
 {
     ui_view *v = &s->view;
     const ui_model *m = &s->hist.m;
+    const ui_routine *sel;
     char message = v->message[0], note = v->note[0];
     uint64_t note_wall = v->note_wall;
     int end = v->end, i;
@@ -401,9 +413,12 @@ static void draw_history(ui_state *s)
     v->wall = m->wall;
     v->message[0] = '\0';
     v->end = UI_END_NONE;
-    ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".", v->banner,
-                      sizeof v->banner);
+    sel = ui_model_routine(&s->model, v->selected);
+    ui_history_banner(&s->hist, live_tick(s), v->utf8 ? "\xc2\xb7" : ".",
+                      sel != NULL ? sel->name : NULL, COLS - 2, v->banner, sizeof v->banner);
+    v->history = 1;
     ui_draw(v);
+    v->history = 0;
     v->message[0] = message;
     v->note[0] = note;
     v->note_wall = note_wall;
@@ -592,9 +607,14 @@ static int history_act(ui_state *s, int action)
     ui_view *v = &s->view;
     const ui_routine *r = ui_model_routine(&s->model, v->selected);
     char note[sizeof v->note] = "";
-    int rc;
+    int rc, was = s->hist.on;
 
-    if (s->hist.on && changes_run(action)) {
+    /* a replay's cores and preemption never change (act says so), and
+     * its r plays it again from anywhere, history too */
+    if (s->hist.on && changes_run(action) &&
+        !(s->replay && (action == UI_ACT_RESTART || action == UI_ACT_CORES_N ||
+                        action == UI_ACT_CORE_MORE || action == UI_ACT_CORE_LESS ||
+                        action == UI_ACT_PREEMPT))) {
         passing_note(s, "history cannot be changed: End goes back to now");
         return 1;
     }
@@ -608,6 +628,8 @@ static int history_act(ui_state *s, int action)
                         note, sizeof note);
     if (rc == UI_HIST_NOTE && note[0] != '\0')
         passing_note(s, note);
+    else if (rc == UI_HIST_NOW && was)  /* what history said is said no more */
+        passing_note(s, "back to now");
     return rc != UI_HIST_LIVE;
 }
 
@@ -675,7 +697,7 @@ static void act(ui_state *s, int action, int code)
         if (s->attached)
             say(s, "an attached program cannot be run again: q detaches, it goes on");
         else if (restart(s, play_cores(s->play)) == 0)
-            say(s, "restarted");
+            say(s, s->replay ? "playing the recording again from its start" : "restarted");
         break;
     case UI_ACT_NEXT: select_step(s, 1); break;
     case UI_ACT_PREV: select_step(s, -1); break;
@@ -937,7 +959,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
         s->speed = speed_index(1.0);
         s->cores = a.cores;
         s->quantum = a.quantum;
-        snprintf(s->title, sizeof s->title, "%s (replay)", a.title);
+        snprintf(s->title, sizeof s->title, "%s", a.title);
     } else {
         s->base_tick = opts->tick_ns ? opts->tick_ns : scn_tick_ns(prog);
         s->speed = speed_index(opts->speed);
@@ -985,6 +1007,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     utf8 = !opts->ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     s->view.m = &s->model;
     s->view.title = s->replay || s->attached ? s->title : scn_title(prog);
+    s->view.replay = s->replay;
     s->view.about = s->prog != NULL ? scn_about(s->prog)
                   : s->attached ? "q detaches: the program goes on at full speed" : "";
     s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
@@ -999,8 +1022,9 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     say_warnings(s, messages);
 
     status = loop(s, sigfd);
-    if (s->write_failed)
-        status = EXIT_SYSTEM;       /* the trace could not be written: said below */
+    if (s->write_failed)            /* the trace could not be written, or the
+                                       recording read on (bad input): said below */
+        status = s->replay && play_error_from(p) == PLAY_FROM_SOURCE ? EXIT_USAGE : EXIT_SYSTEM;
 
     ui_term_stop();
 out:

@@ -427,6 +427,56 @@ START_TEST(test_sched_pause_and_step)
 }
 END_TEST
 
+/* A step's first decision must not depend on when each lane looks: lane 0
+ * takes a and b from the global queue together (its share) and puts b on
+ * its ring; lane 1, stepped, looks meanwhile and finds neither, and must
+ * wait for that move and take b, not sit out the step (a test in a full
+ * `make check` once saw b start a step late).  The move delay widens the
+ * window from a few instructions to 30 ms.  Three rounds: a lane woken
+ * after the window passes anyway. */
+START_TEST(test_sched_step_sees_moving_work)
+{
+    lanes_event *ev = malloc(4096 * sizeof *ev);
+    ck_assert_ptr_nonnull(ev);
+    for (int round = 0; round < 3; round++) {
+        lanes_config c = { .cores = 2, .quantum = 4, .tick_ns = 20000,
+                           .flags = LANES_START_PAUSED, .trace_events = 4096 };
+        size_t n;
+        int runs = 0, lanes_ran = 0;
+        rt = lanes_open(&c);
+        ck_assert_ptr_nonnull(rt);
+        sched_set_move_delay(rt, 30000000);
+        atomic_store(&progress[1], 0);
+        atomic_store(&progress[2], 0);
+        lanes_go(rt, "a", counter, (void *)1L);
+        lanes_go(rt, "b", counter, (void *)2L);
+        wait_quiescent(rt);
+        ck_assert_int_eq(lanes_step(rt, 1), 0);
+        wait_quiescent(rt);
+        n = lanes_trace_read(rt, ev, 4096);
+        for (size_t i = 0; i < n; i++) {
+            if (ev[i].kind == LANES_EV_RUN) {
+                runs++;
+                lanes_ran |= 1 << ev[i].lane;
+            }
+        }
+        ck_assert_msg(runs == 2 && lanes_ran == 3,
+                      "round %d: step 1 ran %d routines, lanes mask %d (want 2 on both lanes)",
+                      round, runs, lanes_ran);
+        ck_assert_int_eq(lanes_step(rt, 1), 0);
+        wait_quiescent(rt);
+        ck_assert_int_eq(atomic_load(&progress[1]), 1);
+        ck_assert_int_eq(atomic_load(&progress[2]), 1);
+        sched_set_move_delay(rt, 0);
+        lanes_resume(rt);
+        ck_assert_int_eq(lanes_wait(rt), 0);
+        lanes_close(rt);
+        rt = NULL;
+    }
+    free(ev);
+}
+END_TEST
+
 /* ---- sleep is concurrency without parallelism ------------------------------------ */
 
 static void sleeper10(void *a)
@@ -1426,6 +1476,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sched_time_slicing);
     tcase_add_test(tc, test_sched_cores_under_load);
     tcase_add_test(tc, test_sched_pause_and_step);
+    tcase_add_test(tc, test_sched_step_sees_moving_work);
     tcase_add_test(tc, test_sched_sleep_concurrency);
     tcase_add_test(tc, test_sched_deadlock);
     tcase_add_test(tc, test_sched_spawn_storm);

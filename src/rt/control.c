@@ -218,6 +218,11 @@ void sched_set_ids_drawn(lanes_rt *rt, uint64_t n)
     ids_set_drawn(&rt->ids, n);
 }
 
+void sched_set_move_delay(lanes_rt *rt, uint64_t ns)
+{
+    atomic_store(&rt->move_delay_ns, ns);
+}
+
 int sched_quiescent(lanes_rt *rt)
 {
     int q;

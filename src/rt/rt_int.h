@@ -226,6 +226,15 @@ struct lanes_rt {
     _Atomic int     nstarted;        /* lanes[0..nstarted) have rings and threads (started) */
     int             step_no;         /* under mu */
     atomic_int      nidle;           /* lanes in idle_sleep */
+    /* Moves of routines by a lane from a shared place (global queue,
+     * timer heap, a lane's ring) to where other lanes can find them (its
+     * ring, the global queue): low 32 bits those under way, high 32 bits
+     * those done (mod 2^32).  A lane stepped while paused that found
+     * nothing waits for none to be under way, and looks again if any began
+     * or ended since before its look (find_work), so what a step runs does
+     * not depend on when each lane looked.  Slow paths only. */
+    _Atomic uint64_t moving;
+    _Atomic uint64_t move_delay_ns;  /* tests: gq_take holds its moves this long */
     /* global queue */
     _Alignas(64) pthread_mutex_t gq_mu;
     rt_routine     *gq_head, *gq_tail;   /* under gq_mu */
@@ -342,6 +351,23 @@ static inline uint64_t xorshift(uint64_t *s)
     x ^= x << 17;
     *s = x;
     return x;
+}
+
+/* Around a lane's move of routines from a shared place to its ring
+ * (lanes_rt.moving): begin before the take, end once they are all there.
+ * A lane that sees the take (the place emptier) sees the begin: the
+ * release fence orders it before the take's stores; end releases the
+ * puts to whoever reads 0. */
+static inline void moving_begin(lanes_rt *rt)
+{
+    atomic_fetch_add_explicit(&rt->moving, 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+}
+
+static inline void moving_end(lanes_rt *rt)
+{
+    /* one under way less, one done more */
+    atomic_fetch_add_explicit(&rt->moving, (UINT64_C(1) << 32) - 1, memory_order_release);
 }
 
 /* ---- time.c: runtime clock, timers ------------------------------------------ */

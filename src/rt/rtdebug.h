@@ -30,6 +30,11 @@ void sched_set_ids_drawn(lanes_rt *rt, uint64_t n);
  * step left to do, and every switched-off lane is parked. */
 int sched_quiescent(lanes_rt *rt);
 
+/* From now on a lane that takes several routines from the global queue
+ * holds them `ns` before it puts them on its ring, where other lanes
+ * could find them (0: not at all): makes that window wide for tests. */
+void sched_set_move_delay(lanes_rt *rt, uint64_t ns);
+
 /* Guard pages stacks may still get, process-wide (stack.c). */
 long stk_set_guard_budget(long n);
 

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "rt_int.h"
 #include "runq.h"
 
@@ -205,6 +206,7 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
     rt_routine *rn;
     int n = 0;
 
+    moving_begin(rt);
     if (running != NULL)
         batch[n++] = running;
     rn = atomic_exchange(&l->runnext, NULL);
@@ -213,6 +215,7 @@ static void lane_switch_off(rt_lane *l, rt_routine *running)
     n += (int)rq_grab(l, batch + n, 1);
     emit(rt, l, LANES_EV_PARK, 0, 0, n, (uint16_t)l->idx);
     gq_push_head(rt, batch, n);
+    moving_end(rt);
     if (n > 0)
         wake_idle(rt);
     census_flush(l);
@@ -455,7 +458,13 @@ static rt_routine *steal(rt_lane *l)
         uint32_t k;
         if (v == l)
             continue;
-        k = ring_takeable(l, v, &now) == RING_TAKE ? rq_grab(v, buf, 0) : 0;
+        k = 0;
+        if (ring_takeable(l, v, &now) == RING_TAKE) {
+            moving_begin(rt);
+            k = rq_grab(v, buf, 0);
+            if (k <= 1)
+                moving_end(rt);     /* none to put on this lane's ring */
+        }
         if (k == 0) {
             /* runnext only once it has waited a whole tick of its lane */
             rt_routine *rn = atomic_load(&v->runnext);
@@ -484,11 +493,20 @@ static rt_routine *steal(rt_lane *l)
                  (uint16_t)l->idx);
             rq_put(l, buf[j]);
         }
-        if (k > 1)
+        if (k > 1) {
+            moving_end(rt);
             wake_idle(rt);
+        }
         return buf[0];
     }
     return NULL;
+}
+
+/* rtdebug.h's sched_set_move_delay: widens gq_take's move for tests. */
+static __attribute__((noinline, cold)) void move_delay(lanes_rt *rt)
+{
+    uint64_t ns = atomic_load_explicit(&rt->move_delay_ns, memory_order_relaxed);
+    nanosleep(&(struct timespec){ (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) }, NULL);
 }
 
 /*
@@ -518,11 +536,17 @@ static rt_routine *gq_take(rt_lane *l)
         want = room;
     if (want > RQ_SIZE / 2)
         want = RQ_SIZE / 2;
+    if (want == 1)
+        return gq_pop_n(rt, buf, 1) > 0 ? buf[0] : NULL;
+    moving_begin(rt);
     n = gq_pop_n(rt, buf, want);
+    if (n > 1 && atomic_load_explicit(&rt->move_delay_ns, memory_order_relaxed) != 0)
+        move_delay(rt);
     for (int i = 1; i < n; i++) {
         emit(rt, l, LANES_EV_MOVE, buf[i]->id, LANES_Q_GLOBAL, LANES_Q_LOCAL, (uint16_t)l->idx);
         rq_put(l, buf[i]);
     }
+    moving_end(rt);
     if (n > 1 && steal_ok(rt))
         wake_idle_from(l);
     return n > 0 ? buf[0] : NULL;
@@ -642,6 +666,24 @@ static void idle_sleep(rt_lane *l)
     home_back(l);
 }
 
+/* After a stepped look that found nothing: waits until no lane is moving
+ * routines (lanes_rt.moving), then says whether any move began or ended
+ * since *seen (read before the look), which it updates: if so, a look now
+ * may find what the last one missed.  The acquire fence pairs with
+ * moving_begin's release fence: a look that missed routines because a
+ * take had emptied their place sees that take's begin. */
+static __attribute__((noinline)) int moves_since(lanes_rt *rt, uint64_t *seen)
+{
+    uint64_t m;
+    atomic_thread_fence(memory_order_acquire);
+    while ((uint32_t)(m = atomic_load_explicit(&rt->moving, memory_order_acquire)) != 0)
+        sched_yield();
+    if (m == *seen)
+        return 0;
+    *seen = m;
+    return 1;
+}
+
 /* Lane context: the next routine to run, blocking while there is none;
  * NULL when the runtime closes. */
 static rt_routine *find_work(rt_lane *l, int *from)
@@ -649,6 +691,7 @@ static rt_routine *find_work(rt_lane *l, int *from)
     lanes_rt *rt = l->rt;
     for (;;) {
         int stepped;
+        uint64_t moves;
         rt_routine *r;
         if (atomic_load(&rt->closing))
             return NULL;
@@ -665,16 +708,21 @@ static rt_routine *find_work(rt_lane *l, int *from)
             if (!stepped && atomic_load(&rt->paused))
                 continue;
         }
-        timers_fire(l);
-        if ((r = find_runnable(l, from)) != NULL) {
-            l->polled = 0;
-            l->poll_ns = 0;
-            return r;           /* its exits stay due: a thief that finds
+        moves = stepped ? atomic_load_explicit(&rt->moving, memory_order_acquire) : 0;
+        do {
+            timers_fire(l);
+            if ((r = find_runnable(l, from)) != NULL) {
+                l->polled = 0;
+                l->poll_ns = 0;
+                return r;       /* its exits stay due: a thief that finds
                                    work at once touches no shared line */
-        }
+            }
+            /* stepped, nothing to run is this step's decision - unless
+             * other lanes moved routines meanwhile: then look again */
+        } while (stepped && moves_since(rt, &moves));
         census_flush(l);        /* exits: before this lane may wait */
         if (stepped)
-            continue;           /* this step's decision: nothing to run */
+            continue;
         /* after a look at a chain that found its lane still serving it,
          * straight back to sleep: spinning would only watch it do so */
         if (!l->polled) {

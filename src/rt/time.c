@@ -159,6 +159,7 @@ __attribute__((noinline)) void timers_fire_slow(rt_lane *l, uint64_t next)
         return;
     do {
         n = 0;
+        moving_begin(rt);
         pthread_mutex_lock(&rt->tmu);
         while (rt->nheap > 0 && rt->heap[0]->wake_at <= now && n < 64) {
             due[n++] = rt->heap[0];
@@ -176,5 +177,6 @@ __attribute__((noinline)) void timers_fire_slow(rt_lane *l, uint64_t next)
             set_state(&due[i]->state, RS_RUNNABLE);
             put_runnable(l, due[i], LANES_EV_WAKE, 0, 0);
         }
+        moving_end(rt);
     } while (n == 64);
 }

@@ -557,6 +557,66 @@ START_TEST(test_console_bad_calls)
 }
 END_TEST
 
+static lanes_chan *jobs;
+static atomic_int filled, go_on;
+
+static void filler(void *arg)
+{
+    (void)arg;
+    for (int v = 10; v < 13; v++)
+        lanes_send(jobs, &v);
+    atomic_store(&filled, 1);
+    while (!atomic_load(&go_on))
+        lanes_sleep(1);
+    lanes_send(jobs, &(int){ 13 });
+}
+
+/* A channel opened and filled before the viewer came: the snapshot says
+ * its buffered messages (HELD, oldest first) and its SENDs after the
+ * attach are traced like a new channel's. */
+START_TEST(test_console_old_channel)
+{
+    lanes_rt *rt = open_rt();
+    lanes_chan *ch = jobs = lanes_chan_open(rt, "jobs", sizeof(int), 4);
+    con_client *c;
+    char err[512];
+    int status, held[8], nheld = 0, sent = 0;
+    uint32_t id = 0;
+    con_msg m;
+
+    ck_assert_ptr_nonnull(ch);
+    atomic_store(&filled, 0);
+    atomic_store(&go_on, 0);
+    lanes_go(rt, "filler", filler, NULL);
+    for (int i = 0; i < 4000 && !atomic_load(&filled); i++)
+        nap();
+    ck_assert_int_eq(atomic_load(&filled), 1);
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_msg(c != NULL, "%s", err);
+    atomic_store(&go_on, 1);
+    for (int i = 0; i < 4000 && !sent; i++) {
+        int r = con_next(c, &m, 5);
+        ck_assert_int_ge(r, 0);
+        if (r == 1 && m.type == LANES_CON_NAME && m.what == 2 && strcmp(m.name, "jobs") == 0)
+            id = m.id;
+        if (r == 1 && m.type == LANES_CON_EVENTS)
+            for (size_t k = 0; k < m.nev; k++) {
+                if (m.ev[k].kind == LANES_EV_HELD && m.ev[k].obj == id && nheld < 8)
+                    held[nheld++] = m.ev[k].arg;
+                if (m.ev[k].kind == LANES_EV_SEND && m.ev[k].obj == id)
+                    sent = m.ev[k].arg;
+            }
+    }
+    ck_assert_uint_ne(id, 0);
+    ck_assert_int_eq(nheld, 3);
+    ck_assert_int_eq(held[0], 10);
+    ck_assert_int_eq(held[2], 12);
+    ck_assert_msg(sent == 13, "no SEND of 13 on the channel opened before the attach");
+    con_close(c);
+    close_rt(rt);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -573,6 +633,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_console_churn);
     tcase_add_test(tc, test_console_other_user);
     tcase_add_test(tc, test_console_bad_calls);
+    tcase_add_test(tc, test_console_old_channel);
     suite_add_tcase(s, tc);
     return s;
 }

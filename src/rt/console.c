@@ -16,7 +16,8 @@
  *
  * The wire format is in lanes.h (LANES_CON_*) and the README
  * ("Attaching").  A viewer gets a snapshot first, taken before the trace
- * is switched on: each channel's name and CHAN event, each live routine's
+ * is switched on: each channel's name, CHAN event and HELD events (its
+ * buffered messages), each live routine's
  * name and a SPAWN into the global queue (where it is now is not known
  * until its next event), then the settings as CORES, QUANTUM, TICK and
  * PAUSE; every event after it is stamped no earlier.
@@ -201,6 +202,16 @@ static void snap_routine(void *arg, uint32_t id)
     send_synth(c, LANES_EV_SPAWN, id, 0, LANES_Q_GLOBAL);
 }
 
+/* A channel's buffered messages, as HELD events (lanes.h): a viewer that
+ * came late sees the buffer as full as it is. */
+static void send_held(rt_console *c, lanes_chan *ch, uint32_t id)
+{
+    int32_t items[256];
+    size_t n = chan_held_items(ch, items, sizeof items / sizeof items[0]);
+    for (size_t i = 0; i < n; i++)
+        send_synth(c, LANES_EV_HELD, 0, id, items[i]);
+}
+
 /* The HELLO and the snapshot of what lives now, stamped now; the caller
  * switches the trace on after it. */
 static void send_hello(rt_console *c)
@@ -241,6 +252,7 @@ static void send_hello(rt_console *c)
             continue;               /* being opened: its CHAN event comes */
         send_name(c, 2, id);
         send_synth(c, LANES_EV_CHAN, 0, id, (int32_t)lanes_chan_cap(ns->ptr));
+        send_held(c, ns->ptr, id);
     }
     ids_each_live(&rt->ids, snap_routine, c);
     send_synth(c, LANES_EV_CORES, 0, (uint32_t)cores, 0);

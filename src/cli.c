@@ -402,6 +402,9 @@ static int attach_usage(lanes_opts *o, int argc, char **argv)
                          "(the program runs with LANES_CONSOLE=PATH)");
     if (argc - optind > 2)
         return bad_usage("attach takes one PATH, not '%s' too", argv[optind + 2]);
+    if (o->compare_n != 0)
+        return bad_usage("--compare plays a scenario at several core counts; an attached "
+                         "program runs once, at its own");
     for (i = 0; i < sizeof set / sizeof set[0]; i++)
         if (set[i])
             return bad_usage("%s sets how a run starts; an attached program is running "

@@ -73,6 +73,7 @@ typedef struct play_about {
     uint64_t seed;            /* the seed in force                         */
     int      seed_set;
     int      cpus;            /* CPUs the process could use (0: unknown)   */
+    unsigned pid;             /* an attached program's; 0 otherwise        */
 } play_about;
 
 /* How the run ended, as far as the source knows it (play_outcome). */

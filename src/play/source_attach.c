@@ -160,6 +160,7 @@ static void as_about(void *ctx, play_about *a)
     a->seed = 0;
     a->seed_set = 0;
     a->cpus = s->h.cpus;
+    a->pid = s->h.pid;
 }
 
 static void as_outcome(void *ctx, play_outcome *o)

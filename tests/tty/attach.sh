@@ -49,6 +49,11 @@ wait_for 'attached to console_prog \(pid [0-9]+\)'
 wait_for 'counter'
 wait_for 'worker#2'
 advancing "attached"
+keys '?'
+wait_for 'this help'
+if screen | grep -q 'restart'; then fail "attached, the help offers r restart"; fi
+keys Escape
+wait_gone 'this help'
 
 keys Space
 wait_file paused 1
@@ -73,6 +78,16 @@ same_stty
 wait_file paused 0
 advancing "after the viewer left"
 [ "$(field cores)" = 4 ] || fail "the program's cores went back to $(field cores)"
+
+# a small terminal: the title keeps the name and the pid (the short form),
+# and the hints and help offer no key that an attached program ignores
+start 60 16 -- attach "$con" --ascii
+wait_for "^console_prog\\.$ppid "
+screen | head -1 | grep -q 'console_prog' || fail "no name in the title at 60x16: $(screen | head -1)"
+if screen | grep -q 'c compare'; then fail "attached, the hints offer c compare"; fi
+keys q
+st=$(wait_exit)
+[ "$st" = 0 ] || fail "lanes attach exited $st on q at 60x16"
 
 # attached again: the program ends under our eyes
 start 130 30 -- attach "$con" --ascii

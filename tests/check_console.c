@@ -617,6 +617,54 @@ START_TEST(test_console_old_channel)
 }
 END_TEST
 
+/* A socket served by another user (planted in a shared directory, say):
+ * the viewer refuses it before it reads a byte (as root, served by nobody;
+ * skipped otherwise). */
+START_TEST(test_console_foreign_server)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char err[512];
+    int status = 0, ready[2], st;
+    uint8_t b[200];
+    size_t n = hello(b, LANES_CON_VERSION);
+    pid_t pid;
+    con_client *c;
+
+    if (geteuid() != 0) {
+        fprintf(stderr, "test_console_foreign_server: skipped, it needs root to serve as nobody\n");
+        return;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    ck_assert_int_eq(pipe(ready), 0);
+    pid = fork();
+    if (pid == 0) {
+        int lfd, fd;
+        char head[16];
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(3);
+        lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 1) != 0)
+            _exit(4);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(5);
+        fd = accept(lfd, NULL, NULL);
+        if (read(fd, head, sizeof head) > 0)
+            (void)!write(fd, b, n);
+        _exit(0);
+    }
+    ck_assert_int_eq(read(ready[0], b + 100, 1), 1);
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_ptr_null(c);
+    ck_assert_msg(strstr(err, "served by uid 65534") != NULL, "%s", err);
+    ck_assert_int_eq(status, 1);
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_int_eq(WEXITSTATUS(st), 0);
+    close(ready[0]);
+    close(ready[1]);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -634,6 +682,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_console_other_user);
     tcase_add_test(tc, test_console_bad_calls);
     tcase_add_test(tc, test_console_old_channel);
+    tcase_add_test(tc, test_console_foreign_server);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -460,6 +460,27 @@ int con_next(con_client *c, con_msg *m, int timeout_ms)
     }
 }
 
+/* The program at the other end must be ours: a socket in a shared
+ * directory (/tmp) may have been put there by anyone, and what it sends
+ * would go on our screen and our recordings.  Same effective uid only,
+ * root too.  1 (message in err) when it is somebody else's. */
+static int peer_foreign(const con_client *c, char *err, size_t errlen)
+{
+    struct ucred cr;
+    socklen_t cl = sizeof cr;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) != 0 || cl != sizeof cr) {
+        snprintf(err, errlen, "%s: cannot tell who serves this socket: %s", c->path,
+                 strerror(errno));
+        return 1;
+    }
+    if (cr.uid == geteuid())
+        return 0;
+    snprintf(err, errlen, "%s: refused: the socket is served by uid %u (pid %d), not by this "
+             "user (uid %u); attach only to your own programs", c->path, (unsigned)cr.uid,
+             (int)cr.pid, (unsigned)geteuid());
+    return 1;
+}
+
 con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errlen, int *status)
 {
     struct sockaddr_un sa;
@@ -502,6 +523,10 @@ con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errl
         con_close(c);
         return NULL;
     }
+    if (peer_foreign(c, err, errlen)) {
+        con_close(c);
+        return NULL;        /* status 1: a refusal */
+    }
     memcpy(head, LANES_CON_MAGIC, 8);
     put32(head + 8, LANES_CON_VERSION);
     put32(head + 12, 0);
@@ -512,7 +537,8 @@ con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errl
         return c;
     }
     if (r == 1 && m.type == LANES_CON_ERROR)
-        snprintf(err, errlen, "%s: the program refused: %s", path, m.text);
+        snprintf(err, errlen, "%s: the program refused: %s", path,
+                 strncmp(m.text, "refused: ", 9) == 0 ? m.text + 9 : m.text);
     else if (r == 0)
         snprintf(err, errlen, "%s: no handshake within %d ms: not a lanes console?", path,
                  timeout_ms);

@@ -665,6 +665,76 @@ START_TEST(test_console_foreign_server)
 }
 END_TEST
 
+/* A viewer that cannot keep up loses events, but not the CPU figures:
+ * what a routine that works after the viewer's queue filled says in its
+ * CPU events still adds up to the thread CPU time it spent working. */
+static atomic_int pinged;
+static _Atomic uint64_t worked_ns;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void busy(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&pinged))
+        lanes_sleep(100);       /* until the viewer's queue is full */
+    for (int i = 0; i < 40; i++) {
+        uint64_t t0 = thread_cpu_ns();
+        lanes_work(500);
+        atomic_fetch_add(&worked_ns, thread_cpu_ns() - t0);
+    }
+}
+
+static void pinger_then(void *arg)
+{
+    pinger(arg);
+    atomic_store(&pinged, 1);
+}
+
+START_TEST(test_console_cpu_not_dropped)
+{
+    lanes_config cfg = { .cores = 2, .quantum = 0, .tick_ns = 1000, .trace_events = 1 << 17 };
+    lanes_rt *rt = lanes_open(&cfg);
+    char err[512];
+    int status, r;
+    uint64_t dropped = 0, cpu = 0;
+    con_client *c;
+    con_msg m;
+
+    atomic_store(&pinged, 0);
+    atomic_store(&worked_ns, 0);
+    ck_assert_int_eq(lanes_console(rt, path), 0);
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_msg(c != NULL, "%s", err);
+    ping = lanes_chan_open(rt, "ping", sizeof(int), 0);
+    pong = lanes_chan_open(rt, "pong", sizeof(int), 0);
+    lanes_go(rt, "busy", busy, NULL);
+    lanes_go(rt, "pinger", pinger_then, NULL);
+    lanes_go(rt, "ponger", ponger, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);    /* nobody read meanwhile */
+    while ((r = con_next(c, &m, 1000)) == 1) {
+        if (m.type == LANES_CON_DROPPED)
+            dropped = m.dropped;
+        for (size_t k = 0; m.type == LANES_CON_EVENTS && k < m.nev; k++)
+            if (m.ev[k].kind == LANES_EV_CPU)
+                cpu += m.ev[k].obj;
+    }
+    ck_assert_int_eq(r, 0);
+    lanes_close(rt);
+    ck_assert_msg(dropped > 0, "nothing dropped: the test proves nothing");
+    ck_assert_msg(cpu >= atomic_load(&worked_ns) * 8 / 10,
+                  "the CPU events said %llu ns of %llu worked (%llu events dropped)",
+                  (unsigned long long)cpu, (unsigned long long)atomic_load(&worked_ns),
+                  (unsigned long long)dropped);
+    con_close(c);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -683,6 +753,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_console_bad_calls);
     tcase_add_test(tc, test_console_old_channel);
     tcase_add_test(tc, test_console_foreign_server);
+    tcase_add_test(tc, test_console_cpu_not_dropped);
     suite_add_tcase(s, tc);
     return s;
 }

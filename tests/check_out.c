@@ -467,10 +467,13 @@ START_TEST(test_out_json_checker)
 }
 END_TEST
 
+static unsigned print_pid;      /* print_to_string: as if attached to this pid */
+
 static char *print_to_string(int json, const out_summary *s)
 {
     static char buf[16384];
-    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4, NULL };
+    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4, NULL,
+                          print_pid, 605000 };
     FILE *f = tmpfile();
     size_t n;
 
@@ -530,6 +533,17 @@ START_TEST(test_out_summary_json)
                                     "\"latency_ticks\":{\"min\":1.000,\"avg\":11.500,\"max\":20.000}}"));
     ck_assert_ptr_nonnull(strstr(t, "\"lanes\":[0,1]"));
     ck_assert_ptr_nonnull(strstr(t, "\"anomalies\":0,\"dropped_events\":0}"));
+    ck_assert_ptr_null(strstr(t, "\"pid\""));
+    /* attached: the pid, and the counts start at the attach */
+    print_pid = 4242;
+    t = print_to_string(1, &s);
+    ck_assert_ptr_nonnull(strstr(t, "\"exit_status\":0,\"pid\":4242,\"since_attach\":true,"
+                                    "\"attached_at_ticks\":605.000,"));
+    t = print_to_string(0, &s);
+    ck_assert_msg(strncmp(t, "lanes: Two \"routines\": done\ncounts since the attach, at the "
+                             "program's tick 605.0\n", 80) == 0, "%s", t);
+    print_pid = 0;
+    t = print_to_string(1, &s);
     /* and Python agrees it is JSON */
     fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);

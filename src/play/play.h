@@ -74,6 +74,9 @@ typedef struct play_about {
     int      seed_set;
     int      cpus;            /* CPUs the process could use (0: unknown)   */
     unsigned pid;             /* an attached program's; 0 otherwise        */
+    uint64_t start_mt;        /* attached: the program's runtime time (1/1000
+                                 ticks, its lanes_now) when the viewer came:
+                                 the run's time 0                          */
 } play_about;
 
 /* How the run ended, as far as the source knows it (play_outcome). */

@@ -161,6 +161,7 @@ static void as_about(void *ctx, play_about *a)
     a->seed_set = 0;
     a->cpus = s->h.cpus;
     a->pid = s->h.pid;
+    a->start_mt = s->h.t_rt;
 }
 
 static void as_outcome(void *ctx, play_outcome *o)

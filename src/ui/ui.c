@@ -62,6 +62,7 @@ typedef struct ui_state {
     char         who[72];          /* an attached program's name, for the
                                       title's short form                     */
     unsigned     who_pid;
+    char         about[160];       /* an attached program's about line      */
     char         title[320];       /* a replay's: the recording's title (the
                                       header puts "replay ·" before it); an
                                       attached program's                   */
@@ -954,6 +955,10 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
         snprintf(s->title, sizeof s->title, "%s", about.title);
         snprintf(s->who, sizeof s->who, "%s", about.scenario);
         s->who_pid = about.pid;
+        /* the screen's time starts at the attach; the program's logs say
+         * its own (lanes_now): the offset maps one to the other */
+        snprintf(s->about, sizeof s->about, "q detaches, it goes on; its lanes_now is tick + %.0f",
+                 (double)about.start_mt / 1000.0);
     } else if (prog == NULL) {      /* --replay: the recording says what ran */
         play_about a;
         play_about_run(p, &a);
@@ -1017,7 +1022,7 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->view.attached = s->attached;
     s->view.who_pid = s->who_pid;
     s->view.about = s->prog != NULL ? scn_about(s->prog)
-                  : s->attached ? "q detaches: the program goes on at full speed" : "";
+                  : s->attached ? s->about : "";
     s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */

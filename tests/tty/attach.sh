@@ -49,6 +49,7 @@ wait_for 'attached to console_prog \(pid [0-9]+\)'
 wait_for 'counter'
 wait_for 'worker#2'
 advancing "attached"
+wait_for 'its lanes_now is tick \+ [0-9]+'
 keys '?'
 wait_for 'this help'
 if screen | grep -q 'restart'; then fail "attached, the help offers r restart"; fi

@@ -59,7 +59,9 @@ static const char usage_text[] =
 "? help, q quit.\n"
 "\n"
 "Exit status: 0 done, 1 system error, 2 bad usage, scenario or recording,\n"
-"3 deadlock, 4 scenario fault, 128+N ended by signal N (130: Ctrl-C).\n";
+"3 deadlock, 4 scenario fault, 128+N ended by signal N (130: Ctrl-C).\n"
+"attach: 0 detached or the program exited, 1 nobody serves PATH, refused\n"
+"(another viewer, another user) or the stream broke, 2 not a lanes console.\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
        OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR, OPT_RECORD,

@@ -686,8 +686,15 @@ int lanes_console(lanes_rt *rt, const char *path)
 void console_from_env(lanes_rt *rt, const char *path)
 {
     int err = lanes_console(rt, path);
-    if (err != 0)
-        fprintf(stderr, "lanes: LANES_CONSOLE=%s: %s\n", path, strerror(-err));
+    if (err == -EEXIST)
+        fprintf(stderr, "lanes: LANES_CONSOLE=%s: a file that is no socket is there; remove "
+                "it or choose another path (running without a console)\n", path);
+    else if (err == -EADDRINUSE)
+        fprintf(stderr, "lanes: LANES_CONSOLE=%s: another program serves a console there; "
+                "choose another path (running without a console)\n", path);
+    else if (err != 0)
+        fprintf(stderr, "lanes: LANES_CONSOLE=%s: %s (running without a console)\n", path,
+                strerror(-err));
 }
 
 /* lanes_close, after every lane was joined: the viewer gets the rest. */

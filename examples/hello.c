@@ -13,6 +13,7 @@ static lanes_chan *greetings;       /* carries char[32] messages */
 
 static void greeter(void *arg)
 {
+    (void)arg;
     char msg[32];
 
     snprintf(msg, sizeof msg, "hello from routine %d", lanes_self());
@@ -22,6 +23,7 @@ static void greeter(void *arg)
 
 static void listener(void *arg)
 {
+    (void)arg;
     char msg[32];
 
     /* lanes_recv returns LANES_CLOSED once the channel is closed and empty */

@@ -4,15 +4,21 @@
 # make check builds them and checks what they print (examples/run.sh);
 # make installcheck builds them again against the installed files.
 EXAMPLES = examples/hello examples/pipeline examples/pool
+# Users compile these with -Wall -Wextra: the project's -Wno-unused-parameter
+# must not hide what they would see.
+EXAMPLES_CFLAGS = $(AM_CFLAGS) -Wunused-parameter
 check_PROGRAMS += $(EXAMPLES)
 examples_hello_SOURCES = examples/hello.c
 examples_hello_CPPFLAGS = -I$(top_srcdir)/src/rt
+examples_hello_CFLAGS = $(EXAMPLES_CFLAGS)
 examples_hello_LDADD = src/rt/liblanes.la
 examples_pipeline_SOURCES = examples/pipeline.c
 examples_pipeline_CPPFLAGS = -I$(top_srcdir)/src/rt
+examples_pipeline_CFLAGS = $(EXAMPLES_CFLAGS)
 examples_pipeline_LDADD = src/rt/liblanes.la
 examples_pool_SOURCES = examples/pool.c
 examples_pool_CPPFLAGS = -I$(top_srcdir)/src/rt
+examples_pool_CFLAGS = $(EXAMPLES_CFLAGS)
 examples_pool_LDADD = src/rt/liblanes.la
 TESTS += examples/run.sh
 EXTRA_DIST += examples/run.sh examples/hello.expected examples/pipeline.expected \

@@ -38,6 +38,7 @@ static int is_prime(uint32_t n)
 
 static void cutter(void *arg)
 {
+    (void)arg;
     for (uint32_t lo = 2; lo < LIMIT; lo += CHUNK) {
         chunk c = { lo, lo + CHUNK < LIMIT ? lo + CHUNK : LIMIT };
         lanes_send(chunks, &c);     /* waits while the buffer is full */
@@ -49,6 +50,7 @@ static void cutter(void *arg)
  * yields or returns, so a chunk is the unit other routines wait for. */
 static void counter(void *arg)
 {
+    (void)arg;
     chunk c;
 
     while (lanes_recv(chunks, &c) == 0) {
@@ -61,6 +63,7 @@ static void counter(void *arg)
 
 static void adder(void *arg)
 {
+    (void)arg;
     uint32_t want = (LIMIT - 2 + CHUNK - 1) / CHUNK;
     count n;
 

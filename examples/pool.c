@@ -49,6 +49,7 @@ static int work(const job *j, uint64_t *hash)
 
 static void worker(void *arg)
 {
+    (void)arg;
     for (;;) {
         job j;
         lanes_case wait[2] = {
@@ -72,12 +73,14 @@ static void worker(void *arg)
 /* time.After, by hand: a routine that sleeps, then closes a channel. */
 static void timer(void *arg)
 {
+    (void)arg;
     lanes_sleep(DEADLINE);          /* runtime time: ticks, off any lane */
     lanes_chan_close(deadline);
 }
 
 static void boss(void *arg)
 {
+    (void)arg;
     int next = 1, pending = JOBS, done[JOBS + 1] = { 0 };
     uint64_t hash[JOBS + 1] = { 0 };
 

@@ -479,6 +479,13 @@ static int chan_op(lanes_chan *ch, void *elem, int op, int block)
         lock_drop(&ch->lock);
         return LANES_WOULDBLOCK;
     }
+    if (__builtin_expect(sched_routine_rt(self) != ch->rt, 0)) {
+        /* Parked here, it would count as blocked in its own runtime, whose
+         * lanes_wait cannot see who may wake it: a false deadlock.  Only
+         * waiting is refused; what completes at once above is sound. */
+        lock_drop(&ch->lock);
+        return -EINVAL;
+    }
     /* every field a claimer or we read; waitq_push sets the links */
     w.ch = ch;
     w.r = self;
@@ -655,6 +662,13 @@ int lanes_select(lanes_case *cases, int n, int nonblocking)
         for (;;)
             sched_park(LANES_STOP_SELECT, 0, 0, sel_unlock_all, &locks);
     }
+
+    for (i = 0; i < locks.n; i++)      /* never wait on another runtime's (chan_op) */
+        if (locks.ch[i]->rt != sched_routine_rt(self)) {
+            sel_unlock_all(&locks);
+            fired = -EINVAL;
+            goto done;
+        }
 
     /* pass 2: wait on every case; the first party to claim `sel` wins */
     atomic_init(&sel.done, 0);

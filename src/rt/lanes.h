@@ -3,11 +3,12 @@
  *
  * Routines (coroutines with their own stacks) are scheduled M:N onto worker
  * pthreads called lanes and talk through Go-style channels.  Everything the
- * runtime does is recorded as fixed-size trace events that the screen, the
- * headless summary and the trace export fold.
+ * runtime does can be recorded as fixed-size trace events, which the
+ * program reads (lanes_trace_read) or serves to a viewer (lanes_console).
  *
- * The names and meanings in shared/DESIGN.md section 2 are a contract; this
- * header only adds to them.  Nothing here includes another layer's header.
+ * Every name here keeps its meaning in later versions: new releases add
+ * functions, fields of events and constants, but never rename or change
+ * one.  The lanes(3) manual page describes each call at more length.
  */
 #ifndef LANES_H
 #define LANES_H
@@ -27,8 +28,8 @@ extern "C" {
  * 1, 2, ... LANES_ID_MAX, then round again from LANES_ID_REUSE_MIN,
  * skipping any id a live routine holds.  So an id is always a positive
  * int, no two live routines share one, and an id below LANES_ID_REUSE_MIN
- * (2^24) names one routine for the whole run: tables keyed by such ids
- * (the screen's 65,536, the summary's 2^24) never mix two routines. */
+ * (2^24) names one routine for the whole run: a table of your own indexed
+ * by ids below some bound up to 2^24 never mixes two routines. */
 #define LANES_ID_MAX       0x7fffffffu
 #define LANES_ID_REUSE_MIN (1u << 24)
 /* The name of an exited routine stays readable (lanes_routine_name) at
@@ -57,8 +58,9 @@ typedef struct lanes_config {
     int      cores;        /* lanes running at start, 1..LANES_MAX_CORES      */
     int      quantum;      /* ticks a routine may run before preemption; 0 = never */
     uint64_t tick_ns;      /* wall length of one tick of work (speed)         */
-    size_t   stack_size;   /* per routine; 0 = default (64 KiB); rounded up
-                              to whole pages, at least 16 KiB             */
+    size_t   stack_size;   /* per routine; 0 = default (64 KiB); any other
+                              value is rounded up to whole pages and to
+                              at least 16 KiB, never refused              */
     unsigned flags;        /* LANES_NO_STEAL, LANES_PIN_CPUS, LANES_START_PAUSED */
     size_t   trace_events; /* ring capacity per lane; 0 = tracing off         */
 } lanes_config;
@@ -85,16 +87,26 @@ int  lanes_go(lanes_rt *rt, const char *name, void (*fn)(void *), void *arg);
 
 /* Blocks the calling plain thread until every routine has returned (0) or
  * none can ever run again (LANES_DEADLOCK).  Sleepers that will wake are not
- * a deadlock.  Does not count time while paused as progress or as deadlock. */
+ * a deadlock.  Does not count time while paused as progress or as deadlock.
+ * -EINVAL for a NULL rt; -EPERM, at once, when called from a routine (it
+ * would hold the lane another routine may need). */
 int  lanes_wait(lanes_rt *rt);
 
 /* Like lanes_wait but returns 1 when `timeout_ns` passed first.  A
- * timeout past the clock's range (UINT64_MAX) is no timeout at all. */
+ * timeout past the clock's range (UINT64_MAX) is no timeout at all.
+ * -EINVAL and -EPERM as lanes_wait. */
 int  lanes_wait_for(lanes_rt *rt, uint64_t timeout_ns);
 
-/* Stops the lanes and frees routines (even parked ones), channels, stacks
- * and rings.  Must not be called from a routine.  A lane in the middle of
- * a long tick of lanes_work stops within about a millisecond of work. */
+/* Stops the lanes and frees routines (even parked or asleep ones),
+ * channels, stacks and rings; NULL does nothing.  It waits for each
+ * routine running on a lane to reach a call that can take it off the
+ * lane (a channel call that has to wait, lanes_sleep, lanes_yield, a tick
+ * of lanes_work, or its return), where it stops for good: a routine in a
+ * plain C loop (polling with the try forms too) or a blocking system call
+ * holds lanes_close up until then, forever if it never gets there.  A lane in the middle of a long tick of lanes_work stops within
+ * about a millisecond of work.  From a plain thread only: called from a
+ * routine it prints "lanes: lanes_close called from routine NAME: close
+ * the runtime from a plain thread" and aborts the process. */
 void lanes_close(lanes_rt *rt);
 
 /* ---- control (any plain thread, any time) --------------------------------- */
@@ -134,6 +146,10 @@ uint64_t lanes_now(const lanes_rt *rt);
 
 /* ---- inside a routine ------------------------------------------------------ */
 
+/* From a plain thread: lanes_sleep returns at once, lanes_yield is
+ * sched_yield(2), lanes_work spins ticks * LANES_DEFAULT_TICK_NS of CPU
+ * without safepoints.  ticks <= 0: lanes_work returns at once, lanes_sleep
+ * yields. */
 void lanes_work(int ticks);    /* real CPU work on this lane's OS thread; a safepoint every tick.
                                   A tick longer than a millisecond looks between milliseconds
                                   for a close, a pause (and holds there, mid-tick) or a new speed */
@@ -151,7 +167,13 @@ lanes_rt *lanes_self_rt(void); /* the runtime of the calling routine; NULL outsi
  * what is received.  lanes_send, lanes_recv and a blocking lanes_select may
  * park, so they need a routine: from a plain thread they return -EPERM and
  * do nothing.  The try forms, lanes_chan_close and a nonblocking select never
- * block and work from any thread.  A NULL channel gives -EINVAL. */
+ * block and work from any thread.  A NULL channel gives -EINVAL.
+ *
+ * A channel belongs to the runtime that opened it.  A routine of another
+ * runtime may use it only where nothing waits: a lanes_send, lanes_recv
+ * or blocking lanes_select that would park on it returns -EINVAL instead
+ * (its own runtime could not tell who may wake it).  lanes_chan_len(NULL)
+ * and lanes_chan_cap(NULL) are 0. */
 lanes_chan *lanes_chan_open(lanes_rt *rt, const char *name, size_t elem_size, size_t cap);
 int lanes_send(lanes_chan *ch, const void *elem);      /* 0, or LANES_CLOSED */
 int lanes_recv(lanes_chan *ch, void *elem);            /* 0, or LANES_CLOSED once closed and drained (elem zeroed) */
@@ -178,7 +200,8 @@ typedef struct lanes_case {
     lanes_chan *ch;     /* NULL: the case is never ready */
     int   op;           /* LANES_SEND or LANES_RECV */
     void *elem;         /* value to send, or where to receive */
-    int   result;       /* set on the case that fired: 0 or LANES_CLOSED */
+    int   result;       /* set on the case that fired: 0 or LANES_CLOSED;
+                           the other cases' are left as they were */
 } lanes_case;
 
 /* Blocks until one case can proceed, picking uniformly among ready ones.
@@ -187,7 +210,8 @@ typedef struct lanes_case {
  * a send case on a closed one are ready and fire with result LANES_CLOSED.
  * The same channel may appear in several cases.  n == 0 (or all channels
  * NULL) blocks forever.  -EPERM when blocking from a plain thread, -EINVAL
- * for a bad op, -ENOMEM when n > 16 and no memory. */
+ * for a bad op or when it would park on another runtime's channel, -ENOMEM
+ * when n > 16 and no memory. */
 int lanes_select(lanes_case *cases, int n, int nonblocking);
 
 /* ---- names (any thread; valid until lanes_close) -------------------------- */
@@ -273,7 +297,7 @@ typedef struct lanes_event {
  *          event before it waits at the pause gate and an empty one
  *          (obj = arg = 0, the interval that holds the pause) after.
  *          Sources: the thread's CPU clock for obj, the kernel's run-queue
- *          wait (/proc/thread-self/schedstat) for arg (src/rt/cpu.c).
+ *          wait (/proc/thread-self/schedstat) for arg.
  * LOAD     control: the machine around the runtime.  obj = CPU time that
  *          other processes used on the CPUs this process may use, over the
  *          last interval, in thousandths of a CPU (1500: one and a half
@@ -290,8 +314,8 @@ typedef struct lanes_event {
  *          about a jiffy per CPU over the interval (0.04 CPU at 100 Hz).
  * NOTE     routine recorded a mark about its own program (lanes_annotate):
  *          obj = tag, arg = by tag; lane = the lane it runs on.  The runtime
- *          gives neither a meaning: the layer that records them does (the
- *          scenario interpreter: scn.h).  Nothing in the runtime changes.
+ *          gives neither a meaning: the program that records them does.
+ *          Nothing in the runtime changes.
  * MOVE     routine moved between run queues without running, by lane:
  *          obj = LANES_Q_* it left, arg = LANES_Q_* it joined (lane's, or
  *          the global queue).  Two moves today: a WAKE into lane's run-next
@@ -348,7 +372,7 @@ size_t lanes_trace_read(lanes_rt *rt, lanes_event *out, size_t max);
 uint64_t lanes_trace_dropped(const lanes_rt *rt);
 
 /* Lossless mode: when set, a lane whose ring is full waits for the consumer
- * instead of dropping (used by the trace export and the headless summary).
+ * instead of dropping (for a reader that must see every event).
  * So somebody must keep reading while routines run.  Control events from
  * the consumer thread itself never wait (they could only wait for itself):
  * on a full control ring they drop, counted. */
@@ -389,8 +413,8 @@ void lanes_annotate(uint32_t tag, int32_t arg);
  * (a live socket at path), -EEXIST, or another -errno of socket/bind. */
 int lanes_console(lanes_rt *rt, const char *path);
 
-/* The console's wire format (all integers little-endian; README
- * "Attaching"): each side first sends the 16 bytes LANES_CON_MAGIC (8
+/* The console's wire format (all integers little-endian; the lanes
+ * README, "Attaching"): each side first sends the 16 bytes LANES_CON_MAGIC (8
  * bytes, no NUL), version (u32), 0 (u32); then records, each a type
  * (u16), 0 (u16), body length (u32, at most LANES_CON_BODY_MAX) and the
  * body.  The program sends HELLO first, then the snapshot (NAME, CHAN

@@ -14,9 +14,9 @@ src_rt_liblanes_a_SOURCES = src/rt/lanes.h src/rt/rt_sched.h src/rt/rt_int.h \
 # Scheduler and trace tests (Check); sources in tests/.
 if HAVE_CHECK
 check_PROGRAMS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu \
-	tests/check_limits
+	tests/check_limits tests/check_misuse
 TESTS += tests/check_sched tests/check_trace tests/check_places tests/check_cpu \
-	tests/check_limits
+	tests/check_limits tests/check_misuse
 endif
 tests_check_sched_SOURCES = tests/check_sched.c tests/testutil.h
 tests_check_sched_CFLAGS = $(TEST_CFLAGS)
@@ -33,6 +33,9 @@ tests_check_cpu_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 tests_check_limits_SOURCES = tests/check_limits.c
 tests_check_limits_CFLAGS = $(TEST_CFLAGS)
 tests_check_limits_LDADD = src/rt/liblanes.a $(TEST_LIBS)
+tests_check_misuse_SOURCES = tests/check_misuse.c
+tests_check_misuse_CFLAGS = $(TEST_CFLAGS)
+tests_check_misuse_LDADD = src/rt/liblanes.a $(TEST_LIBS)
 
 # The figures program of issue 3 (not built; see its header).
 EXTRA_DIST += tests/bench/rt-figures.c

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -218,12 +219,26 @@ fail:
     return NULL;
 }
 
+/* lanes_close from a routine: it would join the lane it runs on.  The
+ * signature (void) leaves no error to return, so the program stops with
+ * its own mistake named, not an internal assertion. */
+static _Noreturn void close_from_routine(const rt_routine *self)
+{
+    char name[LANES_NAME_MAX];
+    lanes_routine_name(self->rt, self->id, name, sizeof name);
+    fprintf(stderr, "lanes: lanes_close called from routine %s: "
+            "close the runtime from a plain thread\n", name[0] != '\0' ? name : "?");
+    abort();
+}
+
 void lanes_close(lanes_rt *rt)
 {
+    rt_routine *self = cur_self();
     int n;
     if (rt == NULL)
         return;
-    RT_ASSERT(cur_self() == NULL);
+    if (self != NULL)
+        close_from_routine(self);
     tracing_forget(rt);
     pthread_mutex_lock(&rt->mu);
     atomic_store(&rt->closing, 1);

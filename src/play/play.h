@@ -155,9 +155,13 @@ int play_source_recording(const char *path, double speed, play_source *out,
  * (PLAY_STOPPED, outcome "exited", "program exited"); dropped counts what
  * the program could not send.  0, or -1 with the message in err ("PATH:
  * what") and the exit status in *status (2: not a lanes console, or
- * another version; 1: the system, a refusal). */
-int play_source_attach(const char *path, play_source *out, char *err, size_t errlen,
-                       int *status);
+ * another version; 1: the system, a refusal).  While the handshake has
+ * not come (5 s at most), `waiting` (NULL: none) is called about every
+ * 100 ms, `first` 1 the first time (after 200 ms); a status it returns,
+ * not 0, gives up with that status. */
+typedef int (*play_attach_waiting)(const char *path, int first);
+int play_source_attach(const char *path, play_attach_waiting waiting, play_source *out,
+                       char *err, size_t errlen, int *status);
 
 typedef struct play play;
 

@@ -481,13 +481,11 @@ static int peer_foreign(const con_client *c, char *err, size_t errlen)
     return 1;
 }
 
-con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errlen, int *status)
+con_client *con_open(const char *path, char *err, size_t errlen, int *status)
 {
     struct sockaddr_un sa;
     con_client *c;
-    con_msg m;
     uint8_t head[HEAD];
-    int r;
 
     *status = 1;
     if (strlen(path) >= sizeof sa.sun_path) {
@@ -531,23 +529,49 @@ con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errl
     put32(head + 8, LANES_CON_VERSION);
     put32(head + 12, 0);
     (void)send_all(c->fd, head, HEAD);  /* a peer gone at once: said below */
-    r = con_next(c, &m, timeout_ms);
+    return c;
+}
+
+int con_handshake(con_client *c, int timeout_ms, char *err, size_t errlen, int *status)
+{
+    con_msg m;
+    int r = con_next(c, &m, timeout_ms);
+
+    if (r == 0)
+        return 0;
     if (r == 1 && m.type == LANES_CON_HELLO) {
         c->hello = m.hello;
-        return c;
+        return 1;
     }
     if (r == 1 && m.type == LANES_CON_ERROR)
-        snprintf(err, errlen, "%s: the program refused: %s", path,
+        snprintf(err, errlen, "%s: the program refused: %s", c->path,
                  strncmp(m.text, "refused: ", 9) == 0 ? m.text + 9 : m.text);
-    else if (r == 0)
-        snprintf(err, errlen, "%s: no handshake within %d ms: not a lanes console?", path,
-                 timeout_ms);
+    else if (r == 1)
+        snprintf(err, errlen, "%s: a record before the handshake", c->path);
     else if (c->ended)
         snprintf(err, errlen, "%s: the program closed the connection before its handshake",
-                 path);
+                 c->path);
     else
         snprintf(err, errlen, "%s", c->err);
-    *status = r == -1 && !c->ended ? c->status : r == 0 ? 2 : 1;
+    *status = r == -1 && !c->ended ? c->status : 1;
+    return -1;
+}
+
+con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errlen, int *status)
+{
+    con_client *c = con_open(path, err, errlen, status);
+    int r;
+
+    if (c == NULL)
+        return NULL;
+    r = con_handshake(c, timeout_ms, err, errlen, status);
+    if (r == 1)
+        return c;
+    if (r == 0) {
+        snprintf(err, errlen, "%s: no handshake within %d ms: not a lanes console?", path,
+                 timeout_ms);
+        *status = 2;
+    }
     con_close(c);
     return NULL;
 }

@@ -110,4 +110,28 @@ if "$LANES" attach "$dir/plain" 2>"$dir/err"; then fail "attach to a plain file 
 "$LANES" attach "$dir/plain" 2>/dev/null; st=$?
 [ "$st" = 2 ] || fail "attach to a plain file exited $st"
 grep -q 'not a lanes console' "$dir/err" || fail "attach to a plain file said: $(cat "$dir/err")"
+
+# a socket that accepts and never answers: said at once, and q leaves
+# (exit 1: not attached) without the 5 s wait
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4); time.sleep(30)' \
+        "$dir/mute.sock" &
+    mpid=$!
+    n=0
+    while [ ! -S "$dir/mute.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    start 60 16 -- attach "$dir/mute.sock" --ascii
+    n=0
+    while ! grep -q 'connecting to .*mute.sock' "$dir/stderr" 2>/dev/null && [ $n -lt 20 ]; do
+        sleep 0.1; n=$((n + 1))
+    done
+    grep -q 'connecting to .*mute.sock' "$dir/stderr" || fail "no word while connecting"
+    keys q
+    st=$(wait_exit)
+    kill "$mpid" 2>/dev/null
+    [ "$st" = 1 ] || fail "q while connecting: exit $st"
+    same_stty
+else
+    echo "no python3: the silent socket is not tried"
+fi
 echo "ok"

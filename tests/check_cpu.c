@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lanes.h"
+#include "rtdebug.h"
 
 #define MAX_EV (1u << 18)
 #define EPS_NS 2000     /* stamps of two CPUs' clocks may differ this much */
@@ -371,7 +372,13 @@ START_TEST(test_cpu_pause_is_not_measured)
             }
     }
     lanes_pause(rt);
-    for (int i = 0; i < 10; i++) {
+    /* both lanes at their pause gate, however long a loaded machine keeps
+     * one of them off a CPU (a timed wait here made the test flaky) */
+    while (!sched_quiescent(rt)) {
+        lanes_wait_for(rt, 2000000);
+        drain();
+    }
+    for (int i = 0; i < 5; i++) {
         lanes_wait_for(rt, 2000000);
         drain();
     }

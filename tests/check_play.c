@@ -283,6 +283,73 @@ START_TEST(recording_paced)
 }
 END_TEST
 
+/* A deadlock is the recorded run's end: what the recording holds after
+ * it (the runtime's last LOAD reading, here stamped far later) comes
+ * with it, and the end is known as soon as the deadlock is given - the
+ * screen shows the deadlock only when the exit status is known. */
+START_TEST(recording_ends_with_its_deadlock)
+{
+    rec_header h;
+    rec_end end;
+    rec_writer *w;
+    lanes_event e[3];
+    char err[256];
+    seen s;
+    play_fold f;
+    play *p;
+    int i, dl = 0;
+
+    memset(&h, 0, sizeof h);
+    h.lanes = "9.9";
+    h.scenario = "t";
+    h.file = "t.lanes";
+    h.source = source;
+    h.source_len = sizeof source - 1;
+    h.cores = 1;
+    h.tick_ns = 1000000;
+    snprintf(path, sizeof path, "/tmp/check_play.%ld.rec", (long)getpid());
+    w = rec_open_write(path, &h, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    memset(e, 0, sizeof e);
+    e[0] = (lanes_event){ .t_ns = 1000, .t_rt = 0, .routine = 1, .kind = LANES_EV_SPAWN,
+                          .lane = LANES_NO_LANE };
+    e[1] = (lanes_event){ .t_ns = 2000, .t_rt = 1000, .arg = 1, .kind = LANES_EV_DEADLOCK,
+                          .lane = LANES_NO_LANE };
+    e[2] = (lanes_event){ .t_ns = 3000, .t_rt = 60000000, .obj = 0, .arg = 1,
+                          .kind = LANES_EV_LOAD, .lane = LANES_NO_LANE };  /* 1 min on */
+    ck_assert_int_eq(rec_write_events(w, e, 2), 0);
+    ck_assert_int_eq(rec_write_message(w, "lanes: deadlock\n"), 0);
+    ck_assert_int_eq(rec_write_events(w, &e[2], 1), 0);
+    memset(&end, 0, sizeof end);
+    end.status = "deadlock";
+    end.exit_status = 3;
+    end.end_mt = 1000;
+    end.message = "lanes: deadlock\n";
+    end.report_json = "";
+    ck_assert_int_eq(rec_close(w, &end, err, sizeof err), 0);
+
+    memset(&s, 0, sizeof s);
+    p = open_play(1.0);
+    f = fold_of(&s);
+    play_add(p, &f);
+    start(p, 0);
+    for (i = 0; i < 2000 && !dl; i++) {
+        play_pump(p, PLAY_CHUNK);
+        for (size_t k = 0; k < s.n; k++)
+            dl |= s.ev[k].kind == LANES_EV_DEADLOCK;
+        if (!dl)
+            ck_assert_int_eq(play_wait(p, 1000000), PLAY_RUNNING);
+    }
+    ck_assert_msg(dl, "no deadlock given");
+    ck_assert_int_eq(play_wait(p, 0), PLAY_DEADLOCK);
+    ck_assert_uint_eq(s.n, 3);
+    ck_assert_int_eq(s.ev[2].kind, LANES_EV_LOAD);
+    play_free(p);
+    free(s.ev);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(recording_cut)
 {
     seen s;
@@ -370,6 +437,7 @@ int main(void)
     tcase_add_test(tc, recording_through_the_pump);
     tcase_add_test(tc, recording_refuses_changes);
     tcase_add_test(tc, recording_paced);
+    tcase_add_test(tc, recording_ends_with_its_deadlock);
     tcase_add_test(tc, recording_cut);
     tcase_add_test(tc, recording_missing);
     tcase_add_test(tc, live_names);

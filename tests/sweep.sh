@@ -17,6 +17,9 @@
 # than the least row for the same work, or that the sweep marks busy,
 # is tried again, up to 3 times, then the claim is skipped, saying why
 # (SWEEP_JUDGE_BUSY=1 judges busy runs too: by hand, to see a claim fail).
+# One CPU judges its first row stricter (see check) and tries up to 4
+# times; a quiet sweep over the limit is tried again too (a speedup is a
+# noisy figure) and fails the claim the second time.
 # Skipped too with fewer CPUs, or without taskset or python3.
 # Exit 0 when nothing failed and a timing claim held, 77 when both were
 # skipped, else 1.
@@ -78,9 +81,20 @@ if sf is not None and not (0 <= sf <= 1):
     bad("serial fraction out of 0..1")
 r0 = rows[0]
 # the work is the same in every row: a first row whose CPU time is a tenth
-# above the least had a slower CPU (a busy sibling thread, a lower clock)
-busy = (any(r["busy"] for r in rows) or r0["wait_ns"] * 10 > r0["cpu_ns"] + r0["wait_ns"]
-        or r0["cpu_ns"] * 10 > 11 * min(r["cpu_ns"] for r in rows))
+# above the least had a slower CPU (a busy sibling thread, a lower clock).
+# On one CPU the first row is the one a disturbance slows most (its one
+# lane gets a smaller share of the CPU against other programs than four
+# lanes get), and the two tenths let it finish 1/0.9 * 1.1 = 1.22 times
+# later: a "quiet" sweep could show a speedup over the limit of 1.15.
+# There the first row must be quiet enough that it cannot: its lanes
+# waiting under a twelfth of the time, its CPU time within 5% of the
+# least (1/(1 - 1/12) * 1.05 = 1.145), others under 0.15 of a CPU
+strict = cpus == 1
+lim_wait, lim_cpu = (12, 105) if strict else (10, 110)
+busy = (any(r["busy"] for r in rows)
+        or r0["wait_ns"] * lim_wait > r0["cpu_ns"] + r0["wait_ns"]
+        or r0["cpu_ns"] * 100 > lim_cpu * min(r["cpu_ns"] for r in rows)
+        or (strict and r0.get("other_load") is not None and r0["other_load"] > 0.15))
 print("max %.3f %s speedup %.3f" % (max(r["speedup"] for r in rows),
                                     "busy" if busy else "quiet", rows[-1]["speedup"]))
 EOF
@@ -88,7 +102,8 @@ EOF
 
 # ---- one CPU: no speedup
 claim_one() {
-    for try in 1 2 3; do
+    over=0
+    for try in 1 2 3 4; do
         taskset -c "$one" "$LANES" --sweep 1..4 timeslice --json --tick 1ms >"$tmp/one.json" ||
             { echo "FAIL: --sweep 1..4 on one CPU: exit $?"; return 1; }
         res=$(check "$tmp/one.json" 1 1 2 3 4) || { echo "$res"; return 1; }
@@ -96,10 +111,14 @@ claim_one() {
         echo "one CPU ($one), try $try: highest speedup $2, $3"
         [ "$3" = busy ] && [ -z "${SWEEP_JUDGE_BUSY:-}" ] && { sleep 0.5; continue; }
         awk -v s="$2" 'BEGIN { exit !(s <= 1.15) }' && { held=1; return 0; }
-        echo "FAIL: a speedup of $2 on one CPU: $(cat "$tmp/one.json")"
-        return 1
+        # a measured speedup is noisy: one quiet sweep over the limit may
+        # be a disturbance the figures missed; two are the claim broken
+        over=$((over + 1))
+        echo "one CPU: a speedup of $2 on a sweep judged $3 ($over): $(cat "$tmp/one.json")"
+        [ $over -ge 2 ] && { echo "FAIL: a speedup above 1.15 on one CPU in $over quiet sweeps"; return 1; }
+        sleep 0.5
     done
-    echo "one CPU: machine too busy in 3 tries: skipped"
+    echo "one CPU: no quiet sweep in 4 tries: skipped"
 }
 
 # ---- two CPUs: 2 cores beat 1

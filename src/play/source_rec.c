@@ -41,6 +41,7 @@ typedef struct recsrc {
     lanes_event *hold;             /* read, not given yet                  */
     size_t      hold_n, hold_at;
     int         at_end;            /* the end record was read              */
+    int         over;              /* a DEADLOCK was given: the run's end  */
     char        err[600];
     /* the playback */
     int         paused;
@@ -110,6 +111,8 @@ static int fill(recsrc *s)
 /* May event e be given now? */
 static int due(recsrc *s, const lanes_event *e)
 {
+    if (s->over)
+        return 1;                       /* the end's trailer: at once */
     if (s->limit_mt != 0 && e->t_rt > s->limit_mt) {
         s->paused = 1;                  /* as the runtime pauses itself */
         s->now_mt = s->limit_mt;
@@ -132,6 +135,7 @@ static void follow(recsrc *s, const lanes_event *e)
     case LANES_EV_CORES:   s->cores = (int)e->obj; break;
     case LANES_EV_QUANTUM: s->quantum = (int)e->obj; break;
     case LANES_EV_TICK:    s->tick_ns = (uint64_t)e->obj * 1000u; break;
+    case LANES_EV_DEADLOCK: s->over = 1; break;
     default: break;
     }
 }
@@ -145,9 +149,19 @@ static ssize_t rs_read(void *ctx, lanes_event *buf, size_t max)
         return 0;
     if (fill(s) != 0)
         return -1;
-    while (n < max && s->hold_at < s->hold_n && due(s, &s->hold[s->hold_at])) {
-        follow(s, &s->hold[s->hold_at]);
-        buf[n++] = s->hold[s->hold_at++];
+    /* After a deadlock the recording holds only the run's trailer (the
+     * runtime's last LOAD reading) and its end record: give them with it,
+     * reading on to the end, so that the screen never shows the deadlock
+     * while the end (the exit status) is still unread. */
+    for (;;) {
+        while (n < max && s->hold_at < s->hold_n && due(s, &s->hold[s->hold_at])) {
+            follow(s, &s->hold[s->hold_at]);
+            buf[n++] = s->hold[s->hold_at++];
+        }
+        if (!s->over || n == max || s->hold_at < s->hold_n || s->at_end)
+            break;
+        if (fill(s) != 0)
+            return n > 0 ? (ssize_t)n : -1;
     }
     if (s->paused && s->step_mt != 0 && s->hold_at < s->hold_n) {
         if (s->step_mt > s->now_mt)     /* the clock moves a whole step, as live */
@@ -370,6 +384,7 @@ static int rs_start(void *ctx, const scn_settings *set, int paused, int lossless
     s->used = 1;
     s->hold_n = s->hold_at = 0;
     s->at_end = 0;
+    s->over = 0;
     s->err[0] = '\0';
     s->paused = paused;
     s->limit_mt = pause_at;

@@ -310,6 +310,9 @@ int cpu_load_take(cpu_load *s, uint64_t now, uint32_t *obj)
             others = (uint64_t)s->ncpu * 1000u;
         *obj = (uint32_t)others;
     }
+    s->prev_at = s->at;
+    s->prev_busy = s->busy;
+    s->prev_own = s->own;
     s->at = now;
     s->busy = busy;
     s->own = own;
@@ -320,8 +323,15 @@ int cpu_load_last(cpu_load *s, uint64_t now, uint32_t *obj)
 {
     long hz = sysconf(_SC_CLK_TCK);
     uint64_t jiffy = 1000000000ull / (uint64_t)(hz > 0 ? hz : 100);
-    /* under a jiffy /proc/stat tells nothing: 0 or a whole CPU */
-    int have = s->at != 0 && now >= s->at + jiffy && cpu_load_take(s, now, obj);
+    int have;
+    /* under a jiffy /proc/stat tells nothing (0 or a whole CPU): then
+     * from the reading before, the last two stretches as one */
+    if (s->at != 0 && now < s->at + jiffy && s->prev_at != 0) {
+        s->at = s->prev_at;
+        s->busy = s->prev_busy;
+        s->own = s->prev_own;
+    }
+    have = s->at != 0 && now >= s->at + jiffy && cpu_load_take(s, now, obj);
     cpu_load_idle(s, now);
     return have;
 }

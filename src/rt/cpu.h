@@ -73,6 +73,7 @@ typedef struct cpu_load {
     uint64_t at;            /* absolute ns of the last reading, 0: none */
     uint64_t busy;          /* jiffies the allowed CPUs were busy, then */
     uint64_t own;           /* this process's CPU ns, then */
+    uint64_t prev_at, prev_busy, prev_own;  /* the reading before (prev_at 0: none) */
     uint16_t *cpus;         /* the allowed CPUs' numbers (malloc'd), or NULL: all */
 } cpu_load;
 
@@ -88,8 +89,10 @@ int cpu_load_take(cpu_load *s, uint64_t now, uint32_t *obj);
 /* The consumer, once, when the run has stopped going on (s->at != 0: a
  * reading since it went on): like cpu_load_take, for the stretch since
  * that reading, so that a run shorter than a sample period is measured
- * too - if it is at least a jiffy long (below, /proc/stat says nothing);
- * then as cpu_load_idle. */
+ * too - if it is at least a jiffy long (below, /proc/stat says nothing:
+ * then for the stretch since the reading before that one, if any, so
+ * that a run whose last periodic reading fell just before it stopped is
+ * still measured at its end); then as cpu_load_idle. */
 int cpu_load_last(cpu_load *s, uint64_t now, uint32_t *obj);
 
 /* The consumer, when now >= s->due but nothing runs: no reading; the next
@@ -98,6 +101,7 @@ static inline void cpu_load_idle(cpu_load *s, uint64_t now)
 {
     s->due = now + LANES_LOAD_SAMPLE_NS;
     s->at = 0;
+    s->prev_at = 0;
 }
 
 #endif

@@ -308,7 +308,8 @@ typedef struct lanes_event {
  *          alive and not every one is blocked), and one last at the first
  *          read after the run stops going on, for the stretch since the
  *          previous reading (so a run shorter than LANES_LOAD_SAMPLE_NS is
- *          measured too, if it is a jiffy long); after that a run that has
+ *          measured too, if it is a jiffy long; when that stretch is under
+ *          a jiffy, since the reading before it); after that a run that has
  *          ended gets no new events.  Sources: the /proc/stat lines of those CPUs
  *          (steal counts as busy) minus this process's CPU time; good to
  *          about a jiffy per CPU over the interval (0.04 CPU at 100 Hz).

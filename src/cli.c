@@ -59,7 +59,9 @@ static const char usage_text[] =
 "? help, q quit.\n"
 "\n"
 "Exit status: 0 done, 1 system error, 2 bad usage, scenario or recording,\n"
-"3 deadlock, 4 scenario fault, 128+N ended by signal N (130: Ctrl-C).\n";
+"3 deadlock, 4 scenario fault, 128+N ended by signal N (130: Ctrl-C).\n"
+"attach: 0 detached or the program exited, 1 nobody serves PATH, refused\n"
+"(another viewer, another user) or the stream broke, 2 not a lanes console.\n";
 
 enum { OPT_TICK = 256, OPT_HEADLESS, OPT_JSON, OPT_TRACE, OPT_SEED, OPT_PAUSED,
        OPT_NO_COLOR, OPT_ASCII, OPT_NO_MOUSE, OPT_FRAMES, OPT_FOR, OPT_RECORD,
@@ -402,6 +404,9 @@ static int attach_usage(lanes_opts *o, int argc, char **argv)
                          "(the program runs with LANES_CONSOLE=PATH)");
     if (argc - optind > 2)
         return bad_usage("attach takes one PATH, not '%s' too", argv[optind + 2]);
+    if (o->compare_n != 0)
+        return bad_usage("--compare plays a scenario at several core counts; an attached "
+                         "program runs once, at its own");
     for (i = 0; i < sizeof set / sizeof set[0]; i++)
         if (set[i])
             return bad_usage("%s sets how a run starts; an attached program is running "

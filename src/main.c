@@ -7,9 +7,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "scn/scn.h"
@@ -127,6 +130,59 @@ static int replay(const lanes_opts *o)
     return run_on(o, NULL, NULL, p);
 }
 
+/* A program slow to say hello (or a socket that never will): said, and
+ * q or Ctrl-C leave (1: not attached; 130) instead of a blank wait. */
+static struct termios wait_tio;
+static int wait_tio_set, wait_sig_set;
+static struct sigaction wait_old_int;
+static volatile sig_atomic_t wait_int;
+
+static void wait_on_int(int sig)
+{
+    (void)sig;
+    wait_int = 1;
+}
+
+static int attach_waiting(const char *path, int first)
+{
+    char b[32];
+    ssize_t n;
+
+    if (first) {
+        struct sigaction sa;
+        fprintf(stderr, "lanes: connecting to %s... (q or Ctrl-C leaves)\n", path);
+        if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &wait_tio) == 0) {
+            struct termios t = wait_tio;
+            t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+            t.c_cc[VMIN] = 0;
+            t.c_cc[VTIME] = 0;
+            wait_tio_set = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+        }
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = wait_on_int;
+        sigemptyset(&sa.sa_mask);
+        wait_sig_set = sigaction(SIGINT, &sa, &wait_old_int) == 0;
+    }
+    if (wait_int)
+        return 128 + SIGINT;
+    while (wait_tio_set && (n = read(STDIN_FILENO, b, sizeof b)) > 0)
+        for (ssize_t i = 0; i < n; i++)
+            if (b[i] == 'q' || b[i] == 'Q')
+                return EXIT_SYSTEM;
+    return 0;
+}
+
+/* After the wait: the terminal and Ctrl-C as they were. */
+static void attach_waited(void)
+{
+    if (wait_tio_set)
+        tcsetattr(STDIN_FILENO, TCSANOW, &wait_tio);
+    wait_tio_set = 0;
+    if (wait_sig_set)
+        sigaction(SIGINT, &wait_old_int, NULL);
+    wait_sig_set = 0;
+}
+
 /* lanes attach PATH: the program serving its trace at PATH as the
  * pump's source, on the screen or headless. */
 static int attach(const lanes_opts *o)
@@ -134,9 +190,11 @@ static int attach(const lanes_opts *o)
     play_source src;
     play *p;
     char err[600];
-    int status;
+    int status, r;
 
-    if (play_source_attach(o->attach, &src, err, sizeof err, &status) != 0) {
+    r = play_source_attach(o->attach, attach_waiting, &src, err, sizeof err, &status);
+    attach_waited();
+    if (r != 0) {
         out_say(err);
         return status;
     }

@@ -214,6 +214,7 @@ static const struct bad {
       "program is running already (its keys act on it)" },
     { { "attach", "a.sock", "--seed", "3" }, 2, "--seed sets how a run starts" },
     { { "attach", "a.sock", "-s", "2" }, 2, "--speed sets how a run starts" },
+    { { "attach", "a.sock", "--compare", "1,4" }, 2, "an attached program runs once" },
     { { "--headless", "attach", "/nonexistent/a.sock" }, 1,
       "lanes: /nonexistent/a.sock: no such console (is a program running with "
       "LANES_CONSOLE=/nonexistent/a.sock?)" },

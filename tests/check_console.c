@@ -557,6 +557,184 @@ START_TEST(test_console_bad_calls)
 }
 END_TEST
 
+static lanes_chan *jobs;
+static atomic_int filled, go_on;
+
+static void filler(void *arg)
+{
+    (void)arg;
+    for (int v = 10; v < 13; v++)
+        lanes_send(jobs, &v);
+    atomic_store(&filled, 1);
+    while (!atomic_load(&go_on))
+        lanes_sleep(1);
+    lanes_send(jobs, &(int){ 13 });
+}
+
+/* A channel opened and filled before the viewer came: the snapshot says
+ * its buffered messages (HELD, oldest first) and its SENDs after the
+ * attach are traced like a new channel's. */
+START_TEST(test_console_old_channel)
+{
+    lanes_rt *rt = open_rt();
+    lanes_chan *ch = jobs = lanes_chan_open(rt, "jobs", sizeof(int), 4);
+    con_client *c;
+    char err[512];
+    int status, held[8], nheld = 0, sent = 0;
+    uint32_t id = 0;
+    con_msg m;
+
+    ck_assert_ptr_nonnull(ch);
+    atomic_store(&filled, 0);
+    atomic_store(&go_on, 0);
+    lanes_go(rt, "filler", filler, NULL);
+    for (int i = 0; i < 4000 && !atomic_load(&filled); i++)
+        nap();
+    ck_assert_int_eq(atomic_load(&filled), 1);
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_msg(c != NULL, "%s", err);
+    atomic_store(&go_on, 1);
+    for (int i = 0; i < 4000 && !sent; i++) {
+        int r = con_next(c, &m, 5);
+        ck_assert_int_ge(r, 0);
+        if (r == 1 && m.type == LANES_CON_NAME && m.what == 2 && strcmp(m.name, "jobs") == 0)
+            id = m.id;
+        if (r == 1 && m.type == LANES_CON_EVENTS)
+            for (size_t k = 0; k < m.nev; k++) {
+                if (m.ev[k].kind == LANES_EV_HELD && m.ev[k].obj == id && nheld < 8)
+                    held[nheld++] = m.ev[k].arg;
+                if (m.ev[k].kind == LANES_EV_SEND && m.ev[k].obj == id)
+                    sent = m.ev[k].arg;
+            }
+    }
+    ck_assert_uint_ne(id, 0);
+    ck_assert_int_eq(nheld, 3);
+    ck_assert_int_eq(held[0], 10);
+    ck_assert_int_eq(held[2], 12);
+    ck_assert_msg(sent == 13, "no SEND of 13 on the channel opened before the attach");
+    con_close(c);
+    close_rt(rt);
+}
+END_TEST
+
+/* A socket served by another user (planted in a shared directory, say):
+ * the viewer refuses it before it reads a byte (as root, served by nobody;
+ * skipped otherwise). */
+START_TEST(test_console_foreign_server)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char err[512];
+    int status = 0, ready[2], st;
+    uint8_t b[200];
+    size_t n = hello(b, LANES_CON_VERSION);
+    pid_t pid;
+    con_client *c;
+
+    if (geteuid() != 0) {
+        fprintf(stderr, "test_console_foreign_server: skipped, it needs root to serve as nobody\n");
+        return;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    ck_assert_int_eq(pipe(ready), 0);
+    pid = fork();
+    if (pid == 0) {
+        int lfd, fd;
+        char head[16];
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(3);
+        lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 1) != 0)
+            _exit(4);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(5);
+        fd = accept(lfd, NULL, NULL);
+        if (read(fd, head, sizeof head) > 0)
+            (void)!write(fd, b, n);
+        _exit(0);
+    }
+    ck_assert_int_eq(read(ready[0], b + 100, 1), 1);
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_ptr_null(c);
+    ck_assert_msg(strstr(err, "served by uid 65534") != NULL, "%s", err);
+    ck_assert_int_eq(status, 1);
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert_int_eq(WEXITSTATUS(st), 0);
+    close(ready[0]);
+    close(ready[1]);
+}
+END_TEST
+
+/* A viewer that cannot keep up loses events, but not the CPU figures:
+ * what a routine that works after the viewer's queue filled says in its
+ * CPU events still adds up to the thread CPU time it spent working. */
+static atomic_int pinged;
+static _Atomic uint64_t worked_ns;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void busy(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&pinged))
+        lanes_sleep(100);       /* until the viewer's queue is full */
+    for (int i = 0; i < 40; i++) {
+        uint64_t t0 = thread_cpu_ns();
+        lanes_work(500);
+        atomic_fetch_add(&worked_ns, thread_cpu_ns() - t0);
+    }
+}
+
+static void pinger_then(void *arg)
+{
+    pinger(arg);
+    atomic_store(&pinged, 1);
+}
+
+START_TEST(test_console_cpu_not_dropped)
+{
+    lanes_config cfg = { .cores = 2, .quantum = 0, .tick_ns = 1000, .trace_events = 1 << 17 };
+    lanes_rt *rt = lanes_open(&cfg);
+    char err[512];
+    int status, r;
+    uint64_t dropped = 0, cpu = 0;
+    con_client *c;
+    con_msg m;
+
+    atomic_store(&pinged, 0);
+    atomic_store(&worked_ns, 0);
+    ck_assert_int_eq(lanes_console(rt, path), 0);
+    c = con_connect(path, 10000, err, sizeof err, &status);
+    ck_assert_msg(c != NULL, "%s", err);
+    ping = lanes_chan_open(rt, "ping", sizeof(int), 0);
+    pong = lanes_chan_open(rt, "pong", sizeof(int), 0);
+    lanes_go(rt, "busy", busy, NULL);
+    lanes_go(rt, "pinger", pinger_then, NULL);
+    lanes_go(rt, "ponger", ponger, NULL);
+    ck_assert_int_eq(lanes_wait(rt), 0);    /* nobody read meanwhile */
+    while ((r = con_next(c, &m, 1000)) == 1) {
+        if (m.type == LANES_CON_DROPPED)
+            dropped = m.dropped;
+        for (size_t k = 0; m.type == LANES_CON_EVENTS && k < m.nev; k++)
+            if (m.ev[k].kind == LANES_EV_CPU)
+                cpu += m.ev[k].obj;
+    }
+    ck_assert_int_eq(r, 0);
+    lanes_close(rt);
+    ck_assert_msg(dropped > 0, "nothing dropped: the test proves nothing");
+    ck_assert_msg(cpu >= atomic_load(&worked_ns) * 8 / 10,
+                  "the CPU events said %llu ns of %llu worked (%llu events dropped)",
+                  (unsigned long long)cpu, (unsigned long long)atomic_load(&worked_ns),
+                  (unsigned long long)dropped);
+    con_close(c);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -573,6 +751,9 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_console_churn);
     tcase_add_test(tc, test_console_other_user);
     tcase_add_test(tc, test_console_bad_calls);
+    tcase_add_test(tc, test_console_old_channel);
+    tcase_add_test(tc, test_console_foreign_server);
+    tcase_add_test(tc, test_console_cpu_not_dropped);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -288,6 +288,38 @@ START_TEST(test_out_cpu_starved_rule)
 }
 END_TEST
 
+/* An attach's snapshot (lanes_console): the channel's buffered messages
+ * come as HELD, the routine that was on a lane when the viewer came
+ * stops without a RUN, and it receives what was sent before: none of
+ * that is an anomaly, and only what happened since counts as messages. */
+START_TEST(test_out_summary_attached)
+{
+    static const lanes_event ev[] = {
+        E(0,  CHAN,  NL, 0, 1, 4),
+        E(0,  HELD,  NL, 0, 1, 7),
+        E(0,  HELD,  NL, 0, 1, 8),
+        E(0,  SPAWN, NL, 1, 0, LANES_Q_GLOBAL),
+        E(0,  SPAWN, NL, 2, 0, LANES_Q_GLOBAL),
+        E(5,  STOP,  0, 1, 1, LANES_STOP_PREEMPT),   /* its RUN came before */
+        E(6,  RUN,   0, 2, 0, LANES_Q_LOCAL),
+        E(7,  RECV,  0, 2, 1, 7),
+        E(8,  SEND,  0, 2, 1, 9),
+        E(9,  STOP,  0, 2, 0, LANES_STOP_YIELD),
+    };
+    out_summary s;
+
+    out_summary_init(&s);
+    out_summary_feed(&s, ev, sizeof ev / sizeof ev[0]);
+    out_summary_finish(&s, 100000, 5000, 0);
+    ck_assert_uint_eq(s.anomalies, 0);
+    ck_assert_uint_eq(s.chans[1].sends, 1);
+    ck_assert_uint_eq(s.chans[1].recvs, 1);
+    ck_assert_uint_eq(s.chans[1].peak, 2);
+    ck_assert_uint_eq(s.sends, 1);
+    out_summary_free(&s);
+}
+END_TEST
+
 /* A stream that breaks the rules is repaired, the same way every time. */
 START_TEST(test_out_summary_repairs)
 {
@@ -435,10 +467,13 @@ START_TEST(test_out_json_checker)
 }
 END_TEST
 
+static unsigned print_pid;      /* print_to_string: as if attached to this pid */
+
 static char *print_to_string(int json, const out_summary *s)
 {
     static char buf[16384];
-    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4, NULL };
+    out_run_info info = { "two", "Two \"routines\"", "done", 0, 1, 4, 1000000, 0, 0, 4, NULL,
+                          print_pid, 605000 };
     FILE *f = tmpfile();
     size_t n;
 
@@ -498,6 +533,17 @@ START_TEST(test_out_summary_json)
                                     "\"latency_ticks\":{\"min\":1.000,\"avg\":11.500,\"max\":20.000}}"));
     ck_assert_ptr_nonnull(strstr(t, "\"lanes\":[0,1]"));
     ck_assert_ptr_nonnull(strstr(t, "\"anomalies\":0,\"dropped_events\":0}"));
+    ck_assert_ptr_null(strstr(t, "\"pid\""));
+    /* attached: the pid, and the counts start at the attach */
+    print_pid = 4242;
+    t = print_to_string(1, &s);
+    ck_assert_ptr_nonnull(strstr(t, "\"exit_status\":0,\"pid\":4242,\"since_attach\":true,"
+                                    "\"attached_at_ticks\":605.000,"));
+    t = print_to_string(0, &s);
+    ck_assert_msg(strncmp(t, "lanes: Two \"routines\": done\ncounts since the attach, at the "
+                             "program's tick 605.0\n", 80) == 0, "%s", t);
+    print_pid = 0;
+    t = print_to_string(1, &s);
     /* and Python agrees it is JSON */
     fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
@@ -1018,6 +1064,7 @@ static Suite *out_suite(void)
     tcase_add_test(tc, test_out_trace_long_notes);
     tcase_add_test(tc, test_out_marks);
     tcase_add_test(tc, test_out_trace_runq_is_run_state);
+    tcase_add_test(tc, test_out_summary_attached);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -370,8 +370,9 @@ static void fold_one(fold_state *s, const lanes_event *e)
     case LANES_EV_STOP:
         if (lane >= 0 && s->lane_routine[lane] == e->routine && e->routine != 0)
             close_slice(s, lane, e->t_rt);
-        else
-            s->anomalies++;
+        else if (!(lane >= 0 && s->lane_routine[lane] == 0 && r != NULL && r->switches == 0))
+            s->anomalies++;     /* but the end of a slice begun before the trace did
+                                   (an attach): its RUN is the unknown past */
         fold_stop(s, e, r);
         if (r != NULL && lane >= 0)
             place_stop(s, r, e, lane);
@@ -432,6 +433,10 @@ static void fold_one(fold_state *s, const lanes_event *e)
     case LANES_EV_CHAN:
         if ((c = chan(s, e->obj)) != NULL)
             c->cap = e->arg;
+        break;
+    case LANES_EV_HELD:             /* buffered before an attach: no message of ours */
+        if ((c = chan(s, e->obj)) != NULL)
+            occupancy(c, 1);
         break;
     case LANES_EV_STEAL:
         s->steals++;

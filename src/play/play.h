@@ -73,6 +73,10 @@ typedef struct play_about {
     uint64_t seed;            /* the seed in force                         */
     int      seed_set;
     int      cpus;            /* CPUs the process could use (0: unknown)   */
+    unsigned pid;             /* an attached program's; 0 otherwise        */
+    uint64_t start_mt;        /* attached: the program's runtime time (1/1000
+                                 ticks, its lanes_now) when the viewer came:
+                                 the run's time 0                          */
 } play_about;
 
 /* How the run ended, as far as the source knows it (play_outcome). */
@@ -151,9 +155,13 @@ int play_source_recording(const char *path, double speed, play_source *out,
  * (PLAY_STOPPED, outcome "exited", "program exited"); dropped counts what
  * the program could not send.  0, or -1 with the message in err ("PATH:
  * what") and the exit status in *status (2: not a lanes console, or
- * another version; 1: the system, a refusal). */
-int play_source_attach(const char *path, play_source *out, char *err, size_t errlen,
-                       int *status);
+ * another version; 1: the system, a refusal).  While the handshake has
+ * not come (5 s at most), `waiting` (NULL: none) is called about every
+ * 100 ms, `first` 1 the first time (after 200 ms); a status it returns,
+ * not 0, gives up with that status. */
+typedef int (*play_attach_waiting)(const char *path, int first);
+int play_source_attach(const char *path, play_attach_waiting waiting, play_source *out,
+                       char *err, size_t errlen, int *status);
 
 typedef struct play play;
 

@@ -160,6 +160,8 @@ static void as_about(void *ctx, play_about *a)
     a->seed = 0;
     a->seed_set = 0;
     a->cpus = s->h.cpus;
+    a->pid = s->h.pid;
+    a->start_mt = s->h.t_rt;
 }
 
 static void as_outcome(void *ctx, play_outcome *o)
@@ -272,8 +274,36 @@ static void as_stop(void *ctx)
     s->over = 1;
 }
 
-int play_source_attach(const char *path, play_source *out, char *err, size_t errlen,
-                       int *status)
+/* The handshake, 5 s at most, `waiting` asked every 100 ms after 200. */
+static con_client *connect_waiting(const char *path, play_attach_waiting waiting, char *err,
+                                   size_t errlen, int *status)
+{
+    con_client *c = con_open(path, err, errlen, status);
+    int r = 0, ms = 0, step = 200;
+
+    if (c == NULL)
+        return NULL;
+    while (ms < 5000 && (r = con_handshake(c, step, err, errlen, status)) == 0) {
+        ms += step;
+        step = 100;
+        if (waiting != NULL && (*status = waiting(path, ms == 200)) != 0) {
+            snprintf(err, errlen, "%s: left before the program's handshake", path);
+            con_close(c);
+            return NULL;
+        }
+    }
+    if (r == 1)
+        return c;
+    if (r == 0) {
+        snprintf(err, errlen, "%s: no handshake within 5 s: not a lanes console?", path);
+        *status = 2;
+    }
+    con_close(c);
+    return NULL;
+}
+
+int play_source_attach(const char *path, play_attach_waiting waiting, play_source *out,
+                       char *err, size_t errlen, int *status)
 {
     attsrc *s = calloc(1, sizeof *s);
 
@@ -283,7 +313,7 @@ int play_source_attach(const char *path, play_source *out, char *err, size_t err
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    s->c = con_connect(path, 5000, err, errlen, status);
+    s->c = connect_waiting(path, waiting, err, errlen, status);
     if (s->c == NULL) {
         free(s);
         return -1;

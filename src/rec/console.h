@@ -75,6 +75,13 @@ typedef struct con_client con_client;
 con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errlen,
                         int *status);
 const con_hello *con_hello_of(const con_client *c);
+
+/* con_connect in two steps, for a caller that does something while it
+ * waits: con_open connects (NULL as con_connect), con_handshake waits at
+ * most timeout_ms for the HELLO: 1 it came, 0 not yet, -1 failed (err,
+ * *status; the caller closes c). */
+con_client *con_open(const char *path, char *err, size_t errlen, int *status);
+int con_handshake(con_client *c, int timeout_ms, char *err, size_t errlen, int *status);
 int con_fd(const con_client *c);
 
 /* The next message, waiting at most timeout_ms (0: not at all; -1: for

@@ -460,13 +460,32 @@ int con_next(con_client *c, con_msg *m, int timeout_ms)
     }
 }
 
-con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errlen, int *status)
+/* The program at the other end must be ours: a socket in a shared
+ * directory (/tmp) may have been put there by anyone, and what it sends
+ * would go on our screen and our recordings.  Same effective uid only,
+ * root too.  1 (message in err) when it is somebody else's. */
+static int peer_foreign(const con_client *c, char *err, size_t errlen)
+{
+    struct ucred cr;
+    socklen_t cl = sizeof cr;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) != 0 || cl != sizeof cr) {
+        snprintf(err, errlen, "%s: cannot tell who serves this socket: %s", c->path,
+                 strerror(errno));
+        return 1;
+    }
+    if (cr.uid == geteuid())
+        return 0;
+    snprintf(err, errlen, "%s: refused: the socket is served by uid %u (pid %d), not by this "
+             "user (uid %u); attach only to your own programs", c->path, (unsigned)cr.uid,
+             (int)cr.pid, (unsigned)geteuid());
+    return 1;
+}
+
+con_client *con_open(const char *path, char *err, size_t errlen, int *status)
 {
     struct sockaddr_un sa;
     con_client *c;
-    con_msg m;
     uint8_t head[HEAD];
-    int r;
 
     *status = 1;
     if (strlen(path) >= sizeof sa.sun_path) {
@@ -502,26 +521,57 @@ con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errl
         con_close(c);
         return NULL;
     }
+    if (peer_foreign(c, err, errlen)) {
+        con_close(c);
+        return NULL;        /* status 1: a refusal */
+    }
     memcpy(head, LANES_CON_MAGIC, 8);
     put32(head + 8, LANES_CON_VERSION);
     put32(head + 12, 0);
     (void)send_all(c->fd, head, HEAD);  /* a peer gone at once: said below */
-    r = con_next(c, &m, timeout_ms);
+    return c;
+}
+
+int con_handshake(con_client *c, int timeout_ms, char *err, size_t errlen, int *status)
+{
+    con_msg m;
+    int r = con_next(c, &m, timeout_ms);
+
+    if (r == 0)
+        return 0;
     if (r == 1 && m.type == LANES_CON_HELLO) {
         c->hello = m.hello;
-        return c;
+        return 1;
     }
     if (r == 1 && m.type == LANES_CON_ERROR)
-        snprintf(err, errlen, "%s: the program refused: %s", path, m.text);
-    else if (r == 0)
-        snprintf(err, errlen, "%s: no handshake within %d ms: not a lanes console?", path,
-                 timeout_ms);
+        snprintf(err, errlen, "%s: the program refused: %s", c->path,
+                 strncmp(m.text, "refused: ", 9) == 0 ? m.text + 9 : m.text);
+    else if (r == 1)
+        snprintf(err, errlen, "%s: a record before the handshake", c->path);
     else if (c->ended)
         snprintf(err, errlen, "%s: the program closed the connection before its handshake",
-                 path);
+                 c->path);
     else
         snprintf(err, errlen, "%s", c->err);
-    *status = r == -1 && !c->ended ? c->status : r == 0 ? 2 : 1;
+    *status = r == -1 && !c->ended ? c->status : 1;
+    return -1;
+}
+
+con_client *con_connect(const char *path, int timeout_ms, char *err, size_t errlen, int *status)
+{
+    con_client *c = con_open(path, err, errlen, status);
+    int r;
+
+    if (c == NULL)
+        return NULL;
+    r = con_handshake(c, timeout_ms, err, errlen, status);
+    if (r == 1)
+        return c;
+    if (r == 0) {
+        snprintf(err, errlen, "%s: no handshake within %d ms: not a lanes console?", path,
+                 timeout_ms);
+        *status = 2;
+    }
     con_close(c);
     return NULL;
 }

@@ -236,6 +236,8 @@ static void headless_info(play *p, out_run_info *info)
     info->cpus = a.cpus;
     info->seed_set = a.seed_set;  /* the seed in force: --seed, else the scenario's */
     info->seed = a.seed;
+    info->pid = a.pid;
+    info->start_mt = a.start_mt;
 }
 
 /* Pumps until the run ends (or a signal, --for, a fold's or the

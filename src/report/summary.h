@@ -65,6 +65,9 @@ typedef struct out_run_info {
                                 says (0: unknown)                         */
     const char *json_more;   /* JSON members (",\"k\":v...") the caller adds
                                 at the end of the object; NULL: none      */
+    unsigned pid;            /* an attached program's (lanes attach), else 0:
+                                the counts are those since the attach     */
+    uint64_t start_mt;       /* attached: the program's time at the attach */
 } out_run_info;
 
 /* Both return 0, or -1 with errno when the stream reported an error. */

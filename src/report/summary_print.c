@@ -77,8 +77,13 @@ int out_summary_print_text(FILE *f, const out_summary *s, const out_run_info *in
     size_t i;
     char name[LANES_NAME_MAX + 8], lanes[LANES_MAX_CORES * 3 + 4], words[128];
 
-    fprintf(f, "lanes: %s \"%s\": %s\n", info->scenario != NULL ? info->scenario : "",
-            info->title != NULL ? info->title : "", info->status);
+    if (info->pid != 0)         /* the title names the program */
+        fprintf(f, "lanes: %s: %s\ncounts since the attach, at the program's tick %.1f\n",
+                info->title != NULL ? info->title : "", info->status,
+                (double)info->start_mt / 1000.0);
+    else
+        fprintf(f, "lanes: %s \"%s\": %s\n", info->scenario != NULL ? info->scenario : "",
+                info->title != NULL ? info->title : "", info->status);
     fprintf(f, "wall time %.1f ms, runtime %.1f ticks (tick %g us), "
                "%d core%s at start, quantum %d\n",
             (double)s->wall_ns / 1e6, ticks(s->end_mt), (double)info->tick_ns / 1e3,
@@ -152,6 +157,9 @@ int out_summary_print_json(FILE *f, const out_summary *s, const out_run_info *in
     fprintf(f, ",\"title\":%s", q);
     out_json_quote(q, sizeof q, info->status);
     fprintf(f, ",\"status\":%s,\"exit_status\":%d", q, info->exit_status);
+    if (info->pid != 0)         /* lanes attach: the counts start at the attach */
+        fprintf(f, ",\"pid\":%u,\"since_attach\":true,\"attached_at_ticks\":%.3f",
+                info->pid, (double)info->start_mt / 1000.0);
     fprintf(f, ",\"cores\":%d,\"quantum\":%d,\"tick_ns\":%llu", info->cores,
             info->quantum, (unsigned long long)info->tick_ns);
     if (info->seed_set)

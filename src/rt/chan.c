@@ -434,6 +434,20 @@ size_t lanes_chan_len(lanes_chan *ch)
     return n;
 }
 
+/* The console's snapshot: the items of the messages buffered now, oldest
+ * first (what their RECV events will say), at most max of them. */
+size_t chan_held_items(lanes_chan *ch, int32_t *out, size_t max)
+{
+    size_t n;
+
+    lock_take(&ch->lock);
+    n = ch->len < max ? ch->len : max;
+    for (size_t i = 0; i < n; i++)
+        out[i] = item_of(ch, slot(ch, i), ch->nrecv + (uint32_t)i + 1);
+    lock_drop(&ch->lock);
+    return n;
+}
+
 static void unlock_one(void *arg)
 {
     lock_drop(&((lanes_chan *)arg)->lock);

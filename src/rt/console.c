@@ -16,7 +16,8 @@
  *
  * The wire format is in lanes.h (LANES_CON_*) and the README
  * ("Attaching").  A viewer gets a snapshot first, taken before the trace
- * is switched on: each channel's name and CHAN event, each live routine's
+ * is switched on: each channel's name, CHAN event and HELD events (its
+ * buffered messages), each live routine's
  * name and a SPAWN into the global queue (where it is now is not known
  * until its next event), then the settings as CORES, QUANTUM, TICK and
  * PAUSE; every event after it is stamped no earlier.
@@ -38,6 +39,7 @@
 #include "rt_int.h"
 
 #define CON_OUT_MAX   (4u << 20)    /* bytes queued for a viewer, at most */
+#define CON_PRIO_ROOM (256u << 10)  /* ... of which kept for the events never dropped */
 #define CON_READ_MAX  1024          /* events a read, and a record */
 #define CON_ROUNDS    64            /* reads a loop before looking at the sockets */
 #define CON_POLL_MS   5             /* the longest the rings wait for a read */
@@ -101,20 +103,21 @@ static uint64_t get64(const uint8_t *p)
 
 /* ---- records to the viewer ----------------------------------------------------- */
 
-/* Room for a record of `body` bytes at the end of out (moving what is
- * left to the front first); NULL when out is full: the caller drops. */
-static uint8_t *rec_begin(rt_console *c, int type, size_t body)
+/* Room for a record of `body` bytes at the end of out, up to `max` bytes
+ * queued (moving what is left to the front first); NULL when there is
+ * none: the caller drops. */
+static uint8_t *rec_begin_in(rt_console *c, int type, size_t body, size_t max)
 {
     uint8_t *p;
     if (c->cfd < 0)
         return NULL;
-    if (c->off > 0 && c->len + 8 + body > CON_OUT_MAX) {
+    if (c->off > 0 && c->len + 8 + body > max) {
         memmove(c->out, c->out + c->off, c->len - c->off);
         c->len -= c->off;
         c->next -= c->off;
         c->off = 0;
     }
-    if (c->len + 8 + body > CON_OUT_MAX)
+    if (c->len + 8 + body > max)
         return NULL;
     p = c->out + c->len;
     put16(p, (uint16_t)type);
@@ -122,6 +125,29 @@ static uint8_t *rec_begin(rt_console *c, int type, size_t body)
     put32(p + 4, (uint32_t)body);
     c->len += 8 + body;
     return p + 8;
+}
+
+/* Most records; the last CON_PRIO_ROOM bytes are kept for the few events
+ * a viewer must not lose (prio_kind). */
+static uint8_t *rec_begin(rt_console *c, int type, size_t body)
+{
+    return rec_begin_in(c, type, body, CON_OUT_MAX - CON_PRIO_ROOM);
+}
+
+/* Events sent even when the others are dropped: the CPU and LOAD figures
+ * (a busy lane would read as idle without them) and the control events
+ * (the settings in force).  They are few: a CPU event a lane every tick
+ * or LANES_CPU_SAMPLE_NS at most. */
+static int prio_kind(int kind)
+{
+    switch (kind) {
+    case LANES_EV_CPU: case LANES_EV_LOAD: case LANES_EV_CORES: case LANES_EV_PAUSE:
+    case LANES_EV_RESUME: case LANES_EV_STEP: case LANES_EV_TICK: case LANES_EV_QUANTUM:
+    case LANES_EV_DEADLOCK:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static void send_name(rt_console *c, int what, uint32_t id)
@@ -154,21 +180,40 @@ static void put_event(uint8_t *p, const lanes_event *e)
     put16(p + 30, e->kind);
 }
 
-static void send_events(rt_console *c, const lanes_event *ev, size_t n)
+static void put_events(rt_console *c, uint8_t *p, const lanes_event *ev, size_t n, int prio)
 {
-    uint8_t *p = rec_begin(c, LANES_CON_EVENTS, n * LANES_CON_EVENT_SIZE);
-    if (p == NULL) {
-        if (c->cfd >= 0)
-            c->unsent += n;
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         lanes_event e = ev[i];
+        if (prio && !prio_kind(e.kind))
+            continue;
         if (e.t_ns < c->last_ns)    /* not before the snapshot (see there) */
             e.t_ns = c->last_ns;
         c->last_ns = e.t_ns;
-        put_event(p + i * LANES_CON_EVENT_SIZE, &e);
+        put_event(p, &e);
+        p += LANES_CON_EVENT_SIZE;
     }
+}
+
+/* What does not fit is dropped and counted, but the prio_kind events,
+ * which go into the room kept for them while it lasts. */
+static void send_events(rt_console *c, const lanes_event *ev, size_t n)
+{
+    uint8_t *p = rec_begin(c, LANES_CON_EVENTS, n * LANES_CON_EVENT_SIZE);
+    size_t k = 0;
+    if (p != NULL) {
+        put_events(c, p, ev, n, 0);
+        return;
+    }
+    if (c->cfd < 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)prio_kind(ev[i].kind);
+    if (k > 0 && (p = rec_begin_in(c, LANES_CON_EVENTS, k * LANES_CON_EVENT_SIZE,
+                                   CON_OUT_MAX)) != NULL)
+        put_events(c, p, ev, n, 1);
+    else
+        k = 0;
+    c->unsent += n - k;
 }
 
 /* An event of the snapshot, stamped when it was taken. */
@@ -199,6 +244,16 @@ static void snap_routine(void *arg, uint32_t id)
     rt_console *c = arg;
     send_name(c, 1, id);
     send_synth(c, LANES_EV_SPAWN, id, 0, LANES_Q_GLOBAL);
+}
+
+/* A channel's buffered messages, as HELD events (lanes.h): a viewer that
+ * came late sees the buffer as full as it is. */
+static void send_held(rt_console *c, lanes_chan *ch, uint32_t id)
+{
+    int32_t items[256];
+    size_t n = chan_held_items(ch, items, sizeof items / sizeof items[0]);
+    for (size_t i = 0; i < n; i++)
+        send_synth(c, LANES_EV_HELD, 0, id, items[i]);
 }
 
 /* The HELLO and the snapshot of what lives now, stamped now; the caller
@@ -241,6 +296,7 @@ static void send_hello(rt_console *c)
             continue;               /* being opened: its CHAN event comes */
         send_name(c, 2, id);
         send_synth(c, LANES_EV_CHAN, 0, id, (int32_t)lanes_chan_cap(ns->ptr));
+        send_held(c, ns->ptr, id);
     }
     ids_each_live(&rt->ids, snap_routine, c);
     send_synth(c, LANES_EV_CORES, 0, (uint32_t)cores, 0);
@@ -276,7 +332,8 @@ static int pump(rt_console *c)
     if (c->cfd >= 0) {
         uint64_t d = lanes_trace_dropped(c->rt) + c->unsent;
         uint8_t *p;
-        if (d + 1 != c->told && (p = rec_begin(c, LANES_CON_DROPPED, 8)) != NULL) {
+        if (d + 1 != c->told &&
+            (p = rec_begin_in(c, LANES_CON_DROPPED, 8, CON_OUT_MAX)) != NULL) {
             put64(p, d);
             c->told = d + 1;
         }
@@ -469,10 +526,10 @@ static void finish(rt_console *c)
             if ((c->out[at] | c->out[at + 1] << 8) == LANES_CON_EVENTS)
                 c->unsent += get32(c->out + at + 4) / LANES_CON_EVENT_SIZE;
         c->len = c->next;
-        if ((p = rec_begin(c, LANES_CON_DROPPED, 8)) != NULL)
+        if ((p = rec_begin_in(c, LANES_CON_DROPPED, 8, CON_OUT_MAX)) != NULL)
             put64(p, lanes_trace_dropped(c->rt) + c->unsent);
     }
-    p = rec_begin(c, LANES_CON_END, 4);
+    p = rec_begin_in(c, LANES_CON_END, 4, CON_OUT_MAX);
     if (p != NULL)
         put32(p, 0);
     until = mono_ns() + CON_DRAIN_MS * 1000000ull;
@@ -629,8 +686,15 @@ int lanes_console(lanes_rt *rt, const char *path)
 void console_from_env(lanes_rt *rt, const char *path)
 {
     int err = lanes_console(rt, path);
-    if (err != 0)
-        fprintf(stderr, "lanes: LANES_CONSOLE=%s: %s\n", path, strerror(-err));
+    if (err == -EEXIST)
+        fprintf(stderr, "lanes: LANES_CONSOLE=%s: a file that is no socket is there; remove "
+                "it or choose another path (running without a console)\n", path);
+    else if (err == -EADDRINUSE)
+        fprintf(stderr, "lanes: LANES_CONSOLE=%s: another program serves a console there; "
+                "choose another path (running without a console)\n", path);
+    else if (err != 0)
+        fprintf(stderr, "lanes: LANES_CONSOLE=%s: %s (running without a console)\n", path,
+                strerror(-err));
 }
 
 /* lanes_close, after every lane was joined: the viewer gets the rest. */

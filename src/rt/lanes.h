@@ -325,6 +325,10 @@ typedef struct lanes_event {
  *          it); a lane taking the head of the global queue takes its share
  *          of the rest into its ring (obj GLOBAL, arg LOCAL; a RUN with arg
  *          GLOBAL of the head follows).
+ * HELD     a console's snapshot only (lanes_console): channel obj held a
+ *          message of item arg in its buffer when the viewer came; one a
+ *          message, oldest first, right after the channel's CHAN; routine
+ *          = 0.  Not a SEND: it was sent before the viewer came.
  */
 enum {
     LANES_EV_SPAWN = 1, LANES_EV_RUN, LANES_EV_STOP, LANES_EV_WAKE,
@@ -332,7 +336,7 @@ enum {
     LANES_EV_PARK, LANES_EV_UNPARK, LANES_EV_CORES, LANES_EV_PAUSE,
     LANES_EV_RESUME, LANES_EV_STEP, LANES_EV_DEADLOCK, LANES_EV_TICK,
     LANES_EV_QUANTUM, LANES_EV_CHAN, LANES_EV_DONE, LANES_EV_CPU,
-    LANES_EV_LOAD, LANES_EV_NOTE, LANES_EV_MOVE,
+    LANES_EV_LOAD, LANES_EV_NOTE, LANES_EV_MOVE, LANES_EV_HELD,
     LANES_EV_KINDS                      /* one past the last */
 };
 

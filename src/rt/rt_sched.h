@@ -48,8 +48,9 @@ void sched_ready(rt_routine *r);
 /* A fast per-lane (per-thread) pseudo-random number. */
 uint32_t sched_rand(void);
 
-/* Whether rt records trace events; fixed at lanes_open, so callers may
- * cache it (channels skip work only the trace would use). */
+/* Whether rt may record trace events (it has rings; with a console they
+ * are recorded only while a viewer is attached); fixed at lanes_open, so
+ * callers may cache it (channels skip work only the trace would use). */
 int sched_tracing(const lanes_rt *rt);
 
 /* Records a trace event from the current lane's ring (a routine) or the
@@ -80,5 +81,9 @@ void sched_trace_mark(lanes_rt *rt, const void **last);
 struct lanes_chan;
 uint32_t sched_chan_register(lanes_rt *rt, struct lanes_chan *ch, const char *name,
                              void (*destroy)(struct lanes_chan *));
+
+/* chan.c, for the console's snapshot: the items of the messages ch
+ * buffers now, oldest first, at most max; how many. */
+size_t chan_held_items(struct lanes_chan *ch, int32_t *out, size_t max);
 
 #endif

@@ -116,7 +116,7 @@ void sched_trace_mark(lanes_rt *rt, const void **last)
 
 int sched_tracing(const lanes_rt *rt)
 {
-    return rt->trace_on;
+    return rt->trace_rings;         /* not trace_on: a console's viewer may come later */
 }
 
 /* Channels call this four times a round trip: with tracing off it must be
@@ -243,6 +243,7 @@ const char *lanes_event_kind_name(int kind)
         "?", "spawn", "run", "stop", "wake", "send", "recv", "close", "steal",
         "park", "unpark", "cores", "pause", "resume", "step", "deadlock",
         "tick", "quantum", "chan", "done", "cpu", "load", "note", "move",
+        "held",
     };
     _Static_assert(sizeof names / sizeof names[0] == LANES_EV_KINDS, "kind names");
     return kind > 0 && kind < LANES_EV_KINDS ? names[kind] : "?";

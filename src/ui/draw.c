@@ -154,7 +154,7 @@ static void do_layout(ui_view *v, layout *L, int rows, int cols)
 static void draw_header(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
-    char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "";
+    char right[256], state[64], q[32], extra[64] = "", where[96], busy[48] = "", pid[32];
     int cpus = draw_cpus_of(v), x, rw, ww, cols = L->full, over = v->cores > cpus && cpus > 0;
     int warn = over || fold_cpu_machine_busy(&m->st.cpu);
     attr_t ra = v->end == UI_END_DONE || v->end == UI_END_STOPPED ? draw_role[R_OK]
@@ -200,7 +200,9 @@ static void draw_header(ui_view *v, const layout *L)
              draw_glyph->dot, (long long)(ui_model_last_tick(m) + 1), draw_glyph->dot, t, extra);
     ww = draw_width(where);
     rw = ww + draw_width(right);
-    if (rw > cols - 22) {
+    /* an attached program's name and pid survive: the compact form
+     * first, then the short title, then fewer words about the CPUs */
+    if (rw > cols - 22 || (v->who != NULL && draw_width(v->title) > cols - rw - 2)) {
         if (busy[0] != '\0')
             snprintf(busy, sizeof busy, " %sbusy", draw_glyph->warn);
         if (over)
@@ -214,6 +216,22 @@ static void draw_header(ui_view *v, const layout *L)
                  (long long)(ui_model_last_tick(m) + 1), extra);
         ww = draw_width(where);
         rw = ww + draw_width(right);
+    }
+    if (v->who != NULL && draw_width(v->title) > cols - rw - 2) {
+        snprintf(pid, sizeof pid, "%s%u", draw_glyph->dot, v->who_pid);
+        if (draw_width(v->who) + draw_width(pid) > cols - rw - 2) {
+            snprintf(where, sizeof where, "%s%d/%d CPU%s", over || busy[0] ? draw_glyph->warn : "",
+                     v->cores, cpus, cpus == 1 ? "" : "s");
+            ww = draw_width(where);
+            rw = ww + draw_width(right);
+        }
+        x = draw_put_cut(0, 0, cols - rw - 2 - draw_width(pid), draw_role[R_TITLE], v->who);
+        draw_put(0, x, cols - rw - 2, draw_role[R_TITLE], pid);
+        x = draw_put(0, cols - rw, cols, warn ? draw_role[R_WARN] : ra, where);
+        draw_put(0, x, cols, ra, right);
+        if (v->about != NULL)
+            draw_wrap(1, L->about_n, 0, cols, draw_role[R_DIM], v->about);
+        return;
     }
     x = 0;
     if (v->replay) {                /* the marker stays whole; the title gives way */

@@ -49,6 +49,9 @@ enum { UI_END_NONE = 0, UI_END_DONE, UI_END_DEADLOCK, UI_END_FAULT, UI_END_ERROR
 typedef struct ui_view {
     ui_model   *m;
     const char *title, *about;
+    const char *who;           /* an attached program: "NAME" and pid, the  */
+    unsigned    who_pid;       /*   title's short form (NULL: none)         */
+    int         attached;      /* lanes attach: no compare, no restart      */
     int         no_items;      /* no channel carries items (all `tokens`):
                                   nothing can be served, so no "served" */
     int         cpus;          /* CPUs this process may use (affinity); the

@@ -98,11 +98,11 @@ static int legend_page(char (*l)[256], int n, int first, int y, int x, int xmax,
 }
 
 /* Rows the key table takes on the help screen. */
-static int key_rows(void)
+static int key_rows(const ui_view *v)
 {
     int i, n = 0;
     for (i = 0; ui_keys[i].action != UI_ACT_NONE; i++)
-        n += ui_keys[i].label != NULL;
+        n += ui_keys[i].label != NULL && draw_key_works(v, ui_keys[i].action);
     return n;
 }
 
@@ -117,7 +117,7 @@ void draw_help(ui_view *v, const layout *L)
     int top = small ? 0 : 1, h = L->rows - top - (small ? 0 : 1);
     int i, y, xmax = x0 + w - 1, bottom = top + h - 1, n, first = 0, next, pg;
     char lines[LEGEND_MAX][256], foot[96];
-    int keys_end = top + 1 + key_rows();
+    int keys_end = top + 1 + key_rows(v);
     int paged;
 
     n = legend_lines(v->m, lines, xmax - x0 - 2);
@@ -139,7 +139,7 @@ void draw_help(ui_view *v, const layout *L)
     } else {
         y = top + 1;
         for (i = 0; ui_keys[i].action != UI_ACT_NONE && y < bottom; i++) {
-            if (ui_keys[i].label == NULL)
+            if (ui_keys[i].label == NULL || !draw_key_works(v, ui_keys[i].action))
                 continue;
             draw_put(y, x0 + 2, x0 + 18, draw_role[R_KEY], ui_keys[i].label);
             draw_put(y, x0 + 18, xmax, A_NORMAL, ui_keys[i].help);

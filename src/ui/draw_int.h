@@ -65,6 +65,9 @@ typedef struct layout {
  * Glyph strings are one column each; without UTF-8 any non-ASCII character
  * becomes '?'. */
 int draw_put(int y, int x, int xmax, attr_t a, const char *s);
+/* Whether a key of ui_keys does something in this view (an attached
+ * program cannot be compared or restarted): the hints and help show it. */
+int draw_key_works(const ui_view *v, int action);
 __attribute__((format(printf, 5, 6)))
 int draw_putf(int y, int x, int xmax, attr_t a, const char *fmt, ...);
 /* Like draw_put, but a string that does not fit ends in the ellipsis. */

@@ -368,7 +368,7 @@ static void draw_log(ui_view *v, const layout *L)
 static void draw_stats(ui_view *v, const layout *L)
 {
     const ui_model *m = v->m;
-    char buf[3][256];
+    char buf[4][256];
     int i, cpus = draw_cpus_of(v);
     unsigned long long sw = m->st.switches, st = m->st.steals, pr = m->st.preemptions;
     double occ = ui_model_occupancy(m);
@@ -391,9 +391,16 @@ static void draw_stats(ui_view *v, const layout *L)
              sw, dot, st, dot, pr, dot, par, cpus, cs, dot, occ, v->cores);
     snprintf(buf[2], sizeof buf[2], "switches %llu %s parallelism %s/%d CPU%s %s "
              "occupancy %.2f/%d", sw, dot, par, cpus, cs, dot, occ, v->cores);
-    for (i = 0; i < 2 && draw_width(buf[i]) > L->full - 2; i++)
+    snprintf(buf[3], sizeof buf[3], "parallelism %s/%d CPU%s %s occupancy %.2f/%d",
+             par, cpus, cs, dot, occ, v->cores);
+    for (i = 0; i < 3 && draw_width(buf[i]) > L->full - 2; i++)
         ;
     draw_put(L->stats_y, 1, L->full, A_NORMAL, buf[i]);
+}
+
+int draw_key_works(const ui_view *v, int action)
+{
+    return !(v->attached && (action == UI_ACT_COMPARE || action == UI_ACT_RESTART));
 }
 
 /* A replay's keys: what a recording can do (cores, preemption and
@@ -425,7 +432,8 @@ static void draw_hints(ui_view *v, const layout *L)
     for (i = 0; v->replay && replay_hints[i] != NULL; i++)
         hints[n++] = replay_hints[i];
     for (i = 0; !v->replay && ui_keys[i].action != UI_ACT_NONE && n < 40; i++)
-        hints[n++] = ui_keys[i].hint;
+        if (draw_key_works(v, ui_keys[i].action))
+            hints[n++] = ui_keys[i].hint;
     for (i = 0; i < n; i++) {
         const char *h = hints[i], *sp;
         char key[32];

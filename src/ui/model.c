@@ -1059,6 +1059,10 @@ static void fold_one(ui_model *m, const lanes_event *e)
             break;
         c->cap = e->arg;
         break;
+    case LANES_EV_HELD:         /* in the buffer when the viewer came (lanes.h) */
+        if ((c = chan_get(m, e->obj)) != NULL)
+            chan_push(c, e->arg);
+        break;
     case LANES_EV_DONE:
         break;
     case LANES_EV_NOTE:

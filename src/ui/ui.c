@@ -59,6 +59,10 @@ typedef struct ui_state {
     int          replay;           /* the source is a recording (--replay) */
     int          attached;         /* the source is a program attached (lanes
                                       attach): it cannot be run again      */
+    char         who[72];          /* an attached program's name, for the
+                                      title's short form                     */
+    unsigned     who_pid;
+    char         about[160];       /* an attached program's about line      */
     char         title[320];       /* a replay's: the recording's title (the
                                       header puts "replay ·" before it); an
                                       attached program's                   */
@@ -949,6 +953,12 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
         s->cores = about.cores;
         s->quantum = about.quantum;
         snprintf(s->title, sizeof s->title, "%s", about.title);
+        snprintf(s->who, sizeof s->who, "%s", about.scenario);
+        s->who_pid = about.pid;
+        /* the screen's time starts at the attach; the program's logs say
+         * its own (lanes_now): the offset maps one to the other */
+        snprintf(s->about, sizeof s->about, "q detaches, it goes on; its lanes_now is tick + %.0f",
+                 (double)about.start_mt / 1000.0);
     } else if (prog == NULL) {      /* --replay: the recording says what ran */
         play_about a;
         play_about_run(p, &a);
@@ -1008,8 +1018,11 @@ int ui_main(const lanes_opts *opts, scn_program *prog, const char *messages, pla
     s->view.m = &s->model;
     s->view.title = s->replay || s->attached ? s->title : scn_title(prog);
     s->view.replay = s->replay;
+    s->view.who = s->attached ? s->who : NULL;
+    s->view.attached = s->attached;
+    s->view.who_pid = s->who_pid;
     s->view.about = s->prog != NULL ? scn_about(s->prog)
-                  : s->attached ? "q detaches: the program goes on at full speed" : "";
+                  : s->attached ? s->about : "";
     s->view.no_items = s->prog != NULL && !scn_has_items(s->prog);
     s->view.cpus = lanes_online_cpus();
     s->view.tick_s = (double)s->base_tick / 1e9;     /* seconds a tick at 1x */

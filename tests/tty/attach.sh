@@ -49,6 +49,12 @@ wait_for 'attached to console_prog \(pid [0-9]+\)'
 wait_for 'counter'
 wait_for 'worker#2'
 advancing "attached"
+wait_for 'its lanes_now is tick \+ [0-9]+'
+keys '?'
+wait_for 'this help'
+if screen | grep -q 'restart'; then fail "attached, the help offers r restart"; fi
+keys Escape
+wait_gone 'this help'
 
 keys Space
 wait_file paused 1
@@ -74,6 +80,16 @@ wait_file paused 0
 advancing "after the viewer left"
 [ "$(field cores)" = 4 ] || fail "the program's cores went back to $(field cores)"
 
+# a small terminal: the title keeps the name and the pid (the short form),
+# and the hints and help offer no key that an attached program ignores
+start 60 16 -- attach "$con" --ascii
+wait_for "^console_prog\\.$ppid "
+screen | head -1 | grep -q 'console_prog' || fail "no name in the title at 60x16: $(screen | head -1)"
+if screen | grep -q 'c compare'; then fail "attached, the hints offer c compare"; fi
+keys q
+st=$(wait_exit)
+[ "$st" = 0 ] || fail "lanes attach exited $st on q at 60x16"
+
 # attached again: the program ends under our eyes
 start 130 30 -- attach "$con" --ascii
 wait_for 'attached to console_prog'
@@ -94,4 +110,28 @@ if "$LANES" attach "$dir/plain" 2>"$dir/err"; then fail "attach to a plain file 
 "$LANES" attach "$dir/plain" 2>/dev/null; st=$?
 [ "$st" = 2 ] || fail "attach to a plain file exited $st"
 grep -q 'not a lanes console' "$dir/err" || fail "attach to a plain file said: $(cat "$dir/err")"
+
+# a socket that accepts and never answers: said at once, and q leaves
+# (exit 1: not attached) without the 5 s wait
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(4); time.sleep(30)' \
+        "$dir/mute.sock" &
+    mpid=$!
+    n=0
+    while [ ! -S "$dir/mute.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    start 60 16 -- attach "$dir/mute.sock" --ascii
+    n=0
+    while ! grep -q 'connecting to .*mute.sock' "$dir/stderr" 2>/dev/null && [ $n -lt 20 ]; do
+        sleep 0.1; n=$((n + 1))
+    done
+    grep -q 'connecting to .*mute.sock' "$dir/stderr" || fail "no word while connecting"
+    keys q
+    st=$(wait_exit)
+    kill "$mpid" 2>/dev/null
+    [ "$st" = 1 ] || fail "q while connecting: exit $st"
+    same_stty
+else
+    echo "no python3: the silent socket is not tried"
+fi
 echo "ok"

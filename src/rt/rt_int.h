@@ -361,7 +361,7 @@ static inline uint64_t xorshift(uint64_t *s)
 static inline void moving_begin(lanes_rt *rt)
 {
     atomic_fetch_add_explicit(&rt->moving, 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
+    RT_FENCE(memory_order_release);
 }
 
 static inline void moving_end(lanes_rt *rt)

@@ -675,7 +675,7 @@ static void idle_sleep(rt_lane *l)
 static __attribute__((noinline)) int moves_since(lanes_rt *rt, uint64_t *seen)
 {
     uint64_t m;
-    atomic_thread_fence(memory_order_acquire);
+    RT_FENCE(memory_order_acquire);
     while ((uint32_t)(m = atomic_load_explicit(&rt->moving, memory_order_acquire)) != 0)
         sched_yield();
     if (m == *seen)
